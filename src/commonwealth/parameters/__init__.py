@@ -1,0 +1,201 @@
+"""Parameters: one YAML file per parameter, PolicyEngine style.
+
+Each file ``parameters/<block>/<name>.yaml`` defines the parameter ``<block>.<name>`` with a
+description, a label, a unit from :data:`UNITS`, dated values, at least one reference
+(``{title, href}``) and optional ``min``/``max`` bounds. Values apply from their date onwards; a
+year before the first date takes the first value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from commonwealth.errors import UserError
+
+PARAMETER_DIR = Path(__file__).parent
+
+#: Units a parameter may declare, with what each means.
+UNITS: dict[str, str] = {
+    "/1": "dimensionless ratio or share",
+    "1/year": "rate per year",
+    "USD": "US dollars of the base year",
+    "USD/year": "US dollars of the base year per year",
+    "year": "a duration in years",
+    "calendar-year": "a calendar year",
+    "count": "a number of people or things",
+    "model-unit": "a quantity in the model's normalised units (labour force L = 1)",
+}
+
+Value = float | int | bool | list[float]
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1)
+    href: str = Field(min_length=1)
+
+
+class ParameterSpec(BaseModel):
+    """The schema of one parameter file."""
+
+    model_config = ConfigDict(extra="forbid")
+    description: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    unit: str
+    values: dict[dt.date, Value] = Field(min_length=1)
+    reference: list[Reference] = Field(min_length=1)
+    min: float | None = None
+    max: float | None = None
+    notes: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        if unit not in UNITS:
+            raise ValueError(f"unknown unit {unit!r}; allowed: {', '.join(UNITS)}")
+        return unit
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named parameter with its dated values."""
+
+    name: str
+    spec: ParameterSpec
+
+    def value(self, year: int | None = None) -> Value:
+        """The value in force on 1 January of ``year`` (the latest dated value if ``year`` is None)."""
+        dates = sorted(self.spec.values)
+        if year is None:
+            return self.spec.values[dates[-1]]
+        chosen = dates[0]
+        for d in dates:
+            if d <= dt.date(year, 12, 31):
+                chosen = d
+        return self.spec.values[chosen]
+
+    def check_bounds(self, value: Any) -> str | None:
+        """None if ``value`` is allowed, else a sentence saying what is allowed."""
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, int | float):
+                if isinstance(self.first_value, bool) and isinstance(item, bool):
+                    continue
+                return f"a number{self.bounds_text()}"
+            if self.spec.min is not None and item < self.spec.min:
+                return f"a number{self.bounds_text()}"
+            if self.spec.max is not None and item > self.spec.max:
+                return f"a number{self.bounds_text()}"
+        if isinstance(self.first_value, list) != isinstance(value, list):
+            return "a list of numbers" if isinstance(self.first_value, list) else "a single number"
+        return None
+
+    @property
+    def first_value(self) -> Value:
+        return self.spec.values[min(self.spec.values)]
+
+    def bounds_text(self) -> str:
+        lo, hi = self.spec.min, self.spec.max
+        if lo is not None and hi is not None:
+            return f" between {lo:g} and {hi:g}"
+        if lo is not None:
+            return f" of at least {lo:g}"
+        if hi is not None:
+            return f" of at most {hi:g}"
+        return ""
+
+    @property
+    def source(self) -> str:
+        return "; ".join(r.title for r in self.spec.reference)
+
+
+def _read_file(path: Path) -> Parameter:
+    name = ".".join(path.relative_to(PARAMETER_DIR).with_suffix("").parts)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = ParameterSpec.model_validate(raw)
+    except (yaml.YAMLError, ValidationError) as exc:  # a broken shipped file is a bug
+        raise RuntimeError(f"parameter file {path} is invalid: {exc}") from exc
+    return Parameter(name=name, spec=spec)
+
+
+@cache
+def _load_defaults() -> dict[str, Parameter]:
+    files = sorted(PARAMETER_DIR.rglob("*.yaml"))
+    return {p.name: p for p in (_read_file(f) for f in files)}
+
+
+class ParameterSet(Mapping[str, Parameter]):
+    """All parameters, with optional user overrides (a value that replaces every dated value)."""
+
+    def __init__(self, overrides: Mapping[str, Value] | None = None) -> None:
+        self._defaults = _load_defaults()
+        self._overrides: dict[str, Value] = dict(overrides or {})
+
+    def __getitem__(self, name: str) -> Parameter:
+        return self._defaults[name]
+
+    def __iter__(self):
+        return iter(self._defaults)
+
+    def __len__(self) -> int:
+        return len(self._defaults)
+
+    @property
+    def overrides(self) -> dict[str, Value]:
+        return dict(self._overrides)
+
+    def get_value(self, name: str, year: int | None = None) -> Any:
+        """The value of parameter ``name`` in ``year``, overrides first."""
+        if name in self._overrides:
+            return self._overrides[name]
+        return self._defaults[name].value(year)
+
+    def __call__(self, name: str, year: int | None = None) -> Any:
+        return self.get_value(name, year)
+
+    def with_overrides(self, overrides: Mapping[str, Any], *, source: str = "parameters") -> ParameterSet:
+        """A new set with ``overrides`` applied; unknown names or out-of-range values → UserError."""
+        for name, value in overrides.items():
+            if name not in self._defaults:
+                close = suggest(name, self._defaults)
+                hint = f" Did you mean {close!r}?" if close else ""
+                raise UserError(
+                    f"key 'parameters.{name}' names no parameter.{hint} "
+                    "Run `commonwealth params` to list the parameters.",
+                    source=source,
+                )
+            problem = self._defaults[name].check_bounds(value)
+            if problem:
+                raise UserError(
+                    f"key 'parameters.{name}' has value {value!r}; allowed: {problem} "
+                    f"(unit {self._defaults[name].spec.unit}).",
+                    source=source,
+                )
+        merged = {**self._overrides, **overrides}
+        return ParameterSet(merged)
+
+    def matching(self, pattern: str | None) -> list[Parameter]:
+        """Parameters whose dotted name contains ``pattern`` (or matches it as a glob)."""
+        import fnmatch
+
+        names = sorted(self._defaults)
+        if pattern:
+            names = [n for n in names if pattern in n or fnmatch.fnmatch(n, pattern)]
+        return [self._defaults[n] for n in names]
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest choice to ``word``, for 'did you mean' hints."""
+    import difflib
+
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
