@@ -1,0 +1,182 @@
+"""The `commonwealth` command line.
+
+    commonwealth run [SCENARIO...] [--out DIR]   simulate and write the output contract
+    commonwealth validate FILE...                check scenario files
+    commonwealth scenarios                       list the built-in scenarios
+    commonwealth params [PATTERN]                list parameters with value, unit and source
+    commonwealth metrics                         list the metrics and their units
+
+A user's mistake exits with code 2 and one clear paragraph on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from commonwealth import __version__
+from commonwealth.errors import EXIT_USER_ERROR, UserError
+
+#: Years after the base year shown in the terminal summary.
+SUMMARY_OFFSETS = (10, 30)
+SUMMARY_METRICS = ("gdp", "gdp_growth", "automation_share", "labor_share", "wage_index",
+                   "interest_rate", "capital_stock", "output_region")
+
+
+def _format(value: float, unit: str) -> str:
+    if value != value:  # NaN
+        return "–"
+    if unit.startswith("USD"):
+        return f"{value / 1e12:,.0f}" if value >= 1e14 else f"{value / 1e12:,.1f}"
+    if unit in ("/1", "1/year"):
+        return f"{100 * value:.1f}"
+    if unit == "region":
+        return f"{int(value)}"
+    return f"{value:.2f}"
+
+
+def _label(name: str, unit: str) -> str:
+    suffix = {"USD": " ($tn)", "USD/year": " ($tn/yr)", "/1": " (%)", "1/year": " (%/yr)"}
+    return name + suffix.get(unit, "")
+
+
+def _summary_table(results, console: Console) -> None:
+    first = results[0].scenario
+    years = [first.start_year + k for k in SUMMARY_OFFSETS if k <= first.years] or [
+        first.start_year + first.years]
+    table = Table(title=f"commonwealth — values in {' → '.join(map(str, years))}", title_style="bold")
+    table.add_column("metric", style="cyan", no_wrap=True)
+    for r in results:
+        table.add_column(r.scenario.name, justify="right")
+    from commonwealth.metrics import METRICS
+
+    for name in SUMMARY_METRICS:
+        cells = []
+        for r in results:
+            m = r.metrics[r.metrics.metric == name].set_index("year")["value"]
+            cells.append(" → ".join(_format(m.get(y, float("nan")), METRICS[name].unit) for y in years))
+        table.add_row(_label(name, METRICS[name].unit), *cells)
+    console.print(table)
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.engine import run_scenario
+    from commonwealth.output import write_outputs
+    from commonwealth.scenario import DEFAULT_SET, load_scenario
+
+    refs = args.scenarios or DEFAULT_SET
+    scenarios = [load_scenario(ref) for ref in refs]  # all validated before anything runs
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise UserError(f"scenario names must be unique in one run; {', '.join(dup)} appears twice.")
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("simulating", total=len(scenarios))
+        for s in scenarios:
+            progress.update(task, description=f"simulating {s.name}")
+            results.append(run_scenario(s))
+            progress.advance(task)
+    out = write_outputs(results, Path(args.out))
+    _summary_table(results, console)
+    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.scenario import load_scenario
+
+    failed = 0
+    for ref in args.files:
+        try:
+            s = load_scenario(ref)
+        except UserError as exc:
+            failed += 1
+            Console(stderr=True).print(f"[red]invalid[/red] {exc}", highlight=False, soft_wrap=True)
+        else:
+            console.print(f"[green]ok[/green] {ref}: scenario {s.name!r}, {s.years} years from "
+                          f"{s.start_year}, AI preset {s.ai.preset}", highlight=False)
+    return EXIT_USER_ERROR if failed else 0
+
+
+def cmd_scenarios(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.scenario import DEFAULT_SET, builtin_names, load_scenario
+
+    table = Table(title="built-in scenarios (* = run by default)")
+    table.add_column("name", style="cyan", no_wrap=True)
+    table.add_column("AI preset")
+    table.add_column("description")
+    for name in builtin_names():
+        s = load_scenario(name)
+        table.add_row(name + (" *" if name in DEFAULT_SET else ""), s.ai.preset, " ".join(s.description.split()))
+    console.print(table)
+    return 0
+
+
+def cmd_params(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.parameters import ParameterSet
+
+    found = ParameterSet().matching(args.pattern)
+    if not found:
+        raise UserError(f"no parameter matches {args.pattern!r}; run `commonwealth params` for all.")
+    table = Table(title="parameters")
+    table.add_column("name", style="cyan", no_wrap=True)
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    table.add_column("source")
+    for p in found:
+        table.add_row(p.name, f"{p.value()!s}", p.spec.unit, p.source)
+    console.print(table)
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.metrics import METRICS
+
+    table = Table(title="metrics (tidy contract: scenario, year, metric, value, unit)")
+    for col in ("metric", "unit", "description"):
+        table.add_column(col)
+    for m in METRICS.values():
+        table.add_row(m.name, m.unit, m.description)
+    console.print(table)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commonwealth", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"commonwealth {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="simulate scenarios and write metrics")
+    run.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
+    run.add_argument("--out", default="out", help="output directory (default: out)")
+    run.set_defaults(func=cmd_run)
+    val = sub.add_parser("validate", help="check scenario files")
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.set_defaults(func=cmd_validate)
+    sub.add_parser("scenarios", help="list built-in scenarios").set_defaults(func=cmd_scenarios)
+    par = sub.add_parser("params", help="list parameters")
+    par.add_argument("pattern", nargs="?", default=None, metavar="PATTERN")
+    par.set_defaults(func=cmd_params)
+    sub.add_parser("metrics", help="list metrics").set_defaults(func=cmd_metrics)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    try:
+        return args.func(args, console)
+    except UserError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Technology: the automation share Φ_t of tasks (Korinek & Suh 2024, section 3).
+
+Tasks differ by computational complexity i; Φ(i) is the share of tasks with complexity ≤ i and the
+automation index I_t = I_0 e^{g t} is the most complex task machines can perform at time t, so the
+automation share is Φ_t = Φ(I_t). Two families of complexity distributions, as in the paper:
+
+* Pareto tail, 1 − Φ(i) = i^{−λ}: then 1 − Φ_t = (1 − Φ_0) e^{−λ g t}; only the product λg (the
+  "automation rate", per year) matters.
+* Bounded, Φ(i) = 1 − (1 − ln i / ln I_max)^β on [1, I_max]: with x_t = ln I_t / ln I_max growing
+  linearly until it reaches 1 after T years, 1 − Φ_t = (1 − x_t)^β and every task is automated at T.
+
+Source: A. Korinek and D. Suh, "Scenarios for the Transition to AGI", NBER WP 32255 (2024),
+equations for Φ(·), Table 2 and the scenarios of section 4.
+
+The `compute-10x` preset maps the seed's "10X per year in terms of these model sizes" onto the
+bounded distribution: complexity is measured in training compute, compute grows ×10 per year
+(g = ln 10), and full automation needs `technology.compute_gap_orders` more orders of magnitude than
+today ("10 to the 10th 10 years from now — the base model is plenty good at everything"). With
+β = 1 (log-complexity uniform over tasks) this gives T = gap_orders / log10(growth factor) years.
+The assumption that every order of magnitude of compute automates an equal share of the remaining
+tasks is exactly β = 1; users can change β, the growth factor and the gap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+#: AI presets: what each means, in the paper's words or the seed's.
+PRESETS: dict[str, str] = {
+    "business-as-usual": "Pareto tail, automation rate λg = technology.pareto_automation_rate "
+    "(Korinek & Suh 2024, 'business as usual')",
+    "agi-20": "bounded distribution, full automation after 20 years (Korinek & Suh 2024, "
+    "'baseline AGI')",
+    "agi-5": "bounded distribution, full automation after 5 years (Korinek & Suh 2024, "
+    "'aggressive AGI')",
+    "stall": "AI hits a wall: Φ frozen at its base value",
+    "compute-10x": "frontier compute ×10 a year (seed conversation) on a bounded log-compute "
+    "distribution: full automation after technology.compute_gap_orders orders of magnitude",
+    "custom": "a user path of automation shares by year (ai.path), linear between the given years",
+}
+
+#: Years to full automation in the paper's two AGI scenarios (Korinek & Suh 2024, section 4).
+AGI_YEARS = {"agi-20": 20.0, "agi-5": 5.0}
+
+
+@dataclass(frozen=True)
+class AutomationPath:
+    """Φ(t) for t in years since the base year (t may be fractional or an array)."""
+
+    kind: str  # "pareto" | "bounded" | "frozen" | "custom"
+    phi0: float
+    automation_rate: float = 0.0  # λg, per year (pareto)
+    years_to_full: float = math.inf  # T (bounded)
+    beta: float = 1.0  # β (bounded)
+    path_years: tuple[float, ...] = ()
+    path_values: tuple[float, ...] = ()
+
+    def share(self, t: float | np.ndarray) -> np.ndarray:
+        """Automation share Φ_t ∈ [0, 1] at time ``t`` (years since the base year)."""
+        t = np.maximum(np.asarray(t, dtype=float), 0.0)
+        if self.kind == "frozen":
+            return np.full_like(t, self.phi0)
+        if self.kind == "pareto":
+            return 1.0 - (1.0 - self.phi0) * np.exp(-self.automation_rate * t)
+        if self.kind == "bounded":
+            x0 = 1.0 - (1.0 - self.phi0) ** (1.0 / self.beta)
+            x = np.minimum(x0 + (1.0 - x0) * t / self.years_to_full, 1.0)
+            return 1.0 - (1.0 - x) ** self.beta
+        if self.kind == "custom":
+            return np.interp(t, self.path_years, self.path_values)
+        raise ValueError(f"unknown automation path kind {self.kind!r}")
+
+    def full_automation_time(self) -> float:
+        """Years until Φ = 1 (inf if never)."""
+        if self.kind == "bounded":
+            return self.years_to_full
+        if self.kind == "custom" and self.path_values and self.path_values[-1] >= 1.0:
+            return float(self.path_years[self.path_values.index(1.0)])
+        return math.inf
+
+
+def automation_path(
+    preset: str,
+    *,
+    phi0: float,
+    automation_rate: float,
+    beta: float = 1.0,
+    agi_years: float | None = None,
+    compute_growth_factor: float = 10.0,
+    compute_gap_orders: float = 10.0,
+    path: Mapping[float, float] | None = None,
+) -> AutomationPath:
+    """Build the automation path of an AI preset.
+
+    ``automation_rate`` is λg (1/year) for the Pareto preset; ``agi_years`` overrides the years to
+    full automation of the bounded presets; ``path`` maps years since the base year to Φ for
+    ``custom`` (values before the first given year are interpolated from Φ_0 at t = 0).
+    """
+    if preset == "business-as-usual":
+        return AutomationPath("pareto", phi0, automation_rate=automation_rate)
+    if preset in AGI_YEARS:
+        years = agi_years if agi_years is not None else AGI_YEARS[preset]
+        return AutomationPath("bounded", phi0, years_to_full=years, beta=beta)
+    if preset == "compute-10x":
+        years = agi_years
+        if years is None:
+            years = compute_gap_orders / math.log10(compute_growth_factor)
+        return AutomationPath("bounded", phi0, years_to_full=years, beta=beta)
+    if preset == "stall":
+        return AutomationPath("frozen", phi0)
+    if preset == "custom":
+        if not path:
+            raise ValueError("the custom preset needs ai.path")
+        items = sorted((float(k), float(v)) for k, v in path.items())
+        if items[0][0] > 0:
+            items.insert(0, (0.0, phi0))
+        years, values = zip(*items, strict=True)
+        return AutomationPath("custom", phi0, path_years=years, path_values=values)
+    raise ValueError(f"unknown AI preset {preset!r}; allowed: {', '.join(PRESETS)}")
+
+
+def productivity(t: float | np.ndarray, a0: float, growth: float) -> np.ndarray:
+    """Non-AI total factor productivity A_t = A_0 e^{g_A t} (g_A per year, continuous)."""
+    return a0 * np.exp(growth * np.asarray(t, dtype=float))
+
+
+# --- Acemoglu (2024): Hulten's theorem -------------------------------------------------------
+
+
+def hulten_tfp_gain(gdp_share_affected: float, average_cost_saving: float) -> float:
+    """Hulten's theorem: ΔTFP/TFP = (GDP share of affected tasks) × (average cost saving).
+
+    Source: D. Acemoglu, "The Simple Macroeconomics of AI", NBER WP 32487 (2024), eq. (5).
+    """
+    return gdp_share_affected * average_cost_saving
+
+
+def gdp_gain_constant_capital_output(tfp_gain: float, capital_share: float) -> float:
+    """GDP gain when capital adjusts to keep K/Y constant: ΔY/Y = ΔTFP / (1 − capital share).
+
+    Source: Acemoglu (2024), section 4 (multiplier 1/(1 − 0.43)).
+    """
+    return tfp_gain / (1.0 - capital_share)
+
+
+@dataclass(frozen=True)
+class AcemogluInputs:
+    """Inputs of Acemoglu's (2024) ten-year estimate (all shares as fractions)."""
+
+    exposed_task_share: float  # wage-bill-weighted share of tasks exposed (Eloundou et al.)
+    profitable_share: float  # share of exposed tasks profitably automatable within 10 years
+    labour_cost_saving: float  # average labour cost saving on automated tasks
+    labour_share_exposed: float  # exposure-adjusted labour share of affected tasks
+    hard_task_gdp_share: float  # GDP share of the affected tasks that are hard to learn
+    hard_task_cost_saving: float  # average cost saving on those hard tasks
+    capital_share: float  # private business capital share
+
+    @property
+    def gdp_share_affected(self) -> float:
+        return self.exposed_task_share * self.profitable_share
+
+    @property
+    def average_cost_saving(self) -> float:
+        return self.labour_cost_saving * self.labour_share_exposed
+
+
+def acemoglu_estimate(inputs: AcemogluInputs) -> dict[str, float]:
+    """Acemoglu's (2024) ten-year TFP and GDP gains, baseline and with hard tasks split out."""
+    tfp = hulten_tfp_gain(inputs.gdp_share_affected, inputs.average_cost_saving)
+    easy_share = inputs.gdp_share_affected - inputs.hard_task_gdp_share
+    tfp_split = hulten_tfp_gain(easy_share, inputs.average_cost_saving) + hulten_tfp_gain(
+        inputs.hard_task_gdp_share, inputs.hard_task_cost_saving
+    )
+    return {
+        "tfp": tfp,
+        "tfp_hard_easy": tfp_split,
+        "gdp": gdp_gain_constant_capital_output(tfp, inputs.capital_share),
+        "gdp_hard_easy": gdp_gain_constant_capital_output(tfp_split, inputs.capital_share),
+    }
