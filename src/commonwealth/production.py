@@ -85,7 +85,7 @@ def factor_prices(capital, labour, phi, *, tfp, sigma: float, alpha: float = 1.0
 
 def labour_share_of_tasks(capital, labour, phi, sigma: float) -> np.ndarray:
     """Labour's share of the task composite's income, wL/(wL + RK), Korinek & Suh (2024) eq. (8)."""
-    x, dx_dk, dx_dl = task_aggregate(capital, labour, phi, sigma)
+    x, _, dx_dl = task_aggregate(capital, labour, phi, sigma)
     return dx_dl * np.asarray(labour, float) / x
 
 

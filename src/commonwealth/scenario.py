@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
@@ -61,7 +69,9 @@ class AISettings(_Strict):
         return path
 
     @model_validator(mode="after")
-    def _fits_preset(self) -> AISettings:
+    def _fits_preset(self, info: ValidationInfo) -> AISettings:
+        if info.context and info.context.get("partial"):
+            return self  # a file that extends another is checked again once merged
         if self.preset == "custom" and self.path is None:
             raise ValueError("preset 'custom' needs ai.path, a mapping {year: automation share}")
         if self.preset != "custom" and self.path is not None:
@@ -221,9 +231,9 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _validated(raw: dict[str, Any], source: str) -> ScenarioFile:
+def _validated(raw: dict[str, Any], source: str, *, partial: bool = False) -> ScenarioFile:
     try:
-        model = ScenarioFile.model_validate(raw)
+        model = ScenarioFile.model_validate(raw, context={"partial": partial})
     except ValidationError as exc:
         raise _format_validation(exc, source, raw) from None
     ParameterSet().with_overrides(model.parameters, source=source)
@@ -236,7 +246,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[
         cycle = " → ".join(str(p) for p in (*chain, resolved))
         raise UserError(f"key 'extends' makes a cycle: {cycle}; allowed: a chain that ends.", source=str(path))
     raw = _read_yaml(path)
-    _validated(raw, str(path))
+    _validated(raw, str(path), partial=bool(raw.get("extends")))
     sources = [str(path)]
     if raw.get("extends"):
         parent_path = _locate(str(raw["extends"]), path.parent)

@@ -1,0 +1,3 @@
+from commonwealth.cli import main
+
+raise SystemExit(main())

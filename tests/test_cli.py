@@ -1,0 +1,97 @@
+"""The command line: outputs, determinism and clear errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from commonwealth.cli import main
+from commonwealth.metrics import METRICS
+
+REQUIRED = {"gdp", "gdp_growth", "automation_share", "labor_share", "wage_index", "rental_rate",
+            "capital_stock", "output_region"}
+
+
+@pytest.fixture
+def short_scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "short.yaml"
+    path.write_text("name: short\nextends: agi-20\nyears: 6\n")
+    return path
+
+
+def test_run_writes_the_output_contract(tmp_path, short_scenario, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(short_scenario), "stall", "--out", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == {"metrics.parquet", "metrics.csv", "run.json", "timings.json"}
+    frame = pd.read_parquet(out / "metrics.parquet")
+    assert list(frame.columns) == ["scenario", "year", "metric", "value", "unit"]
+    assert set(frame.scenario) == {"short", "stall"}
+    assert set(frame.metric) >= REQUIRED
+    assert set(frame.metric) <= set(METRICS)
+    csv = pd.read_csv(out / "metrics.csv")
+    pd.testing.assert_frame_equal(csv, frame, check_dtype=False)
+    printed = capsys.readouterr().out
+    assert "labor_share" in printed and "short" in printed
+
+
+def test_same_inputs_and_seed_give_identical_files(tmp_path, short_scenario):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["run", str(short_scenario), "--out", str(a)]) == 0
+    assert main(["run", str(short_scenario), "--out", str(b)]) == 0
+    for name in ("metrics.parquet", "metrics.csv", "run.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_rerun_replaces_previous_output(tmp_path, short_scenario):
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "stale.txt").write_text("old")
+    assert main(["run", str(short_scenario), "--out", str(out)]) == 0
+    assert not (out / "stale.txt").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("name: x\nyaers: 10\n", "unknown key 'yaers'"),
+        ("name: x\nyears: -3\n", "'years' has value -3"),
+        ("name: x\nai: {preset: agi-50}\n", "'agi-50'"),
+    ],
+)
+def test_bad_scenario_exits_2_with_one_paragraph_and_writes_nothing(tmp_path, text, expect):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "commonwealth", "run", str(bad), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert expect in " ".join(proc.stderr.split())
+    assert str(bad) in " ".join(proc.stderr.split()).replace(" ", "") or str(bad) in proc.stderr
+    assert len([line for line in proc.stderr.strip().splitlines() if not line.strip()]) == 0  # one paragraph
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_validate_reports_each_file(tmp_path, short_scenario, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nseed: -1\n")
+    assert main(["validate", str(short_scenario)]) == 0
+    assert main(["validate", str(short_scenario), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert "ok" in captured.out and "'seed' has value -1" in " ".join(captured.err.split())
+
+
+def test_listing_commands_succeed(capsys):
+    assert main(["scenarios"]) == 0
+    assert "compute-10x" in capsys.readouterr().out
+    assert main(["params", "production"]) == 0
+    out = capsys.readouterr().out
+    assert "production.sigma" in out and "Korinek" in out
+    assert main(["metrics"]) == 0
+    assert main(["params", "no-such-thing"]) == 2
