@@ -97,3 +97,12 @@ def test_exogenous_saving_accumulates_capital_as_k_dot_equals_sy_minus_delta_k()
     kdot = s * path.output - KS["delta"] * path.capital
     np.testing.assert_allclose(np.diff(path.capital), 0.5 * (kdot[1:] + kdot[:-1]), rtol=1e-3)
     np.testing.assert_allclose(path.saving_rate, s, rtol=1e-12)
+
+
+def test_integrator_uses_the_same_production_function_as_the_reported_prices():
+    economy = ks_economy("agi-20", alpha=0.9)
+    for t, k in [(0.0, 4.6), (7.5, 6.0), (18.0, 20.0), (25.0, 50.0)]:
+        y, f_k = economy._scalar(t, k)
+        fp = economy.prices(t, k)
+        assert y == pytest.approx(float(fp.output), rel=1e-12)
+        assert f_k == pytest.approx(float(fp.rental_rate), rel=1e-12)
