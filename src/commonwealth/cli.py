@@ -5,6 +5,7 @@
     commonwealth scenarios                       list the built-in scenarios
     commonwealth params [PATTERN]                list parameters with value, unit and source
     commonwealth metrics                         list the metrics and their units
+    commonwealth calibrate [--size N]            base-year targets, sources and the achieved fit
 
 A user's mistake exits with code 2 and one clear paragraph on stderr, never a traceback.
 """
@@ -25,8 +26,10 @@ from commonwealth.errors import EXIT_USER_ERROR, UserError
 
 #: Years after the base year shown in the terminal summary.
 SUMMARY_OFFSETS = (10, 30)
-SUMMARY_METRICS = ("gdp", "gdp_growth", "automation_share", "labor_share", "wage_index",
-                   "interest_rate", "capital_stock", "output_region")
+MACRO_SUMMARY = ("gdp", "gdp_growth", "automation_share", "labor_share", "wage_index", "interest_rate",
+                 "capital_stock", "output_region")
+HOUSEHOLD_SUMMARY = ("median_income_real", "wealth_share_top0_1", "wealth_share_top1", "wealth_share_bottom50",
+                     "billionaires", "trillionaires", "largest_fortune", "displaced_share")
 
 
 def _format(value: float, unit: str) -> str:
@@ -36,6 +39,8 @@ def _format(value: float, unit: str) -> str:
         return f"{value / 1e12:,.0f}" if value >= 1e14 else f"{value / 1e12:,.1f}"
     if unit in ("/1", "1/year"):
         return f"{100 * value:.1f}"
+    if unit == "count":
+        return f"{value:,.0f}"
     if unit == "region":
         return f"{int(value)}"
     return f"{value:.2f}"
@@ -56,7 +61,10 @@ def _summary_table(results, console: Console) -> None:
         table.add_column(r.scenario.name, justify="right")
     from commonwealth.metrics import METRICS
 
-    for name in SUMMARY_METRICS:
+    present = set().union(*(set(r.metrics.metric) for r in results))
+    for name in (*MACRO_SUMMARY, *HOUSEHOLD_SUMMARY):
+        if name not in present:
+            continue
         cells = []
         for r in results:
             m = r.metrics[r.metrics.metric == name].set_index("year")["value"]
@@ -77,17 +85,54 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         dup = sorted({n for n in names if names.count(n) > 1})
         raise UserError(f"scenario names must be unique in one run; {', '.join(dup)} appears twice.")
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("simulating", total=len(scenarios))
+        task = progress.add_task("simulating", total=sum(s.years + 1 for s in scenarios))
         for s in scenarios:
             progress.update(task, description=f"simulating {s.name}")
-            results.append(run_scenario(s))
-            progress.advance(task)
+            results.append(run_scenario(s, progress=lambda n: progress.advance(task, n)))
     out = write_outputs(results, Path(args.out))
     _summary_table(results, console)
     console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json")
     return 0
+
+
+def cmd_calibrate(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.assets import build_economy
+    from commonwealth.parameters import ParameterSet
+    from commonwealth.population import calibration_targets
+
+    params = ParameterSet()
+    with console.status(f"building {args.size:,} records"):
+        pop, firms = build_economy(args.size, params, args.seed)
+    targets = calibration_targets(pop, firms, params)
+    table = Table(title=f"base-year calibration: {args.size:,} records, seed {args.seed}")
+    for col, justify in (("target", "left"), ("data", "right"), ("model", "right"), ("tolerance", "right"),
+                         ("", "center"), ("source", "left")):
+        table.add_column(col, justify=justify)
+    for t in targets:
+        tol = f"±{t.tolerance:g}" + (" rel" if t.tolerance_kind == "rel" else "")
+        table.add_row(t.name, _target_value(t.target, t.unit), _target_value(t.achieved, t.unit), tol,
+                      "[green]ok[/green]" if t.ok else "[red]MISS[/red]", t.source)
+    console.print(table)
+    missed = [t.name for t in targets if not t.ok]
+    if missed:
+        console.print(f"[red]{len(missed)} target(s) missed:[/red] {', '.join(missed)}")
+        return 1
+    console.print(f"all {len(targets)} targets within tolerance")
+    return 0
+
+
+def _target_value(value: float, unit: str) -> str:
+    if unit.startswith("USD") and abs(value) >= 1e9:
+        return f"${value / 1e12:,.2f}tn" if abs(value) >= 1e12 else f"${value / 1e9:,.1f}bn"
+    if unit.startswith("USD"):
+        return f"${value:,.0f}"
+    if unit == "/1":
+        return f"{100 * value:.2f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def cmd_validate(args: argparse.Namespace, console: Console) -> int:
@@ -165,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     par.add_argument("pattern", nargs="?", default=None, metavar="PATTERN")
     par.set_defaults(func=cmd_params)
     sub.add_parser("metrics", help="list metrics").set_defaults(func=cmd_metrics)
+    cal = sub.add_parser("calibrate", help="show the base-year calibration targets and the fit")
+    cal.add_argument("--size", type=int, default=100_000, help="records (default 100000)")
+    cal.add_argument("--seed", type=int, default=0)
+    cal.set_defaults(func=cmd_calibrate)
     return parser
 
 

@@ -57,11 +57,12 @@ class Economy:
     def labour_at(self, t):
         return self.labour * np.exp(self.labour_growth * np.asarray(t, float))
 
-    def prices(self, t, capital) -> FactorPrices:
-        """Output and factor prices at time(s) ``t`` for capital stock(s) ``capital``."""
+    def prices(self, t, capital, labour=None) -> FactorPrices:
+        """Output and factor prices at time(s) ``t`` for capital stock(s) ``capital`` (and labour,
+        by default the exogenous path L_0 e^{nt})."""
         return factor_prices(
             capital,
-            self.labour_at(t),
+            self.labour_at(t) if labour is None else labour,
             self.automation.share(t),
             tfp=self.tfp_at(t),
             sigma=self.sigma,

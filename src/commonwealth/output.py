@@ -46,7 +46,7 @@ def run_record(results: Sequence[ScenarioResult]) -> dict:
                 "years": r.scenario.years,
                 "saving": r.scenario.saving,
                 "ai_preset": r.scenario.ai.preset,
-                "population_size": None,
+                "population_size": r.scenario.population.size if r.scenario.saving == "households" else None,
                 "parameters_overridden": r.scenario.parameters,
             }
             for r in results

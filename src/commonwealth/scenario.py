@@ -45,7 +45,9 @@ class _Strict(BaseModel):
 
 
 class PopulationSettings(_Strict):
-    """Reserved for the synthetic population (its size arrives with the population block)."""
+    """The synthetic population: how many records stand for the US adult population."""
+
+    size: int = Field(default=100_000, ge=1_000, le=50_000_000, description="records")
 
 
 class AISettings(_Strict):
@@ -99,7 +101,7 @@ class ScenarioFile(_Strict):
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
     population: PopulationSettings = Field(default_factory=PopulationSettings)
     ai: AISettings = Field(default_factory=AISettings)
-    saving: Literal["ramsey", "exogenous"] = "ramsey"
+    saving: Literal["households", "ramsey", "exogenous"] = "households"
     parameters: dict[str, float | int | bool | list[float]] = Field(default_factory=dict)
     policies: list[dict[str, Any]] = Field(default_factory=list, max_length=0)
 
@@ -113,6 +115,7 @@ class Scenario(BaseModel):
     start_year: int
     years: int
     seed: int
+    population: PopulationSettings
     ai: AISettings
     saving: str
     parameters: dict[str, Any]
@@ -270,7 +273,7 @@ def load_scenario(ref: str | Path) -> Scenario:
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     return Scenario(
         name=model.name, description=model.description, start_year=model.start_year,
-        years=model.years, seed=model.seed, ai=model.ai, saving=model.saving,
+        years=model.years, seed=model.seed, population=model.population, ai=model.ai, saving=model.saving,
         parameters=dict(model.parameters), policies=list(model.policies), sources=sources,
         digest=digest,
     )

@@ -1,0 +1,168 @@
+"""Weighted distribution statistics over population records.
+
+Every function takes ``values`` (one number per record, e.g. net worth in USD) and ``weights`` (the
+number of adults each record stands for, ≥ 0) and treats a record as ``weight`` identical adults
+with the record's value. All functions are exact (no sampling, no binning), vectorised, and
+sort-based: O(n log n) for n records.
+
+Conventions used throughout:
+
+* Percentile groups are fractions of total *weight* (population), ranked by value. When a cut falls
+  inside a record, the record is split fractionally: the part of its weight below the cut counts on
+  one side, the rest on the other. Shares are therefore exact for any weights, and
+  ``bottom_share(f) + top_share(1 - f) == 1``.
+* Records with equal values may be ordered arbitrarily; no result depends on their order.
+* Shares are ratios to the weighted total ``Σ w·x``; they are undefined (``ValueError``) when the
+  total is zero, and may fall outside [0, 1] when some values are negative (e.g. net worth).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "bottom_share",
+    "count_above",
+    "gini",
+    "share_between",
+    "top_share",
+    "weighted_median",
+    "weighted_quantile",
+]
+
+
+def _prepare(
+    values: ArrayLike, weights: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate and convert to float64 1-d arrays of equal length with non-negative weights."""
+    x = np.asarray(values, dtype=np.float64).ravel()
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    if x.shape != w.shape:
+        raise ValueError(f"values and weights differ in length ({x.size} vs {w.size})")
+    if x.size == 0:
+        raise ValueError("values is empty")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
+        raise ValueError("values and weights must be finite")
+    if np.any(w < 0):
+        raise ValueError("weights must be non-negative")
+    if w.sum() <= 0:
+        raise ValueError("weights must not all be zero")
+    return x, w
+
+
+def _check_fraction(name: str, f: float) -> float:
+    f = float(f)
+    if not 0.0 <= f <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1, got {f}")
+    return f
+
+
+def share_between(values: ArrayLike, weights: ArrayLike, lo: float, hi: float) -> float:
+    """Share of the weighted total ``Σ w·x`` held by the population between two percentiles.
+
+    ``lo`` and ``hi`` are fractions of the population counted from the *bottom* of the value
+    ranking, ``0 ≤ lo ≤ hi ≤ 1``: ``share_between(x, w, 0.9, 0.99)`` is the share of the
+    90th–99th percentile group. A record whose cumulative weight straddles ``lo`` or ``hi``
+    contributes only the part of its weight inside ``[lo·W, hi·W]`` (W = total weight).
+    """
+    x, w = _prepare(values, weights)
+    lo = _check_fraction("lo", lo)
+    hi = _check_fraction("hi", hi)
+    if lo > hi:
+        raise ValueError(f"lo ({lo}) must not exceed hi ({hi})")
+    order = np.argsort(x, kind="stable")
+    xs, ws = x[order], w[order]
+    total_weight = ws.sum()
+    total = float(np.dot(ws, xs))
+    if total == 0.0:
+        raise ValueError("the weighted total of values is zero; shares are undefined")
+    upper = np.cumsum(ws)
+    lower = upper - ws
+    inside = np.clip(
+        np.minimum(upper, hi * total_weight) - np.maximum(lower, lo * total_weight), 0.0, None
+    )
+    return float(np.dot(inside, xs) / total)
+
+
+def top_share(values: ArrayLike, weights: ArrayLike, fraction: float) -> float:
+    """Share of ``Σ w·x`` held by the top ``fraction`` of the population (0.001: the top 0.1%).
+
+    Equal to ``share_between(values, weights, 1 - fraction, 1)``; a straddling record is split.
+    """
+    fraction = _check_fraction("fraction", fraction)
+    return share_between(values, weights, 1.0 - fraction, 1.0)
+
+
+def bottom_share(values: ArrayLike, weights: ArrayLike, fraction: float) -> float:
+    """Share of ``Σ w·x`` held by the bottom ``fraction`` of the population (e.g. 0.5).
+
+    Equal to ``share_between(values, weights, 0, fraction)``; a straddling record is split.
+    """
+    fraction = _check_fraction("fraction", fraction)
+    return share_between(values, weights, 0.0, fraction)
+
+
+def gini(values: ArrayLike, weights: ArrayLike) -> float:
+    """Weighted Gini coefficient: mean absolute difference over twice the mean.
+
+    G = Σ_i Σ_j w_i w_j |x_i − x_j| / (2 W² μ), with W = Σ w and μ = Σ w·x / W. Each record is a
+    point mass of ``w`` adults with the same value, so there is no inequality inside a record. With
+    values sorted ascending and C_i the cumulative weight up to and including record i, the double
+    sum equals 2 Σ_i w_i x_i (2 C_i − w_i − W), which is how it is computed. Ties cancel exactly.
+    For non-negative values G ∈ [0, 1); with negative values (net worth) G can exceed 1. Raises
+    ``ValueError`` when μ = 0.
+    """
+    x, w = _prepare(values, weights)
+    order = np.argsort(x, kind="stable")
+    xs, ws = x[order], w[order]
+    total_weight = ws.sum()
+    total = float(np.dot(ws, xs))
+    if total == 0.0:
+        raise ValueError("the weighted mean of values is zero; the Gini coefficient is undefined")
+    cumulative = np.cumsum(ws)
+    numerator = float(np.dot(ws * xs, 2.0 * cumulative - ws - total_weight))
+    return numerator / (total_weight * total)
+
+
+def weighted_quantile(
+    values: ArrayLike, weights: ArrayLike, q: ArrayLike
+) -> float | NDArray[np.float64]:
+    """Weighted quantile(s) by the inverse of the weighted empirical distribution function.
+
+    Q(q) = min{x_i : W(x ≤ x_i) ≥ q·W}, i.e. the smallest value whose cumulative weight share
+    reaches ``q`` (Hyndman–Fan type 1, no interpolation); Q(0) is the minimum. ``q`` may be a scalar
+    or an array of numbers in [0, 1]; the result has the same shape. Records with zero weight are
+    never returned. The comparison allows a relative slack of 1e-12 on the cumulative weight, so
+    that rounding in the running sum does not skip a record that reaches q exactly.
+    """
+    x, w = _prepare(values, weights)
+    qs = np.asarray(q, dtype=np.float64)
+    if np.any((qs < 0) | (qs > 1)) or not np.all(np.isfinite(qs)):
+        raise ValueError("quantiles must be between 0 and 1")
+    keep = w > 0
+    x, w = x[keep], w[keep]
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    cumulative = np.cumsum(w[order])
+    total_weight = cumulative[-1]
+    # Relative tolerance so that e.g. q = 0.5 with cumulative share 0.4999999999999999 still lands.
+    target = qs * total_weight * (1.0 - 1e-12)
+    index = np.searchsorted(cumulative, target, side="left")
+    index = np.clip(index, 0, xs.size - 1)
+    result = xs[index]
+    return float(result) if result.ndim == 0 else result
+
+
+def weighted_median(values: ArrayLike, weights: ArrayLike) -> float:
+    """Weighted median: ``weighted_quantile(values, weights, 0.5)``."""
+    return float(weighted_quantile(values, weights, 0.5))
+
+
+def count_above(values: ArrayLike, weights: ArrayLike, threshold: float) -> float:
+    """Number of adults (sum of weights) whose value is at or above ``threshold``.
+
+    "At or above" so that a fortune of exactly $1 billion counts as a billionaire.
+    """
+    x, w = _prepare(values, weights)
+    return float(w[x >= threshold].sum())

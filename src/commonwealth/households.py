@@ -1,0 +1,221 @@
+"""Households: income, taxes and transfers, consumption and saving, jobs, and ageing — each year.
+
+One call of :func:`household_year` moves the synthetic population (struct of arrays, one row per
+record, amounts per adult) through a year, given the factor prices of the macro block and the asset
+prices of :mod:`commonwealth.markets`:
+
+1. **Labour income** = wage per efficiency unit × efficiency, for the employed; so Σ labour income is
+   exactly w·L, with L the employed efficiency units.
+2. **Capital income** by holdings: index equity and concentrated stakes earn their firms' equity
+   income; owner-occupied structures and bonds earn the net return r; debt costs r; land earns rent.
+3. **Taxes and transfers** of the status quo (:mod:`commonwealth.taxes`).
+4. **Saving** = saving rate × disposable income, the rate rising with wealth (Saez & Zucman 2016);
+   consumption is the rest, never negative. Saving buys the index and bonds in the proportion the
+   household already holds them (bonds when it holds neither); dissaving sells them, then borrows.
+5. **Revaluation** of each holding at this year's prices, computed explicitly from price changes.
+
+Jobs: every adult carries a fixed latent draw; they work when it is below the employment rate of
+their age (BLS CPS 2024, which also sets how many work past 65), unless displaced. Automation
+displaces employed workers of occupation group g with probability (β_g / β̄) · ΔΦ/(1 − Φ): the share
+of still-human tasks that machines took over this year, tilted by the group's exposure (Eloundou et
+al. 2024). Displaced
+workers find work again at ``households.reemployment_rate`` a year, with a permanent earnings loss.
+
+Ageing: adults die at the SSA period-life-table rate of their age; the estate, less estate tax,
+passes to an heir who takes the record's place as an 18-year-old (a dynasty), with earnings drawn
+with the intergenerational rank correlation of Chetty et al. (2014).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.special import ndtr, ndtri
+
+from commonwealth.parameters import ParameterSet
+from commonwealth.population import Population, occupation_exposure
+from commonwealth.taxes import StatusQuo, band_rates, percentile_rank
+
+_DATA = resources.files("commonwealth") / "data"
+#: Age at which heirs enter (adults are 18 and over).
+ADULT_AGE = 18
+
+
+@cache
+def _csv(name: str) -> pd.DataFrame:
+    with resources.as_file(_DATA / name) as path:
+        return pd.read_csv(path)
+
+
+def mortality(age: NDArray) -> NDArray[np.float64]:
+    """Probability of dying within the year at each age: SSA period life table, men and women
+    averaged, log-linear between tabulated ages, 1 beyond the last."""
+    life = _csv("ssa_period_life_table_qx.csv")
+    ages = life["age"].to_numpy(dtype=float)
+    log_q = np.log(0.5 * (life["qx_male"] + life["qx_female"]).to_numpy(dtype=float))
+    q = np.exp(np.interp(age, ages, log_q))
+    return np.where(age > ages[-1], 1.0, q)
+
+
+def employment_rate(age: NDArray) -> NDArray[np.float64]:
+    """Employment–population ratio at each age (BLS CPS 2024 age bands)."""
+    bands = _csv("bls_employment_by_age_2024.csv")
+    rate = (bands["employed_thousands"] / bands["population_thousands"]).to_numpy(dtype=float)
+    index = np.searchsorted(bands["age_hi"].to_numpy(), age, side="left")
+    return rate[np.clip(index, 0, rate.size - 1)]
+
+
+@dataclass
+class Labour:
+    """Job state per record, beside the population."""
+
+    latent: NDArray[np.float64]  # fixed uniform draw: works when below the age's employment rate
+    displaced: NDArray[np.bool_]  # lost a job to automation and not yet re-employed
+
+    @classmethod
+    def from_population(cls, pop: Population, rng: np.random.Generator) -> Labour:
+        """Latent draws consistent with the base year: below the rate for the employed, above otherwise."""
+        rate = employment_rate(pop.age)
+        u = rng.random(pop.weight.size)
+        latent = np.where(pop.employed, u * rate, rate + u * (1.0 - rate))
+        return cls(latent=latent, displaced=np.zeros(pop.weight.size, dtype=bool))
+
+    def update_employment(self, pop: Population) -> None:
+        pop.employed = (self.latent < employment_rate(pop.age)) & ~self.displaced
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What the markets pay this year (USD unless stated)."""
+
+    wage: float  # per efficiency unit per year
+    r: float  # net return on capital, per year
+    index_income: float  # equity income per index unit, per year
+    concentrated_income: NDArray[np.float64]  # equity income per concentrated unit, by firm (+ trailing 0)
+    land_rent: float  # rent per land unit, per year
+    index_price: float  # per unit, this year
+    concentrated_price: NDArray[np.float64]  # per unit, by firm (+ trailing 0)
+    land_price: float  # per unit
+
+
+@dataclass
+class Flows:
+    """One year's flows per record, USD per adult."""
+
+    labour_income: NDArray[np.float64]
+    capital_income: NDArray[np.float64]
+    transfers: NDArray[np.float64]
+    taxes: NDArray[np.float64]
+    consumption: NDArray[np.float64]
+    saving: NDArray[np.float64]
+    index_purchase: NDArray[np.float64]
+    revaluation: NDArray[np.float64]
+
+    @property
+    def market_income(self) -> NDArray[np.float64]:
+        return self.labour_income + self.capital_income
+
+    @property
+    def income(self) -> NDArray[np.float64]:
+        """Income before taxes: market income plus transfers."""
+        return self.labour_income + self.capital_income + self.transfers
+
+
+def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
+    """Net worth per adult at ``prices``, USD."""
+    return (pop.equity_index * prices.index_price
+            + pop.equity_concentrated * prices.concentrated_price[pop.stake_firm]
+            + (pop.housing_land + pop.other_land) * prices.land_price
+            + pop.housing_structure + pop.bonds + pop.durables - pop.debt)
+
+
+def saving_rates(wealth: NDArray, weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
+    breaks = params("households.saving_wealth_breaks", year)
+    rates = params("households.saving_rates", year)
+    return band_rates(percentile_rank(wealth, weight), breaks, rates)
+
+
+def household_year(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo,
+                   params: ParameterSet, year: int) -> Flows:
+    """Incomes, taxes, saving and revaluation for one year; updates holdings in place."""
+    # Revaluation of the holdings carried into the year, from last year's prices to this year's.
+    revaluation = (pop.equity_index * (prices.index_price - previous.index_price)
+                   + pop.equity_concentrated * (prices.concentrated_price - previous.concentrated_price)[pop.stake_firm]
+                   + (pop.housing_land + pop.other_land) * (prices.land_price - previous.land_price))
+    labour = np.where(pop.employed, prices.wage * pop.efficiency, 0.0)
+    capital = (pop.equity_index * prices.index_income
+               + pop.equity_concentrated * prices.concentrated_income[pop.stake_firm]
+               + (pop.housing_structure + pop.bonds - pop.debt) * prices.r
+               + (pop.housing_land + pop.other_land) * prices.land_rent)
+    market = labour + capital
+    transfers = policy.transfers(market, pop.age)
+    taxes = policy.income_taxes(market + transfers, pop.weight)
+    disposable = market + transfers - taxes
+    wealth = net_worth(pop, prices)
+    rate = saving_rates(wealth, pop.weight, params, year)
+    saving = np.where(disposable > 0, rate * disposable, disposable)
+    consumption = disposable - saving
+
+    # Invest the saving: index and bonds in the proportion held; a seller cannot sell more index
+    # than it holds; what remains moves bonds (negative bonds are borrowing).
+    index_value = pop.equity_index * prices.index_price
+    liquid = index_value + np.maximum(pop.bonds, 0.0)
+    equity_share = np.divide(index_value, liquid, out=np.zeros_like(liquid), where=liquid > 0)
+    index_purchase = np.maximum(equity_share * saving, -index_value)
+    pop.equity_index += index_purchase / prices.index_price
+    pop.bonds += saving - index_purchase
+    return Flows(labour_income=labour, capital_income=capital, transfers=transfers, taxes=taxes,
+                 consumption=consumption, saving=saving, index_purchase=index_purchase, revaluation=revaluation)
+
+
+def displace(pop: Population, labour: Labour, phi_before: float, phi_after: float, rng: np.random.Generator,
+             params: ParameterSet, year: int) -> NDArray[np.bool_]:
+    """Automation displaces workers; displaced workers are re-employed at a rate, with a loss."""
+    rehired = labour.displaced & (rng.random(pop.weight.size) < params("households.reemployment_rate", year))
+    labour.displaced &= ~rehired
+    pop.efficiency[rehired] *= 1.0 - params("households.reemployment_earnings_loss", year)
+    newly = np.zeros(pop.weight.size, dtype=bool)
+    if phi_after > phi_before and phi_before < 1.0:
+        exposure = occupation_exposure(pop.occupation)
+        mean = np.average(exposure[pop.employed], weights=pop.weight[pop.employed]) if pop.employed.any() else 1.0
+        automated = (phi_after - phi_before) / (1.0 - phi_before)
+        probability = np.minimum(1.0, automated * exposure / mean)
+        newly = pop.employed & (rng.random(pop.weight.size) < probability)
+        labour.displaced |= newly
+    return newly
+
+
+def age_one_year(pop: Population, labour: Labour, policy: StatusQuo, prices: Prices, rng: np.random.Generator,
+                 params: ParameterSet, year: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Deaths, estates and entry of heirs, then ageing. Returns (estate passed on, estate tax) per adult.
+
+    The estate tax is paid out of bonds (negative bonds are debt of the estate's heir)."""
+    dies = rng.random(pop.weight.size) < mortality(pop.age)
+    estate = np.where(dies, net_worth(pop, prices), 0.0)
+    tax = np.where(dies, policy.estate_tax(estate), 0.0)
+    pop.bonds -= tax
+    if dies.any():
+        _heirs(pop, labour, dies, rng, params, year)
+    pop.age[~dies] += 1
+    return estate, tax
+
+
+def _heirs(pop: Population, labour: Labour, dies: NDArray[np.bool_], rng: np.random.Generator,
+           params: ParameterSet, year: int) -> None:
+    """The heir takes the record: an 18-year-old citizen whose earnings rank follows the parent's."""
+    rho = float(params("households.intergenerational_rank_correlation", year))
+    parent_rank = percentile_rank(pop.efficiency, pop.weight)[dies]
+    z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dies.sum())
+    order = np.argsort(pop.efficiency)
+    cum = np.cumsum(pop.weight[order])
+    position = np.searchsorted(cum, ndtr(z) * cum[-1])
+    pop.efficiency[dies] = pop.efficiency[order][np.clip(position, 0, order.size - 1)]
+    pop.age[dies] = ADULT_AGE
+    pop.citizen[dies] = True
+    labour.latent[dies] = rng.random(dies.sum())
+    labour.displaced[dies] = False

@@ -1,0 +1,172 @@
+"""Markets: what companies and land are worth each year, and who owns them.
+
+Every non-land asset is a claim on the capital stock K (base-year dollars at replacement cost):
+owner-occupied structures and net bonds (bonds less household debt) earn the net return
+r = R − δ; corporate equity is the residual claim on the rest, its *book* capital
+B = K − structures − net bonds, and earns equity income E = r·B. So household capital income plus
+foreigners' equity income is exactly rK, and with land rent the whole of capital's and land's share.
+
+*Market values* capitalise each firm's equity income at the current return on capital, scaled by
+the base year's ratio of market to book value q_0 = V_0/B_0 (derived, not assumed):
+V_j = q_0·E_j/r. A firm earning the normal return is worth q_0 times its book capital; rents above
+the normal return are capitalised as a perpetuity at r. So the market as a whole is worth q_0·B —
+values follow the capital actually accumulated, not a jump in sentiment — while AI rents move value
+towards the firms that capture them. AI moves income from labour to capital; the part of equity
+income above its base-year share of GDP is the **AI surplus**, and a share κ of it
+(``assets.ai_rent_capture``) accrues to firms in proportion to AI exposure × base value, as rents:
+E_j = (1 − ρ)·E·B_j/ΣB + ρ·E·a_j with ρ = κ·max(0, 1 − (E_0/Y_0)/(E/Y)). Rents redistribute equity
+income among firms; they never create it.
+
+New saving invested in the index buys new shares of every firm pro rata to the index's holdings,
+at the pre-money value; foreigners buy their own share of each issue so their fraction is unchanged;
+concentrated holders (founders) and the fund are diluted. Issuance leaves every existing holder's
+value unchanged and ownership rows summing to one.
+
+Land is priced by capitalisation, V_L = rent / (r − g_e + τ_land + property tax). Buyers expect rents
+to keep growing at their average log growth over the past ``assets.land_rent_expectation_years``
+years (extrapolative expectations); before the base year that growth is the rate g_e0 implied by the
+calibrated base-year land value, so the base year prices land exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from commonwealth.assets import Firms, land_value
+from commonwealth.errors import UserError
+
+
+@dataclass
+class Market:
+    """Year-to-year state of firms, the index and land (mutated in place by the engine)."""
+
+    firms: Firms
+    book: NDArray[np.float64]  # equity book capital per firm, USD
+    rent_weight: NDArray[np.float64]  # a_j, sums to 1
+    market_to_book: float  # q_0 = V_0 / B_0
+    equity_income_share0: float  # E_0 / Y_0
+    rent_capture: float  # κ
+    index_units: float  # units of the index held by households (1 unit = $1 at the base year)
+    conc_base: NDArray[np.float64]  # own_concentrated_j · V_j at the base year, USD
+    land_units: float  # household land, units (1 unit = $1 at the base year)
+    land_value0: float  # USD
+    g_expected0: float  # expected growth of land rents at the base year, per year (derived)
+    expectation_years: int  # years of past rent growth that buyers extrapolate
+    property_tax: float  # per year
+    rent_history: list[float]  # land rent of each year so far, USD/year
+
+    @classmethod
+    def from_base(cls, firms: Firms, *, book_total: float, r0: float, gdp0: float, land_total: float,
+                  land_rent0: float, property_tax: float, rent_capture: float,
+                  expectation_years: int) -> Market:
+        if book_total <= 0:
+            raise UserError(
+                f"calibration: capital stock net of housing structures and net bonds is ${book_total / 1e12:.1f} tn; "
+                "allowed: a positive equity book (raise calibration.capital_output_ratio).")
+        if r0 <= 0:
+            raise UserError(f"calibration: the base-year net return on capital is {r0:.4f}; allowed: positive "
+                            "(lower production.depreciation or calibration.capital_output_ratio).")
+        value = firms.value.copy()
+        total = float(value.sum())
+        exposure = np.where(firms.aggregate, 0.0, firms.ai_exposure) * value
+        index_value = float(np.dot(firms.own_index, value))
+        return cls(
+            firms=firms,
+            book=book_total * value / total,
+            rent_weight=exposure / exposure.sum(),
+            market_to_book=total / book_total,
+            equity_income_share0=r0 * book_total / gdp0,
+            rent_capture=rent_capture,
+            index_units=index_value,
+            conc_base=firms.own_concentrated * value,
+            land_units=land_total,
+            land_value0=land_total,
+            g_expected0=r0 + property_tax - land_rent0 / land_total,
+            expectation_years=expectation_years,
+            property_tax=property_tax,
+            rent_history=[],
+        )
+
+    # --- valuation -----------------------------------------------------------------------------
+
+    def rent_share(self, equity_income: float, gdp: float) -> float:
+        """ρ: the share of equity income paid as AI rents."""
+        share = equity_income / gdp
+        if share <= 0:
+            return 0.0
+        return self.rent_capture * max(0.0, 1.0 - self.equity_income_share0 / share)
+
+    def firm_income(self, equity_income: float, gdp: float) -> NDArray[np.float64]:
+        """E_j, USD/year: ordinary income by book capital plus AI rents by exposure."""
+        rho = self.rent_share(equity_income, gdp)
+        return equity_income * ((1.0 - rho) * self.book / self.book.sum() + rho * self.rent_weight)
+
+    def revalue(self, firm_income: NDArray[np.float64], r: float) -> None:
+        """Set firm values to q_0·E_j/r (before this year's issuance)."""
+        if r <= 0:
+            raise UserError(f"markets: the net return on capital fell to {r:.4f}; firms cannot be valued at a "
+                            "non-positive return (allowed: parameters that keep R above depreciation).")
+        self.firms.value = self.market_to_book * firm_income / r
+
+    @property
+    def index_value(self) -> float:
+        return float(np.dot(self.firms.own_index, self.firms.value))
+
+    @property
+    def index_price(self) -> float:
+        """USD per index unit."""
+        return self.index_value / self.index_units
+
+    def concentrated_price(self) -> NDArray[np.float64]:
+        """Value of each firm's concentrated block relative to the base year; a trailing 0 serves
+        records with no stake (stake_firm = −1)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            price = np.where(self.conc_base > 0, self.firms.own_concentrated * self.firms.value / self.conc_base,
+                             0.0)
+        return np.append(price, 0.0)
+
+    def expected_rent_growth(self) -> float:
+        """Average log growth of land rent over the last ``expectation_years`` years (g_e0 before the
+        base year)."""
+        n = self.expectation_years
+        history = self.rent_history[-(n + 1):]
+        observed = float(np.log(history[-1] / history[0])) if len(history) > 1 else 0.0
+        return (observed + (n - (len(history) - 1)) * self.g_expected0) / n
+
+    def land_price(self, rent: float, r: float, tau_land: float = 0.0) -> float:
+        """USD per land unit: V_L / land units, V_L capitalised from this year's rent (recorded)."""
+        self.rent_history.append(rent)
+        try:
+            total = land_value(rent, r, self.expected_rent_growth(), tau_land, self.property_tax)
+        except ValueError as exc:
+            raise UserError(f"land: {exc}") from None
+        return float(total) / self.land_units
+
+    # --- issuance ------------------------------------------------------------------------------
+
+    def issue_to_index(self, purchase: float) -> float:
+        """Households put ``purchase`` USD into the index (negative: sell). New shares are issued at
+        pre-money value; foreigners buy their share of each issue. Returns foreign purchases, USD."""
+        f = self.firms
+        held = f.own_index * f.value
+        index_value = float(held.sum())
+        if index_value <= 0:
+            raise RuntimeError("the index holds nothing")
+        price = index_value / self.index_units
+        buy = purchase * held / index_value
+        issue = buy / (1.0 - f.own_foreign)
+        post = f.value + issue
+        if np.any(post <= 0):
+            raise RuntimeError("index sales exceed what the index holds")
+        foreign_buy = f.own_foreign * issue
+        f.own_index = (f.own_index * f.value + buy) / post
+        f.own_foreign = (f.own_foreign * f.value + foreign_buy) / post
+        f.own_concentrated = f.own_concentrated * f.value / post
+        f.own_fund = f.own_fund * f.value / post
+        f.value = post
+        self.book = self.book + issue
+        self.index_units += purchase / price
+        return float(foreign_buy.sum())

@@ -1,0 +1,87 @@
+"""Status-quo taxes and transfers, as average effective rates by income percentile.
+
+The tax schedule is the one measured in the data, not a statutory code: each adult pays the
+average effective rate of the income band they fall in — federal (Tax Policy Center, all federal
+taxes, 2019) plus state and local (ITEP, Who Pays? 2024). Bands are defined by percentile rank, not
+by dollar thresholds, so the schedule keeps its shape as incomes grow. Transfers are Social Security
+for adults past the retirement age and a means-tested floor (the SSI payment standard) that tops up
+anyone whose income falls short of it. Estates above the federal exemption pay the estate tax at
+the effective rate that matches what it actually collects (see :meth:`StatusQuo.with_effective_estate_rate`).
+
+All amounts are per adult, in base-year dollars per year; arrays are one entry per record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from commonwealth.parameters import ParameterSet
+
+
+def percentile_rank(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted mid-rank of each record in [0, 1]: the population share below it plus half its own."""
+    order = np.argsort(values, kind="stable")
+    w = weights[order]
+    below = np.cumsum(w) - w
+    ranks = np.empty_like(values, dtype=float)
+    ranks[order] = (below + 0.5 * w) / w.sum()
+    return ranks
+
+
+def band_rates(ranks: np.ndarray, breaks: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """The rate of the band each rank falls in (``breaks`` are the bands' upper edges)."""
+    return np.asarray(rates, dtype=float)[np.searchsorted(np.asarray(breaks, dtype=float), ranks, side="right")]
+
+
+@dataclass(frozen=True)
+class StatusQuo:
+    """The status-quo tax and transfer system in one year."""
+
+    breaks: np.ndarray  # upper edges of income-percentile bands
+    rates: np.ndarray  # federal + state and local average rate per band
+    income_floor: float  # USD/year per adult
+    social_security: float  # USD/year per retired adult
+    retirement_age: int
+    estate_exemption: float  # USD
+    estate_rate: float  # effective average rate on estates above the exemption
+
+    @classmethod
+    def from_parameters(cls, params: ParameterSet, year: int) -> StatusQuo:
+        federal = np.asarray(params("taxes.federal_rates", year), dtype=float)
+        state = np.asarray(params("taxes.state_local_rates", year), dtype=float)
+        breaks = np.asarray(params("taxes.rate_percentile_breaks", year), dtype=float)
+        if not (federal.size == state.size == breaks.size + 1):
+            raise ValueError("taxes: federal_rates and state_local_rates need one more entry than the breaks")
+        return cls(
+            breaks=breaks, rates=federal + state,
+            income_floor=float(params("transfers.income_floor", year)),
+            social_security=float(params("transfers.social_security_benefit", year)),
+            retirement_age=int(params("transfers.retirement_age", year)),
+            estate_exemption=float(params("taxes.estate_exemption", year)),
+            estate_rate=float(params("taxes.estate_rate", year)),
+        )
+
+    def transfers(self, market_income: np.ndarray, age: np.ndarray) -> np.ndarray:
+        """Social Security past the retirement age plus the top-up to the income floor."""
+        pension = np.where(age >= self.retirement_age, self.social_security, 0.0)
+        return pension + np.maximum(0.0, self.income_floor - (market_income + pension))
+
+    def income_taxes(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Effective-rate taxes on income (market income plus transfers); nothing on negative income."""
+        rates = band_rates(percentile_rank(income, weights), self.breaks, self.rates)
+        return rates * np.maximum(income, 0.0)
+
+    def estate_tax(self, estate: np.ndarray) -> np.ndarray:
+        return self.estate_rate * np.maximum(estate - self.estate_exemption, 0.0)
+
+    def with_effective_estate_rate(self, expected_taxable: float, revenue: float) -> StatusQuo:
+        """Scale the statutory estate rate down to what the estate tax actually collects.
+
+        Trusts, valuation discounts, charitable bequests and spousal deferral keep real collections far
+        below the statutory rate times the excess of estates over the exemption; the effective rate is
+        revenue / expected taxable excess (deaths × excess at the base year), capped at the statutory rate.
+        """
+        effective = min(self.estate_rate, revenue / expected_taxable) if expected_taxable > 0 else self.estate_rate
+        return replace(self, estate_rate=effective)

@@ -1,0 +1,158 @@
+"""Weighted distribution statistics: hand-computed examples and brute force on expanded samples."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from commonwealth.distribution import (
+    bottom_share,
+    count_above,
+    gini,
+    share_between,
+    top_share,
+    weighted_median,
+    weighted_quantile,
+)
+
+VALUES = np.array([4.0, 1.0, 3.0, 2.0])  # deliberately unsorted
+ONES = np.ones(4)
+
+
+def test_top_share_of_equal_weights_is_the_top_records_share() -> None:
+    assert top_share(VALUES, ONES, 0.25) == pytest.approx(4 / 10)
+    assert top_share(VALUES, ONES, 0.5) == pytest.approx(7 / 10)
+
+
+def test_top_share_splits_a_straddling_record_fractionally() -> None:
+    # The top 12.5% is half of the richest record: 0.5 × 4 out of 10.
+    assert top_share(VALUES, ONES, 0.125) == pytest.approx(2 / 10)
+    # Weight 2 on the value 4: the top 25% of 5 adults is 1.25 adults, all holding 4 each.
+    assert top_share(VALUES, [2.0, 1.0, 1.0, 1.0], 0.25) == pytest.approx(1.25 * 4 / 14)
+
+
+def test_bottom_share_and_share_between_hand_examples() -> None:
+    assert bottom_share(VALUES, ONES, 0.5) == pytest.approx(3 / 10)
+    assert share_between(VALUES, ONES, 0.25, 0.75) == pytest.approx(5 / 10)
+    assert share_between(VALUES, ONES, 0.3, 0.3) == 0.0
+
+
+def test_shares_of_a_partition_add_up_to_one() -> None:
+    cuts = [0.0, 0.5, 0.9, 0.99, 0.999, 1.0]
+    rng = np.random.default_rng(1)
+    x, w = rng.lognormal(size=1000), rng.uniform(0.1, 3.0, size=1000)
+    total = sum(share_between(x, w, lo, hi) for lo, hi in itertools.pairwise(cuts))
+    assert total == pytest.approx(1.0, abs=1e-12)
+
+
+def test_gini_hand_examples() -> None:
+    assert gini(VALUES, ONES) == pytest.approx(0.25)  # Σ|xi − xj| = 20, 2 n² μ = 80
+    assert gini([5.0, 5.0, 5.0], [1.0, 2.0, 3.0]) == pytest.approx(0.0)
+    # One adult owns everything among n = 4: G = (n − 1)/n.
+    assert gini([0.0, 0.0, 0.0, 1.0], ONES) == pytest.approx(0.75)
+
+
+def test_gini_treats_weight_as_duplicated_records() -> None:
+    assert gini([1.0, 2.0], [2.0, 1.0]) == pytest.approx(gini([1.0, 1.0, 2.0], [1.0, 1.0, 1.0]))
+
+
+def test_weighted_quantile_is_the_inverse_cdf_without_interpolation() -> None:
+    assert weighted_median(VALUES, ONES) == 2.0  # cumulative weight reaches half at 2
+    assert weighted_quantile(VALUES, ONES, 0.0) == 1.0
+    assert weighted_quantile(VALUES, ONES, 1.0) == 4.0
+    assert weighted_quantile(VALUES, [1.0, 1.0, 1.0, 5.0], 0.5) == 2.0
+    np.testing.assert_array_equal(weighted_quantile(VALUES, ONES, [0.1, 0.6]), [1.0, 3.0])
+
+
+def test_count_above_counts_adults_at_or_above_the_threshold() -> None:
+    assert count_above(VALUES, [1.0, 2.0, 3.0, 4.0], 3.0) == 4.0  # values 4 (w=1) and 3 (w=3)
+
+
+def test_invalid_inputs_are_rejected() -> None:
+    with pytest.raises(ValueError, match="differ in length"):
+        top_share([1.0, 2.0], [1.0], 0.1)
+    with pytest.raises(ValueError, match="non-negative"):
+        gini([1.0, 2.0], [1.0, -1.0])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        top_share([1.0, 2.0], [1.0, 1.0], 1.5)
+    with pytest.raises(ValueError, match="zero"):
+        top_share([0.0, 0.0], [1.0, 1.0], 0.5)
+    with pytest.raises(ValueError, match="must not exceed"):
+        share_between([1.0, 2.0], [1.0, 1.0], 0.6, 0.4)
+
+
+# ---- brute force: a record of integer weight k is k unit-weight adults --------------------------
+
+records = st.lists(
+    st.tuples(st.floats(-1e3, 1e6, allow_nan=False, allow_infinity=False), st.integers(1, 5)),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _expand(rows: list[tuple[float, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x = np.array([v for v, _ in rows])
+    w = np.array([float(k) for _, k in rows])
+    return x, w, np.sort(np.repeat(x, w.astype(int)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(records, st.integers(0, 1000))
+def test_top_share_matches_brute_force_on_expanded_adults(rows, cut) -> None:
+    x, w, adults = _expand(rows)
+    total = adults.sum()
+    if abs(total) < 1e-6:
+        return
+    n = adults.size
+    k = cut % (n + 1)  # a cut on an adult boundary: exact brute force
+    expected = adults[n - k :].sum() / total if k else 0.0
+    assert top_share(x, w, k / n) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    # Halfway between two boundaries the share interpolates linearly (fractional split).
+    if k < n:
+        halfway = (adults[n - k :].sum() + 0.5 * adults[n - k - 1]) / total
+        assert top_share(x, w, (k + 0.5) / n) == pytest.approx(halfway, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(records)
+def test_gini_matches_the_double_sum_over_adults(rows) -> None:
+    x, w, adults = _expand(rows)
+    mean = adults.mean()
+    if abs(mean) < 1e-6:
+        return
+    double_sum = np.abs(adults[:, None] - adults[None, :]).sum()
+    expected = double_sum / (2 * adults.size**2 * mean)
+    assert gini(x, w) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(records, st.integers(0, 10_000))
+def test_weighted_quantile_matches_the_sorted_expanded_sample(rows, step) -> None:
+    x, w, adults = _expand(rows)
+    n = adults.size
+    q = (step % 1000 + 0.5) / 1000  # never exactly on an adult boundary
+    expected = adults[max(math.ceil(q * n) - 1, 0)]
+    assert weighted_quantile(x, w, q) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(records, st.floats(0.0, 1.0))
+def test_bottom_and_top_shares_are_complements(rows, fraction) -> None:
+    x, w, adults = _expand(rows)
+    if abs(adults.sum()) < 1e-6:
+        return
+    assert bottom_share(x, w, fraction) + top_share(x, w, 1.0 - fraction) == pytest.approx(
+        1.0, abs=1e-9
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(records, st.floats(-1e3, 1e6))
+def test_count_above_matches_expanded_count(rows, threshold) -> None:
+    x, w, adults = _expand(rows)
+    assert count_above(x, w, threshold) == float((adults >= threshold).sum())

@@ -1,0 +1,124 @@
+"""The households closure: one economy, exact accounting, and the directions AI pushes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from commonwealth.engine import HouseholdEconomy, run_scenario
+from commonwealth.scenario import Scenario, load_scenario
+
+SMALL = 5_000
+
+
+def small(name: str, *, size: int = SMALL, years: int | None = None, seed: int = 0, **params) -> Scenario:
+    s = load_scenario(name)
+    update = {"population": s.population.model_copy(update={"size": size}), "seed": seed}
+    if years is not None:
+        update["years"] = years
+    if params:
+        update["parameters"] = params
+    return s.model_copy(update=update)
+
+
+@pytest.fixture(scope="module")
+def agi5_years():
+    sim = HouseholdEconomy(small("agi-5", years=8))
+    return sim, [sim.step() for _ in range(9)]
+
+
+def test_every_household_wealth_moves_only_by_saving_revaluation_and_estates(agi5_years):
+    """end = start + saving + revaluation + estate received − estate given (heir and decedent share
+    the record, so the net estate flow is the estate tax)."""
+    _, years = agi5_years
+    for y in years:
+        expected = y.wealth_carried + y.flows.saving + y.flows.revaluation - y.estate_tax
+        scale = np.maximum(np.abs(y.wealth_end), 1.0)
+        assert np.max(np.abs(y.wealth_end - expected) / scale) < 1e-9, y.year
+
+
+def test_macro_micro_identities_hold_to_1e9_every_year(agi5_years):
+    _, years = agi5_years
+    names = set()
+    for y in years:
+        names |= set(y.audit)
+        assert max(y.audit.values()) < 1e-9, (y.year, y.audit)
+    assert {"Σ labour income = w·L", "household + foreign capital income = rK + land rent",
+            "equity book = Σ firm book capital",
+            "K(t+1) − K(t) = Σ saving + foreign saving − estate tax"} <= names
+
+
+def test_ownership_rows_sum_to_one_after_every_issue(agi5_years):
+    sim, _ = agi5_years
+    np.testing.assert_allclose(sim.firms.ownership_total, 1.0, atol=1e-12)
+    assert np.all(sim.firms.own_concentrated >= 0) and np.all(sim.firms.own_index >= 0)
+
+
+def test_investment_equals_saving(agi5_years):
+    sim, years = agi5_years
+    for y in years:
+        gross = y.values["investment"]
+        assert gross == pytest.approx(y.values["saving_rate"] * y.values["gdp"], rel=1e-12)
+        assert gross > 0
+
+
+def test_labour_income_is_wage_times_efficiency_of_the_employed(agi5_years):
+    sim, years = agi5_years
+    y = years[-1]
+    w = sim.pop.weight
+    assert float(np.dot(w, y.flows.labour_income)) == pytest.approx(
+        y.values["labor_income"], rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def paths():
+    out = {}
+    for name in ("agi-5", "stall"):
+        frame = run_scenario(small(name, size=20_000, years=30)).metrics
+        out[name] = frame.pivot(index="year", columns="metric", values="value")
+    return out
+
+
+def test_agi5_raises_the_top_share_and_cuts_the_labour_share(paths):
+    m = paths["agi-5"]
+    assert m.loc[2055, "wealth_share_top0_1"] > m.loc[2025, "wealth_share_top0_1"] + 0.005
+    assert m.loc[2055, "wealth_share_top10"] > m.loc[2025, "wealth_share_top10"]
+    assert m.loc[2055, "labor_share"] < 0.5 * m.loc[2025, "labor_share"]
+    assert m.loc[2035, "billionaires"] > m.loc[2025, "billionaires"]
+
+
+def test_stall_keeps_the_distribution_near_its_base(paths):
+    m = paths["stall"]
+    for share in ("wealth_share_top0_1", "wealth_share_top1", "wealth_share_top10", "wealth_share_bottom50"):
+        assert abs(m.loc[2035, share] - m.loc[2025, share]) < 0.01, share
+    assert abs(m.loc[2035, "gini_wealth"] - m.loc[2025, "gini_wealth"]) < 0.02
+    assert m.loc[2035, "displaced_share"] == 0
+
+
+def test_base_year_metrics_reproduce_the_calibration():
+    m = run_scenario(small("stall", size=20_000, years=1)).metrics
+    base = m[m.year == 2025].set_index("metric")["value"]
+    assert base["wealth_share_top1"] == pytest.approx(0.318, abs=0.01)
+    assert base["billionaires"] == pytest.approx(902, rel=0.1)
+    assert base["adults"] == pytest.approx(267e6, rel=0.01)
+    assert base["household_net_worth"] == pytest.approx(174.0e12, rel=0.05)
+    assert base["gdp"] == pytest.approx(31.0e12, rel=1e-12)
+
+
+def test_results_are_deterministic_for_a_seed():
+    a = run_scenario(small("business-as-usual", years=5)).metrics
+    b = run_scenario(small("business-as-usual", years=5)).metrics
+    c = run_scenario(small("business-as-usual", years=5, seed=1)).metrics
+    assert a.equals(b)
+    assert not a.equals(c)
+
+
+def test_ai_rent_capture_concentrates_value_in_exposed_firms():
+    none = HouseholdEconomy(small("agi-5", years=10, **{"assets.ai_rent_capture": 0.0}))
+    full = HouseholdEconomy(small("agi-5", years=10, **{"assets.ai_rent_capture": 1.0}))
+    for _ in range(11):
+        none.step()
+        full.step()
+    exposed = full.firms.ai_exposure >= np.quantile(full.firms.ai_exposure, 0.9)
+    share = lambda sim: sim.firms.value[exposed].sum() / sim.firms.value.sum()  # noqa: E731
+    assert share(full) > share(none)
