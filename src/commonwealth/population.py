@@ -84,6 +84,9 @@ _MILLION = 1e6
 _MIN_RECORDS_PER_STRATUM = 10
 #: Number of log-wage bins used to assign occupation groups.
 _OCCUPATION_BINS = 200
+#: Raking of occupation shares: at most this many steps, stopping when every share is this close.
+_RAKING_STEPS = 500
+_RAKING_TOLERANCE = 1e-9
 #: Quartiles of the standard normal (±0.6745) span the interquartile range: σ = ln(P75/P25) / 1.349.
 _NORMAL_IQR = float(ndtri(0.75) - ndtri(0.25))
 
@@ -700,32 +703,57 @@ def _wage_law() -> tuple[NDArray[np.float64], NDArray[np.float64], float, float]
     return q, x, slope, tail_mean / (tail_mean - x[-1])
 
 
-def _assign_occupations(rng: np.random.Generator, wage: NDArray[np.float64]) -> NDArray[np.int8]:
-    """Occupation group given the wage: P(g | wage) ∝ employment_g × lognormal density_g(wage).
+def _assign_occupations(
+    rng: np.random.Generator,
+    wage: NDArray[np.float64],
+    weight: NDArray[np.float64],
+    employed: NDArray[np.bool_],
+) -> NDArray[np.int8]:
+    """Occupation group given the wage: P(g | wage) ∝ m_g·employment_g·lognormal density_g(wage).
 
     Each group's log wage is normal with the group's median and a spread from its interquartile
-    range (OEWS May 2021). Records are put into log-wage bins; a loop over bins (not records) draws
-    the groups.
+    range (OEWS May 2021). Records are put into log-wage bins. The factors m_g are raked
+    (iterative proportional fitting over bins) so that the employed adults' group shares equal the
+    OEWS employment shares; this corrects for the groups' wage laws not being exactly lognormal.
+    Within a bin, the employed and then the others, each in random order, take the groups by
+    systematic selection on their cumulative weight, so each bin's weighted group shares equal the
+    probabilities up to one record. The loops run over bins and raking steps, not records.
     """
     table = occupation_table()
     mu = np.log(table["median_wage"].to_numpy(dtype=np.float64))
     sigma = np.log(table["p75_wage"] / table["p25_wage"]).to_numpy(dtype=np.float64) / _NORMAL_IQR
     employment = table["employment"].to_numpy(dtype=np.float64)
+    codes = table["code"].to_numpy(dtype=np.int8)
     log_wage = np.log(wage)
     edges = np.quantile(log_wage, np.linspace(0.0, 1.0, _OCCUPATION_BINS + 1))
     bins = np.clip(np.searchsorted(edges, log_wage, side="right") - 1, 0, _OCCUPATION_BINS - 1)
     centres = 0.5 * (edges[:-1] + edges[1:])
     density = np.exp(-0.5 * ((centres[:, None] - mu) / sigma) ** 2) / sigma
-    probability = density * employment
-    probability /= probability.sum(axis=1, keepdims=True)
+    target = employment / employment.sum()
+    employed_in_bin = np.bincount(
+        bins[employed], weights=weight[employed], minlength=_OCCUPATION_BINS
+    )
+    factor = np.ones(employment.size)
+    for _ in range(_RAKING_STEPS):
+        probability = density * employment * factor
+        probability /= probability.sum(axis=1, keepdims=True)
+        share = employed_in_bin @ probability / employed_in_bin.sum()
+        if np.max(np.abs(share - target)) < _RAKING_TOLERANCE:
+            break
+        factor *= target / share
+    cumulative = np.cumsum(probability, axis=1)
+    cell = 2 * bins + employed  # (bin, employed) cells, each selected on its own
+    order = np.argsort(cell + rng.random(bins.size), kind="stable")  # by cell, random inside
+    bounds = np.searchsorted(cell[order], np.arange(2 * _OCCUPATION_BINS + 1))
     occupation = np.empty(wage.size, dtype=np.int8)
-    order = np.argsort(bins, kind="stable")
-    bounds = np.searchsorted(bins[order], np.arange(_OCCUPATION_BINS + 1))
-    codes = table["code"].to_numpy(dtype=np.int8)
-    for b in range(_OCCUPATION_BINS):
-        members = order[bounds[b] : bounds[b + 1]]
+    for c in range(2 * _OCCUPATION_BINS):
+        members = order[bounds[c] : bounds[c + 1]]
         if members.size:
-            occupation[members] = rng.choice(codes, size=members.size, p=probability[b])
+            w = weight[members]
+            position = (np.cumsum(w) - 0.5 * w) / w.sum()
+            b = c // 2
+            index = np.searchsorted(cumulative[b], position * cumulative[b, -1], side="right")
+            occupation[members] = codes[np.clip(index, 0, codes.size - 1)]
     return occupation
 
 
@@ -793,10 +821,10 @@ def build_population(
     firms = assets.firm_universe(params, seed)
     equity_concentrated = portfolio["business_equity"].copy()
     stake_firm = np.full(n, -1, dtype=np.int32)
-    sector_weight = assets.sector_table()["weight"].to_numpy(dtype=np.float64)
-    sector_of_business = rng.choice(sector_weight.size, size=n, p=sector_weight)
     holds_business = equity_concentrated > 0
-    stake_firm[holds_business] = firms.aggregate_ids[sector_of_business[holds_business]]
+    stake_firm[holds_business] = firms.aggregate_ids[
+        _business_sectors(rng, weight[holds_business] * equity_concentrated[holds_business])
+    ]
     founders = stratum <= _BILLIONAIRE
     equity_concentrated[founders] = net_worth[founders]
     stake_firm[founders] = assets.assign_founder_firms(
@@ -810,7 +838,7 @@ def build_population(
     employed = _systematic_select(rng, band, weight, rate)
     wage = _assign_wages(rng, wealth_normal, stratum, employed, weight, params)
     efficiency = wage / (np.dot(weight[employed], wage[employed]) / weight[employed].sum())
-    occupation = _assign_occupations(rng, wage)
+    occupation = _assign_occupations(rng, wage, weight, employed)
     noncitizen_share = float(params("population.foreign_born_share", year)) * float(
         params("population.noncitizen_share_of_foreign_born", year)
     )
@@ -839,6 +867,21 @@ def build_population(
     )
     population.validate()
     return population
+
+
+def _business_sectors(rng: np.random.Generator, value: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Sector of each private-business holding, by systematic selection on business value.
+
+    Holdings in random order take sectors on the midpoints of their cumulative value, so each
+    sector's noncorporate-business row is worth its value-added share of all private business (up to
+    one holding), and every sector has holders.
+    """
+    share = assets.sector_table()["weight"].to_numpy(dtype=np.float64)
+    order = rng.permutation(value.size)
+    position = (np.cumsum(value[order]) - 0.5 * value[order]) / value.sum()
+    sector = np.empty(value.size, dtype=np.int64)
+    sector[order] = np.searchsorted(np.cumsum(share), position * share.sum(), side="right")
+    return np.clip(sector, 0, share.size - 1)
 
 
 def _class_ratios(
@@ -870,7 +913,7 @@ BILLIONAIRE_TOLERANCE = 0.10  # Forbes count and wealth: ±10%
 WAGE_TOLERANCE = 0.02  # OEWS percentiles: ±2%
 RATE_TOLERANCE = 0.01  # BLS employment ratio and age shares by band: ±1 pp
 AGE_WEALTH_TOLERANCE = 0.03  # DFA net worth share by age: ±3 pp
-OCCUPATION_TOLERANCE = 0.015  # OEWS employment share of each occupation group: ±1.5 pp
+OCCUPATION_TOLERANCE = 0.01  # OEWS employment share of each occupation group: ±1 pp
 EXACT_TOLERANCE = 1e-9  # identities that hold by construction
 #: Zipf's law for firm sizes, P(size > s) ∝ 1/s (Axtell 2001), checked with a wide band because
 #: it is measured on employment and all tax-paying firms, not on listed market values.
