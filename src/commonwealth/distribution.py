@@ -25,6 +25,7 @@ __all__ = [
     "bottom_share",
     "count_above",
     "gini",
+    "mid_rank",
     "share_between",
     "top_share",
     "weighted_median",
@@ -166,3 +167,17 @@ def count_above(values: ArrayLike, weights: ArrayLike, threshold: float) -> floa
     """
     x, w = _prepare(values, weights)
     return float(w[x >= threshold].sum())
+
+
+def mid_rank(values: ArrayLike, weights: ArrayLike) -> NDArray[np.float64]:
+    """Weighted mid-rank of each record in (0, 1): the population share below it plus half its own.
+
+    Ties keep their input order (a stable sort), so the result is deterministic.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    weights = np.asarray(weights, dtype=np.float64)
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    rank = np.empty(values.size)
+    rank[order] = (cumulative - 0.5 * weights[order]) / cumulative[-1]
+    return rank

@@ -115,6 +115,7 @@ class Year:
     wealth_carried: np.ndarray  # per adult: last year's end holdings at last year's prices
     wealth_end: np.ndarray  # per adult: this year's end holdings at this year's prices
     estate_tax: np.ndarray  # per adult
+    foreign_saving: float  # USD: foreigners' purchases of new shares
     audit: dict[str, float]  # relative gaps of the identities checked
 
 
@@ -214,14 +215,14 @@ class HouseholdEconomy:
         values["wage_index"] = float(fp.wage) / self.wage0
         values.update(income_metrics(flows, w))
         self.capital += net_investment
-        _check("K(t+1) − K(t) = Σ saving + foreign saving − estate tax",
-               self.capital - float(values["capital_stock"]), net_investment, year, audit)
+        _check("K = structures + net bonds + Σ firm book capital (balance sheets)", self.capital,
+               self.structures + float(np.dot(w, pop.bonds - pop.debt)) + float(market.book.sum()), year, audit)
         if self.capital <= 0:
             raise IdentityError(f"year {year}: the capital stock is exhausted")
         self.previous = prices
         self.t += 1
         return Year(year, {k: float(v) for k, v in values.items()}, flows, wealth_carried, wealth_end, estate_tax,
-                    audit)
+                    foreign_saving, audit)
 
 
 def run_households(scenario: Scenario, progress: Callable[[int], None] | None = None) -> ScenarioResult:

@@ -37,9 +37,10 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
+from commonwealth.distribution import mid_rank
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population, occupation_exposure
-from commonwealth.taxes import StatusQuo, band_rates, percentile_rank
+from commonwealth.taxes import StatusQuo, band_rates
 
 _DATA = resources.files("commonwealth") / "data"
 #: Age at which heirs enter (adults are 18 and over).
@@ -137,7 +138,7 @@ def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
 def saving_rates(wealth: NDArray, weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
     breaks = params("households.saving_wealth_breaks", year)
     rates = params("households.saving_rates", year)
-    return band_rates(percentile_rank(wealth, weight), breaks, rates)
+    return band_rates(mid_rank(wealth, weight), breaks, rates)
 
 
 def household_year(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo,
@@ -209,7 +210,7 @@ def _heirs(pop: Population, labour: Labour, dies: NDArray[np.bool_], rng: np.ran
            params: ParameterSet, year: int) -> None:
     """The heir takes the record: an 18-year-old citizen whose earnings rank follows the parent's."""
     rho = float(params("households.intergenerational_rank_correlation", year))
-    parent_rank = percentile_rank(pop.efficiency, pop.weight)[dies]
+    parent_rank = mid_rank(pop.efficiency, pop.weight)[dies]
     z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dies.sum())
     order = np.argsort(pop.efficiency)
     cum = np.cumsum(pop.weight[order])

@@ -41,6 +41,7 @@ from scipy.special import ndtr, ndtri
 from commonwealth import assets
 from commonwealth.distribution import (
     count_above,
+    mid_rank,
     share_between,
     weighted_quantile,
 )
@@ -549,17 +550,6 @@ def _stratified_normals(rng: np.random.Generator, stratum: NDArray[np.int8]) -> 
     return ndtri(u)
 
 
-def _weighted_mid_rank(
-    values: NDArray[np.float64], weight: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Position of each record in the weighted distribution of ``values``: (W_below + w/2) / W."""
-    order = np.argsort(values, kind="stable")
-    cumulative = np.cumsum(weight[order])
-    rank = np.empty(values.size)
-    rank[order] = (cumulative - 0.5 * weight[order]) / cumulative[-1]
-    return rank
-
-
 def _age_distribution(params: ParameterSet) -> tuple[NDArray[np.int16], NDArray[np.float64]]:
     """Ages 18..max_age and their population shares.
 
@@ -616,7 +606,7 @@ def _assign_age(
         latent = rho[k - 1] * wealth_normal + math.sqrt(
             1.0 - rho[k - 1] ** 2
         ) * _stratified_normals(rng, stratum)
-        rank = _weighted_mid_rank(latent[unplaced], weight[unplaced])
+        rank = mid_rank(latent[unplaced], weight[unplaced])
         older = rank > 1.0 - block_share[k] / block_share[: k + 1].sum()
         placed = np.flatnonzero(unplaced)[older]
         block[placed] = k
@@ -775,7 +765,7 @@ def _assign_wages(
     u = np.empty(weight.size)
     for mask in (employed, ~employed):
         if mask.any():
-            u[mask] = _weighted_mid_rank(latent[mask], weight[mask])
+            u[mask] = mid_rank(latent[mask], weight[mask])
     return _wage_quantile(u)
 
 
@@ -832,7 +822,7 @@ def build_population(
     )
 
     # Demography and labour.
-    wealth_normal = ndtri(_weighted_mid_rank(net_worth, weight))
+    wealth_normal = ndtri(mid_rank(net_worth, weight))
     age = _assign_age(rng, wealth_normal, weight, stratum, params)
     band, rate = _employment_rate_by_age(age)
     employed = _systematic_select(rng, band, weight, rate)

@@ -17,17 +17,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from commonwealth.distribution import mid_rank
 from commonwealth.parameters import ParameterSet
-
-
-def percentile_rank(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted mid-rank of each record in [0, 1]: the population share below it plus half its own."""
-    order = np.argsort(values, kind="stable")
-    w = weights[order]
-    below = np.cumsum(w) - w
-    ranks = np.empty_like(values, dtype=float)
-    ranks[order] = (below + 0.5 * w) / w.sum()
-    return ranks
 
 
 def band_rates(ranks: np.ndarray, breaks: np.ndarray, rates: np.ndarray) -> np.ndarray:
@@ -70,7 +61,7 @@ class StatusQuo:
 
     def income_taxes(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Effective-rate taxes on income (market income plus transfers); nothing on negative income."""
-        rates = band_rates(percentile_rank(income, weights), self.breaks, self.rates)
+        rates = band_rates(mid_rank(income, weights), self.breaks, self.rates)
         return rates * np.maximum(income, 0.0)
 
     def estate_tax(self, estate: np.ndarray) -> np.ndarray:
