@@ -156,6 +156,7 @@ class HouseholdEconomy:
             rent_capture=params("assets.ai_rent_capture", y0),
             expectation_years=int(params("assets.land_rent_expectation_years", y0)),
         )
+        self.retention = float(params("assets.retention_ratio", y0))
         self.t = 0
         self.previous: Prices | None = None
         self.phi_prev = float(self.economy.automation.share(0.0))
@@ -186,7 +187,8 @@ class HouseholdEconomy:
         _check("equity book = Σ firm book capital", book_total, float(market.book.sum()), year, audit)
         firm_income = market.firm_income(r * book_total, gdp)
         market.revalue(firm_income, r)
-        prices = market_prices(market, firm_income, r, land_rent_total, wage=float(fp.wage) * usd / self.efficiency0)
+        prices = market_prices(market, firm_income, r, land_rent_total, wage=float(fp.wage) * usd / self.efficiency0,
+                               retention=self.retention)
         previous = self.previous or prices
         wealth_carried = net_worth(pop, previous)
         wealth_start = net_worth(pop, prices)
@@ -199,12 +201,15 @@ class HouseholdEconomy:
         _check("household + foreign capital income = rK + land rent",
                float(np.dot(w, flows.capital_income)) + float(np.dot(self.firms.own_foreign, firm_income)),
                r * self.capital + land_rent_total, year, audit)
-        foreign_saving = market.issue_to_index(float(np.dot(w, flows.index_purchase)))
+        retained = market.retain(firm_income, self.retention)
+        foreign_saving = float(np.dot(self.firms.own_foreign, retained))
+        foreign_saving += market.issue_to_index(float(np.dot(w, flows.index_purchase)))
         check_ownership_rows(self.firms, year)
+        end_prices = prices.after_retention()
 
         # Ageing: deaths, estates (less estate tax, paid from bonds), heirs.
-        _, estate_tax = age_one_year(pop, labour, self.policy, prices, self.rng, params, year)
-        wealth_end = net_worth(pop, prices)
+        _, estate_tax = age_one_year(pop, labour, self.policy, end_prices, self.rng, params, year)
+        wealth_end = net_worth(pop, end_prices)
         _check("Σ end wealth = Σ (start + saving + revaluation − estate tax)", float(np.dot(w, wealth_end)),
                float(np.dot(w, wealth_carried + flows.saving + flows.revaluation - estate_tax)), year, audit)
 
@@ -219,7 +224,7 @@ class HouseholdEconomy:
                self.structures + float(np.dot(w, pop.bonds - pop.debt)) + float(market.book.sum()), year, audit)
         if self.capital <= 0:
             raise IdentityError(f"year {year}: the capital stock is exhausted")
-        self.previous = prices
+        self.previous = end_prices
         self.t += 1
         return Year(year, {k: float(v) for k, v in values.items()}, flows, wealth_carried, wealth_end, estate_tax,
                     foreign_saving, audit)
@@ -245,20 +250,23 @@ def run_households(scenario: Scenario, progress: Callable[[int], None] | None = 
 
 
 def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_total: float, *,
-                  wage: float) -> Prices:
-    """What each unit of each asset pays and is worth this year."""
+                  wage: float, retention: float) -> Prices:
+    """What each unit of each asset pays and is worth this year (before retained earnings are invested)."""
     firms = market.firms
     concentrated_income = np.divide(firms.own_concentrated * firm_income, market.conc_base,
                                     out=np.zeros_like(firm_income), where=market.conc_base > 0)
+    index_income = float(np.dot(firms.own_index, firm_income)) / market.index_units
     return Prices(
         wage=wage,
         r=r,
-        index_income=float(np.dot(firms.own_index, firm_income)) / market.index_units,
+        index_income=index_income,
         concentrated_income=np.append(concentrated_income, 0.0),
         land_rent=land_rent_total / market.land_units,
         index_price=market.index_price,
         concentrated_price=market.concentrated_price(),
         land_price=market.land_price(land_rent_total, r),
+        index_retained=retention * index_income,
+        concentrated_retained=np.append(retention * concentrated_income, 0.0),
     )
 
 

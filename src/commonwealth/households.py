@@ -8,10 +8,13 @@ prices of :mod:`commonwealth.markets`:
    exactly w·L, with L the employed efficiency units.
 2. **Capital income** by holdings: index equity and concentrated stakes earn their firms' equity
    income; owner-occupied structures and bonds earn the net return r; debt costs r; land earns rent.
+   Firms retain part of equity income and invest it (``assets.retention_ratio``): that part is
+   saved on the holder's behalf and shows up in the value of the holding, not in cash.
 3. **Taxes and transfers** of the status quo (:mod:`commonwealth.taxes`).
-4. **Saving** = saving rate × disposable income, the rate rising with wealth (Saez & Zucman 2016);
-   consumption is the rest, never negative. Saving buys the index and bonds in the proportion the
-   household already holds them (bonds when it holds neither); dissaving sells them, then borrows.
+4. **Saving** = saving rate × disposable income, the rate rising with wealth (Saez & Zucman 2016,
+   whose saving includes retained earnings); consumption is the rest, never negative. Saving beyond
+   the earnings firms retained for the household buys the index and bonds in the proportion it
+   already holds them (bonds when it holds neither); a shortfall sells them, then borrows.
 5. **Revaluation** of each holding at this year's prices, computed explicitly from price changes.
 
 Jobs: every adult carries a fixed latent draw; they work when it is below the employment rate of
@@ -28,7 +31,7 @@ with the intergenerational rank correlation of Chetty et al. (2014).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -99,9 +102,18 @@ class Prices:
     index_income: float  # equity income per index unit, per year
     concentrated_income: NDArray[np.float64]  # equity income per concentrated unit, by firm (+ trailing 0)
     land_rent: float  # rent per land unit, per year
-    index_price: float  # per unit, this year
+    index_price: float  # per unit, this year, before this year's retained earnings
     concentrated_price: NDArray[np.float64]  # per unit, by firm (+ trailing 0)
     land_price: float  # per unit
+    index_retained: float = 0.0  # earnings retained and invested per index unit this year
+    concentrated_retained: NDArray[np.float64] | None = None  # per concentrated unit, by firm (+ trailing 0)
+
+    def after_retention(self) -> Prices:
+        """Prices at the end of the year: retained earnings are invested and raise each holding 1:1."""
+        retained = self.concentrated_retained if self.concentrated_retained is not None else 0.0
+        return replace(self, index_price=self.index_price + self.index_retained,
+                       concentrated_price=self.concentrated_price + retained, index_retained=0.0,
+                       concentrated_retained=None)
 
 
 @dataclass
@@ -113,7 +125,8 @@ class Flows:
     transfers: NDArray[np.float64]
     taxes: NDArray[np.float64]
     consumption: NDArray[np.float64]
-    saving: NDArray[np.float64]
+    saving: NDArray[np.float64]  # all saving, including earnings retained on the household's behalf
+    retained: NDArray[np.float64]  # earnings firms retained for the household
     index_purchase: NDArray[np.float64]
     revaluation: NDArray[np.float64]
 
@@ -162,16 +175,23 @@ def household_year(pop: Population, prices: Prices, previous: Prices, policy: St
     saving = np.where(disposable > 0, rate * disposable, disposable)
     consumption = disposable - saving
 
-    # Invest the saving: index and bonds in the proportion held; a seller cannot sell more index
+    # Firms already invested the retained earnings; the rest of saving (or the shortfall) goes to the
+    # index and bonds in the proportion held, at end-of-year prices. A seller cannot sell more index
     # than it holds; what remains moves bonds (negative bonds are borrowing).
-    index_value = pop.equity_index * prices.index_price
+    end = prices.after_retention()
+    retained = pop.equity_index * prices.index_retained
+    if prices.concentrated_retained is not None:
+        retained = retained + pop.equity_concentrated * prices.concentrated_retained[pop.stake_firm]
+    discretionary = saving - retained
+    index_value = pop.equity_index * end.index_price
     liquid = index_value + np.maximum(pop.bonds, 0.0)
     equity_share = np.divide(index_value, liquid, out=np.zeros_like(liquid), where=liquid > 0)
-    index_purchase = np.maximum(equity_share * saving, -index_value)
-    pop.equity_index += index_purchase / prices.index_price
-    pop.bonds += saving - index_purchase
+    index_purchase = np.maximum(equity_share * discretionary, -index_value)
+    pop.equity_index += index_purchase / end.index_price
+    pop.bonds += discretionary - index_purchase
     return Flows(labour_income=labour, capital_income=capital, transfers=transfers, taxes=taxes,
-                 consumption=consumption, saving=saving, index_purchase=index_purchase, revaluation=revaluation)
+                 consumption=consumption, saving=saving, retained=retained, index_purchase=index_purchase,
+                 revaluation=revaluation)
 
 
 def displace(pop: Population, labour: Labour, phi_before: float, phi_after: float, rng: np.random.Generator,

@@ -17,7 +17,9 @@ income above its base-year share of GDP is the **AI surplus**, and a share κ of
 E_j = (1 − ρ)·E·B_j/ΣB + ρ·E·a_j with ρ = κ·max(0, 1 − (E_0/Y_0)/(E/Y)). Rents redistribute equity
 income among firms; they never create it.
 
-New saving invested in the index buys new shares of every firm pro rata to the index's holdings,
+Firms retain a share of equity income (``assets.retention_ratio``) and invest it: book capital
+and value rise together and nobody is diluted — which is how founders' stakes grow. New saving
+invested in the index buys new shares of every firm pro rata to the index's holdings,
 at the pre-money value; foreigners buy their own share of each issue so their fraction is unchanged;
 concentrated holders (founders) and the fund are diluted. Issuance leaves every existing holder's
 value unchanged and ownership rows summing to one.
@@ -145,7 +147,15 @@ class Market:
             raise UserError(f"land: {exc}") from None
         return float(total) / self.land_units
 
-    # --- issuance ------------------------------------------------------------------------------
+    # --- retained earnings and issuance --------------------------------------------------------
+
+    def retain(self, firm_income: NDArray[np.float64], ratio: float) -> NDArray[np.float64]:
+        """Firms keep ``ratio`` of equity income and invest it: book capital and value rise by the
+        same dollars, no shares are issued. Returns the retained earnings per firm, USD."""
+        retained = ratio * firm_income
+        self.firms.value = self.firms.value + retained
+        self.book = self.book + retained
+        return retained
 
     def issue_to_index(self, purchase: float) -> float:
         """Households put ``purchase`` USD into the index (negative: sell). New shares are issued at
