@@ -19,7 +19,7 @@ REQUIRED = {"gdp", "gdp_growth", "automation_share", "labor_share", "wage_index"
 @pytest.fixture
 def short_scenario(tmp_path: Path) -> Path:
     path = tmp_path / "short.yaml"
-    path.write_text("name: short\nextends: agi-20\nyears: 6\n")
+    path.write_text("name: short\nextends: agi-20\nyears: 6\npopulation: {size: 5000}\n")
     return path
 
 

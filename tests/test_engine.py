@@ -34,9 +34,19 @@ def test_every_household_wealth_moves_only_by_saving_revaluation_and_estates(agi
     the record, so the net estate flow is the estate tax)."""
     _, years = agi5_years
     for y in years:
-        expected = y.wealth_carried + y.flows.saving + y.flows.revaluation - y.estate_tax
+        expected = y.wealth_carried + y.flows.saving + y.flows.revaluation + y.in_kind - y.estate_tax
         scale = np.maximum(np.abs(y.wealth_end), 1.0)
         assert np.max(np.abs(y.wealth_end - expected) / scale) < 1e-9, y.year
+
+
+def test_every_household_cash_flow_is_in_the_ledger(agi5_years):
+    """Income, taxes, transfers and consumption recorded in the ledger add up, for every adult, to
+    the saving the household budget computed (less estate tax)."""
+    _, years = agi5_years
+    for y in years:
+        expected = y.flows.saving - y.estate_tax
+        scale = np.maximum(np.abs(y.flows.income), 1.0)
+        assert np.max(np.abs(y.ledger.household_cash - expected) / scale) < 1e-9, y.year
 
 
 def test_macro_micro_identities_hold_to_1e9_every_year(agi5_years):
@@ -45,9 +55,12 @@ def test_macro_micro_identities_hold_to_1e9_every_year(agi5_years):
     for y in years:
         names |= set(y.audit)
         assert max(y.audit.values()) < 1e-9, (y.year, y.audit)
-    assert {"Σ labour income = w·L", "household + foreign capital income = rK + land rent",
+    assert {"Σ labour income = w·L",
+            "capital income of all holders + firm payments = r(K + public debt) + land rent",
             "equity book = Σ firm book capital",
-            "K = structures + net bonds + Σ firm book capital (balance sheets)"} <= names
+            "K = structures + net bonds + funds − public debt + Σ firm book capital (balance sheets)",
+            "Σ end wealth = Σ (start + saving + revaluation + in kind − estate tax)",
+            "households' cash in the ledger = Σ (saving − estate tax)"} <= names
 
 
 def test_ownership_rows_sum_to_one_after_every_issue(agi5_years):
@@ -57,17 +70,22 @@ def test_ownership_rows_sum_to_one_after_every_issue(agi5_years):
 
 
 def test_investment_equals_saving(agi5_years):
-    """The macro capital path moves by exactly the micro saving: households' saving, foreigners'
-    purchases of new shares, less the estate tax the government consumes."""
+    """The macro capital path moves by exactly the saving of every sector in the ledger: households
+    (their saving less estate tax), government (−Δ public debt), the funds, public owners and the rest
+    of the world — and the household part is what the household budget computed."""
     sim, years = agi5_years
     w = sim.pop.weight
     for this, following in itertools.pairwise(years):
         net_investment = following.values["capital_stock"] - this.values["capital_stock"]
-        saving = float(np.dot(w, this.flows.saving)) + this.foreign_saving - float(np.dot(w, this.estate_tax))
+        matrix = this.ledger.matrix()
+        saving = float(matrix.drop(columns="production").sum().sum())
         assert net_investment == pytest.approx(saving, rel=1e-9)
-        gross = this.values["investment"]
+        households = float(matrix[[c for c in matrix if c.startswith("households")]].sum().sum())
+        assert households == pytest.approx(
+            float(np.dot(w, this.flows.saving - this.estate_tax + this.in_kind)), rel=1e-9)
         delta = sim.params("production.depreciation", this.year)
-        assert gross == pytest.approx(net_investment + delta * this.values["capital_stock"], rel=1e-9)
+        assert this.values["investment"] == pytest.approx(net_investment + delta * this.values["capital_stock"],
+                                                          rel=1e-9)
 
 
 def test_labour_income_is_wage_times_efficiency_of_the_employed(agi5_years):

@@ -16,7 +16,7 @@ def firms(n: int = 4) -> Firms:
         aggregate=np.zeros(n, bool), sector=np.zeros(n, np.int8), ai_exposure=np.array([0.5, 0.1, 0.3, 0.0][:n]),
         revenue=value / 10, own_index=np.array([0.6, 0.5, 0.7, 0.8][:n]),
         own_concentrated=np.array([0.2, 0.3, 0.1, 0.0][:n]), own_foreign=np.array([0.2, 0.2, 0.2, 0.2][:n]),
-        own_fund=np.zeros(n))
+        own_fund=np.zeros(n), own_public=np.zeros(n))
 
 
 def market(**kw) -> Market:

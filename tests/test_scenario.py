@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from commonwealth.errors import UserError
-from commonwealth.scenario import DEFAULT_SET, builtin_names, load_scenario
+from commonwealth.scenario import AI_SET, DEFAULT_SET, builtin_names, load_scenario
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -24,8 +24,13 @@ def test_every_builtin_scenario_loads(name):
     assert s.description.strip()
 
 
-def test_default_set_is_one_scenario_per_ai_preset():
-    presets = {load_scenario(n).ai.preset for n in DEFAULT_SET}
+def test_default_set_is_the_five_policy_scenarios_on_the_default_ai_path():
+    assert DEFAULT_SET == ["status-quo", "american-equity-fund", "ubi-income-tax", "land-value-tax", "wealth-tax"]
+    assert {load_scenario(n).ai.preset for n in DEFAULT_SET} == {"business-as-usual"}
+
+
+def test_ai_preset_scenarios_cover_every_preset():
+    presets = {load_scenario(n).ai.preset for n in AI_SET}
     assert presets == {"business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"}
 
 
@@ -111,9 +116,25 @@ def test_option_that_does_not_fit_the_preset_is_refused(tmp_path):
         load_scenario(write(tmp_path, "a.yaml", "name: a\nai: {preset: stall, agi_years: 4}\n"))
 
 
-def test_policies_are_refused_until_policy_modules_exist(tmp_path):
-    with pytest.raises(UserError, match="policies"):
-        load_scenario(write(tmp_path, "a.yaml", "name: a\npolicies: [{type: ubi}]\n"))
+def test_unknown_policy_type_lists_the_types(tmp_path):
+    with pytest.raises(UserError, match=r"policies\[0\]\.type.*'americn_equity_fund'.*american_equity_fund"):
+        load_scenario(write(tmp_path, "a.yaml", "name: a\npolicies: [{type: americn_equity_fund}]\n"))
+
+
+def test_misspelt_policy_key_is_named_with_its_index(tmp_path):
+    with pytest.raises(UserError, match=r"policies\[1\]\.amout.*'amount'"):
+        load_scenario(write(tmp_path, "a.yaml", "name: a\npolicies: [{type: wealth_tax}, {type: ubi, amout: 5}]\n"))
+
+
+def test_out_of_range_policy_parameter_names_its_bounds(tmp_path):
+    with pytest.raises(UserError, match=r"policies\[0\]\.company_rate.*0\.5.*between 0 and 0\.2"):
+        load_scenario(write(tmp_path, "a.yaml", "name: a\npolicies: [{type: american_equity_fund, company_rate: 0.5}]\n"))
+
+
+def test_policies_stack_across_extends(tmp_path):
+    s = load_scenario(write(tmp_path, "a.yaml", "name: a\nextends: american-equity-fund\n"
+                                                "policies: [{type: ubi, funding: fund}]\n"))
+    assert [p.type for p in s.policies] == ["american_equity_fund", "ubi"]
 
 
 def test_yaml_syntax_error_and_non_mapping_are_user_errors(tmp_path):

@@ -134,6 +134,10 @@ class Firms:
     own_concentrated: NDArray[np.float64]
     own_foreign: NDArray[np.float64]
     own_fund: NDArray[np.float64]
+    own_public: NDArray[np.float64]  # public or nonprofit owners (capped-profit labs); 0 at base
+
+    #: The ownership columns; for every firm they sum to 1.
+    HOLDERS = ("own_index", "own_concentrated", "own_foreign", "own_fund", "own_public")
 
     @property
     def size(self) -> int:
@@ -147,7 +151,7 @@ class Firms:
 
     @property
     def ownership_total(self) -> NDArray[np.float64]:
-        return self.own_index + self.own_concentrated + self.own_foreign + self.own_fund
+        return self.own_index + self.own_concentrated + self.own_foreign + self.own_fund + self.own_public
 
     def validate(self) -> None:
         n = self.size
@@ -255,6 +259,7 @@ def firm_universe(params: ParameterSet, seed: int) -> Firms:
         own_concentrated=np.zeros(n),
         own_foreign=np.zeros(n),
         own_fund=np.zeros(n),
+        own_public=np.zeros(n),
     )
     firms.revenue = _revenue(firms)
     firms.validate()
@@ -335,6 +340,7 @@ def _settle(firms: Firms, concentrated_value: NDArray[np.float64], index_total: 
         own_concentrated=own_concentrated,
         own_foreign=free - own_index,
         own_fund=np.zeros(firms.size),
+        own_public=np.zeros(firms.size),
     )
     settled.revenue = _revenue(settled)
     settled.validate()
@@ -399,7 +405,7 @@ def check_ownership(pop: Population, firms: Firms, rtol: float = OWNERSHIP_RTOL)
       own_concentrated_j·value_j;
     * Σ_i weight_i·equity_index_i = Σ_j own_index_j·value_j.
     """
-    columns = np.stack([firms.own_index, firms.own_concentrated, firms.own_foreign, firms.own_fund])
+    columns = np.stack([getattr(firms, h) for h in Firms.HOLDERS])
     if np.any(columns < -1e-12) or np.any(columns > 1 + 1e-12):
         raise OwnershipError("an ownership fraction lies outside [0, 1]")
     total = firms.ownership_total

@@ -27,9 +27,10 @@ from commonwealth.errors import EXIT_USER_ERROR, UserError
 #: Years after the base year shown in the terminal summary.
 SUMMARY_OFFSETS = (10, 30)
 MACRO_SUMMARY = ("gdp", "gdp_growth", "automation_share", "labor_share", "wage_index", "interest_rate",
-                 "capital_stock", "output_region")
-HOUSEHOLD_SUMMARY = ("median_income_real", "wealth_share_top0_1", "wealth_share_top1", "wealth_share_bottom50",
-                     "billionaires", "trillionaires", "largest_fortune", "displaced_share")
+                 "output_region")
+HOUSEHOLD_SUMMARY = ("median_income_real", "dividend_per_adult", "wealth_share_top0_1", "wealth_share_top1",
+                     "wealth_share_bottom50", "citizen_ownership_share", "fund_ownership_share", "billionaires",
+                     "trillionaires", "largest_fortune", "displaced_share", "public_debt")
 
 
 def _format(value: float, unit: str) -> str:

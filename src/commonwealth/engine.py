@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ import pandas as pd
 from commonwealth.assets import Firms
 from commonwealth.assets import build_economy as build_base_economy
 from commonwealth.calibration import MacroCalibration, calibrate_us
+from commonwealth.distribution import Distribution
 from commonwealth.growth import Economy, GrowthPath, solve_exogenous, solve_ramsey
 from commonwealth.households import (
     Flows,
@@ -34,12 +35,18 @@ from commonwealth.households import (
     Prices,
     age_one_year,
     displace,
-    household_year,
+    incomes,
     mortality,
     net_worth,
+    settle,
 )
 from commonwealth.markets import Market
 from commonwealth.metrics import distribution_metrics, growth_series, income_metrics, macro_metrics, tidy
+from commonwealth.policy import Government, YearContext, build_policies
+from commonwealth.policy.equity_fund import AmericanEquityFund
+from commonwealth.policy.ledger import HOUSEHOLDS, Ledger
+from commonwealth.policy.sovereign_fund import SovereignFund
+from commonwealth.policy.taxes_and_transfers import UBI
 from commonwealth.scenario import Scenario
 from commonwealth.taxes import StatusQuo
 
@@ -98,8 +105,10 @@ def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = No
     return ScenarioResult(scenario, cal, tidy(scenario.name, y, series), time.perf_counter() - started, path=path)
 
 
-def _check(name: str, lhs: float, rhs: float, year: int, audit: dict[str, float]) -> None:
-    gap = abs(lhs - rhs) / max(abs(lhs), abs(rhs), 1.0)
+def _check(name: str, lhs: float, rhs: float, year: int, audit: dict[str, float], scale: float = 1.0) -> None:
+    """Record the relative gap of an identity and raise if it exceeds the tolerance. ``scale`` is the
+    size of the quantities involved (for flows that may legitimately be zero)."""
+    gap = abs(lhs - rhs) / max(abs(lhs), abs(rhs), scale, 1.0)
     audit[name] = gap
     if gap > IDENTITY_RTOL:
         raise IdentityError(f"year {year}: {name} fails: {lhs:,.6g} vs {rhs:,.6g} (relative gap {gap:.2e})")
@@ -117,6 +126,8 @@ class Year:
     estate_tax: np.ndarray  # per adult
     foreign_saving: float  # USD: foreigners' purchases of new shares
     audit: dict[str, float]  # relative gaps of the identities checked
+    in_kind: np.ndarray | None = None  # per adult: value of shares received less shares levied
+    ledger: Ledger | None = None
 
 
 class HouseholdEconomy:
@@ -133,23 +144,28 @@ class HouseholdEconomy:
         self.usd = self.calibration.usd_per_unit
         self.delta = self.economy.depreciation
         self.labour = Labour.from_population(pop, self.rng)
-        policy = StatusQuo.from_parameters(params, y0)
-        taxable = np.maximum(pop.net_worth - policy.estate_exemption, 0.0)
-        self.policy = policy.with_effective_estate_rate(
+        status_quo = StatusQuo.from_parameters(params, y0)
+        taxable = np.maximum(pop.net_worth - status_quo.estate_exemption, 0.0)
+        self.status_quo = status_quo.with_effective_estate_rate(
             expected_taxable=float(np.dot(pop.weight * mortality(pop.age), taxable)),
             revenue=params("taxes.estate_tax_revenue", y0))
         self.efficiency0 = float(np.dot(pop.weight, pop.efficiency * pop.employed))
+        self.policies = build_policies(scenario.policies, params, y0, scenario.sources[0])
+        self.equity_fund = next((p for p in self.policies if isinstance(p, AmericanEquityFund)), None)
+        self.sovereign_funds = [p for p in self.policies if isinstance(p, SovereignFund)]
+        self.eligible_since = np.where(pop.citizen, y0, 10**6).astype(np.int64)
 
         # The base year prices every asset at its calibrated value.
         fp0 = self.economy.prices(0.0, self.calibration.capital0)
         self.wage0 = float(fp0.wage)
+        self.gdp0 = float(fp0.output) * self.usd
         self.capital = self.calibration.capital0 * self.usd  # USD, start of the current year
         self.structures = float(np.dot(pop.weight, pop.housing_structure))
         self.market = Market.from_base(
             self.firms,
             book_total=self.capital - self.structures - float(np.dot(pop.weight, pop.bonds - pop.debt)),
             r0=float(fp0.rental_rate) - self.delta,
-            gdp0=float(fp0.output) * self.usd,
+            gdp0=self.gdp0,
             land_total=float(np.dot(pop.weight, pop.housing_land + pop.other_land)),
             land_rent0=float(fp0.land_rent) * self.usd,
             property_tax=params("taxes.property_tax_rate", y0),
@@ -157,13 +173,24 @@ class HouseholdEconomy:
             expectation_years=int(params("assets.land_rent_expectation_years", y0)),
         )
         self.retention = float(params("assets.retention_ratio", y0))
+        self.government = Government(consumption_share=0.0)  # set from the base year's status-quo budget
+        self.gdp_history: dict[int, float] = {}
         self.t = 0
         self.previous: Prices | None = None
         self.phi_prev = float(self.economy.automation.share(0.0))
 
+    def claims_on_capital(self) -> float:
+        """Everything but the equity book that finances K: structures, households' net bonds and the
+        funds' financial assets, less public debt (which households' bonds also finance)."""
+        pop = self.pop
+        funds = (self.equity_fund.cash if self.equity_fund else 0.0) + sum(f.assets for f in self.sovereign_funds)
+        return (self.structures + float(np.dot(pop.weight, pop.bonds - pop.debt)) + funds
+                - self.government.debt)
+
     def step(self) -> Year:
         """Simulate the year ``start_year + t`` and advance."""
         pop, labour, market, params, usd = self.pop, self.labour, self.market, self.params, self.usd
+        firms, gov = self.firms, self.government
         t = self.t
         year = self.scenario.start_year + t
         w = pop.weight
@@ -181,53 +208,160 @@ class HouseholdEconomy:
         gdp = float(fp.output) * usd
         r = float(fp.rental_rate) - self.delta
         land_rent_total = float(fp.land_rent) * usd
+        self.gdp_history[year] = gdp
+        eligible = pop.citizen & (self.eligible_since <= year)
+        ctx = YearContext(year=year, t=t, gdp=gdp, gdp_base=self.gdp0, r=r, land_rent=land_rent_total, pop=pop,
+                          firms=firms, market=market, prices=None, wealth=None, eligible=eligible, ledger=None,
+                          government=gov, gdp_history=self.gdp_history,
+                          extra={"retention": self.retention, "equity_fund": self.equity_fund})
+        tau_land = sum(p.land_tax_rate(ctx) for p in self.policies)
 
-        # Markets: equity income is r on the equity book; AI rents; values and prices.
-        book_total = self.capital - self.structures - float(np.dot(w, pop.bonds - pop.debt))
+        # Markets: equity income is r on the equity book; AI rents; firm payments; values and prices.
+        book_total = self.capital - self.claims_on_capital()
         _check("equity book = Σ firm book capital", book_total, float(market.book.sum()), year, audit)
         firm_income = market.firm_income(r * book_total, gdp)
+        for policy in self.policies:
+            payment = policy.firm_payments(ctx, firm_income)
+            if payment is not None:
+                firm_income = firm_income - payment
         market.revalue(firm_income, r)
+        own_start = {h: getattr(firms, h).copy() for h in firms.HOLDERS}
+        fund_stake_start = float(np.dot(firms.own_fund, firms.value))
+        fund_cash_start = self.equity_fund.cash if self.equity_fund else 0.0
         prices = market_prices(market, firm_income, r, land_rent_total, wage=float(fp.wage) * usd / self.efficiency0,
-                               retention=self.retention)
+                               retention=self.retention, tau_land=tau_land)
         previous = self.previous or prices
-        wealth_carried = net_worth(pop, previous)
+        wealth_carried = net_worth(pop, previous)  # last year's end, at last year's prices
         wealth_start = net_worth(pop, prices)
-        values = distribution_metrics(pop, wealth_start, labour.displaced, market, prices)
+        wealth_dist = Distribution(wealth_start, w)
+        wealth_rank = wealth_dist.mid_rank()
+        values = distribution_metrics(pop, wealth_dist, labour.displaced, market, prices)
+        ledger = Ledger(year, w, wealth_rank)
+        ctx.prices, ctx.wealth, ctx.ledger, ctx.firm_income = prices, wealth_start, ledger, firm_income
 
-        # Households, then investment: index purchases become new shares; foreigners keep their share.
-        flows = household_year(pop, prices, previous, self.policy, params, year)
+        # Primary incomes and the status quo.
+        flows = incomes(pop, prices, previous, self.status_quo)
+        ledger.pay("labour income", "production", HOUSEHOLDS, flows.labour_income)
+        ledger.pay("capital income", "production", HOUSEHOLDS, flows.capital_income)
+        for sector, holder in (("rest_of_world", "own_foreign"), ("public_owners", "own_public")):
+            ledger.pay("equity income", "production", sector, float(np.dot(own_start[holder], firm_income)))
+        ledger.pay("equity income (retained, in kind)", "production", "equity_fund",
+                   self.retention * float(np.dot(own_start["own_fund"], firm_income)))
+        ledger.pay("interest on public debt", "government", "production", r * gov.debt)
+        ledger.pay("status-quo taxes", HOUSEHOLDS, "government", flows.taxes)
+        ledger.pay("status-quo transfers", "government", HOUSEHOLDS, flows.transfers)
+        ctx.income = flows.market_income + flows.transfers
+        ctx.extra["status_quo_taxes"] = float(np.dot(w, flows.taxes))
         _check("Σ labour income = w·L", float(np.dot(w, flows.labour_income)),
                float(fp.labor_share * fp.output) * usd, year, audit)
-        _check("household + foreign capital income = rK + land rent",
-               float(np.dot(w, flows.capital_income)) + float(np.dot(self.firms.own_foreign, firm_income)),
-               r * self.capital + land_rent_total, year, audit)
+        paid_out = sum(float(np.dot(own_start[h], firm_income)) for h in ("own_foreign", "own_fund", "own_public"))
+        funds_interest = r * (self.claims_on_capital() - self.structures - float(np.dot(w, pop.bonds - pop.debt))
+                              + gov.debt)
+        _check("capital income of all holders + firm payments = r(K + public debt) + land rent",
+               float(np.dot(w, flows.capital_income)) + paid_out + funds_interest
+               + float(market.firm_income(r * book_total, gdp).sum() - firm_income.sum()),
+               r * (self.capital + gov.debt) + land_rent_total, year, audit)
+
+        # Reforms' cash flows, then consumption and saving.
+        taxes = [p.household_taxes(ctx) for p in self.policies]
+        transfers = [p.household_transfers(ctx) for p in self.policies]
+        policy_taxes = sum((x for x in taxes if x is not None), np.zeros_like(w))
+        policy_transfers = sum((x for x in transfers if x is not None), np.zeros_like(w))
+        locked = self.equity_fund.locked_units(ctx, self.eligible_since) if self.equity_fund else 0.0
+        flows = settle(pop, flows, prices, wealth_rank, params, year, policy_taxes=policy_taxes,
+                       policy_transfers=policy_transfers, locked_units=locked)
+        consumption_total = float(np.dot(w, flows.consumption))
+        vat_share = sum(p.vat(ctx, consumption_total) for p in self.policies if isinstance(p, UBI))
+        ledger.pay("VAT", HOUSEHOLDS, "government", vat_share * flows.consumption)
+        ledger.pay("consumption", HOUSEHOLDS, "production", (1.0 - vat_share) * flows.consumption)
+
+        # Investment: retained earnings, then new shares for the index's buyers; foreigners keep their share.
         retained = market.retain(firm_income, self.retention)
-        foreign_saving = float(np.dot(self.firms.own_foreign, retained))
+        foreign_saving = float(np.dot(firms.own_foreign, retained))
         foreign_saving += market.issue_to_index(float(np.dot(w, flows.index_purchase)))
-        check_ownership_rows(self.firms, year)
-        end_prices = prices.after_retention()
+        ledger.pay("exports", "rest_of_world", "production", ledger.column("rest_of_world") - foreign_saving)
+        ledger.pay("public owners' dividends", "public_owners", "government",
+                   (1.0 - self.retention) * float(np.dot(own_start["own_public"], firm_income)))
+        check_ownership_rows(firms, year)
 
-        # Ageing: deaths, estates (less estate tax, paid from bonds), heirs.
-        _, estate_tax = age_one_year(pop, labour, self.policy, end_prices, self.rng, params, year)
+        # Corporate actions of the reforms (share levies, transfers, distributions), valued in kind.
+        ctx.extra["own_fund_before"] = own_start["own_fund"]
+        before = prices.after_retention()
+        wealth_before = net_worth(pop, before)
+        for policy in self.policies:
+            policy.corporate_actions(ctx)
+        check_ownership_rows(firms, year)
+        end_prices = replace(before, index_price=market.index_price, concentrated_price=market.concentrated_price())
+        in_kind = net_worth(pop, end_prices) - wealth_before
+        _check("Σ in-kind share flows to households = ledger", float(np.dot(w, in_kind)),
+               float(np.dot(w, ledger.household_in_kind)), year, audit, scale=float(np.dot(w, wealth_before)))
+
+        # The funds' own income, government consumption, then deaths and estates.
+        for policy in self.policies:
+            policy.end_of_year(ctx)
+        dies, estate_tax = age_one_year(pop, labour, self.status_quo, end_prices, self.rng, params, year)
+        self.eligible_since[dies] = np.where(pop.citizen[dies], year + 1, 10**6)
+        ledger.pay("estate tax", HOUSEHOLDS, "government", estate_tax)
+        if t == 0:  # government consumption: the share of GDP that balances the status quo at the base year
+            status_quo_net = float(np.dot(w, flows.taxes - flows.transfers + estate_tax)) + policy_transfers_total(
+                ledger) - policy_taxes_total(ledger)
+            gov.consumption_share = max(status_quo_net, 0.0) / gdp
+        ledger.pay("government consumption", "government", "production", gov.consumption_share * gdp)
         wealth_end = net_worth(pop, end_prices)
-        _check("Σ end wealth = Σ (start + saving + revaluation − estate tax)", float(np.dot(w, wealth_end)),
-               float(np.dot(w, wealth_carried + flows.saving + flows.revaluation - estate_tax)), year, audit)
+        _check("Σ end wealth = Σ (start + saving + revaluation + in kind − estate tax)", float(np.dot(w, wealth_end)),
+               float(np.dot(w, wealth_carried + flows.saving + flows.revaluation + in_kind - estate_tax)), year, audit)
+        _check("households' cash in the ledger = Σ (saving − estate tax)", float(np.dot(w, ledger.household_cash)),
+               float(np.dot(w, flows.saving - estate_tax)), year, audit, scale=gdp)
 
-        # Accumulation: net investment = household saving + foreign saving − estate tax (consumed by government).
-        net_investment = float(np.dot(w, flows.saving)) + foreign_saving - float(np.dot(w, estate_tax))
+        # Budget, fund books and accumulation: investment = saving.
+        gov.debt -= ledger.column("government")
+        if self.equity_fund is not None:
+            stake_change = float(np.dot(firms.own_fund, firms.value)) - fund_stake_start
+            _check("equity fund books: ledger = Δcash + Δstake (no revaluation)", ledger.column("equity_fund"),
+                   self.equity_fund.cash - fund_cash_start + stake_change, year, audit, scale=gdp)
+        net_investment = -ledger.column("production")
+        ledger.check_rows()
         values.update(macro_metrics(fp, self.capital / usd, (net_investment + self.delta * self.capital) / usd, phi,
                                     usd, self.delta))
         values["wage_index"] = float(fp.wage) / self.wage0
         values.update(income_metrics(flows, w))
+        values.update(self._policy_metrics(ctx, flows, wealth_rank, ledger))
         self.capital += net_investment
-        _check("K = structures + net bonds + Σ firm book capital (balance sheets)", self.capital,
-               self.structures + float(np.dot(w, pop.bonds - pop.debt)) + float(market.book.sum()), year, audit)
+        _check("K = structures + net bonds + funds − public debt + Σ firm book capital (balance sheets)",
+               self.capital, self.claims_on_capital() + float(market.book.sum()), year, audit)
         if self.capital <= 0:
             raise IdentityError(f"year {year}: the capital stock is exhausted")
         self.previous = end_prices
         self.t += 1
         return Year(year, {k: float(v) for k, v in values.items()}, flows, wealth_carried, wealth_end, estate_tax,
-                    foreign_saving, audit)
+                    foreign_saving, audit, in_kind=in_kind, ledger=ledger)
+
+    def _policy_metrics(self, ctx: YearContext, flows: Flows, wealth_rank: np.ndarray, ledger: Ledger) -> dict:
+        pop, firms = self.pop, self.firms
+        w = pop.weight
+        matrix = ledger.matrix()
+        government = matrix["government"]
+        values: dict[str, float] = {
+            "tax_revenue": float(government[government > 0].sum()),
+            "transfers": float(np.dot(w, flows.transfers)),
+            "public_debt": self.government.debt,
+            "fund_assets": 0.0,
+            "fund_ownership_share": float(np.dot(firms.own_fund, firms.value)) / float(firms.value.sum()),
+            "dividend_per_adult": 0.0,
+            "dividend_shares_per_adult": 0.0,
+            "dividend_cash_per_adult": 0.0,
+        }
+        equity = pop.equity_index * self.market.index_price + pop.equity_concentrated * \
+            self.market.concentrated_price()[pop.stake_firm]
+        values["citizen_ownership_share"] = float(np.dot(w * (wealth_rank < 0.9), equity)) / float(firms.value.sum())
+        for policy in self.policies:
+            values.update(policy.metrics(ctx))
+            values[f"policy_in_force.{policy.name}"] = float(policy.in_force(ctx.year))
+        dividends = sum(ctx.extra.get("dividends", []))
+        values["dividend_per_adult"] = (values["dividend_shares_per_adult"] + values["dividend_cash_per_adult"]
+                                        + dividends / float(w.sum()))
+        values["dividend_per_adult_real"] = values["dividend_per_adult"]  # CPI = 1 until the price block
+        return values
 
 
 def run_households(scenario: Scenario, progress: Callable[[int], None] | None = None) -> ScenarioResult:
@@ -250,7 +384,7 @@ def run_households(scenario: Scenario, progress: Callable[[int], None] | None = 
 
 
 def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_total: float, *,
-                  wage: float, retention: float) -> Prices:
+                  wage: float, retention: float, tau_land: float = 0.0) -> Prices:
     """What each unit of each asset pays and is worth this year (before retained earnings are invested)."""
     firms = market.firms
     concentrated_income = np.divide(firms.own_concentrated * firm_income, market.conc_base,
@@ -264,10 +398,31 @@ def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_t
         land_rent=land_rent_total / market.land_units,
         index_price=market.index_price,
         concentrated_price=market.concentrated_price(),
-        land_price=market.land_price(land_rent_total, r),
+        land_price=market.land_price(land_rent_total, r, tau_land),
         index_retained=retention * index_income,
         concentrated_retained=np.append(retention * concentrated_income, 0.0),
     )
+
+
+def policy_taxes_total(ledger: Ledger) -> float:
+    """Cash the reforms took from households this year (USD)."""
+    return _household_rows(ledger, lambda kind: kind not in STATUS_QUO_ROWS, sign=-1.0)
+
+
+def policy_transfers_total(ledger: Ledger) -> float:
+    return _household_rows(ledger, lambda kind: kind not in STATUS_QUO_ROWS, sign=1.0)
+
+
+#: Ledger rows of the status quo and of markets (everything else is a reform's).
+STATUS_QUO_ROWS = {"labour income", "capital income", "status-quo taxes", "status-quo transfers", "consumption",
+                   "VAT", "estate tax"}
+
+
+def _household_rows(ledger: Ledger, keep, sign: float) -> float:
+    matrix = ledger.matrix()
+    households = matrix[[c for c in matrix if c.startswith("households")]].sum(axis=1)
+    rows = households[[k for k in households.index if keep(k) and not k.endswith("(in kind)")]]
+    return float(rows[sign * rows > 0].sum() * sign)
 
 
 def check_ownership_rows(firms: Firms, year: int) -> None:

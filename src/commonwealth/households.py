@@ -1,8 +1,11 @@
 """Households: income, taxes and transfers, consumption and saving, jobs, and ageing — each year.
 
-One call of :func:`household_year` moves the synthetic population (struct of arrays, one row per
+The functions below move the synthetic population (struct of arrays, one row per
 record, amounts per adult) through a year, given the factor prices of the macro block and the asset
 prices of :mod:`commonwealth.markets`:
+
+Each year has two calls: :func:`incomes` (what the markets and the status quo pay) and, once the
+reforms have added their taxes and transfers, :func:`settle` (consumption, saving, investment).
 
 1. **Labour income** = wage per efficiency unit × efficiency, for the employed; so Σ labour income is
    exactly w·L, with L the employed efficiency units.
@@ -40,7 +43,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
-from commonwealth.distribution import mid_rank
+from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population, occupation_exposure
 from commonwealth.taxes import StatusQuo, band_rates
@@ -148,16 +151,15 @@ def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
             + pop.housing_structure + pop.bonds + pop.durables - pop.debt)
 
 
-def saving_rates(wealth: NDArray, weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
+def saving_rates(wealth_rank: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
+    """Saving rate of each adult from its wealth rank (weighted, in [0, 1])."""
     breaks = params("households.saving_wealth_breaks", year)
     rates = params("households.saving_rates", year)
-    return band_rates(mid_rank(wealth, weight), breaks, rates)
+    return band_rates(wealth_rank, breaks, rates)
 
 
-def household_year(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo,
-                   params: ParameterSet, year: int) -> Flows:
-    """Incomes, taxes, saving and revaluation for one year; updates holdings in place."""
-    # Revaluation of the holdings carried into the year, from last year's prices to this year's.
+def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo) -> Flows:
+    """Revaluation, labour and capital income, status-quo taxes and transfers for the year."""
     revaluation = (pop.equity_index * (prices.index_price - previous.index_price)
                    + pop.equity_concentrated * (prices.concentrated_price - previous.concentrated_price)[pop.stake_firm]
                    + (pop.housing_land + pop.other_land) * (prices.land_price - previous.land_price))
@@ -169,29 +171,45 @@ def household_year(pop: Population, prices: Prices, previous: Prices, policy: St
     market = labour + capital
     transfers = policy.transfers(market, pop.age)
     taxes = policy.income_taxes(market + transfers, pop.weight)
-    disposable = market + transfers - taxes
-    wealth = net_worth(pop, prices)
-    rate = saving_rates(wealth, pop.weight, params, year)
+    zeros = np.zeros_like(market)
+    return Flows(labour_income=labour, capital_income=capital, transfers=transfers, taxes=taxes,
+                 consumption=zeros, saving=zeros, retained=zeros, index_purchase=zeros, revaluation=revaluation)
+
+
+def settle(pop: Population, flows: Flows, prices: Prices, wealth_rank: NDArray[np.float64], params: ParameterSet,
+           year: int, *, policy_taxes: NDArray | float = 0.0, policy_transfers: NDArray | float = 0.0,
+           locked_units: NDArray | float = 0.0) -> Flows:
+    """Consumption and saving out of disposable income, and where the saving goes; updates holdings.
+
+    ``policy_taxes`` and ``policy_transfers`` are the reforms' cash flows per adult (not taxable);
+    ``locked_units`` are index units that may not be sold yet.
+    """
+    flows.transfers = flows.transfers + policy_transfers
+    flows.taxes = flows.taxes + policy_taxes
+    disposable = flows.market_income + flows.transfers - flows.taxes
+    rate = saving_rates(wealth_rank, params, year)
     saving = np.where(disposable > 0, rate * disposable, disposable)
-    consumption = disposable - saving
+    flows.saving = saving
+    flows.consumption = disposable - saving
 
     # Firms already invested the retained earnings; the rest of saving (or the shortfall) goes to the
     # index and bonds in the proportion held, at end-of-year prices. A seller cannot sell more index
-    # than it holds; what remains moves bonds (negative bonds are borrowing).
+    # than it holds (less what is locked); what remains moves bonds (negative bonds are borrowing).
     end = prices.after_retention()
     retained = pop.equity_index * prices.index_retained
     if prices.concentrated_retained is not None:
         retained = retained + pop.equity_concentrated * prices.concentrated_retained[pop.stake_firm]
     discretionary = saving - retained
     index_value = pop.equity_index * end.index_price
+    sellable = np.maximum(pop.equity_index - locked_units, 0.0) * end.index_price
     liquid = index_value + np.maximum(pop.bonds, 0.0)
     equity_share = np.divide(index_value, liquid, out=np.zeros_like(liquid), where=liquid > 0)
-    index_purchase = np.maximum(equity_share * discretionary, -index_value)
+    index_purchase = np.maximum(equity_share * discretionary, -sellable)
     pop.equity_index += index_purchase / end.index_price
     pop.bonds += discretionary - index_purchase
-    return Flows(labour_income=labour, capital_income=capital, transfers=transfers, taxes=taxes,
-                 consumption=consumption, saving=saving, retained=retained, index_purchase=index_purchase,
-                 revaluation=revaluation)
+    flows.retained = retained
+    flows.index_purchase = index_purchase
+    return flows
 
 
 def displace(pop: Population, labour: Labour, phi_before: float, phi_after: float, rng: np.random.Generator,
@@ -212,8 +230,8 @@ def displace(pop: Population, labour: Labour, phi_before: float, phi_after: floa
 
 
 def age_one_year(pop: Population, labour: Labour, policy: StatusQuo, prices: Prices, rng: np.random.Generator,
-                 params: ParameterSet, year: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Deaths, estates and entry of heirs, then ageing. Returns (estate passed on, estate tax) per adult.
+                 params: ParameterSet, year: int) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """Deaths, estates and entry of heirs, then ageing. Returns who died and the estate tax per adult.
 
     The estate tax is paid out of bonds (negative bonds are debt of the estate's heir)."""
     dies = rng.random(pop.weight.size) < mortality(pop.age)
@@ -223,19 +241,18 @@ def age_one_year(pop: Population, labour: Labour, policy: StatusQuo, prices: Pri
     if dies.any():
         _heirs(pop, labour, dies, rng, params, year)
     pop.age[~dies] += 1
-    return estate, tax
+    return dies, tax
 
 
 def _heirs(pop: Population, labour: Labour, dies: NDArray[np.bool_], rng: np.random.Generator,
            params: ParameterSet, year: int) -> None:
     """The heir takes the record: an 18-year-old citizen whose earnings rank follows the parent's."""
     rho = float(params("households.intergenerational_rank_correlation", year))
-    parent_rank = mid_rank(pop.efficiency, pop.weight)[dies]
+    earnings = Distribution(pop.efficiency, pop.weight)
+    parent_rank = earnings.mid_rank()[dies]
     z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dies.sum())
-    order = np.argsort(pop.efficiency)
-    cum = np.cumsum(pop.weight[order])
-    position = np.searchsorted(cum, ndtr(z) * cum[-1])
-    pop.efficiency[dies] = pop.efficiency[order][np.clip(position, 0, order.size - 1)]
+    position = np.searchsorted(earnings.upper, ndtr(z) * earnings.total_weight)
+    pop.efficiency[dies] = earnings.xs[np.clip(position, 0, earnings.xs.size - 1)]
     pop.age[dies] = ADULT_AGE
     pop.citizen[dies] = True
     labour.latent[dies] = rng.random(dies.sum())

@@ -174,8 +174,8 @@ class Market:
         foreign_buy = f.own_foreign * issue
         f.own_index = (f.own_index * f.value + buy) / post
         f.own_foreign = (f.own_foreign * f.value + foreign_buy) / post
-        f.own_concentrated = f.own_concentrated * f.value / post
-        f.own_fund = f.own_fund * f.value / post
+        for holder in ("own_concentrated", "own_fund", "own_public"):
+            setattr(f, holder, getattr(f, holder) * f.value / post)
         f.value = post
         self.book = self.book + issue
         self.index_units += purchase / price

@@ -68,8 +68,42 @@ METRICS: dict[str, Metric] = {
         Metric("gini_income", "/1", "Gini coefficient of income before taxes (market income plus transfers)."),
         Metric("median_income_real", "USD/year", "Median adult income before taxes, base-year dollars."),
         Metric("displaced_share", "/1", "Share of adults out of work because automation took their job."),
+        Metric("tax_revenue", "USD/year", "Taxes received by the government and the funds (cash)."),
+        Metric("transfers", "USD/year", "Cash transfers to households: status quo and reforms, dividends included."),
+        Metric("public_debt", "USD", "Public debt accumulated since the base year by the budget the model tracks."),
+        Metric("fund_assets", "USD", "American Equity Fund: value of its stakes plus its cash."),
+        Metric("fund_ownership_share", "/1", "Share of all US corporate equity value held by the equity fund."),
+        Metric("citizen_ownership_share", "/1", "Share of all US corporate equity value held by the poorer 90 % of "
+               "adults (fund distributions included)."),
+        Metric("dividend_per_adult", "USD/year", "Equal dividends per recipient adult: fund shares and cash, "
+               "sovereign-fund, windfall and tax dividends."),
+        Metric("dividend_per_adult_real", "USD/year", "Dividend per adult in base-year prices (equal to nominal "
+               "until the price block adds a CPI)."),
+        Metric("dividend_shares_per_adult", "USD/year", "Value of equity-fund shares distributed per adult citizen."),
+        Metric("dividend_cash_per_adult", "USD/year", "Equity-fund dollars distributed per adult citizen."),
+        Metric("aef_rate", "1/year", "Equity-fund company rate in force after phase-in."),
+        Metric("ubi_per_adult", "USD/year", "UBI paid per eligible adult."),
+        Metric("wealth_tax_revenue", "USD/year", "Wealth-tax revenue."),
+        Metric("windfall_payments", "USD/year", "Windfall Clause payments by AI firms."),
+        Metric("sovereign_fund_assets", "USD", "Sovereign fund assets."),
+        Metric("public_ownership_share", "/1", "Share of US corporate equity held by public or nonprofit owners."),
     ]
 }
+
+#: Families of metrics with one member per policy: ``<family>.<policy name>``.
+METRIC_FAMILIES: dict[str, Metric] = {
+    "policy_in_force": Metric("policy_in_force", "/1", "1 while the named policy is in force, else 0."),
+}
+
+
+def metric_unit(name: str) -> str:
+    """The unit of a metric or of a member of a metric family; KeyError if undocumented."""
+    if name in METRICS:
+        return METRICS[name].unit
+    family = name.split(".", 1)[0]
+    if "." in name and family in METRIC_FAMILIES:
+        return METRIC_FAMILIES[family].unit
+    raise KeyError(name)
 
 
 def growth_series(gdp: np.ndarray) -> np.ndarray:
@@ -103,50 +137,51 @@ def macro_metrics(fp: FactorPrices, capital, investment, phi, usd: float, deprec
     }
 
 
-def distribution_metrics(pop: Population, wealth: np.ndarray, displaced: np.ndarray, market: Market,
+def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: np.ndarray, market: Market,
                          prices: Prices) -> dict[str, float]:
-    """Wealth distribution and asset totals at this year's prices."""
+    """Wealth distribution and asset totals at this year's prices (``wealth``: adults' net worth)."""
     w = pop.weight
     return {
-        "adults": float(w.sum()),
-        "household_net_worth": float(np.dot(w, wealth)),
+        "adults": wealth.total_weight,
+        "household_net_worth": wealth.total,
         "equity_market_value": float(market.firms.value.sum()),
         "land_value": prices.land_price * market.land_units,
-        "wealth_share_top0_1": dist.top_share(wealth, w, 0.001),
-        "wealth_share_top1": dist.top_share(wealth, w, 0.01),
-        "wealth_share_top10": dist.top_share(wealth, w, 0.10),
-        "wealth_share_bottom50": dist.bottom_share(wealth, w, 0.50),
-        "gini_wealth": dist.gini(wealth, w),
-        "billionaires": dist.count_above(wealth, w, BILLION),
-        "trillionaires": dist.count_above(wealth, w, TRILLION),
-        "largest_fortune": float(wealth.max()),
-        "displaced_share": float(np.dot(w, displaced)) / float(w.sum()),
+        "wealth_share_top0_1": wealth.top_share(0.001),
+        "wealth_share_top1": wealth.top_share(0.01),
+        "wealth_share_top10": wealth.top_share(0.10),
+        "wealth_share_bottom50": wealth.bottom_share(0.50),
+        "gini_wealth": wealth.gini(),
+        "billionaires": wealth.count_above(BILLION),
+        "trillionaires": wealth.count_above(TRILLION),
+        "largest_fortune": float(wealth.xs[-1]),
+        "displaced_share": float(np.dot(w, displaced)) / wealth.total_weight,
     }
 
 
 def income_metrics(flows: Flows, weight: np.ndarray) -> dict[str, float]:
-    income = flows.income
-    return {
-        "gini_income": dist.gini(income, weight),
-        "median_income_real": dist.weighted_median(income, weight),
-    }
+    income = dist.Distribution(flows.income, weight)
+    return {"gini_income": income.gini(), "median_income_real": income.quantile(0.5)}
 
 
 def tidy(scenario: str, start_year: int, series: dict[str, np.ndarray]) -> pd.DataFrame:
     """Long table ``scenario, year, metric, value, unit`` in the order of :data:`METRICS`; NaN values
     (undefined) are dropped."""
+    unknown = []
+    for name in series:
+        try:
+            metric_unit(name)
+        except KeyError:
+            unknown.append(name)
+    if unknown:
+        raise KeyError(f"undocumented metrics: {sorted(unknown)}")
+    ordered = [n for n in METRICS if n in series] + sorted(n for n in series if n not in METRICS)
     frames = []
-    for name in METRICS:
-        if name not in series:
-            continue
+    for name in ordered:
         values = np.asarray(series[name], dtype=float)
         years = start_year + np.arange(values.size)
         keep = ~np.isnan(values)
         frames.append(pd.DataFrame({
             "scenario": scenario, "year": years[keep].astype("int64"), "metric": name,
-            "value": values[keep], "unit": METRICS[name].unit,
+            "value": values[keep], "unit": metric_unit(name),
         }))
-    unknown = set(series) - set(METRICS)
-    if unknown:
-        raise KeyError(f"undocumented metrics: {sorted(unknown)}")
     return pd.concat(frames, ignore_index=True)

@@ -30,12 +30,16 @@ from pydantic import (
 
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
+from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies
 from commonwealth.technology import PRESETS, AutomationPath, automation_path
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 #: The built-in scenarios `commonwealth run` runs when given none, in display order.
-DEFAULT_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
+DEFAULT_SET = ["status-quo", "american-equity-fund", "ubi-income-tax", "land-value-tax", "wealth-tax"]
+#: One built-in scenario per AI preset, no reform.
+AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
 
+POLICY_NAMES = list(POLICY_TYPES)
 Preset = Literal["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x", "custom"]
 BOUNDED_PRESETS = ("agi-20", "agi-5", "compute-10x")
 
@@ -103,7 +107,7 @@ class ScenarioFile(_Strict):
     ai: AISettings = Field(default_factory=AISettings)
     saving: Literal["households", "ramsey", "exogenous"] = "households"
     parameters: dict[str, float | int | bool | list[float]] = Field(default_factory=dict)
-    policies: list[dict[str, Any]] = Field(default_factory=list, max_length=0)
+    policies: list[PolicySpec] = Field(default_factory=list)
 
 
 class Scenario(BaseModel):
@@ -119,7 +123,7 @@ class Scenario(BaseModel):
     ai: AISettings
     saving: str
     parameters: dict[str, Any]
-    policies: list[dict[str, Any]]
+    policies: list[Any]  # validated policy specifications (commonwealth.policy)
     sources: list[str]  # the files it was built from, child first
     digest: str  # sha256 of the resolved content
 
@@ -164,21 +168,42 @@ def _describe_allowed(error: dict[str, Any]) -> str:
                  "less_than": "less than", "less_than_equal": "at most"}
         bound = next(iter(ctx.values()))
         return f"a number {words[kind]} {bound}"
-    if kind == "too_long" and error["loc"][:1] == ("policies",):
-        return "an empty list (no policy modules are available yet)"
+    if kind == "union_tag_invalid":
+        return f"one of {ctx.get('expected_tags')}"
     return error["msg"][0].lower() + error["msg"][1:]
+
+
+def _location(loc: tuple[Any, ...]) -> tuple[str, Any]:
+    """A readable key path (``policies[0].amount``) and the model that owns its last part."""
+    from commonwealth.policy import POLICY_TYPES
+
+    parts: list[str] = []
+    model: Any = ScenarioFile
+    items = list(loc)
+    i = 0
+    while i < len(items):
+        part = items[i]
+        if isinstance(part, int):
+            parts[-1] += f"[{part}]"
+            if parts[-1].startswith("policies") and i + 1 < len(items) and items[i + 1] in POLICY_TYPES:
+                model = POLICY_TYPES[items[i + 1]][0]
+                i += 1  # skip the union tag pydantic inserts
+            i += 1
+            continue
+        parts.append(str(part))
+        fields = getattr(model, "model_fields", {})
+        model = fields[str(part)].annotation if str(part) in fields else None
+        i += 1
+    return ".".join(parts), model
 
 
 def _format_validation(error: ValidationError, source: str, raw: dict[str, Any]) -> UserError:
     lines = []
     for err in error.errors():
-        loc = ".".join(str(p) for p in err["loc"])
+        loc, _ = _location(err["loc"])
         if err["type"] == "extra_forbidden":
-            parent = err["loc"][:-1]
-            model: Any = ScenarioFile
-            for part in parent:
-                model = model.model_fields[str(part)].annotation if hasattr(model, "model_fields") else None
-            allowed = list(model.model_fields) if hasattr(model, "model_fields") else []
+            _, model = _location(err["loc"][:-1])
+            allowed = list(getattr(model, "model_fields", {}))
             close = suggest(str(err["loc"][-1]), allowed)
             hint = f" Did you mean {close!r}?" if close else ""
             lines.append(f"unknown key '{loc}'.{hint} Allowed keys here: {', '.join(allowed)}.")
@@ -186,6 +211,13 @@ def _format_validation(error: ValidationError, source: str, raw: dict[str, Any])
             lines.append(f"key '{loc}' is required.")
         elif err["type"] == "value_error":
             lines.append(f"key '{loc or 'ai'}': {err['msg'].removeprefix('Value error, ')}.")
+        elif err["type"] == "union_tag_invalid":
+            tag = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input")
+            close = suggest(str(tag), POLICY_NAMES)
+            hint = f" Did you mean {close!r}?" if close else ""
+            lines.append(f"key '{loc}.type' has value {tag!r}; allowed: one of {', '.join(POLICY_NAMES)}.{hint}")
+        elif err["type"] == "union_tag_not_found":
+            lines.append(f"key '{loc}.type' is required; allowed: one of {', '.join(POLICY_NAMES)}.")
         else:
             lines.append(f"key '{loc}' has value {err.get('input')!r}; allowed: {_describe_allowed(err)}.")
     return UserError(" ".join(lines), source=source)
@@ -239,7 +271,8 @@ def _validated(raw: dict[str, Any], source: str, *, partial: bool = False) -> Sc
         model = ScenarioFile.model_validate(raw, context={"partial": partial})
     except ValidationError as exc:
         raise _format_validation(exc, source, raw) from None
-    ParameterSet().with_overrides(model.parameters, source=source)
+    params = ParameterSet().with_overrides(model.parameters, source=source)
+    build_policies(model.policies, params, model.start_year, source)  # checks bounds and names now
     return model
 
 

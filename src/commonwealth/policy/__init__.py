@@ -1,0 +1,185 @@
+"""Policies: validated specifications in scenario files, and the modules that carry them out.
+
+A scenario lists policies as ``{type: NAME, ...parameters}``; they stack. Numeric parameters left out
+take their sourced defaults from ``parameters/policy/<type>/*.yaml`` and every value is checked
+against that file's bounds, so a mistake names the file, the key path (``policies[0].company_rate``),
+the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from commonwealth.errors import UserError
+from commonwealth.parameters import ParameterSet
+from commonwealth.policy.ai_firms import CappedProfitLab, WindfallClause
+from commonwealth.policy.base import Government, Policy, YearContext
+from commonwealth.policy.equity_fund import AmericanEquityFund
+from commonwealth.policy.sovereign_fund import SovereignFund
+from commonwealth.policy.taxes_and_transfers import UBI, IncomeTax, LandValueTax, WealthTax
+
+__all__ = ["POLICY_TYPES", "Government", "Policy", "PolicySpec", "YearContext", "build_policies"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=60)
+    enacted_year: int | None = Field(default=None, ge=1950, le=2200)
+    repealed_year: int | None = Field(default=None, ge=1950, le=2200)
+
+    @model_validator(mode="after")
+    def _years(self) -> _Spec:
+        if self.enacted_year and self.repealed_year and self.repealed_year <= self.enacted_year:
+            raise ValueError(f"repealed_year {self.repealed_year} must come after enacted_year {self.enacted_year}")
+        return self
+
+
+class AmericanEquityFundSpec(_Spec):
+    type: Literal["american_equity_fund"]
+    company_rate: float | None = None
+    land_rate: float | None = None
+    valuation_threshold: float | None = None
+    private_revenue_threshold: float | None = None
+    private_accrual_years: int | None = None
+    phase_in: Literal["gdp50", "none"] = "gdp50"
+    phase_in_gdp_growth: float | None = None
+    retained_share: float | None = None
+    lockup_years: int | None = None
+    us_revenue_share_test: float | None = None
+
+
+class UBISpec(_Spec):
+    type: Literal["ubi"]
+    amount: float | None = None
+    index: Literal["prices", "gdp"] = "prices"
+    funding: Literal["income_tax", "vat", "fund", "deficit"] = "income_tax"
+    recipients: Literal["adults", "citizens"] = "adults"
+
+
+class IncomeBand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    above_percentile: float = Field(ge=0.0, lt=1.0, description="income rank from which the change applies")
+    rate_change: float = Field(ge=-1.0, le=1.0, description="added to the average effective rate")
+
+
+class IncomeTaxSpec(_Spec):
+    type: Literal["income_tax"]
+    changes: list[IncomeBand] = Field(min_length=1)
+    use: Literal["budget", "dividend"] = "budget"
+
+
+class LandValueTaxSpec(_Spec):
+    type: Literal["land_value_tax"]
+    rate: float = Field(ge=0.0, le=0.5, description="share of land value per year")
+    use: Literal["budget", "dividend"] = "budget"
+
+
+class WealthTaxSpec(_Spec):
+    type: Literal["wealth_tax"]
+    thresholds: list[float] | None = None
+    rates: list[float] | None = None
+    avoidance_semi_elasticity: float | None = None
+    use: Literal["budget", "dividend"] = "budget"
+
+
+class CappedProfitLabSpec(_Spec):
+    type: Literal["capped_profit_lab"]
+    firms: list[str] = Field(min_length=1)
+    multiple: float | None = None
+
+
+class WindfallClauseSpec(_Spec):
+    type: Literal["windfall_clause"]
+    firms: list[str] | None = None
+    min_ai_exposure: float | None = Field(default=None, ge=0.0, le=1.0)
+    brackets: list[float] = Field(min_length=1, description="profit as a share of world product")
+    rates: list[float] = Field(min_length=1, description="marginal rates above each bracket")
+    world_product: float | None = None
+    us_share: float | None = None
+
+    @model_validator(mode="after")
+    def _schedule(self) -> WindfallClauseSpec:
+        if len(self.brackets) != len(self.rates):
+            raise ValueError("brackets and rates need the same length")
+        if any(b < 0 for b in self.brackets) or sorted(self.brackets) != self.brackets:
+            raise ValueError("brackets must be non-negative and ascending")
+        if any(not 0 <= r <= 1 for r in self.rates):
+            raise ValueError("rates must lie between 0 and 1")
+        if not self.firms and self.min_ai_exposure is None:
+            raise ValueError("say which firms: 'firms' (names) or 'min_ai_exposure'")
+        return self
+
+
+class SovereignFundSpec(_Spec):
+    type: Literal["sovereign_fund"]
+    initial_assets: float = Field(default=0.0, ge=0.0, le=1e15)
+    deposit_source: Literal["land_rent", "gdp", "tax_revenue", "none"] = "none"
+    deposit_rate: float | None = None
+    draw_rule: Literal["pomv", "realised_income"] = "pomv"
+    pomv_rate: float | None = None
+    pomv_window_years: int | None = None
+    realised_income_rate: float | None = None
+    dividend_share: float | None = None
+
+
+PolicySpec = Annotated[
+    AmericanEquityFundSpec | UBISpec | IncomeTaxSpec | LandValueTaxSpec | WealthTaxSpec | CappedProfitLabSpec
+    | WindfallClauseSpec | SovereignFundSpec,
+    Field(discriminator="type"),
+]
+
+POLICY_TYPES: dict[str, tuple[type[_Spec], type[Policy]]] = {
+    "american_equity_fund": (AmericanEquityFundSpec, AmericanEquityFund),
+    "ubi": (UBISpec, UBI),
+    "income_tax": (IncomeTaxSpec, IncomeTax),
+    "land_value_tax": (LandValueTaxSpec, LandValueTax),
+    "wealth_tax": (WealthTaxSpec, WealthTax),
+    "capped_profit_lab": (CappedProfitLabSpec, CappedProfitLab),
+    "windfall_clause": (WindfallClauseSpec, WindfallClause),
+    "sovereign_fund": (SovereignFundSpec, SovereignFund),
+}
+
+#: Keys that are not numeric parameters with defaults.
+_STRUCTURAL = {"type", "name", "enacted_year", "repealed_year"}
+
+
+def resolve_parameters(spec: _Spec, params: ParameterSet, year: int, where: str, source: str) -> dict[str, Any]:
+    """The spec's values with numeric defaults filled from ``policy.<type>.*`` and bounds checked."""
+    values = spec.model_dump(exclude=_STRUCTURAL)
+    kind = spec.type  # type: ignore[attr-defined]
+    for key, value in list(values.items()):
+        name = f"policy.{kind}.{key}"
+        if name not in params:
+            continue
+        if value is None:
+            values[key] = params(name, year)
+            continue
+        problem = params[name].check_bounds(value)
+        if problem:
+            raise UserError(f"key '{where}.{key}' has value {value!r}; allowed: {problem} "
+                            f"(unit {params[name].spec.unit}).", source=source)
+    if kind == "american_equity_fund":
+        values["us_revenue_share"] = params("assets.us_revenue_share", year)
+    if kind == "income_tax":
+        values["changes"] = [(b["above_percentile"], b["rate_change"]) for b in values["changes"]]
+    return values
+
+
+def build_policies(specs: list[Any], params: ParameterSet, start_year: int, source: str) -> list[Policy]:
+    """Policy objects for a scenario, in the order listed (which is the order their hooks run)."""
+    policies: list[Policy] = []
+    names: set[str] = set()
+    for i, spec in enumerate(specs):
+        kind = spec.type
+        cls = POLICY_TYPES[kind][1]
+        name = spec.name or kind
+        if name in names:
+            raise UserError(f"key 'policies[{i}].name': {name!r} is used twice; allowed: a unique name per policy "
+                            "(add 'name:' to tell them apart).", source=source)
+        names.add(name)
+        values = resolve_parameters(spec, params, start_year, f"policies[{i}]", source)
+        enacted = spec.enacted_year if spec.enacted_year is not None else start_year + 1
+        policies.append(cls(name, enacted, spec.repealed_year, **values))
+    return policies

@@ -1,0 +1,217 @@
+"""The American Equity Fund (Altman, "Moore's Law for Everything", 2021).
+
+Each year, once enacted:
+
+* every covered company — listed, worth at least ``valuation_threshold``, earning at least
+  ``us_revenue_share_test`` of its revenue in the US — issues new shares to the fund worth
+  ``company_rate`` of its market value. No cash changes hands and the company is worth the same;
+  every other holder is diluted by the same factor (1 − rate). After n years with no distribution
+  the fund owns 1 − (1 − rate)^n of every covered company;
+* private corporations with revenue above ``private_revenue_threshold`` accrue the same tax for up to
+  ``private_accrual_years`` and then settle the accrued amount, and each later year's tax, in cash
+  (the firm pays out of its capital; book capital falls, the fund's cash rises);
+* landowners pay ``land_rate`` of their land's value in dollars, out of income — and, when income
+  falls short, by running down savings or borrowing (the household budget handles it); the land
+  price capitalises the tax;
+* both rates phase in with growth (``phase_in: gdp50``): they rise in proportion to GDP growth since
+  enactment and reach their full level once GDP is ``phase_in_gdp_growth`` (50 %) above its level at
+  enactment. ``phase_in: none`` applies the full rates at once;
+* of each year's intake the fund keeps ``retained_share``; the rest goes in equal slices to every
+  adult citizen: the newly issued shares at once, as a basket (delivered as units of the broad index,
+  which takes over exactly those shares), and the dollars — land tax, private settlements, the cash
+  part of the fund's dividends and interest — the following year. Shares received are locked for
+  ``lockup_years``; future distributions cannot be borrowed against (the model has no borrowing
+  against future income, so the rule holds by construction).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from commonwealth.policy.base import Policy, YearContext, equal_shares
+from commonwealth.policy.ledger import HOUSEHOLDS
+
+
+class AmericanEquityFund(Policy):
+    kind = "american_equity_fund"
+
+    def __init__(self, name: str, enacted_year: int, repealed_year: int | None, *, company_rate: float,
+                 land_rate: float, valuation_threshold: float, private_revenue_threshold: float,
+                 private_accrual_years: int, phase_in: str, phase_in_gdp_growth: float, retained_share: float,
+                 lockup_years: int, us_revenue_share_test: float, us_revenue_share: float) -> None:
+        super().__init__(name, enacted_year, repealed_year)
+        self.company_rate = company_rate
+        self.land_rate = land_rate
+        self.valuation_threshold = valuation_threshold
+        self.private_revenue_threshold = private_revenue_threshold
+        self.private_accrual_years = private_accrual_years
+        self.phase_in = phase_in
+        self.phase_in_gdp_growth = phase_in_gdp_growth
+        self.retained_share = retained_share
+        self.lockup_years = lockup_years
+        self.us_revenue_share_test = us_revenue_share_test
+        self.us_revenue_share = us_revenue_share
+        self.cash = 0.0  # USD, invested in bonds (claims on capital)
+        self.pending = 0.0  # USD to distribute next year
+        self.accrued: np.ndarray | None = None  # USD per firm
+        self.accrual_age: np.ndarray | None = None  # years accrued per firm
+        self.distributed_units: list[float] = []  # index units per eligible adult, by year
+        self.year_flows: dict[str, float] = {}
+
+    # --- rates ----------------------------------------------------------------------------------
+
+    def phase(self, ctx: YearContext) -> float:
+        """Share of the full rates in force: GDP growth since enactment over the phase-in growth."""
+        if not self.in_force(ctx.year):
+            return 0.0
+        if self.phase_in == "none":
+            return 1.0
+        base = ctx.gdp_history.get(self.enacted_year, ctx.gdp)
+        return float(np.clip((ctx.gdp / base - 1.0) / self.phase_in_gdp_growth, 0.0, 1.0))
+
+    def land_tax_rate(self, ctx: YearContext) -> float:
+        return self.land_rate * self.phase(ctx)
+
+    def covered(self, ctx: YearContext) -> np.ndarray:
+        f = ctx.firms
+        american = self.us_revenue_share >= self.us_revenue_share_test
+        return f.listed & ~f.aggregate & (f.value >= self.valuation_threshold) & american
+
+    # --- household flows ------------------------------------------------------------------------
+
+    def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
+        self.year_flows = {"land_tax": 0.0, "cash_distributed": 0.0, "shares_distributed": 0.0,
+                           "share_levy": 0.0, "private_settlement": 0.0, "eligible": 0.0}
+        rate = self.land_tax_rate(ctx)
+        if rate <= 0:
+            return None
+        pop = ctx.pop
+        tax = rate * (pop.housing_land + pop.other_land) * ctx.prices.land_price
+        ctx.ledger.pay("AEF land tax", HOUSEHOLDS, "equity_fund", tax, policy=self.name)
+        self.year_flows["land_tax"] = float(np.dot(pop.weight, tax))
+        return tax
+
+    def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
+        if self.pending <= 0:
+            return None
+        per_adult = equal_shares(self.pending, ctx.pop.weight, ctx.eligible)
+        ctx.ledger.pay("AEF cash distribution", "equity_fund", HOUSEHOLDS, per_adult, policy=self.name)
+        self.cash -= self.pending
+        self.year_flows["cash_distributed"] = self.pending
+        self.year_flows["eligible"] = float(np.dot(ctx.pop.weight, ctx.eligible))
+        self.pending = 0.0
+        return per_adult
+
+    # --- shares ---------------------------------------------------------------------------------
+
+    def corporate_actions(self, ctx: YearContext) -> None:
+        rate = self.company_rate * self.phase(ctx)
+        f, market, pop = ctx.firms, ctx.market, ctx.pop
+        if self.accrued is None:
+            self.accrued = np.zeros(f.size)
+            self.accrual_age = np.zeros(f.size, dtype=np.int64)
+        if rate <= 0:
+            return
+        covered = self.covered(ctx)
+        levy = np.where(covered, rate, 0.0)
+        # Value each holder class gives up: its fraction × rate × value (the fund's own stake nets out).
+        index_loss = float(np.dot(f.own_index * levy, f.value)) / market.index_units  # per index unit
+        conc_loss = np.append(np.divide(f.own_concentrated * levy * f.value, market.conc_base,
+                                        out=np.zeros(f.size), where=market.conc_base > 0), 0.0)
+        household_loss = pop.equity_index * index_loss + pop.equity_concentrated * conc_loss[pop.stake_firm]
+        ledger = ctx.ledger
+        ledger.pay("AEF share levy (in kind)", HOUSEHOLDS, "equity_fund", household_loss, policy=self.name)
+        ledger.pay("AEF share levy (in kind)", "rest_of_world", "equity_fund",
+                   float(np.dot(f.own_foreign * levy, f.value)), policy=self.name)
+        ledger.pay("AEF share levy (in kind)", "public_owners", "equity_fund",
+                   float(np.dot(f.own_public * levy, f.value)), policy=self.name)
+        self.year_flows["share_levy"] = float(np.dot(levy * (1.0 - f.own_fund), f.value))
+        for holder in f.HOLDERS:
+            setattr(f, holder, getattr(f, holder) * (1.0 - levy))
+        f.own_fund = f.own_fund + levy
+
+        # Private companies above the revenue threshold accrue, then settle in cash.
+        private = ~f.listed & ~f.aggregate & (f.revenue >= self.private_revenue_threshold)
+        self.accrued = self.accrued + np.where(private, rate * f.value, 0.0)
+        self.accrual_age = self.accrual_age + private
+        settle = private & (self.accrual_age >= self.private_accrual_years)
+        if settle.any():
+            amount = np.where(settle, np.minimum(self.accrued, f.value), 0.0)
+            owners = {h: getattr(f, h) * amount for h in f.HOLDERS}
+            f.value = f.value - amount
+            market.book = market.book - amount
+            self.accrued = np.where(settle, 0.0, self.accrued)
+            total = float(amount.sum())
+            per_unit_index = float(owners["own_index"].sum()) / market.index_units
+            conc = np.append(np.divide(owners["own_concentrated"], market.conc_base, out=np.zeros(f.size),
+                                       where=market.conc_base > 0), 0.0)
+            paid = pop.equity_index * per_unit_index + pop.equity_concentrated * conc[pop.stake_firm]
+            ledger.pay("AEF private settlement (in kind)", HOUSEHOLDS, "equity_fund", paid, policy=self.name)
+            for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund"),
+                                   ("public_owners", "own_public")):
+                ledger.pay("AEF private settlement (in kind)", sector, "equity_fund", float(owners[holder].sum()),
+                           policy=self.name)
+            self.cash += total
+            self.pending += (1.0 - self.retained_share) * total
+            self.year_flows["private_settlement"] = total
+
+        # Distribute the new shares, less the retained share, to adult citizens as index units.
+        give = levy * (1.0 - self.retained_share)
+        value = float(np.dot(give, f.value))
+        if value > 0 and ctx.eligible.any():
+            price = market.index_price
+            f.own_fund = f.own_fund - give
+            f.own_index = f.own_index + give
+            per_adult_value = equal_shares(value, pop.weight, ctx.eligible)
+            pop.equity_index += per_adult_value / price
+            market.index_units += value / price
+            ledger.pay("AEF share distribution (in kind)", "equity_fund", HOUSEHOLDS, per_adult_value,
+                       policy=self.name)
+            self.year_flows["shares_distributed"] = value
+            self.year_flows["eligible"] = float(np.dot(pop.weight, ctx.eligible))
+            recipients = self.year_flows["eligible"]
+            self.distributed_units.append(value / price / recipients)
+        else:
+            self.distributed_units.append(0.0)
+
+    def locked_units(self, ctx: YearContext, eligible_since: np.ndarray) -> np.ndarray:
+        """Index units per adult still locked: those received in the last ``lockup_years`` years
+        while eligible."""
+        if self.lockup_years <= 0 or not self.distributed_units:
+            return np.zeros(ctx.pop.weight.size)
+        first_year = ctx.year - len(self.distributed_units) + 1
+        years = np.arange(first_year, ctx.year + 1)
+        units = np.asarray(self.distributed_units)
+        recent = years > ctx.year - self.lockup_years
+        cumulative = np.concatenate([[0.0], np.cumsum(np.where(recent, units, 0.0))])
+        start = np.clip(eligible_since - first_year, 0, units.size)
+        return np.where(ctx.eligible, cumulative[-1] - cumulative[start], 0.0)
+
+    # --- the fund's own income ------------------------------------------------------------------
+
+    def end_of_year(self, ctx: YearContext) -> None:
+        """Cash income: land tax, the paid-out part of the fund's equity income, interest."""
+        if ctx.firm_income is None:
+            return
+        retention = ctx.extra["retention"]
+        dividends = float(np.dot(ctx.extra["own_fund_before"], ctx.firm_income)) * (1.0 - retention)
+        interest = ctx.r * self.cash
+        land_tax = self.year_flows.get("land_tax", 0.0)
+        ctx.ledger.pay("equity income", "production", "equity_fund", dividends, policy=self.name)
+        ctx.ledger.pay("interest", "production", "equity_fund", interest, policy=self.name)
+        intake = land_tax + dividends + interest
+        self.cash += intake
+        self.pending += (1.0 - self.retained_share) * intake
+
+    def metrics(self, ctx: YearContext) -> dict[str, float]:
+        f = ctx.firms
+        stake = float(np.dot(f.own_fund, f.value))
+        flows = self.year_flows
+        eligible = flows.get("eligible") or float(np.dot(ctx.pop.weight, ctx.eligible))
+        return {
+            "fund_assets": stake + self.cash,
+            "fund_ownership_share": stake / float(f.value.sum()),
+            "dividend_shares_per_adult": flows.get("shares_distributed", 0.0) / eligible,
+            "dividend_cash_per_adult": flows.get("cash_distributed", 0.0) / eligible,
+            "aef_rate": self.company_rate * self.phase(ctx),
+        }

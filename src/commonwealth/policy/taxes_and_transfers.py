@@ -1,0 +1,187 @@
+"""Cash reforms: UBI, income-tax changes, a land value tax and a wealth tax.
+
+* ``ubi`` — ``amount`` per adult (or per adult citizen), indexed to prices (constant in base-year
+  dollars) or to GDP per adult; funded by an income-tax surcharge (a flat rate on income that
+  raises exactly the cost), a VAT (a rate on consumption that raises exactly the cost), the equity
+  fund's cash (any shortfall is borrowed) or deficit (public debt).
+* ``income_tax`` — rate changes for adults above income percentiles, added to the status-quo
+  effective rates; revenue to the budget or an equal dividend.
+* ``land_value_tax`` — ``rate`` × land value, paid in dollars out of income; capitalised into land
+  prices; revenue to the budget or an equal dividend.
+* ``wealth_tax`` — marginal rates above net-worth thresholds on the *reported* base, which shrinks
+  by ``avoidance_semi_elasticity`` × the average tax rate (Advani & Tarrant 2021); revenue to the
+  budget or an equal dividend.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from commonwealth.distribution import mid_rank
+from commonwealth.policy.base import Policy, YearContext, equal_shares
+from commonwealth.policy.ledger import HOUSEHOLDS
+
+
+class _Revenue(Policy):
+    """A tax whose revenue goes to the budget or back as an equal dividend to every adult."""
+
+    use: str = "budget"
+
+    def __init__(self, name: str, enacted_year: int, repealed_year: int | None, use: str) -> None:
+        super().__init__(name, enacted_year, repealed_year)
+        self.use = use
+        self.revenue = 0.0
+
+    def _collect(self, ctx: YearContext, label: str, tax: np.ndarray) -> np.ndarray:
+        ctx.ledger.pay(label, HOUSEHOLDS, "government", tax, policy=self.name)
+        self.revenue = float(np.dot(ctx.pop.weight, tax))
+        return tax
+
+    def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
+        if self.use != "dividend" or self.revenue <= 0:
+            return None
+        every = np.ones(ctx.pop.weight.size, dtype=bool)
+        per_adult = equal_shares(self.revenue, ctx.pop.weight, every)
+        ctx.ledger.pay(f"{self.kind} dividend", "government", HOUSEHOLDS, per_adult, policy=self.name)
+        ctx.extra.setdefault("dividends", []).append(self.revenue)
+        return per_adult
+
+
+class LandValueTax(_Revenue):
+    kind = "land_value_tax"
+
+    def __init__(self, name, enacted_year, repealed_year, *, rate: float, use: str) -> None:
+        super().__init__(name, enacted_year, repealed_year, use)
+        self.rate = rate
+
+    def land_tax_rate(self, ctx: YearContext) -> float:
+        return self.rate if self.in_force(ctx.year) else 0.0
+
+    def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
+        self.revenue = 0.0
+        if not self.in_force(ctx.year):
+            return None
+        pop = ctx.pop
+        return self._collect(ctx, "land value tax", self.rate * (pop.housing_land + pop.other_land)
+                             * ctx.prices.land_price)
+
+
+class WealthTax(_Revenue):
+    kind = "wealth_tax"
+
+    def __init__(self, name, enacted_year, repealed_year, *, thresholds: list[float], rates: list[float],
+                 avoidance_semi_elasticity: float, use: str) -> None:
+        super().__init__(name, enacted_year, repealed_year, use)
+        self.thresholds = np.asarray(thresholds, dtype=float)
+        self.rates = np.asarray(rates, dtype=float)
+        self.avoidance = avoidance_semi_elasticity
+        self.base_lost = 0.0
+
+    def statutory(self, wealth: np.ndarray) -> np.ndarray:
+        """Tax on ``wealth`` by the marginal schedule."""
+        upper = np.append(self.thresholds[1:], np.inf)
+        slices = np.clip(wealth[:, None], self.thresholds, upper) - self.thresholds
+        return slices @ self.rates
+
+    def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
+        self.revenue = self.base_lost = 0.0
+        if not self.in_force(ctx.year):
+            return None
+        wealth = np.maximum(ctx.wealth, 0.0)
+        average = np.divide(self.statutory(wealth), wealth, out=np.zeros_like(wealth), where=wealth > 0)
+        reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
+        self.base_lost = float(np.dot(ctx.pop.weight, wealth - reported))
+        return self._collect(ctx, "wealth tax", self.statutory(reported))
+
+    def metrics(self, ctx: YearContext) -> dict[str, float]:
+        return {"wealth_tax_revenue": self.revenue}
+
+
+class IncomeTax(_Revenue):
+    kind = "income_tax"
+
+    def __init__(self, name, enacted_year, repealed_year, *, changes: list[tuple[float, float]], use: str) -> None:
+        super().__init__(name, enacted_year, repealed_year, use)
+        self.changes = changes  # (above_percentile, rate_change)
+
+    def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
+        self.revenue = 0.0
+        if not self.in_force(ctx.year) or ctx.income is None:
+            return None
+        rank = mid_rank(ctx.income, ctx.pop.weight)
+        change = np.zeros_like(rank)
+        for above, delta in self.changes:
+            change += np.where(rank >= above, delta, 0.0)
+        tax = change * np.maximum(ctx.income, 0.0)
+        return self._collect(ctx, "income tax change", tax)
+
+
+class UBI(Policy):
+    kind = "ubi"
+
+    def __init__(self, name, enacted_year, repealed_year, *, amount: float, index: str, funding: str,
+                 recipients: str) -> None:
+        super().__init__(name, enacted_year, repealed_year)
+        self.amount = amount
+        self.index = index
+        self.funding = funding
+        self.recipients = recipients
+        self.cost = 0.0
+        self.vat_share = 0.0
+
+    def per_adult(self, ctx: YearContext) -> float:
+        if self.index == "gdp":
+            base = ctx.gdp_history.get(self.enacted_year, ctx.gdp)
+            return self.amount * ctx.gdp / base
+        return self.amount  # prices: constant in base-year dollars
+
+    def _eligible(self, ctx: YearContext) -> np.ndarray:
+        if self.recipients == "citizens":
+            return ctx.eligible
+        return np.ones(ctx.pop.weight.size, dtype=bool)
+
+    def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
+        self.cost = 0.0
+        if not self.in_force(ctx.year):
+            return None
+        eligible = self._eligible(ctx)
+        self.cost = self.per_adult(ctx) * float(np.dot(ctx.pop.weight, eligible))
+        if self.funding != "income_tax" or ctx.income is None:
+            return None
+        base = np.maximum(ctx.income, 0.0)
+        rate = self.cost / float(np.dot(ctx.pop.weight, base))
+        tax = rate * base
+        ctx.ledger.pay("UBI income-tax surcharge", HOUSEHOLDS, "government", tax, policy=self.name)
+        return tax
+
+    def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
+        if self.cost <= 0:
+            return None
+        payment = np.where(self._eligible(ctx), self.per_adult(ctx), 0.0)
+        source = "government"
+        if self.funding == "fund":
+            fund = ctx.extra.get("equity_fund")
+            available = max(fund.cash, 0.0) if fund is not None else 0.0
+            from_fund = min(self.cost, available)
+            if from_fund > 0:
+                share = from_fund / self.cost
+                ctx.ledger.pay("UBI", "equity_fund", HOUSEHOLDS, payment * share, policy=self.name)
+                fund.cash -= from_fund
+                fund.pending = max(0.0, fund.pending - from_fund)
+                payment_rest = payment * (1.0 - share)
+                ctx.ledger.pay("UBI", source, HOUSEHOLDS, payment_rest, policy=self.name)
+                return payment
+        ctx.ledger.pay("UBI", source, HOUSEHOLDS, payment, policy=self.name)
+        return payment
+
+    def vat(self, ctx: YearContext, consumption_total: float) -> float:
+        """Share of consumption spending taken by the VAT that funds the UBI (0 unless funded so)."""
+        if self.funding != "vat" or self.cost <= 0 or not self.in_force(ctx.year):
+            return 0.0
+        if consumption_total <= self.cost:
+            raise ValueError(f"policy {self.name}: the UBI costs more than all consumption; a VAT cannot fund it")
+        self.vat_share = self.cost / consumption_total
+        return self.vat_share
+
+    def metrics(self, ctx: YearContext) -> dict[str, float]:
+        return {"ubi_per_adult": self.per_adult(ctx) if self.cost > 0 else 0.0}
