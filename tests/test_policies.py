@@ -77,7 +77,7 @@ def test_equity_fund_pays_equal_slices_to_adult_citizens():
 
 
 def test_phase_in_rises_with_gdp_and_reaches_the_full_rate_at_fifty_percent_growth():
-    sim, years = run(scenario(years=8, ai="agi-5", policies=[{"type": "american_equity_fund"}]))
+    _sim, years = run(scenario(years=8, ai="agi-5", policies=[{"type": "american_equity_fund"}]))
     rates = [y.values["aef_rate"] for y in years]
     assert rates[0] == 0 and rates[1] == 0  # 2025 before enactment; 2026 the enactment year
     growth = [y.values["gdp"] / years[1].values["gdp"] - 1 for y in years]
@@ -143,7 +143,7 @@ def test_windfall_schedule_matches_a_hand_computed_example():
 
 
 def test_capped_profit_lab_holds_private_value_at_the_cap():
-    sim, years = run(scenario(years=6, ai="agi-5", policies=[{"type": "capped_profit_lab", "firms": ["Nvidia"],
+    sim, _years = run(scenario(years=6, ai="agi-5", policies=[{"type": "capped_profit_lab", "firms": ["Nvidia"],
                                                                "multiple": 1.2}]))
     f = sim.firms
     j = int(np.flatnonzero(f.name == "Nvidia")[0])

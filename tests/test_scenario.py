@@ -128,7 +128,8 @@ def test_misspelt_policy_key_is_named_with_its_index(tmp_path):
 
 def test_out_of_range_policy_parameter_names_its_bounds(tmp_path):
     with pytest.raises(UserError, match=r"policies\[0\]\.company_rate.*0\.5.*between 0 and 0\.2"):
-        load_scenario(write(tmp_path, "a.yaml", "name: a\npolicies: [{type: american_equity_fund, company_rate: 0.5}]\n"))
+        load_scenario(write(tmp_path, "a.yaml",
+                            "name: a\npolicies: [{type: american_equity_fund, company_rate: 0.5}]\n"))
 
 
 def test_policies_stack_across_extends(tmp_path):
