@@ -6,6 +6,7 @@
     commonwealth params [PATTERN]                list parameters with value, unit and source
     commonwealth metrics                         list the metrics and their units
     commonwealth calibrate [--size N]            base-year targets, sources and the achieved fit
+    commonwealth expected [--update] [NAME...]   check the built-in scenarios' stored results
 
 A user's mistake exits with code 2 and one clear paragraph on stderr, never a traceback.
 """
@@ -136,6 +137,27 @@ def _target_value(value: float, unit: str) -> str:
     return f"{value:.4g}"
 
 
+def cmd_expected(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth import expected
+    from commonwealth.scenario import builtin_names
+
+    names = args.names or builtin_names()
+    unknown = [n for n in names if n not in builtin_names()]
+    if unknown:
+        raise UserError(f"{', '.join(unknown)}: not a built-in scenario; allowed: {', '.join(builtin_names())}.")
+    if args.update:
+        for written in expected.update(names):
+            console.print(f"wrote {written}")
+        return 0
+    problems = [p for n in names for p in expected.compare(n)]
+    for problem in problems:
+        console.print(f"[red]differs[/red] {problem}", highlight=False)
+    if problems:
+        return 1
+    console.print(f"{len(names)} built-in scenarios match their expected outputs")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.scenario import load_scenario
 
@@ -211,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     par.add_argument("pattern", nargs="?", default=None, metavar="PATTERN")
     par.set_defaults(func=cmd_params)
     sub.add_parser("metrics", help="list metrics").set_defaults(func=cmd_metrics)
+    exp = sub.add_parser("expected", help="check (or --update) the built-in scenarios' expected outputs")
+    exp.add_argument("names", nargs="*", metavar="SCENARIO")
+    exp.add_argument("--update", action="store_true", help="rewrite the stored files")
+    exp.set_defaults(func=cmd_expected)
     cal = sub.add_parser("calibrate", help="show the base-year calibration targets and the fit")
     cal.add_argument("--size", type=int, default=100_000, help="records (default 100000)")
     cal.add_argument("--seed", type=int, default=0)

@@ -1,0 +1,71 @@
+"""Expected outputs of the built-in scenarios, stored beside them and checked in tests.
+
+Like Tax-Calculator's reform files with expected results: every built-in scenario has a small CSV
+(``scenarios/expected/<name>.csv``) with its key metrics at the base year, ten years on and the
+horizon, computed with :data:`SIZE` records. ``commonwealth expected`` checks them;
+``commonwealth expected --update`` rewrites them — the only way they change, so a changed answer is
+always a deliberate, reviewed diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from commonwealth.engine import run_scenario
+from commonwealth.scenario import BUILTIN_DIR, builtin_names, load_scenario
+
+EXPECTED_DIR = BUILTIN_DIR / "expected"
+#: Records used for the stored results (small enough for the test suite, large enough to be stable).
+SIZE = 20_000
+#: Relative tolerance of the comparison (results are deterministic; this absorbs only floating-point
+#: differences between numpy builds).
+RTOL = 1e-6
+KEY_METRICS = (
+    "gdp", "labor_share", "automation_share", "interest_rate", "median_income_real", "wealth_share_top0_1",
+    "wealth_share_top1", "wealth_share_bottom50", "billionaires", "largest_fortune", "public_debt",
+    "dividend_per_adult", "fund_ownership_share", "citizen_ownership_share", "land_value",
+)
+
+
+def generate(name: str) -> pd.DataFrame:
+    """The key metrics of a built-in scenario at the base year, +10 years and the horizon."""
+    scenario = load_scenario(name)
+    if scenario.saving == "households":
+        scenario = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": SIZE})})
+    metrics = run_scenario(scenario).metrics
+    years = sorted({scenario.start_year, scenario.start_year + min(10, scenario.years),
+                    scenario.start_year + scenario.years})
+    keep = metrics[metrics.metric.isin(KEY_METRICS) & metrics.year.isin(years)]
+    return keep[["year", "metric", "value"]].reset_index(drop=True)
+
+
+def path(name: str) -> Path:
+    return EXPECTED_DIR / f"{name}.csv"
+
+
+def update(names: list[str] | None = None) -> list[Path]:
+    EXPECTED_DIR.mkdir(exist_ok=True)
+    written = []
+    for name in names or builtin_names():
+        frame = generate(name)
+        frame.to_csv(path(name), index=False, float_format="%.17g", lineterminator="\n")
+        written.append(path(name))
+    return written
+
+
+def compare(name: str) -> list[str]:
+    """Differences between a fresh run and the stored file (empty when they agree)."""
+    if not path(name).exists():
+        return [f"{name}: no stored expected output ({path(name)}); run `commonwealth expected --update {name}`"]
+    stored = pd.read_csv(path(name))
+    fresh = generate(name)
+    merged = stored.merge(fresh, on=["year", "metric"], how="outer", suffixes=("_stored", "_now"))
+    problems = []
+    for row in merged.itertuples():
+        a, b = row.value_stored, row.value_now
+        if np.isnan(a) or np.isnan(b) or not np.isclose(a, b, rtol=RTOL, atol=1e-9):
+            problems.append(f"{name} {row.year} {row.metric}: stored {a!r}, now {b!r}")
+    return problems
