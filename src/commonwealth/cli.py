@@ -38,7 +38,14 @@ def _format(value: float, unit: str) -> str:
     if value != value:  # NaN
         return "–"
     if unit.startswith("USD"):
-        return f"{value / 1e12:,.0f}" if value >= 1e14 else f"{value / 1e12:,.1f}"
+        magnitude = abs(value)
+        if magnitude >= 1e14:
+            return f"{value / 1e12:,.0f}tn"
+        if magnitude >= 1e12:
+            return f"{value / 1e12:,.1f}tn"
+        if magnitude >= 1e9:
+            return f"{value / 1e9:,.1f}bn"
+        return f"{value:,.0f}"
     if unit in ("/1", "1/year"):
         return f"{100 * value:.1f}"
     if unit == "count":
@@ -49,7 +56,7 @@ def _format(value: float, unit: str) -> str:
 
 
 def _label(name: str, unit: str) -> str:
-    suffix = {"USD": " ($tn)", "USD/year": " ($tn/yr)", "/1": " (%)", "1/year": " (%/yr)"}
+    suffix = {"USD": " ($)", "USD/year": " ($/yr)", "/1": " (%)", "1/year": " (%/yr)"}
     return name + suffix.get(unit, "")
 
 
