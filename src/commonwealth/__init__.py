@@ -1,4 +1,7 @@
-"""commonwealth: who owns and who decides in an economy that AI automates."""
+"""commonwealth: who owns and who decides in an economy that AI automates.
+
+    from commonwealth import Scenario, simulate, compare
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -7,4 +10,18 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+
+def __getattr__(name: str):
+    """Lazy imports keep `import commonwealth` (and the CLI's start-up) light."""
+    if name in ("simulate", "compare", "Results"):
+        from commonwealth import api
+
+        return getattr(api, name)
+    if name == "Scenario":
+        from commonwealth.scenario import Scenario
+
+        return Scenario
+    raise AttributeError(f"module 'commonwealth' has no attribute {name!r}")
+
+
+__all__ = ["Results", "Scenario", "__version__", "compare", "simulate"]

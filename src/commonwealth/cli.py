@@ -1,6 +1,9 @@
 """The `commonwealth` command line.
 
     commonwealth run [SCENARIO...] [--out DIR]   simulate and write the output contract
+    commonwealth compare SCENARIO... [--baseline B] [--years Y,Y]   differences, deciles, ownership
+    commonwealth report SCENARIO... [--out DIR]  the comparison as a self-contained HTML report
+    commonwealth runs [--sql QUERY]              stored runs, queryable with DuckDB
     commonwealth validate FILE...                check scenario files
     commonwealth scenarios                       list the built-in scenarios
     commonwealth params [PATTERN]                list parameters with value, unit and source
@@ -29,6 +32,9 @@ from commonwealth.errors import EXIT_USER_ERROR, UserError
 SUMMARY_OFFSETS = (10, 30)
 MACRO_SUMMARY = ("gdp", "gdp_growth", "automation_share", "labor_share", "wage_index", "interest_rate",
                  "output_region")
+COMPARE_METRICS = ("gdp", "median_income_real", "dividend_per_adult", "wealth_share_top0_1", "wealth_share_top1",
+                   "wealth_share_bottom50", "citizen_ownership_share", "fund_ownership_share", "billionaires",
+                   "public_debt")
 HOUSEHOLD_SUMMARY = ("median_income_real", "dividend_per_adult", "wealth_share_top0_1", "wealth_share_top1",
                      "wealth_share_bottom50", "citizen_ownership_share", "fund_ownership_share", "billionaires",
                      "trillionaires", "largest_fortune", "displaced_share", "public_debt")
@@ -82,27 +88,158 @@ def _summary_table(results, console: Console) -> None:
     console.print(table)
 
 
-def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    from commonwealth.engine import run_scenario
-    from commonwealth.output import write_outputs
+def _load(refs: list[str]):
     from commonwealth.scenario import DEFAULT_SET, load_scenario
 
-    refs = args.scenarios or DEFAULT_SET
-    scenarios = [load_scenario(ref) for ref in refs]  # all validated before anything runs
+    scenarios = [load_scenario(ref) for ref in (refs or DEFAULT_SET)]  # all validated before anything runs
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise UserError(f"scenario names must be unique in one run; {', '.join(dup)} appears twice.")
+    return scenarios
+
+
+def _parse_years(text: str | None) -> list[int] | None:
+    if not text:
+        return None
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise UserError(f"--years {text!r}: allowed: calendar years separated by commas, e.g. 2035,2055.") from None
+
+
+def _simulate(scenarios, snapshot_years=None):
+    from commonwealth.engine import run_scenario
+
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("simulating", total=sum(s.years + 1 for s in scenarios))
         for s in scenarios:
             progress.update(task, description=f"simulating {s.name}")
-            results.append(run_scenario(s, progress=lambda n: progress.advance(task, n)))
+            snaps = snapshot_years or sorted({s.start_year + min(10, s.years), s.start_year + s.years})
+            results.append(run_scenario(s, progress=lambda n: progress.advance(task, n), snapshot_years=snaps))
+    return results
+
+
+def _store(results, args, out: Path, console: Console) -> None:
+    if getattr(args, "no_store", False):
+        return
+    from commonwealth.runs import save_run
+
+    stored = save_run(results, args.runs_dir, out_dir=out)
+    console.print(f"stored as run {stored.name} (query all runs: commonwealth runs)", highlight=False)
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.output import write_outputs
+
+    results = _simulate(_load(args.scenarios))
     out = write_outputs(results, Path(args.out))
     _summary_table(results, console)
-    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json")
+    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False)
+    _store(results, args, out, console)
+    return 0
+
+
+def _comparison_tables(comparison, console: Console) -> None:
+    from commonwealth.metrics import METRICS
+
+    for year in comparison.years:
+        d = comparison.differences
+        d = d[(d.year == year) & d.metric.isin(COMPARE_METRICS)]
+        table = Table(title=f"{year}: value (difference from {comparison.baseline})", title_style="bold")
+        table.add_column("metric", style="cyan", no_wrap=True)
+        scenarios = list(dict.fromkeys(d.scenario))
+        for name in scenarios:
+            table.add_column(name, justify="right")
+        for metric in COMPARE_METRICS:
+            rows = d[d.metric == metric].set_index("scenario")
+            if rows.empty:
+                continue
+            unit = METRICS[metric].unit
+            cells = []
+            for name in scenarios:
+                if name not in rows.index:
+                    cells.append("–")
+                    continue
+                value, diff = rows.loc[name, "value"], rows.loc[name, "difference"]
+                cell = _format(value, unit)
+                if name != comparison.baseline:
+                    sign = "+" if diff >= 0 else "−"
+                    cell += f" ({sign}{_format(abs(diff), unit)})"
+                cells.append(cell)
+            table.add_row(_label(metric, unit), *cells)
+        console.print(table)
+    deciles = comparison.deciles
+    if not deciles.empty:
+        year = comparison.years[-1]
+        table = Table(title=f"{year}: change in net income by income decile (USD/yr per adult)", title_style="bold")
+        table.add_column("scenario", style="cyan", no_wrap=True)
+        for d in range(1, 11):
+            table.add_column(f"D{d}", justify="right")
+        table.add_column("winners", justify="right")
+        for name, group in deciles[(deciles.year == year) & (deciles.by == "income")].groupby("scenario", sort=False):
+            g = group.sort_values("decile")
+            winners = float((g["gain more than 5%"] + g["gain less than 5%"]).mean())
+            table.add_row(name, *[f"{v:,.0f}" for v in g.mean_change], f"{100 * winners:.0f}%")
+        console.print(table)
+
+
+def cmd_compare(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.comparison import compare
+
+    scenarios = _load(args.scenarios)
+    if args.baseline not in [s.name for s in scenarios]:
+        scenarios.insert(0, _load([args.baseline])[0])
+    results = _simulate(scenarios, _parse_years(args.years))
+    comparison = compare(results, args.baseline, _parse_years(args.years))
+    _comparison_tables(comparison, console)
+    if args.out:
+        from commonwealth.output import write_outputs
+
+        out = write_outputs(results, Path(args.out))
+        comparison.differences.to_csv(out / "differences.csv", index=False)
+        comparison.deciles.to_csv(out / "deciles.csv", index=False)
+        console.print(f"wrote {out}/metrics.parquet, differences.csv, deciles.csv", highlight=False)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.comparison import compare
+    from commonwealth.output import write_outputs
+    from commonwealth.report import write_report
+
+    scenarios = _load(args.scenarios)
+    if args.baseline not in [s.name for s in scenarios]:
+        scenarios.insert(0, _load([args.baseline])[0])
+    years = _parse_years(args.years)
+    results = _simulate(scenarios, years)
+    comparison = compare(results, args.baseline, years)
+    _comparison_tables(comparison, console)
+    out = write_outputs(results, Path(args.out))
+    command = "commonwealth report " + " ".join(s.name for s in scenarios) + f" --baseline {args.baseline}" + \
+        (f" --years {args.years}" if args.years else "") + f" --out {args.out}"
+    report = write_report(results, comparison, out, command=command)
+    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False)
+    console.print(f"[bold]report:[/bold] {report.resolve()}", highlight=False)
+    _store(results, args, out, console)
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.runs import list_runs, query, runs_dir
+
+    frame = query(args.sql, args.runs_dir) if args.sql else list_runs(args.runs_dir)
+    if frame.empty:
+        console.print(f"no runs stored under {runs_dir(args.runs_dir)}", highlight=False)
+        return 0
+    table = Table(title=f"runs in {runs_dir(args.runs_dir)}" if not args.sql else "query result")
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{v:,.6g}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
     return 0
 
 
@@ -224,6 +361,11 @@ def cmd_metrics(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--runs-dir", default=None, help="run store (default: $COMMONWEALTH_RUNS or ./runs)")
+    parser.add_argument("--no-store", action="store_true", help="do not save this run in the run store")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="commonwealth", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"commonwealth {__version__}")
@@ -231,7 +373,25 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="simulate scenarios and write metrics")
     run.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
     run.add_argument("--out", default="out", help="output directory (default: out)")
+    _store_options(run)
     run.set_defaults(func=cmd_run)
+    cmp = sub.add_parser("compare", help="compare scenarios with a baseline: differences, deciles, ownership")
+    cmp.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
+    cmp.add_argument("--baseline", default="status-quo", help="scenario to compare with (default: status-quo)")
+    cmp.add_argument("--years", default=None, help="years to compare, e.g. 2035,2055 (default: +10 and the horizon)")
+    cmp.add_argument("--out", default=None, help="also write the outputs and comparison tables here")
+    cmp.set_defaults(func=cmd_compare)
+    rep = sub.add_parser("report", help="simulate, compare and write a self-contained HTML report")
+    rep.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
+    rep.add_argument("--baseline", default="status-quo", help="scenario to compare with (default: status-quo)")
+    rep.add_argument("--years", default=None, help="years to compare, e.g. 2035,2055")
+    rep.add_argument("--out", default="out", help="output directory (default: out)")
+    _store_options(rep)
+    rep.set_defaults(func=cmd_report)
+    runs = sub.add_parser("runs", help="list stored runs, or query them with DuckDB SQL")
+    runs.add_argument("--sql", default=None, help="SQL over the view 'metrics' (all stored runs)")
+    runs.add_argument("--runs-dir", default=None, help="run store (default: $COMMONWEALTH_RUNS or ./runs)")
+    runs.set_defaults(func=cmd_runs)
     val = sub.add_parser("validate", help="check scenario files")
     val.add_argument("files", nargs="+", metavar="FILE")
     val.set_defaults(func=cmd_validate)

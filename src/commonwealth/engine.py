@@ -18,7 +18,7 @@ and checks the one-economy identities every year (``IdentityError`` names the ye
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -66,6 +66,7 @@ class ScenarioResult:
     seconds: float
     path: GrowthPath | None = None  # macro closures only
     audit: list[dict[str, float]] = field(default_factory=list)  # households closure: identity residuals
+    snapshots: dict[int, pd.DataFrame] = field(default_factory=dict)  # households closure: per-record data
 
 
 def build_economy(scenario: Scenario) -> tuple[Economy, MacroCalibration]:
@@ -85,10 +86,12 @@ def build_economy(scenario: Scenario) -> tuple[Economy, MacroCalibration]:
     return economy, cal
 
 
-def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = None) -> ScenarioResult:
-    """Simulate one scenario over its horizon."""
+def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = None,
+                 snapshot_years: Sequence[int] = ()) -> ScenarioResult:
+    """Simulate one scenario over its horizon; keep per-record snapshots for ``snapshot_years``
+    (households closure only) so that scenarios can be compared household by household."""
     if scenario.saving == "households":
-        return run_households(scenario, progress)
+        return run_households(scenario, progress, snapshot_years)
     started = time.perf_counter()
     params = scenario.parameter_set()
     y = scenario.start_year
@@ -178,6 +181,33 @@ class HouseholdEconomy:
         self.t = 0
         self.previous: Prices | None = None
         self.phi_prev = float(self.economy.automation.share(0.0))
+
+    def snapshot(self, year: Year) -> pd.DataFrame:
+        """Per-record data at the end of a year: who each record is, what it earned and owns.
+
+        ``net_income`` is disposable cash income plus the value of shares received less shares levied
+        (in kind), the measure reforms are compared on. Records align across scenarios run with the
+        same seed and size (the same adults, the same deaths), so differences are per household.
+        """
+        pop, firms, market = self.pop, self.firms, self.market
+        flows = year.flows
+        disposable = flows.market_income + flows.transfers - flows.taxes
+        equity = pop.equity_index * market.index_price + pop.equity_concentrated * \
+            market.concentrated_price()[pop.stake_firm]
+        land = (pop.housing_land + pop.other_land) * self.previous.land_price
+        frame = pd.DataFrame({
+            "weight": pop.weight, "citizen": pop.citizen, "age": pop.age,
+            "income": flows.income, "disposable_income": disposable,
+            "net_income": disposable + year.in_kind, "consumption": flows.consumption,
+            "net_worth": year.wealth_end, "equity": equity, "land": land,
+        })
+        frame.attrs = {  # owners of all US corporate equity besides households, USD
+            "equity_total": float(firms.value.sum()),
+            "equity_fund": float(np.dot(firms.own_fund, firms.value)),
+            "equity_foreign": float(np.dot(firms.own_foreign, firms.value)),
+            "equity_public": float(np.dot(firms.own_public, firms.value)),
+        }
+        return frame
 
     def claims_on_capital(self) -> float:
         """Everything but the equity book that finances K: structures, households' net bonds and the
@@ -364,23 +394,28 @@ class HouseholdEconomy:
         return values
 
 
-def run_households(scenario: Scenario, progress: Callable[[int], None] | None = None) -> ScenarioResult:
+def run_households(scenario: Scenario, progress: Callable[[int], None] | None = None,
+                   snapshot_years: Sequence[int] = ()) -> ScenarioResult:
     """The micro–macro economy with the households saving closure."""
     started = time.perf_counter()
     sim = HouseholdEconomy(scenario)
     rows: dict[str, list[float]] = {}
     audits = []
+    snapshots: dict[int, pd.DataFrame] = {}
     for _ in range(scenario.years + 1):
         year = sim.step()
         for name, value in year.values.items():
             rows.setdefault(name, []).append(value)
         audits.append({"year": year.year, **year.audit})
+        if year.year in snapshot_years:
+            snapshots[year.year] = sim.snapshot(year)
         if progress:
             progress(1)
     series = {k: np.asarray(v) for k, v in rows.items()}
     series["gdp_growth"] = growth_series(series["gdp"])
     metrics = tidy(scenario.name, scenario.start_year, series)
-    return ScenarioResult(scenario, sim.calibration, metrics, time.perf_counter() - started, audit=audits)
+    return ScenarioResult(scenario, sim.calibration, metrics, time.perf_counter() - started, audit=audits,
+                          snapshots=snapshots)
 
 
 def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_total: float, *,

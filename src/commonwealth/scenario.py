@@ -127,6 +127,20 @@ class Scenario(BaseModel):
     sources: list[str]  # the files it was built from, child first
     digest: str  # sha256 of the resolved content
 
+    @classmethod
+    def load(cls, ref: str | Path) -> Scenario:
+        """A built-in scenario by name, or a scenario file by path."""
+        return load_scenario(ref)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Scenario:
+        """A scenario from a mapping with the keys of a scenario file."""
+        return scenario_from_mapping(raw)
+
+    def with_population(self, size: int) -> Scenario:
+        """The same scenario with ``size`` records (validated like the scenario key)."""
+        return self.model_copy(update={"population": PopulationSettings(size=size)})
+
     def parameter_set(self) -> ParameterSet:
         return ParameterSet().with_overrides(self.parameters, source=self.sources[0])
 
@@ -301,6 +315,29 @@ def load_scenario(ref: str | Path) -> Scenario:
     ref = str(ref)
     path = builtin_path(ref) if ref in builtin_names() else Path(ref)
     raw, sources = _resolve(path, ())
+    return _scenario(raw, sources)
+
+
+def scenario_from_mapping(raw: dict[str, Any], source: str = "<mapping>") -> Scenario:
+    """A scenario from a mapping with the keys of a scenario file (``extends`` resolved from the
+    current directory or the built-ins)."""
+    if not isinstance(raw, dict):
+        raise UserError(f"a scenario must be a mapping with at least 'name'; found {type(raw).__name__}.",
+                        source=source)
+    _validated(raw, source, partial=bool(raw.get("extends")))
+    sources = [source]
+    if raw.get("extends"):
+        parent_path = _locate(str(raw["extends"]), Path.cwd())
+        if not parent_path.exists():
+            raise UserError(f"key 'extends' has value {raw['extends']!r}; allowed: a built-in scenario "
+                            f"({', '.join(builtin_names())}) or an existing YAML file.", source=source)
+        parent, parent_sources = _resolve(parent_path, ())
+        raw = _merge(parent, raw)
+        sources += parent_sources
+    return _scenario(raw, sources)
+
+
+def _scenario(raw: dict[str, Any], sources: list[str]) -> Scenario:
     model = _validated(raw, sources[0])
     content = model.model_dump(mode="json", exclude={"extends"})
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()

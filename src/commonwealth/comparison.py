@@ -1,0 +1,163 @@
+"""Comparing scenarios: against a baseline over time, household by household, and by who owns what.
+
+Scenarios run with the same seed and population size simulate the same adults (the same records,
+the same deaths), so a reform's effect on each household is the difference of two runs' snapshots —
+the way PolicyEngine compares a reform with current law. Everything here is a small pure function
+of :class:`~commonwealth.engine.ScenarioResult` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from commonwealth.distribution import Distribution
+from commonwealth.engine import ScenarioResult
+from commonwealth.errors import UserError
+
+#: PolicyEngine's five bands of the change in net income (relative), and what counts as no change.
+BANDS = ("gain more than 5%", "gain less than 5%", "no change", "lose less than 5%", "lose more than 5%")
+BAND_EDGE = 0.05
+NO_CHANGE = 0.001
+#: Wealth groups for the ownership table (fractions of adults from the top).
+OWNER_GROUPS = (("top 0.1%", 0.999, 1.0), ("next 9.9%", 0.9, 0.999), ("bottom 90%", 0.0, 0.9))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The answer to "what does each reform change, for whom, and who owns what"."""
+
+    baseline: str
+    years: tuple[int, ...]
+    differences: pd.DataFrame  # scenario, year, metric, value, baseline, difference, relative, unit
+    deciles: pd.DataFrame  # scenario, year, by, decile, mean_change, relative_change, + one column per band
+    lorenz: pd.DataFrame  # scenario, year, variable, population_share, value_share
+    ownership: pd.DataFrame  # scenario, year, asset, holder, share
+
+    def at(self, year: int, metrics: Sequence[str]) -> pd.DataFrame:
+        """A wide table: one row per scenario, the chosen metrics' values and differences in ``year``."""
+        d = self.differences[(self.differences.year == year) & self.differences.metric.isin(metrics)]
+        return d.pivot(index="scenario", columns="metric", values="difference").reindex(columns=list(metrics))
+
+    def _repr_html_(self) -> str:
+        year = self.years[-1]
+        table = self.differences[self.differences.year == year].pivot(
+            index="metric", columns="scenario", values="difference")
+        return (f"<p><b>Differences from {self.baseline} in {year}</b></p>"
+                + table.to_html(float_format=lambda x: f"{x:,.4g}"))
+
+
+def compare(results: Sequence[ScenarioResult], baseline: str = "status-quo",
+            years: Sequence[int] | None = None) -> Comparison:
+    """Compare every result with the one named ``baseline`` at ``years`` (default: +10 and the horizon)."""
+    by_name = {r.scenario.name: r for r in results}
+    if baseline not in by_name:
+        raise UserError(f"--baseline {baseline!r} is not among the scenarios run; allowed: {', '.join(by_name)}.")
+    base = by_name[baseline]
+    start, horizon = base.scenario.start_year, base.scenario.start_year + base.scenario.years
+    chosen = tuple(years) if years else tuple(sorted({min(start + 10, horizon), horizon}))
+    bad = [y for y in chosen if not start <= y <= horizon]
+    if bad:
+        raise UserError(f"--years {','.join(map(str, bad))}: outside the simulated years; allowed: {start}–{horizon}.")
+    return Comparison(
+        baseline=baseline,
+        years=chosen,
+        differences=differences(results, base),
+        deciles=pd.concat([deciles(r, base, y) for r in results if r is not base for y in chosen
+                           if y in r.snapshots and y in base.snapshots] or [_empty_deciles()], ignore_index=True),
+        lorenz=pd.concat([lorenz(r, y) for r in results for y in chosen if y in r.snapshots] or [_empty_lorenz()],
+                         ignore_index=True),
+        ownership=pd.concat([ownership(r, y) for r in results for y in chosen if y in r.snapshots]
+                            or [_empty_ownership()], ignore_index=True),
+    )
+
+
+def differences(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd.DataFrame:
+    """Every metric of every scenario beside the baseline's, with absolute and relative differences."""
+    b = base.metrics[["year", "metric", "value"]].rename(columns={"value": "baseline"})
+    frames = []
+    for r in results:
+        merged = r.metrics.merge(b, on=["year", "metric"], how="inner")
+        merged["difference"] = merged["value"] - merged["baseline"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            merged["relative"] = np.where(merged["baseline"] != 0, merged["difference"] / merged["baseline"].abs(),
+                                          np.nan)
+        frames.append(merged)
+    columns = ["scenario", "year", "metric", "value", "baseline", "difference", "relative", "unit"]
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def deciles(reform: ScenarioResult, base: ScenarioResult, year: int) -> pd.DataFrame:
+    """Winners and losers by baseline income decile and by baseline wealth decile (PolicyEngine's
+    five bands of the relative change in net income, as shares of each decile's adults)."""
+    a, b = reform.snapshots[year], base.snapshots[year]
+    if len(a) != len(b):
+        raise UserError(f"{reform.scenario.name} and {base.scenario.name} have different population sizes; "
+                        "compare scenarios run with the same population size and seed.")
+    w = b["weight"].to_numpy()
+    change = a["net_income"].to_numpy() - b["net_income"].to_numpy()
+    level = b["net_income"].to_numpy()
+    relative = np.divide(change, np.abs(level), out=np.zeros_like(change), where=np.abs(level) > 1.0)
+    band = np.select([relative > BAND_EDGE, relative > NO_CHANGE, relative >= -NO_CHANGE, relative >= -BAND_EDGE],
+                     [0, 1, 2, 3], default=4)
+    rows = []
+    for by, column in (("income", "income"), ("wealth", "net_worth")):
+        decile = np.minimum((Distribution(b[column].to_numpy(), w).mid_rank() * 10).astype(int), 9)
+        for d in range(10):
+            mask = decile == d
+            wd = w[mask]
+            total = float(wd.sum())
+            row = {"scenario": reform.scenario.name, "year": year, "by": by, "decile": d + 1,
+                   "mean_change": float(np.dot(wd, change[mask]) / total),
+                   "relative_change": float(np.dot(wd, change[mask]) / max(np.dot(wd, level[mask]), 1.0))}
+            for k, name in enumerate(BANDS):
+                row[name] = float(wd[band[mask] == k].sum() / total)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def lorenz(result: ScenarioResult, year: int, points: int = 101) -> pd.DataFrame:
+    """Lorenz curves of net worth and income: cumulative share of the total held by the poorest p."""
+    snap = result.snapshots[year]
+    w = snap["weight"].to_numpy()
+    rows = []
+    for variable, column in (("wealth", "net_worth"), ("income", "income")):
+        dist = Distribution(snap[column].to_numpy(), w)
+        for p in np.linspace(0.0, 1.0, points):
+            rows.append({"scenario": result.scenario.name, "year": year, "variable": variable,
+                         "population_share": p, "value_share": dist.bottom_share(p) if p > 0 else 0.0})
+    return pd.DataFrame(rows)
+
+
+def ownership(result: ScenarioResult, year: int) -> pd.DataFrame:
+    """Who owns US companies (households by wealth group, the fund, foreigners, public owners) and
+    household land (by wealth group), as shares."""
+    snap = result.snapshots[year]
+    w = snap["weight"].to_numpy()
+    rank = Distribution(snap["net_worth"].to_numpy(), w).mid_rank()
+    attrs = snap.attrs
+    rows = []
+    land_total = float(np.dot(w, snap["land"]))
+    for holder, lo, hi in OWNER_GROUPS:
+        mask = (rank >= lo) & (rank < hi)
+        rows.append(("companies", holder, float(np.dot(w[mask], snap["equity"][mask])) / attrs["equity_total"]))
+        rows.append(("land", holder, float(np.dot(w[mask], snap["land"][mask])) / land_total))
+    for holder, key in (("equity fund", "equity_fund"), ("foreign", "equity_foreign"), ("public", "equity_public")):
+        rows.append(("companies", holder, attrs[key] / attrs["equity_total"]))
+    return pd.DataFrame([{"scenario": result.scenario.name, "year": year, "asset": a, "holder": h, "share": s}
+                         for a, h, s in rows])
+
+
+def _empty_deciles() -> pd.DataFrame:
+    return pd.DataFrame(columns=["scenario", "year", "by", "decile", "mean_change", "relative_change", *BANDS])
+
+
+def _empty_lorenz() -> pd.DataFrame:
+    return pd.DataFrame(columns=["scenario", "year", "variable", "population_share", "value_share"])
+
+
+def _empty_ownership() -> pd.DataFrame:
+    return pd.DataFrame(columns=["scenario", "year", "asset", "holder", "share"])
