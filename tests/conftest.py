@@ -28,3 +28,9 @@ def ks_ramsey_paths():
         p: solve_ramsey(ks_economy(p), KS["K0"], KS["rho"], KS["eta"], 80)
         for p in ("business-as-usual", "agi-20", "agi-5")
     }
+
+
+@pytest.fixture(autouse=True)
+def _run_store_in_tmp(tmp_path_factory, monkeypatch):
+    """Runs stored by CLI tests go to a temporary directory, never the working tree."""
+    monkeypatch.setenv("COMMONWEALTH_RUNS", str(tmp_path_factory.mktemp("runs")))

@@ -95,3 +95,16 @@ def test_listing_commands_succeed(capsys):
     assert "production.sigma" in out and "Korinek" in out
     assert main(["metrics"]) == 0
     assert main(["params", "no-such-thing"]) == 2
+
+
+def test_compare_prints_differences_and_deciles(tmp_path, capsys):
+    reform = tmp_path / "r.yaml"
+    reform.write_text("name: r\nextends: wealth-tax\nyears: 3\npopulation: {size: 1000}\n")
+    base = tmp_path / "b.yaml"
+    base.write_text("name: b\nextends: status-quo\nyears: 3\npopulation: {size: 1000}\n")
+    assert main(["compare", str(reform), str(base), "--baseline", "b", "--years", "2027,2028",
+                 "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "difference from b" in out and "by income decile" in out
+    assert (tmp_path / "o" / "deciles.csv").exists()
+    assert main(["compare", str(reform), str(base), "--baseline", "b", "--years", "2099"]) == 2
