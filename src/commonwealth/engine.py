@@ -47,6 +47,8 @@ from commonwealth.policy.equity_fund import AmericanEquityFund
 from commonwealth.policy.ledger import HOUSEHOLDS, Ledger
 from commonwealth.policy.sovereign_fund import SovereignFund
 from commonwealth.policy.taxes_and_transfers import UBI
+from commonwealth.politics import Politics, PoliticsParameters
+from commonwealth.prices import price_metrics, sector_price_paths, sector_prices_at
 from commonwealth.scenario import Scenario
 from commonwealth.taxes import StatusQuo
 
@@ -67,6 +69,7 @@ class ScenarioResult:
     path: GrowthPath | None = None  # macro closures only
     audit: list[dict[str, float]] = field(default_factory=list)  # households closure: identity residuals
     snapshots: dict[int, pd.DataFrame] = field(default_factory=dict)  # households closure: per-record data
+    draws: pd.DataFrame | None = None  # Monte Carlo runs: every draw's metrics, with a 'draw' column
 
 
 def build_economy(scenario: Scenario) -> tuple[Economy, MacroCalibration]:
@@ -103,6 +106,11 @@ def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = No
     series = macro_metrics(path.prices, path.capital, path.output - path.consumption, path.automation_share,
                            cal.usd_per_unit, economy.depreciation)
     series["gdp_growth"] = growth_series(series["gdp"])
+    fp = path.prices
+    land = fp.land_rent / fp.land_rent[0] if fp.land_rent[0] > 0 else np.ones_like(fp.land_rent)
+    series.update(price_series({"phi": path.automation_share, "wage": fp.wage / fp.wage[0],
+                                "rental": fp.rental_rate / fp.rental_rate[0], "land": land,
+                                "tfp": economy.tfp_at(path.years) / economy.tfp}, params, y))
     if progress:
         progress(scenario.years + 1)
     return ScenarioResult(scenario, cal, tidy(scenario.name, y, series), time.perf_counter() - started, path=path)
@@ -136,8 +144,9 @@ class Year:
 class HouseholdEconomy:
     """The micro–macro economy of the households closure, advanced one year per :meth:`step`."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, draw: int = 0) -> None:
         self.scenario = scenario
+        self.draw = draw
         params = self.params = scenario.parameter_set()
         y0 = scenario.start_year
         self.economy, self.calibration = build_economy(scenario)
@@ -157,6 +166,13 @@ class HouseholdEconomy:
         self.equity_fund = next((p for p in self.policies if isinstance(p, AmericanEquityFund)), None)
         self.sovereign_funds = [p for p in self.policies if isinstance(p, SovereignFund)]
         self.eligible_since = np.where(pop.citizen, y0, 10**6).astype(np.int64)
+        self.expatriated = np.zeros(pop.weight.size, dtype=bool)
+        settings = scenario.politics
+        self.politics = Politics(PoliticsParameters.from_parameters(params, y0, settings.plutocracy),
+                                 endogenous=settings.mode == "endogenous",
+                                 constitutional_lock=settings.constitutional_lock, flight=settings.flight,
+                                 exit_tax=settings.exit_tax, seed=scenario.seed, draw=draw)
+        self.politics.adopt(self.policies)
 
         # The base year prices every asset at its calibrated value.
         fp0 = self.economy.prices(0.0, self.calibration.capital0)
@@ -176,11 +192,30 @@ class HouseholdEconomy:
             expectation_years=int(params("assets.land_rent_expectation_years", y0)),
         )
         self.retention = float(params("assets.retention_ratio", y0))
+        self.fp0 = fp0
+        self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp")}
         self.government = Government(consumption_share=0.0)  # set from the base year's status-quo budget
         self.gdp_history: dict[int, float] = {}
         self.t = 0
         self.previous: Prices | None = None
         self.phi_prev = float(self.economy.automation.share(0.0))
+
+    def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float) -> float:
+        """Keep this year's inputs of the price block and return this year's CPI."""
+        fp0 = self.fp0
+        inputs = self.price_inputs
+        inputs["phi"].append(phi)
+        inputs["wage"].append(float(fp.wage / fp0.wage))
+        inputs["rental"].append(float(fp.rental_rate / fp0.rental_rate))
+        inputs["land"].append(land_rent / (float(fp0.land_rent) * self.usd) if fp0.land_rent > 0 else 1.0)
+        inputs["tfp"].append(float(self.economy.tfp_at(t) / self.economy.tfp))
+        return sector_prices_at(phi, inputs["wage"][-1], inputs["rental"][-1], inputs["land"][-1], self.params,
+                                self.scenario.start_year, tfp_index=inputs["tfp"][-1])["cpi"]
+
+    def price_series(self) -> dict[str, np.ndarray]:
+        """Sector prices and CPI over the years simulated, and halving times (at the last year)."""
+        i = {k: np.asarray(v) for k, v in self.price_inputs.items()}
+        return price_series(i, self.params, self.scenario.start_year)
 
     def snapshot(self, year: Year) -> pd.DataFrame:
         """Per-record data at the end of a year: who each record is, what it earned and owns.
@@ -239,11 +274,12 @@ class HouseholdEconomy:
         r = float(fp.rental_rate) - self.delta
         land_rent_total = float(fp.land_rent) * usd
         self.gdp_history[year] = gdp
-        eligible = pop.citizen & (self.eligible_since <= year)
+        eligible = pop.citizen & (self.eligible_since <= year) & ~self.expatriated
         ctx = YearContext(year=year, t=t, gdp=gdp, gdp_base=self.gdp0, r=r, land_rent=land_rent_total, pop=pop,
                           firms=firms, market=market, prices=None, wealth=None, eligible=eligible, ledger=None,
                           government=gov, gdp_history=self.gdp_history,
-                          extra={"retention": self.retention, "equity_fund": self.equity_fund})
+                          extra={"retention": self.retention, "equity_fund": self.equity_fund,
+                                 "expatriated": self.expatriated})
         tau_land = sum(p.land_tax_rate(ctx) for p in self.policies)
 
         # Markets: equity income is r on the equity book; AI rents; firm payments; values and prices.
@@ -326,12 +362,22 @@ class HouseholdEconomy:
         _check("Σ in-kind share flows to households = ledger", float(np.dot(w, in_kind)),
                float(np.dot(w, ledger.household_in_kind)), year, audit, scale=float(np.dot(w, wealth_before)))
 
+        # Politics: influence and support; the rich who flee wealth-type taxes pay the exit tax.
+        influence = self.politics.influence(ctx, self.expatriated)
+        self.politics.measure_support(ctx, self.policies, influence)
+        wealth_type = sum(ledger.tracked.values())
+        leaves, exit_tax = self.politics.flee(ctx, wealth_type, self.expatriated)
+        pop.bonds -= exit_tax
+        ledger.pay("exit tax", HOUSEHOLDS, "government", exit_tax)
+        self.expatriated |= leaves
+
         # The funds' own income, government consumption, then deaths and estates.
         for policy in self.policies:
             policy.end_of_year(ctx)
         dies, estate_tax = age_one_year(pop, labour, self.status_quo, end_prices, self.rng, params, year)
+        estate_tax = estate_tax + exit_tax  # both are paid out of wealth, not income
         self.eligible_since[dies] = np.where(pop.citizen[dies], year + 1, 10**6)
-        ledger.pay("estate tax", HOUSEHOLDS, "government", estate_tax)
+        ledger.pay("estate tax", HOUSEHOLDS, "government", estate_tax - exit_tax)
         if t == 0:  # government consumption: the share of GDP that balances the status quo at the base year
             status_quo_net = float(np.dot(w, flows.taxes - flows.transfers + estate_tax)) + policy_transfers_total(
                 ledger) - policy_taxes_total(ledger)
@@ -356,6 +402,14 @@ class HouseholdEconomy:
         values["wage_index"] = float(fp.wage) / self.wage0
         values.update(income_metrics(flows, w))
         values.update(self._policy_metrics(ctx, flows, wealth_rank, ledger))
+        values.update(self.politics.metrics(ctx, influence, self.policies, wealth_dist, self.expatriated))
+        values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
+        for policy in self.policies:
+            values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)
+        self.politics.decide(year, self.policies)
+        cpi = self._record_price_inputs(phi, fp, t, land_rent_total)
+        values["median_income_real"] = values["median_income_real"] / cpi
+        values["dividend_per_adult_real"] = values["dividend_per_adult"] / cpi
         self.capital += net_investment
         _check("K = structures + net bonds + funds − public debt + Σ firm book capital (balance sheets)",
                self.capital, self.claims_on_capital() + float(market.book.sum()), year, audit)
@@ -396,26 +450,50 @@ class HouseholdEconomy:
 
 def run_households(scenario: Scenario, progress: Callable[[int], None] | None = None,
                    snapshot_years: Sequence[int] = ()) -> ScenarioResult:
-    """The micro–macro economy with the households saving closure."""
+    """The micro–macro economy with the households saving closure; with ``politics.draws`` > 1, one run
+    per Monte Carlo draw of the political process (metrics: the median over draws; ``draws``: every draw)."""
     started = time.perf_counter()
-    sim = HouseholdEconomy(scenario)
-    rows: dict[str, list[float]] = {}
-    audits = []
-    snapshots: dict[int, pd.DataFrame] = {}
-    for _ in range(scenario.years + 1):
-        year = sim.step()
-        for name, value in year.values.items():
-            rows.setdefault(name, []).append(value)
-        audits.append({"year": year.year, **year.audit})
-        if year.year in snapshot_years:
-            snapshots[year.year] = sim.snapshot(year)
-        if progress:
-            progress(1)
-    series = {k: np.asarray(v) for k, v in rows.items()}
-    series["gdp_growth"] = growth_series(series["gdp"])
-    metrics = tidy(scenario.name, scenario.start_year, series)
-    return ScenarioResult(scenario, sim.calibration, metrics, time.perf_counter() - started, audit=audits,
-                          snapshots=snapshots)
+    frames, snapshots, audits, calibration = [], {}, [], None
+    for draw in range(scenario.politics.draws):
+        sim = HouseholdEconomy(scenario, draw=draw)
+        calibration = sim.calibration
+        rows: dict[str, list[float]] = {}
+        for _ in range(scenario.years + 1):
+            year = sim.step()
+            for name, value in year.values.items():
+                rows.setdefault(name, []).append(value)
+            if draw == 0:
+                audits.append({"year": year.year, **year.audit})
+                if year.year in snapshot_years:
+                    snapshots[year.year] = sim.snapshot(year)
+            if progress:
+                progress(1)
+        series = {k: np.asarray(v) for k, v in rows.items()}
+        series["gdp_growth"] = growth_series(series["gdp"])
+        series.update(sim.price_series())
+        frames.append(tidy(scenario.name, scenario.start_year, series).assign(draw=draw))
+    draws = pd.concat(frames, ignore_index=True)
+    keys = ["scenario", "year", "metric", "unit"]
+    metrics = draws.groupby(keys, sort=False, as_index=False)["value"].median()[["scenario", "year", "metric",
+                                                                                  "value", "unit"]]
+    return ScenarioResult(scenario, calibration, metrics, time.perf_counter() - started, audit=audits,
+                          snapshots=snapshots, draws=draws if scenario.politics.draws > 1 else None)
+
+
+def price_series(inputs: dict[str, np.ndarray], params, start_year: int) -> dict[str, np.ndarray]:
+    """The price block over a whole path: sector indices, CPI, and halving times placed at the last year."""
+    prices = sector_price_paths(inputs["phi"], inputs["wage"], inputs["rental"], inputs["land"], params, start_year,
+                                tfp_index=inputs["tfp"])
+    years = np.arange(len(inputs["phi"]), dtype=float)
+    out: dict[str, np.ndarray] = {}
+    for name, value in price_metrics(prices, years).items():
+        if np.ndim(value):
+            out[name] = np.asarray(value, dtype=float)
+        else:
+            column = np.full(years.size, np.nan)
+            column[-1] = value
+            out[name] = column
+    return out
 
 
 def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_total: float, *,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from commonwealth import distribution as dist
+from commonwealth.prices import PRICE_METRICS
 from commonwealth.production import FactorPrices
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ METRICS: dict[str, Metric] = {
         Metric("trillionaires", "count", "Adults with net worth of at least $1 trillion (base-year dollars)."),
         Metric("largest_fortune", "USD", "Net worth of the richest adult."),
         Metric("gini_income", "/1", "Gini coefficient of income before taxes (market income plus transfers)."),
-        Metric("median_income_real", "USD/year", "Median adult income before taxes, base-year dollars."),
+        Metric("median_income_real", "USD/year", "Median adult income before taxes, deflated by the CPI."),
         Metric("displaced_share", "/1", "Share of adults out of work because automation took their job."),
         Metric("tax_revenue", "USD/year", "Taxes received by the government and the funds (cash)."),
         Metric("transfers", "USD/year", "Cash transfers to households: status quo and reforms, dividends included."),
@@ -77,8 +78,8 @@ METRICS: dict[str, Metric] = {
                "adults (fund distributions included)."),
         Metric("dividend_per_adult", "USD/year", "Equal dividends per recipient adult: fund shares and cash, "
                "sovereign-fund, windfall and tax dividends."),
-        Metric("dividend_per_adult_real", "USD/year", "Dividend per adult in base-year prices (equal to nominal "
-               "until the price block adds a CPI)."),
+        Metric("dividend_per_adult_real", "USD/year", "Dividend per adult deflated by the CPI (the price of the "
+               "consumer basket relative to output)."),
         Metric("dividend_shares_per_adult", "USD/year", "Value of equity-fund shares distributed per adult citizen."),
         Metric("dividend_cash_per_adult", "USD/year", "Equity-fund dollars distributed per adult citizen."),
         Metric("aef_rate", "1/year", "Equity-fund company rate in force after phase-in."),
@@ -87,12 +88,25 @@ METRICS: dict[str, Metric] = {
         Metric("windfall_payments", "USD/year", "Windfall Clause payments by AI firms."),
         Metric("sovereign_fund_assets", "USD", "Sovereign fund assets."),
         Metric("public_ownership_share", "/1", "Share of US corporate equity held by public or nonprofit owners."),
+        Metric("influence_share_top1", "/1", "Political influence of the richest 1 % of adults (plutocracy-weighted)."),
+        Metric("influence_share_bottom50", "/1", "Political influence of the poorer half of adults."),
+        Metric("fund_voting_share", "/1", "Corporate votes held by the equity fund and the poorer 90 % of adults: "
+               "the power that ownership transfers."),
+        Metric("power_concentration", "/1", "Gini coefficient of political influence per adult citizen (0: one "
+               "person, one vote; towards 1: a few decide)."),
+        Metric("expatriated_wealth", "USD", "Net worth of adults who left to escape wealth-type taxes, cumulated "
+               "at departure."),
+        Metric("expatriates", "count", "Adults who have left the US tax net."),
+        *[Metric(name, unit, description) for name, (unit, description) in PRICE_METRICS.items()],
     ]
 }
 
 #: Families of metrics with one member per policy: ``<family>.<policy name>``.
 METRIC_FAMILIES: dict[str, Metric] = {
     "policy_in_force": Metric("policy_in_force", "/1", "1 while the named policy is in force, else 0."),
+    "policy_rate": Metric("policy_rate", "/1", "The named policy's main rate in force after phase-in and erosion "
+                          "(for UBI, sovereign funds and capped-profit labs: the share of the enacted level)."),
+    "support": Metric("support", "/1", "Influence-weighted share of adults supporting the named policy."),
 }
 
 

@@ -26,6 +26,10 @@ COLUMNS = ["scenario", "year", "metric", "value", "unit"]
 
 
 def combined_metrics(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """The tidy contract; Monte Carlo runs add a ``draw`` column (0 for deterministic scenarios)."""
+    if any(r.draws is not None for r in results):
+        frames = [r.draws if r.draws is not None else r.metrics.assign(draw=0) for r in results]
+        return pd.concat(frames, ignore_index=True)[[*COLUMNS, "draw"]]
     frame = pd.concat([r.metrics for r in results], ignore_index=True)
     return frame[COLUMNS]
 

@@ -2,7 +2,7 @@
 
 A scenario is a small YAML file (safe-loaded) with these top-level keys, all optional but ``name``:
 ``name``, ``description``, ``extends``, ``start_year``, ``years``, ``seed``, ``population``, ``ai``,
-``saving``, ``parameters``, ``policies``. ``extends`` names a built-in scenario or a path (relative
+``saving``, ``politics``, ``parameters``, ``policies``. ``extends`` names a built-in scenario or a path (relative
 to the file); the child's mappings (``ai``, ``population``, ``parameters``) are merged key by key
 over the parent's, its ``policies`` are appended to the parent's, and its other keys replace the
 parent's. Every mistake — an unknown key, a wrong type, an out-of-range value, an unknown preset or
@@ -52,6 +52,17 @@ class PopulationSettings(_Strict):
     """The synthetic population: how many records stand for the US adult population."""
 
     size: int = Field(default=100_000, ge=1_000, le=50_000_000, description="records")
+
+
+class PoliticsSettings(_Strict):
+    """Power and politics (commonwealth.politics)."""
+
+    mode: Literal["exogenous", "endogenous"] = "exogenous"
+    plutocracy: float | None = Field(default=None, ge=0.0, le=1.0, description="0 democracy … 1 wealth-weighted")
+    constitutional_lock: bool = False
+    flight: bool = True
+    exit_tax: bool = True
+    draws: int = Field(default=1, ge=1, le=500, description="Monte Carlo draws of the political process")
 
 
 class AISettings(_Strict):
@@ -106,6 +117,7 @@ class ScenarioFile(_Strict):
     population: PopulationSettings = Field(default_factory=PopulationSettings)
     ai: AISettings = Field(default_factory=AISettings)
     saving: Literal["households", "ramsey", "exogenous"] = "households"
+    politics: PoliticsSettings = Field(default_factory=PoliticsSettings)
     parameters: dict[str, float | int | bool | list[float]] = Field(default_factory=dict)
     policies: list[PolicySpec] = Field(default_factory=list)
 
@@ -122,6 +134,7 @@ class Scenario(BaseModel):
     population: PopulationSettings
     ai: AISettings
     saving: str
+    politics: PoliticsSettings = Field(default_factory=PoliticsSettings)
     parameters: dict[str, Any]
     policies: list[Any]  # validated policy specifications (commonwealth.policy)
     sources: list[str]  # the files it was built from, child first
@@ -270,7 +283,7 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = dict(parent)
     for key, value in child.items():
-        if key in ("ai", "population", "parameters") and isinstance(value, dict):
+        if key in ("ai", "population", "parameters", "politics") and isinstance(value, dict):
             merged[key] = {**parent.get(key, {}), **value}
         elif key == "policies" and isinstance(value, list):
             merged[key] = [*parent.get(key, []), *value]
@@ -344,6 +357,7 @@ def _scenario(raw: dict[str, Any], sources: list[str]) -> Scenario:
     return Scenario(
         name=model.name, description=model.description, start_year=model.start_year,
         years=model.years, seed=model.seed, population=model.population, ai=model.ai, saving=model.saving,
+        politics=model.politics,
         parameters=dict(model.parameters), policies=list(model.policies), sources=sources,
         digest=digest,
     )

@@ -61,7 +61,7 @@ class CappedProfitLab(Policy):
         if not self.in_force(ctx.year):
             return
         private = 1.0 - f.own_public
-        cap = self.multiple * self.invested
+        cap = self.multiple / max(self.strength, 1e-9) * self.invested  # erosion raises the cap
         excess = np.where(self.mask, np.maximum(private * f.value - cap, 0.0), 0.0)
         fraction = np.divide(excess, private * f.value, out=np.zeros(f.size), where=private > 0)
         if not np.any(fraction > 0):
@@ -115,9 +115,17 @@ class WindfallClause(Policy):
         if not self.in_force(ctx.year):
             return None
         world = self.world_product0 * ctx.gdp / ctx.gdp_base
-        payment = np.where(self.mask, windfall_schedule(firm_income, world, self.brackets, self.rates), 0.0)
+        payment = np.where(self.mask, windfall_schedule(firm_income, world, self.brackets, self.rates * self.strength),
+                           0.0)
         self.paid = float(payment.sum())
         return payment if self.paid > 0 else None
+
+    def headline_rate(self, ctx: YearContext) -> float:
+        return float(self.rates[-1]) * self.strength if self.in_force(ctx.year) else 0.0
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        every = np.ones(ctx.pop.weight.size, dtype=bool)
+        return equal_shares(self.us_share * self.paid, ctx.pop.weight, every)
 
     def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
         if self.paid <= 0:

@@ -69,9 +69,20 @@ class Policy:
         self.name = name
         self.enacted_year = enacted_year
         self.repealed_year = repealed_year
+        #: Share of the enacted rates (or amounts) in force; politics erodes it (1 = as enacted).
+        self.strength = 1.0
 
     def in_force(self, year: int) -> bool:
         return self.enacted_year <= year and (self.repealed_year is None or year < self.repealed_year)
+
+    def headline_rate(self, ctx: YearContext) -> float:
+        """The policy's main rate in force (after phase-in and erosion), for the policy_rate metric."""
+        return self.strength if self.in_force(ctx.year) else 0.0
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        """Each adult's net gain per year from the policy at its stated rates (static incidence: what it
+        pays and what it takes, before any economic response), USD. Used for political support."""
+        return np.zeros(ctx.pop.weight.size)
 
     # Hooks, in the order the engine calls them; each is a no-op unless a policy needs it.
     def land_tax_rate(self, ctx: YearContext) -> float:

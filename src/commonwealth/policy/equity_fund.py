@@ -70,7 +70,24 @@ class AmericanEquityFund(Policy):
         return float(np.clip((ctx.gdp / base - 1.0) / self.phase_in_gdp_growth, 0.0, 1.0))
 
     def land_tax_rate(self, ctx: YearContext) -> float:
-        return self.land_rate * self.phase(ctx)
+        return self.land_rate * self.phase(ctx) * self.strength
+
+    def headline_rate(self, ctx: YearContext) -> float:
+        return self.company_rate * self.phase(ctx) * self.strength
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        """Equal slice of the full-rate intake for adult citizens, less the holder's levy and land tax."""
+        f, pop, market = ctx.firms, ctx.pop, ctx.market
+        rate, land_rate = self.company_rate * self.strength, self.land_rate * self.strength
+        covered = self.covered(ctx)
+        land = (pop.housing_land + pop.other_land) * ctx.prices.land_price
+        intake = rate * float(f.value[covered].sum()) + land_rate * float(np.dot(pop.weight, land))
+        dividend = equal_shares(intake * (1.0 - self.retained_share), pop.weight, ctx.eligible)
+        index_covered = float(np.dot(f.own_index * covered, f.value)) / market.index_units
+        conc = np.append(np.divide(f.own_concentrated * covered * f.value, market.conc_base, out=np.zeros(f.size),
+                                   where=market.conc_base > 0), 0.0)
+        levy = rate * (pop.equity_index * index_covered + pop.equity_concentrated * conc[pop.stake_firm])
+        return dividend - levy - land_rate * land
 
     def covered(self, ctx: YearContext) -> np.ndarray:
         f = ctx.firms
@@ -105,7 +122,7 @@ class AmericanEquityFund(Policy):
     # --- shares ---------------------------------------------------------------------------------
 
     def corporate_actions(self, ctx: YearContext) -> None:
-        rate = self.company_rate * self.phase(ctx)
+        rate = self.company_rate * self.phase(ctx) * self.strength
         f, market, pop = ctx.firms, ctx.market, ctx.pop
         if self.accrued is None:
             self.accrued = np.zeros(f.size)
@@ -213,5 +230,5 @@ class AmericanEquityFund(Policy):
             "fund_ownership_share": stake / float(f.value.sum()),
             "dividend_shares_per_adult": flows.get("shares_distributed", 0.0) / eligible,
             "dividend_cash_per_adult": flows.get("cash_distributed", 0.0) / eligible,
-            "aef_rate": self.company_rate * self.phase(ctx),
+            "aef_rate": self.headline_rate(ctx),
         }

@@ -28,6 +28,8 @@ SECTORS = (*HOUSEHOLD_GROUPS, "production", "government", "equity_fund", "sovere
 HOUSEHOLDS = "households"  # pseudo-sector: a per-adult array split over HOUSEHOLD_GROUPS
 #: Wealth-rank edges of the household groups (fractions of adults).
 GROUP_EDGES = (0.5, 0.9, 0.99)
+#: Household payments kept per adult: the wealth-type taxes that drive tax flight.
+TRACKED = ("wealth tax", "land value tax", "AEF land tax", "AEF share levy (in kind)")
 #: Relative tolerance of the ledger checks.
 LEDGER_RTOL = 1e-9
 
@@ -48,6 +50,8 @@ class Ledger:
         #: Per adult: net cash received by households, and net value received in kind (shares).
         self.household_cash = np.zeros_like(weight)
         self.household_in_kind = np.zeros_like(weight)
+        #: Per adult: what households paid in these kinds of flow (for behaviour such as tax flight).
+        self.tracked = {kind: np.zeros_like(weight) for kind in TRACKED}
 
     def _add(self, kind: str, sector: str, amount: float) -> None:
         if not np.isfinite(amount):
@@ -66,6 +70,8 @@ class Ledger:
                     self.household_in_kind += sign * per_adult
                 else:
                     self.household_cash += sign * per_adult
+                if kind in self.tracked:
+                    self.tracked[kind] -= sign * per_adult
                 totals = np.bincount(self._group, weights=self._weight * per_adult, minlength=len(HOUSEHOLD_GROUPS))
                 for name, total in zip(HOUSEHOLD_GROUPS, totals, strict=True):
                     self._add(kind, name, sign * float(total))

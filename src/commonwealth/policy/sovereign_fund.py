@@ -74,7 +74,7 @@ class SovereignFund(Policy):
             return None
         draw = min(draw, self.assets)
         self.assets -= draw
-        self.dividend = self.dividend_share * draw
+        self.dividend = self.dividend_share * self.strength * draw
         every = np.ones(ctx.pop.weight.size, dtype=bool)
         per_adult = equal_shares(self.dividend, ctx.pop.weight, every)
         ctx.ledger.pay("sovereign fund dividend", "sovereign_fund", HOUSEHOLDS, per_adult, policy=self.name)
@@ -82,6 +82,10 @@ class SovereignFund(Policy):
                        policy=self.name)
         ctx.extra.setdefault("dividends", []).append(self.dividend)
         return per_adult
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        every = np.ones(ctx.pop.weight.size, dtype=bool)
+        return equal_shares(self.dividend_share * self.strength * self.draw(), ctx.pop.weight, every)
 
     def draw(self) -> float:
         if self.draw_rule == "pomv":

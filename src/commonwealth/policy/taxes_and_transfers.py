@@ -32,6 +32,13 @@ class _Revenue(Policy):
         self.use = use
         self.revenue = 0.0
 
+    def _gain(self, ctx: YearContext, tax: np.ndarray) -> np.ndarray:
+        """Static incidence: minus the tax, plus an equal share of the revenue when it is paid back."""
+        if self.use != "dividend":
+            return -tax
+        every = np.ones(ctx.pop.weight.size, dtype=bool)
+        return equal_shares(float(np.dot(ctx.pop.weight, tax)), ctx.pop.weight, every) - tax
+
     def _collect(self, ctx: YearContext, label: str, tax: np.ndarray) -> np.ndarray:
         ctx.ledger.pay(label, HOUSEHOLDS, "government", tax, policy=self.name)
         self.revenue = float(np.dot(ctx.pop.weight, tax))
@@ -55,15 +62,22 @@ class LandValueTax(_Revenue):
         self.rate = rate
 
     def land_tax_rate(self, ctx: YearContext) -> float:
-        return self.rate if self.in_force(ctx.year) else 0.0
+        return self.rate * self.strength if self.in_force(ctx.year) else 0.0
+
+    headline_rate = land_tax_rate
+
+    def _tax(self, ctx: YearContext, rate: float) -> np.ndarray:
+        pop = ctx.pop
+        return rate * (pop.housing_land + pop.other_land) * ctx.prices.land_price
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = 0.0
         if not self.in_force(ctx.year):
             return None
-        pop = ctx.pop
-        return self._collect(ctx, "land value tax", self.rate * (pop.housing_land + pop.other_land)
-                             * ctx.prices.land_price)
+        return self._collect(ctx, "land value tax", self._tax(ctx, self.rate * self.strength))
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        return self._gain(ctx, self._tax(ctx, self.rate * self.strength))
 
 
 class WealthTax(_Revenue):
@@ -78,20 +92,30 @@ class WealthTax(_Revenue):
         self.base_lost = 0.0
 
     def statutory(self, wealth: np.ndarray) -> np.ndarray:
-        """Tax on ``wealth`` by the marginal schedule."""
+        """Tax on ``wealth`` by the marginal schedule (rates × strength)."""
         upper = np.append(self.thresholds[1:], np.inf)
         slices = np.clip(wealth[:, None], self.thresholds, upper) - self.thresholds
-        return slices @ self.rates
+        return slices @ (self.rates * self.strength)
+
+    def headline_rate(self, ctx: YearContext) -> float:
+        return float(self.rates[-1]) * self.strength if self.in_force(ctx.year) else 0.0
+
+    def _liability(self, ctx: YearContext) -> np.ndarray:
+        """Tax on each adult's reported wealth; expatriates are out of reach."""
+        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.extra.get("expatriated", np.zeros(ctx.wealth.size, bool))
+        average = np.divide(self.statutory(wealth), wealth, out=np.zeros_like(wealth), where=wealth > 0)
+        reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
+        self.base_lost = float(np.dot(ctx.pop.weight, wealth - reported))
+        return self.statutory(reported)
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = self.base_lost = 0.0
         if not self.in_force(ctx.year):
             return None
-        wealth = np.maximum(ctx.wealth, 0.0)
-        average = np.divide(self.statutory(wealth), wealth, out=np.zeros_like(wealth), where=wealth > 0)
-        reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
-        self.base_lost = float(np.dot(ctx.pop.weight, wealth - reported))
-        return self._collect(ctx, "wealth tax", self.statutory(reported))
+        return self._collect(ctx, "wealth tax", self._liability(ctx))
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        return self._gain(ctx, self._liability(ctx))
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
         return {"wealth_tax_revenue": self.revenue}
@@ -104,16 +128,27 @@ class IncomeTax(_Revenue):
         super().__init__(name, enacted_year, repealed_year, use)
         self.changes = changes  # (above_percentile, rate_change)
 
+    def _tax(self, ctx: YearContext) -> np.ndarray:
+        income = ctx.income if ctx.income is not None else np.zeros(ctx.pop.weight.size)
+        rank = mid_rank(income, ctx.pop.weight)
+        change = np.zeros_like(rank)
+        for above, delta in self.changes:
+            change += np.where(rank >= above, delta * self.strength, 0.0)
+        resident = ~ctx.extra.get("expatriated", np.zeros(rank.size, bool))
+        return change * np.maximum(income, 0.0) * resident
+
+    def headline_rate(self, ctx: YearContext) -> float:
+        top = max((delta for _, delta in self.changes), key=abs)
+        return top * self.strength if self.in_force(ctx.year) else 0.0
+
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = 0.0
         if not self.in_force(ctx.year) or ctx.income is None:
             return None
-        rank = mid_rank(ctx.income, ctx.pop.weight)
-        change = np.zeros_like(rank)
-        for above, delta in self.changes:
-            change += np.where(rank >= above, delta, 0.0)
-        tax = change * np.maximum(ctx.income, 0.0)
-        return self._collect(ctx, "income tax change", tax)
+        return self._collect(ctx, "income tax change", self._tax(ctx))
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        return self._gain(ctx, self._tax(ctx))
 
 
 class UBI(Policy):
@@ -130,10 +165,22 @@ class UBI(Policy):
         self.vat_share = 0.0
 
     def per_adult(self, ctx: YearContext) -> float:
+        amount = self.amount * self.strength
         if self.index == "gdp":
             base = ctx.gdp_history.get(self.enacted_year, ctx.gdp)
-            return self.amount * ctx.gdp / base
-        return self.amount  # prices: constant in base-year dollars
+            return amount * ctx.gdp / base
+        return amount  # prices: constant in base-year dollars
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        """The payment, less each adult's share of the tax that funds it (none when borrowed)."""
+        eligible = self._eligible(ctx)
+        w = ctx.pop.weight
+        payment = np.where(eligible, self.per_adult(ctx), 0.0)
+        cost = float(np.dot(w, payment))
+        if self.funding in ("income_tax", "vat") and ctx.income is not None:
+            base = np.maximum(ctx.income, 0.0)
+            return payment - cost * base / float(np.dot(w, base))
+        return payment
 
     def _eligible(self, ctx: YearContext) -> np.ndarray:
         if self.recipients == "citizens":

@@ -1,0 +1,173 @@
+"""Power and politics: who decides, whether reforms pass and last, and who leaves.
+
+Ezra Klein's objection in the seed — policy reflects power; a fund that needs the powerful to tax
+themselves may never pass or may be eroded; the rich move — and Altman's answer — transferring shares
+transfers power — become testable here:
+
+* **Influence.** Each adult citizen living in the US has political weight
+  (1 − π) × 1/N (one person, one vote) + π × (their share of citizens' net worth), with π =
+  ``politics.plutocracy`` (0: democracy; 1: influence in proportion to wealth; central 0.74 from
+  Gilens & Page's data). Corporate voting power follows equity: the fund's stake is its share.
+* **Support.** Each adult supports a policy when its net gain at the stated rates (static incidence:
+  what it pays and receives), relative to income, plus a seeded idiosyncratic term, is positive.
+  Support for a policy is the influence-weighted share of supporters.
+* **Dynamics** (``politics: {mode: endogenous}``). A proposed policy is enacted, from the next year,
+  once support reaches ``politics.enactment_threshold``. Each year a change against a policy in force
+  passes with the hazard implied by Gilens & Page's four-year adoption probabilities at that level of
+  opposition; the change repeals the policy when opposition is at or above the threshold, and
+  otherwise cuts its rates by ``politics.erosion_step``. A ``constitutional_lock`` forbids repeal and
+  keeps rates at or above ``politics.lock_floor`` of the enacted level.
+* **Flight.** Adults paying wealth-type taxes (wealth tax, land taxes, the equity fund's levy) leave
+  with a yearly probability of ``politics.flight_rate_per_point`` per percentage point of such tax on
+  their wealth (Brülhart et al. 2022). Leavers pay the exit tax on unrealised gains (IRC §877A) if it
+  is on, stop paying personal wealth and income taxes, and lose their dividends; their assets stay
+  invested in the US.
+
+All draws come from a generator seeded by (scenario seed, Monte Carlo draw), separate from the
+economy's, so draws differ only in politics and every draw is reproducible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from commonwealth.distribution import Distribution
+from commonwealth.parameters import ParameterSet
+from commonwealth.policy.base import Policy, YearContext
+
+
+@dataclass(frozen=True)
+class PoliticsParameters:
+    plutocracy: float
+    change_probability: tuple[float, float]  # four-year probabilities at 20 % and 80 % support for change
+    enactment_threshold: float
+    erosion_step: float
+    lock_floor: float
+    support_noise: float
+    flight_rate_per_point: float
+    exit_tax_rate: float
+    exit_tax_exclusion: float
+    unrealised_gain_share: float
+
+    @classmethod
+    def from_parameters(cls, params: ParameterSet, year: int, plutocracy: float | None) -> PoliticsParameters:
+        def p(name: str):
+            return params(f"politics.{name}", year)
+
+        low, high = p("change_probability")
+        return cls(plutocracy=p("plutocracy") if plutocracy is None else plutocracy,
+                   change_probability=(float(low), float(high)), enactment_threshold=p("enactment_threshold"),
+                   erosion_step=p("erosion_step"), lock_floor=p("lock_floor"), support_noise=p("support_noise"),
+                   flight_rate_per_point=p("flight_rate_per_point"), exit_tax_rate=p("exit_tax_rate"),
+                   exit_tax_exclusion=p("exit_tax_exclusion"), unrealised_gain_share=p("unrealised_gain_share"))
+
+
+def influence_weights(weight: np.ndarray, wealth: np.ndarray, voters: np.ndarray, plutocracy: float) -> np.ndarray:
+    """Political weight per adult (the record's weight included), summing to 1 over voters:
+    (1 − π) × one person one vote + π × share of voters' positive net worth."""
+    votes = weight * voters
+    money = votes * np.maximum(wealth, 0.0)
+    return (1.0 - plutocracy) * votes / votes.sum() + plutocracy * money / money.sum()
+
+
+def change_hazard(support_for_change: float, probabilities: tuple[float, float]) -> float:
+    """Yearly probability that a change passes, from Gilens & Page's four-year adoption probabilities
+    at 20 % and 80 % support (linear in support, clipped to [0, 1])."""
+    low, high = probabilities
+    four_year = low + (high - low) * (support_for_change - 0.2) / 0.6
+    four_year = float(np.clip(four_year, 0.0, 1.0))
+    return 1.0 - (1.0 - four_year) ** 0.25
+
+
+class Politics:
+    """The political process of one scenario and one Monte Carlo draw."""
+
+    def __init__(self, parameters: PoliticsParameters, *, endogenous: bool, constitutional_lock: bool,
+                 flight: bool, exit_tax: bool, seed: int, draw: int) -> None:
+        self.p = parameters
+        self.endogenous = endogenous
+        self.lock = constitutional_lock
+        self.flight_on = flight
+        self.exit_tax_on = exit_tax
+        self.rng = np.random.default_rng([seed, draw, 0x504F4C])  # "POL": its own stream
+        self.proposed: dict[str, int] = {}
+        self.support: dict[str, float] = {}
+        self.expatriated_wealth = 0.0
+
+    def adopt(self, policies: list[Policy]) -> None:
+        """In endogenous mode, a policy's enactment year is when it is *proposed*; it passes on support."""
+        if not self.endogenous:
+            return
+        for policy in policies:
+            self.proposed[policy.name] = policy.enacted_year
+            policy.enacted_year = 10**6  # not in force until enacted
+
+    def influence(self, ctx: YearContext, expatriated: np.ndarray) -> np.ndarray:
+        voters = ctx.pop.citizen & ~expatriated
+        return influence_weights(ctx.pop.weight, ctx.wealth, voters, self.p.plutocracy)
+
+    def measure_support(self, ctx: YearContext, policies: list[Policy], influence: np.ndarray) -> None:
+        income = np.maximum(np.abs(ctx.income if ctx.income is not None else ctx.wealth * 0.05), 1_000.0)
+        for policy in policies:
+            gain = policy.expected_gain(ctx) / income
+            noise = self.rng.normal(0.0, self.p.support_noise, gain.size)
+            self.support[policy.name] = float(np.dot(influence, (gain + noise) > 0))
+
+    def decide(self, year: int, policies: list[Policy]) -> None:
+        """Enact, erode or repeal each policy for next year (endogenous mode)."""
+        if not self.endogenous:
+            return
+        threshold = self.p.enactment_threshold
+        for policy in policies:
+            support = self.support[policy.name]
+            proposed = self.proposed[policy.name]
+            if not policy.in_force(year) and policy.repealed_year is None:
+                if year + 1 >= proposed and support >= threshold:
+                    policy.enacted_year = year + 1
+                continue
+            if not policy.in_force(year):
+                continue
+            opposition = 1.0 - support
+            if self.rng.random() >= change_hazard(opposition, self.p.change_probability):
+                continue
+            if opposition >= threshold and not self.lock:
+                policy.repealed_year = year + 1
+            else:
+                floor = self.p.lock_floor if self.lock else 0.0
+                policy.strength = max(floor, policy.strength * (1.0 - self.p.erosion_step))
+
+    def flee(self, ctx: YearContext, wealth_taxes: np.ndarray,
+             expatriated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Who leaves this year and the exit tax each pays (per adult)."""
+        none = np.zeros(ctx.pop.weight.size)
+        if not self.flight_on:
+            return np.zeros(none.size, dtype=bool), none
+        wealth = np.maximum(ctx.wealth, 0.0)
+        rate = np.divide(wealth_taxes, wealth, out=np.zeros_like(wealth), where=wealth > 0)
+        probability = np.clip(self.p.flight_rate_per_point * 100.0 * rate, 0.0, 1.0)
+        leaves = ~expatriated & (self.rng.random(rate.size) < probability)
+        tax = none
+        if self.exit_tax_on:
+            gain = np.maximum(self.p.unrealised_gain_share * wealth - self.p.exit_tax_exclusion, 0.0)
+            tax = np.where(leaves, self.p.exit_tax_rate * gain, 0.0)
+        self.expatriated_wealth += float(np.dot(ctx.pop.weight, np.where(leaves, wealth, 0.0)))
+        return leaves, tax
+
+    def metrics(self, ctx: YearContext, influence: np.ndarray, policies: list[Policy],
+                wealth_dist: Distribution, expatriated: np.ndarray) -> dict[str, float]:
+        rank = wealth_dist.mid_rank()
+        per_adult = np.divide(influence, ctx.pop.weight, out=np.zeros_like(influence), where=ctx.pop.weight > 0)
+        voters = influence > 0
+        concentration = Distribution(per_adult[voters], ctx.pop.weight[voters]).gini()
+        values = {
+            "influence_share_top1": float(influence[rank >= 0.99].sum()),
+            "influence_share_bottom50": float(influence[rank < 0.5].sum()),
+            "power_concentration": concentration,
+            "expatriated_wealth": self.expatriated_wealth,
+            "expatriates": float(np.dot(ctx.pop.weight, expatriated)),
+        }
+        for policy in policies:
+            values[f"support.{policy.name}"] = self.support.get(policy.name, float("nan"))
+        return values

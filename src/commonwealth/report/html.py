@@ -1,0 +1,593 @@
+"""The self-contained HTML report: headline, comparison tables, charts, assumptions and how to reproduce it.
+
+``report.html`` loads nothing: plotly.js is embedded once, inline, and every figure is drawn by it; the styles are
+inline and use the reader's system fonts. The only links out are the parameters' sources, as plain ``<a href>``.
+The static charts (PNG and SVG) are written beside it in ``charts/``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import plotly.io as pio
+import plotly.offline
+
+from commonwealth.report import _format as fmt
+from commonwealth.report.charts import PLOTLY_CONFIG, Chart, ReportData, build_charts
+
+#: Metrics of the comparison tables, in order (those absent from the results are left out).
+TABLE_METRICS = ("gdp", "median_income_real", "dividend_per_adult_real", "wealth_share_top0_1", "wealth_share_top1",
+                 "wealth_share_bottom50", "gini_wealth", "billionaires", "citizen_ownership_share",
+                 "fund_ownership_share", "labor_share", "displaced_share", "public_debt", "cpi")
+#: A change in a share smaller than this (a twentieth of a percentage point) reads as "no change".
+SHARE_TOLERANCE = 0.0005
+
+_E = html.escape
+
+
+# --- the headline ------------------------------------------------------------------------------------------
+
+
+def _nan(x: float) -> bool:
+    return x is None or not math.isfinite(x)
+
+
+def _join(clauses: Sequence[str]) -> str:
+    clauses = [c for c in clauses if c]
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return ", ".join(clauses[:-1]) + " and " + clauses[-1]
+
+
+def _share_clause(data: ReportData, scenario: str, metric: str, who: str, of: str = " of wealth") -> str:
+    b = data.baseline
+    before, after = data.value(b, metric), data.value(scenario, metric)
+    if _nan(before) or _nan(after):
+        return ""
+    if abs(after - before) < SHARE_TOLERANCE:
+        return f"leaves {who} share{of} at {fmt.pct(after)}"
+    verb = ("cuts" if after < before else "raises") if "richest" in who else ("lifts" if after > before else
+                                                                               "lowers")
+    return f"{verb} {who} share{of} from {fmt.pct(before)} to {fmt.pct(after)}"
+
+
+def _dividend_metric(data: ReportData) -> str:
+    return "dividend_per_adult_real" if data.has("dividend_per_adult_real") else "dividend_per_adult"
+
+
+def headline(data: ReportData) -> str:
+    """The report's answer in one or two sentences, chosen from the data: the largest dividend and what that
+    reform does to the richest 1 %'s and the poorer half's shares of wealth, then the reform that cuts the top
+    share most and the one that raises median real income most, each against the baseline."""
+    y, b, y0 = data.year, data.baseline, data.start_year
+    top, bottom, median = "wealth_share_top1", "wealth_share_bottom50", "median_income_real"
+    reforms = [s for s in data.reforms if not _nan(data.value(s, top))]
+    if not reforms:
+        parts = []
+        if not _nan(data.value(b, top)):
+            parts.append(f"the richest 1 % hold {fmt.pct(data.value(b, top))} of household wealth and the poorer "
+                         f"half {fmt.pct(data.value(b, bottom))}")
+        if not _nan(data.value(b, median)):
+            parts.append(f"median real income is {fmt.usd(data.value(b, median))} "
+                         f"({fmt.usd(data.value(b, median, y0))} in {y0})")
+        if not parts and not _nan(data.value(b, "gdp")):
+            parts.append(f"GDP reaches {fmt.usd(data.value(b, 'gdp'))} a year "
+                         f"({fmt.usd(data.value(b, 'gdp', y0))} in {y0})")
+        if not _nan(data.value(b, "labor_share")):
+            parts.append(f"labour's share of output is {fmt.pct(data.value(b, 'labor_share'))} "
+                         f"({fmt.pct(data.value(b, 'labor_share', y0))} in {y0})")
+        text = f"By {y} under {fmt.display_name(b)} " + "; ".join(parts) if parts else f"{y}: no metric to report"
+        return text + ". Add a reform to compare with it." if data.reforms == () else text + "."
+    div = _dividend_metric(data)
+    dividends = {s: data.value(s, div) for s in reforms}
+    dividends = {s: v for s, v in dividends.items() if not _nan(v)}
+    top_change = {s: data.value(s, top) - data.value(b, top) for s in reforms}
+    lead_div = max(dividends, key=dividends.__getitem__) if dividends else None
+    pays = lead_div is not None and dividends[lead_div] >= 1
+    lead = lead_div if pays else min(top_change, key=top_change.__getitem__)
+    clauses = []
+    if pays:
+        clauses.append(f"pays a dividend of {fmt.usd(dividends[lead])} a year per adult ({y0} prices)")
+    clauses.append(_share_clause(data, lead, top, "the richest 1 %'s"))
+    clauses.append(_share_clause(data, lead, bottom, "the poorer half's", of=""))
+    first = f"By {y} {fmt.display_name(lead)} {_join(clauses)}."
+    if not pays:
+        first = f"By {y} no reform pays a dividend; {fmt.display_name(lead)} {_join(clauses[-2:])}."
+    second = []
+    cut = min(top_change, key=top_change.__getitem__)
+    if cut != lead and top_change[cut] < -SHARE_TOLERANCE:
+        second.append(f"{fmt.display_name(cut)} cuts the richest 1 %'s share the most, to "
+                      f"{fmt.pct(data.value(cut, top))}")
+    base_median = data.value(b, median)
+    gains = {s: data.value(s, median) / base_median - 1 for s in reforms
+             if not _nan(data.value(s, median)) and base_median and not _nan(base_median)}
+    if gains:
+        best = max(gains, key=gains.__getitem__)
+        if gains[best] > 0.001:
+            who = "it also" if best == lead else fmt.display_name(best)
+            second.append(f"{who} raises median real income the most: {fmt.usd(data.value(best, median))} a year "
+                          f"against {fmt.usd(base_median)} under {fmt.display_name(b)} ({fmt.relative(gains[best])})")
+        else:
+            second.append(f"no reform raises median real income above {fmt.display_name(b)}'s "
+                          f"{fmt.usd(base_median)}")
+    text = first[0].upper() + first[1:]
+    if second:
+        rest = "; ".join(second)
+        text += " " + rest[0].upper() + rest[1:] + "."
+    return text
+
+
+def _context(data: ReportData, scenarios: Sequence[Any]) -> str:
+    """One line on the AI path the scenarios share (or not)."""
+    presets = sorted({s.ai.preset for s in scenarios})
+    b, y0, y = data.baseline, data.start_year, data.year
+    text = f"AI path: {', '.join(presets)}."
+    if data.has("automation_share"):
+        text += (f" Under {fmt.display_name(b)} machines perform {fmt.pct(data.value(b, 'automation_share', y0))} "
+                 f"of tasks in {y0} and {fmt.pct(data.value(b, 'automation_share'))} by {y}")
+        if data.has("labor_share"):
+            text += (f"; labour's share of output goes from {fmt.pct(data.value(b, 'labor_share', y0))} to "
+                     f"{fmt.pct(data.value(b, 'labor_share'))}")
+        text += "."
+    return text
+
+
+# --- tables ------------------------------------------------------------------------------------------------
+
+
+def _swatch(data: ReportData, scenario: str) -> str:
+    return f'<span class="swatch" style="background:{data.color(scenario)}"></span>'
+
+
+def comparison_tables(data: ReportData) -> str:
+    """One table per compared year: key metrics × scenarios, each value with its difference from the baseline."""
+    from commonwealth.metrics import METRICS
+
+    d = data.comparison.differences
+    out = []
+    for year in data.comparison.years:
+        part = d[d.year == year]
+        metrics = [m for m in TABLE_METRICS if (part.metric == m).any()]
+        if "dividend_per_adult_real" not in metrics and (part.metric == "dividend_per_adult").any():
+            metrics.insert(2, "dividend_per_adult")
+        scenarios = [s for s in data.scenarios if (part.scenario == s).any()]
+        head = "".join(f'<th scope="col">{_swatch(data, s)}{_E(s)}</th>' for s in scenarios)
+        rows = []
+        for m in metrics:
+            cells = []
+            for s in scenarios:
+                hit = part[(part.scenario == s) & (part.metric == m)]
+                if hit.empty:
+                    cells.append("<td>–</td>")
+                    continue
+                r = hit.iloc[0]
+                unit = "index" if m.startswith("gini") else r.unit  # a Gini reads as 0.792, not 79.2 %
+                value = fmt.value(float(r.value), unit)
+                diff = "" if s == data.baseline else (
+                    f'<span class="diff">{_E(fmt.difference(float(r.difference), float(r.relative), unit))}'
+                    "</span>")
+                cells.append(f'<td><span class="val">{_E(value)}</span>{diff}</td>')
+            unit = METRICS[m].unit if m in METRICS else str(part[part.metric == m].unit.iloc[0])
+            tip = f"{METRICS[m].description} Unit: {unit}." if m in METRICS else f"Unit: {unit}."
+            rows.append(f'<tr data-metric="{_E(m)}"><th scope="row" title="{_E(tip)}">{_E(fmt.metric_label(m))}'
+                        f'<code>{_E(m)}</code></th>{"".join(cells)}</tr>')
+        out.append(f'<div class="table-wrap"><table class="compare" data-year="{year}">'
+                   f"<caption>{year}: value, and difference from {_E(data.baseline)} "
+                   "(percentage points for shares)</caption>"
+                   f'<thead><tr><th scope="col">metric</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+                   "</table></div>")
+    return "\n".join(out)
+
+
+# --- assumptions -------------------------------------------------------------------------------------------
+
+
+def _param_value(v: Any, unit: str) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list | tuple):
+        return ", ".join(_param_value(x, unit) for x in v)
+    if not isinstance(v, int | float):
+        return str(v)
+    if unit in ("/1", "1/year") and abs(v) <= 1:
+        text = f"{fmt.sig(v * 100, 4):g}{fmt.NBSP}%"
+        return text + (" a year" if unit == "1/year" else "")
+    if unit.startswith("USD"):
+        return fmt.usd(v, 4) + (" a year" if unit == "USD/year" else "")
+    if unit == "year":
+        return f"{v:g} years"
+    if unit == "calendar-year":
+        return f"{int(v)}"
+    return f"{v:,.6g}"
+
+
+def _sources(param: Any) -> str:
+    links = []
+    for ref in param.spec.reference:
+        href = ref.href
+        if href.startswith(("http://", "https://")):
+            links.append(f'<a href="{_E(href)}" rel="noopener noreferrer">{_E(ref.title)}</a>')
+        else:
+            links.append(f"{_E(ref.title)} ({_E(href)})")
+    return "; ".join(links)
+
+
+def _scenario_file(scenario: Any) -> str:
+    from commonwealth.scenario import BUILTIN_DIR
+
+    source = scenario.sources[0] if scenario.sources else ""
+    try:
+        if Path(source).resolve().parent == BUILTIN_DIR.resolve():
+            return f"built-in ({Path(source).name})"
+    except OSError:
+        pass
+    return source
+
+
+def _ai_text(ai: Any) -> str:
+    extra = {k: v for k, v in ai.model_dump().items() if k != "preset" and v is not None}
+    return ai.preset + (" (" + ", ".join(f"{k} = {v}" for k, v in extra.items()) + ")" if extra else "")
+
+
+def assumptions(scenarios: Sequence[Any]) -> str:
+    """Run settings, every parameter a scenario overrides (label, value, default, source) and every policy with
+    its parameters."""
+    from commonwealth.parameters import ParameterSet
+
+    defaults = ParameterSet()
+    rows = []
+    for s in scenarios:
+        rows.append(f'<tr><th scope="row">{_E(s.name)}</th><td>{_E(_ai_text(s.ai))}</td>'
+                    f"<td>{s.start_year}–{s.start_year + s.years}</td><td>{s.population.size:,}</td>"
+                    f"<td>{s.seed}</td><td>{_E(s.saving)}</td><td>{_E(_scenario_file(s))}</td>"
+                    f'<td><code title="sha256 of the resolved scenario">{_E(s.digest[:12])}</code></td></tr>')
+    settings = ('<div class="table-wrap"><table class="assumptions" id="run-settings"><thead><tr>'
+                "<th>scenario</th><th>AI path (preset)</th><th>years</th><th>simulated adults</th><th>seed</th>"
+                "<th>saving</th><th>file</th><th>digest</th></tr></thead><tbody>" + "".join(rows)
+                + "</tbody></table></div>")
+    descriptions = "".join(f"<dt>{_E(s.name)}</dt><dd>{_E(s.description.strip())}</dd>" for s in scenarios
+                           if s.description.strip())
+
+    prow = []
+    for s in scenarios:
+        for name, value in s.parameters.items():
+            if name not in defaults:
+                prow.append(f"<tr><td>{_E(s.name)}</td><td><code>{_E(name)}</code></td><td>{_E(str(value))}</td>"
+                            "<td>–</td><td>–</td></tr>")
+                continue
+            p = defaults[name]
+            unit = p.spec.unit
+            prow.append(f"<tr><td>{_E(s.name)}</td><td>{_E(p.spec.label)}<br><code>{_E(name)}</code></td>"
+                        f"<td><b>{_E(_param_value(value, unit))}</b></td>"
+                        f"<td>{_E(_param_value(p.value(s.start_year), unit))}</td><td>{_sources(p)}</td></tr>")
+    if prow:
+        params = ('<div class="table-wrap"><table class="assumptions" id="parameter-overrides"><thead><tr>'
+                  "<th>scenario</th><th>parameter</th><th>value</th><th>default</th><th>source of the default</th>"
+                  "</tr></thead><tbody>" + "".join(prow) + "</tbody></table></div>")
+    else:
+        params = ('<p id="parameter-overrides">No scenario overrides a parameter: every one takes its sourced '
+                  "default (<code>commonwealth params</code> lists them with their sources).</p>")
+
+    pol_rows = []
+    for s in scenarios:
+        pset = s.parameter_set()
+        for spec in s.policies:
+            kind = spec.type
+            enacted = spec.enacted_year if spec.enacted_year is not None else s.start_year + 1
+            when = f"from {enacted}" + (f" to {spec.repealed_year}" if spec.repealed_year else "")
+            label = (spec.name or kind) + f" ({kind})" if spec.name else kind
+            items = spec.model_dump(exclude={"type", "name", "enacted_year", "repealed_year"})
+            lines = []
+            for key, v in items.items():
+                pname = f"policy.{kind}.{key}"
+                if pname in pset:
+                    p = pset[pname]
+                    unit = p.spec.unit
+                    value = v if v is not None else pset(pname, s.start_year)
+                    default = p.value(s.start_year)
+                    mark = "" if value == default else ' class="set" title="set by this scenario"'
+                    lines.append(f"<tr><td>{_E(p.spec.label)}<br><code>{_E(key)}</code></td>"
+                                 f"<td{mark}>{_E(_param_value(value, unit))}</td>"
+                                 f"<td>{_E(_param_value(default, unit))}</td><td>{_sources(p)}</td></tr>")
+                else:
+                    shown = json.dumps(v) if isinstance(v, list | dict) else str(v)
+                    field = type(spec).model_fields.get(key)
+                    about = field.description if field is not None and field.description else ""
+                    default = ("–" if field is None or field.default is None or field.is_required()
+                               else str(field.default))
+                    lines.append(f"<tr><td>{_E(about.capitalize() or key.replace('_', ' '))}<br><code>{_E(key)}"
+                                 f"</code></td><td>{_E(shown)}</td><td>{_E(default)}</td>"
+                                 "<td>set in the scenario file</td></tr>")
+            pol_rows.append(f'<tr class="policy"><th colspan="4" scope="rowgroup">{_E(s.name)}: {_E(label)}, '
+                            f"{_E(when)}</th></tr>" + "".join(lines))
+    if pol_rows:
+        policies = ('<div class="table-wrap"><table class="assumptions" id="policies"><thead><tr>'
+                    "<th>policy parameter</th><th>value</th><th>default</th><th>source of the default</th></tr>"
+                    "</thead><tbody>" + "".join(pol_rows) + "</tbody></table></div>")
+    else:
+        policies = '<p id="policies">No scenario enacts a policy: all run today\'s taxes and transfers.</p>'
+    return (f"<h3>Run settings</h3>{settings}<dl class='descriptions'>{descriptions}</dl>"
+            f"<h3>Parameters changed from their defaults</h3>{params}"
+            f"<h3>Policies and their parameters</h3>{policies}")
+
+
+# --- reproduce ---------------------------------------------------------------------------------------------
+
+
+def _scenario_ref(scenario: Any) -> tuple[str, str]:
+    """How the Python API names a scenario: ``("builtin", name)``, ``("file", path)`` or ``("mapping", name)``."""
+    from commonwealth.scenario import BUILTIN_DIR, builtin_names
+
+    source = scenario.sources[0] if scenario.sources else ""
+    if scenario.name in builtin_names() and source and Path(source).resolve() == (
+            BUILTIN_DIR / f"{scenario.name}.yaml").resolve():
+        return "builtin", scenario.name
+    if source and Path(source).is_file():
+        return "file", source
+    return "mapping", scenario.name
+
+
+def _as_mapping(scenario: Any) -> dict[str, Any]:
+    """The resolved scenario as the mapping ``Scenario.from_dict`` takes (``extends`` already applied)."""
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "start_year": scenario.start_year,
+        "years": scenario.years,
+        "seed": scenario.seed,
+        "population": {"size": scenario.population.size},
+        "ai": scenario.ai.model_dump(mode="json", exclude_none=True),
+        "saving": scenario.saving,
+        "parameters": dict(scenario.parameters),
+        "policies": [p.model_dump(mode="json", exclude_none=True) for p in scenario.policies],
+    }
+
+
+def _mapping_definition(var: str, scenario: Any) -> str:
+    body = "".join(f"    {k!r}: {v!r},\n" for k, v in _as_mapping(scenario).items())
+    return f"{var} = Scenario.from_dict({{\n{body}}})"
+
+
+def default_python_snippet(results: Iterable[Any], comparison: Any) -> str:
+    """Python that reruns this comparison with ``commonwealth.simulate`` and ``commonwealth.compare``: the
+    scenarios (built-in names, ``Scenario.load`` for files, ``Scenario.from_dict`` for the rest), population
+    size, horizon and seed of ``results``, and the baseline and years of ``comparison``."""
+    from commonwealth.scenario import load_scenario
+
+    items = list(getattr(results, "results", results))
+    refs, definitions, own = [], [], {}
+    for r in items:
+        s = r.scenario
+        kind, ref = _scenario_ref(s)
+        if kind == "mapping":
+            var = "".join(ch if ch.isalnum() else "_" for ch in s.name.lower()).strip("_") or "scenario"
+            if var[0].isdigit():
+                var = f"s_{var}"
+            definitions.append(_mapping_definition(var, s))
+            refs.append(var)
+            own[s.name] = (s.years, s.seed)
+            continue
+        refs.append(json.dumps(ref) if kind == "builtin" else f"Scenario.load({json.dumps(ref)})")
+        try:
+            loaded = load_scenario(ref)
+            own[s.name] = (loaded.years, loaded.seed)
+        except Exception:  # the file changed or went away since: state horizon and seed
+            own[s.name] = (None, None)
+    first = items[0].scenario
+    kwargs = [f"size={first.population.size:_}"]
+    if any(own[r.scenario.name][0] != r.scenario.years for r in items):
+        kwargs.append(f"years={first.years}")
+    if any(own[r.scenario.name][1] != r.scenario.seed for r in items):
+        kwargs.append(f"seed={first.seed}")
+    years = list(comparison.years)
+    kwargs.append(f"snapshot_years={years}")
+    call = f"results = simulate({', '.join([*refs, *kwargs])})"
+    if len(call) > 100:
+        call = "results = simulate(\n    " + ",\n    ".join([", ".join(refs), ", ".join(kwargs)]) + ",\n)"
+    lines = ["from commonwealth import Scenario, simulate, compare", ""]
+    if definitions:
+        lines += [*definitions, ""]
+    elif all(not ref.startswith("Scenario.load") for ref in refs):
+        lines.append('# a scenario file works too: simulate(Scenario.load("my-scenario.yaml"), ...)')
+    lines += [
+        call,
+        f"comparison = compare(results, baseline={json.dumps(comparison.baseline)}, years={years})",
+        "",
+        "results.metrics          # tidy DataFrame: scenario, year, metric, value, unit",
+        'results.wide("wealth_share_top1")  # one metric as years × scenarios',
+        "comparison.differences   # every metric against the baseline",
+        "comparison.deciles       # winners and losers by income and wealth decile",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- the page ----------------------------------------------------------------------------------------------
+
+CSS = """
+:root { --ink:#1d1d1f; --muted:#5b5b60; --rule:#e3e3e6; --bg:#ffffff; --panel:#f6f7f9; --accent:#0b5cad; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--ink); line-height: 1.5;
+  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }
+header, main, footer { max-width: 1180px; margin: 0 auto; padding: 0 28px; }
+header { padding-top: 28px; }
+.kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 12px; color: var(--muted); margin: 0; }
+h1 { font-size: 30px; line-height: 1.2; margin: 6px 0 8px; }
+h2 { font-size: 22px; margin: 44px 0 12px; padding-top: 12px; border-top: 1px solid var(--rule); }
+h3 { font-size: 17px; margin: 28px 0 8px; }
+.meta { color: var(--muted); margin: 0 0 14px; font-size: 14px; }
+.scenarios { margin: 0 0 4px; font-size: 15px; }
+nav { font-size: 14px; padding: 8px 0 0; }
+nav a { color: var(--accent); text-decoration: none; margin-right: 16px; white-space: nowrap; }
+nav a:hover { text-decoration: underline; }
+#headline { font-size: 21px; line-height: 1.45; font-weight: 600; margin: 18px 0 10px; padding: 18px 22px;
+  background: var(--panel); border-left: 5px solid var(--accent); border-radius: 4px; }
+.context { color: var(--muted); margin: 0 0 12px; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 20px; padding: 0; list-style: none; margin: 10px 0 0;
+  font-size: 14px; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px;
+  vertical-align: baseline; }
+.table-wrap { overflow-x: auto; margin: 8px 0 18px; }
+table { border-collapse: collapse; font-size: 14px; width: 100%; }
+caption { text-align: left; font-weight: 600; padding: 6px 0; color: var(--ink); }
+th, td { padding: 6px 10px; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
+thead th { border-bottom: 2px solid #c9c9cf; font-weight: 600; white-space: nowrap; }
+table.compare td { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.compare thead th:not(:first-child) { text-align: right; }
+table.compare th[scope=row] { font-weight: 500; }
+table.compare th code { display: block; font-size: 11px; color: var(--muted); font-weight: 400; }
+.val { display: block; }
+.diff { display: block; font-size: 12px; color: var(--muted); }
+td.set { font-weight: 700; }
+tr.policy th { background: var(--panel); }
+code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+pre { background: #16181d; color: #e8e8ea; padding: 14px 16px; border-radius: 6px; overflow-x: auto;
+  font-size: 13.5px; line-height: 1.5; }
+figure.chart { margin: 26px 0 34px; }
+figure.chart h3 { margin: 0 0 2px; }
+.finding { margin: 0 0 6px; color: #333; }
+.plot { width: 100%; border: 1px solid var(--rule); border-radius: 6px; padding: 4px; }
+figcaption { font-size: 13.5px; color: var(--muted); margin-top: 6px; }
+figcaption a { color: var(--muted); }
+.skipped { padding: 16px 18px; background: var(--panel); border: 1px dashed #c9c9cf; border-radius: 6px;
+  color: var(--muted); }
+dl.descriptions dt { font-weight: 600; margin-top: 8px; }
+dl.descriptions dd { margin: 2px 0 0 0; color: #333; font-size: 14.5px; }
+footer { color: var(--muted); font-size: 13px; padding-top: 18px; padding-bottom: 40px;
+  border-top: 1px solid var(--rule); margin-top: 40px; }
+a { color: var(--accent); }
+@media print { nav, .modebar-container { display: none !important; } h2 { break-before: auto; }
+  figure.chart { break-inside: avoid; } .plot { border: none; } }
+"""
+
+
+def _chart_html(chart: Chart, *, static_dir: str | None) -> str:
+    attrs = f'class="chart" id="chart-{_E(chart.id)}" data-chart="{_E(chart.id)}"'
+    head = f"<h3>{_E(chart.title)}</h3>"
+    if chart.skipped:
+        return (f'<figure {attrs} data-skipped="true">{head}<p class="skipped">{_E(chart.note)}</p></figure>')
+    fig = chart.interactive.to_dict()
+    layout = fig.get("layout", {})
+    layout.pop("title", None)  # the page shows the title and the finding above the plot
+    layout["margin"] = {**layout.get("margin", {}), "t": 40}
+    height = int(layout.get("height", 480)) - 55
+    layout["height"] = height
+    div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"plot-{chart.id}", config={
+        **PLOTLY_CONFIG, "toImageButtonOptions": {"filename": chart.id}}, default_height=f"{height}px",
+        validate=False)
+    files = ""
+    if static_dir:
+        files = (f' Static versions: <a href="{static_dir}/{_E(chart.id)}.png">PNG</a> · '
+                 f'<a href="{static_dir}/{_E(chart.id)}.svg">SVG</a>.')
+    finding = f'<p class="finding">{_E(chart.finding)}</p>' if chart.finding else ""
+    return (f'<figure {attrs}>{head}{finding}<div class="plot">{div}</div>'
+            f"<figcaption>{_E(chart.caption)}{files}</figcaption></figure>")
+
+
+def render_report(results: Iterable[Any], comparison: Any, *, command: str, python_snippet: str | None = None,
+                  charts: Sequence[Chart] | None = None, static_dir: str | None = "charts") -> str:
+    """The report as one HTML string (see :func:`write_report`)."""
+    from commonwealth import __version__
+
+    items = list(getattr(results, "results", results))
+    data = ReportData.build(items, comparison)
+    charts = list(charts) if charts is not None else build_charts(data)
+    scenarios = {r.scenario.name: r.scenario for r in items}
+    ordered = [scenarios[s] for s in data.scenarios if s in scenarios]
+    snippet = python_snippet if python_snippet is not None else default_python_snippet(items, comparison)
+    first = ordered[0]
+    sizes = sorted({s.population.size for s in ordered})
+    if len(data.reforms) == 1:
+        title = f"{fmt.display_name(data.reforms[0], start=True)} against {fmt.display_name(data.baseline)}"
+    elif data.reforms:
+        title = f"{len(data.reforms)} reforms against {fmt.display_name(data.baseline)}"
+    else:
+        title = fmt.display_name(data.baseline, start=True)
+    meta = (f"{first.start_year}–{first.start_year + first.years} · {' / '.join(f'{n:,}' for n in sizes)} simulated "
+            f"adults · seed {first.seed} · compared in {', '.join(map(str, comparison.years))} · "
+            f"commonwealth {__version__}")
+    legend = "".join(f"<li>{_swatch(data, s)}{_E(s)}{' (baseline)' if s == data.baseline else ''}</li>"
+                     for s in data.scenarios)
+    sections = [("summary", "Headline"), ("tables", "Comparison"), ("charts", "Charts"),
+                ("assumptions", "Assumptions"), ("reproduce", "Reproduce this")]
+    nav = "".join(f'<a href="#{sid}">{_E(label)}</a>' for sid, label in sections)
+    chart_nav = " · ".join(f'<a href="#chart-{_E(c.id)}">{_E(c.title)}</a>' for c in charts if not c.skipped)
+    plotly_js = plotly.offline.get_plotlyjs().replace("</script", "<\\/script")
+    body = f"""<header>
+<p class="kicker">commonwealth report</p>
+<h1>Who gains as AI automates the economy: {_E(title)}</h1>
+<p class="scenarios">{_E(", ".join(data.reforms) or data.baseline)}{" compared with " + _E(data.baseline)
+                                                                     if data.reforms else ""}</p>
+<p class="meta">{_E(meta)}</p>
+<nav>{nav}</nav>
+</header>
+<main>
+<section id="summary"><h2>Headline</h2>
+<p id="headline">{_E(headline(data))}</p>
+<p class="context">{_E(_context(data, ordered))}</p>
+<ul class="legend">{legend}</ul>
+</section>
+<section id="tables"><h2>Comparison</h2>
+<p>Key metrics in each compared year. Hover over a metric for its definition; <code>commonwealth metrics</code>
+lists them all.</p>
+{comparison_tables(data)}
+</section>
+<section id="charts"><h2>Charts</h2>
+<p class="context">Interactive: hover for values, click a legend entry to hide a scenario, drag to zoom, double-click
+to reset. {chart_nav}</p>
+{"".join(_chart_html(c, static_dir=static_dir) for c in charts)}
+</section>
+<section id="assumptions"><h2>Assumptions</h2>
+{assumptions(ordered)}
+</section>
+<section id="reproduce"><h2>Reproduce this</h2>
+<p>From the command line:</p>
+<pre><code id="cli-command">{_E(command)}</code></pre>
+<p>From Python:</p>
+<pre><code id="python-snippet">{_E(snippet)}</code></pre>
+</section>
+</main>
+<footer>Made by commonwealth {_E(__version__)}. This file is self-contained: it loads nothing from the network
+(charts are drawn by plotly.js, embedded). Links to sources open in your browser.</footer>"""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="commonwealth {_E(__version__)}">
+<title>commonwealth report: {_E(title)}</title>
+<style>{CSS}</style>
+<script type="text/javascript">{plotly_js}</script>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def write_report(results: Iterable[Any], comparison: Any, out_dir: str | Path, *, command: str,
+                 python_snippet: str | None = None) -> Path:
+    """Write ``out_dir/report.html`` (self-contained: plotly.js inline, no external resource) and the static
+    charts as ``out_dir/charts/<chart>.png`` and ``.svg``; return the report's path.
+
+    ``results``: the scenarios' results (``ScenarioResult`` objects or a ``commonwealth.Results``);
+    ``comparison``: their :func:`commonwealth.compare` with the baseline; ``command``: the CLI command that
+    reproduces them; ``python_snippet``: Python that does (default: generated from the results).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    items = list(getattr(results, "results", results))
+    data = ReportData.build(items, comparison)
+    charts = build_charts(data)
+    for chart in charts:
+        chart.save(out / "charts")
+    page = render_report(items, comparison, command=command, python_snippet=python_snippet, charts=charts)
+    path = out / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,182 @@
+"""The HTML report: self-contained, complete (headline, tables, every chart, assumptions, reproduce), static charts
+written, the headline's numbers taken from the comparison, and the Python snippet reproduces the run."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from commonwealth.report import CHART_IDS, ReportData, default_python_snippet, headline, render_report, write_report
+from commonwealth.report import _format as fmt
+
+SIZE, YEARS = 3_000, 12
+SNAPSHOTS = [2031, 2037]
+COMMAND = "commonwealth report status-quo american-equity-fund --years 2031,2037 --out OUT"
+OVERRIDE = ("policy.american_equity_fund.company_rate", 0.05)
+
+
+@pytest.fixture(scope="module")
+def run():
+    from commonwealth import Scenario, compare, simulate
+
+    tweaked = Scenario.from_dict({"name": "aef-5pct", "extends": "american-equity-fund",
+                                  "parameters": {OVERRIDE[0]: OVERRIDE[1]}})
+    results = simulate("status-quo", "american-equity-fund", tweaked, size=SIZE, years=YEARS,
+                       snapshot_years=SNAPSHOTS)
+    return results, compare(results, baseline="status-quo", years=SNAPSHOTS)
+
+
+@pytest.fixture(scope="module")
+def report(run, tmp_path_factory):
+    results, comparison = run
+    out = tmp_path_factory.mktemp("report")
+    path = write_report(results, comparison, out, command=COMMAND)
+    return path, path.read_text(encoding="utf-8")
+
+
+class _Resources(HTMLParser):
+    """Every attribute that would make a browser load something, and every link."""
+
+    LOADING = ("src", "href", "srcset", "data", "poster", "background", "action", "formaction", "xlink:href")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[tuple[str, str, str]] = []
+        self.links: list[str] = []
+        self.tags: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        values = dict(attrs)
+        if tag == "a":
+            self.links.append(values.get("href") or "")
+            return
+        self.loads += [(tag, k, v) for k, v in values.items() if k in self.LOADING and v]
+        if "style" in values:
+            self.styles.append(values["style"] or "")
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def test_report_is_written_with_static_charts(report):
+    path, page = report
+    assert path.name == "report.html" and path.is_file()
+    charts = path.parent / "charts"
+    for chart_id in CHART_IDS:
+        if f'data-chart="{chart_id}" data-skipped="true"' in page:
+            continue
+        png, svg = charts / f"{chart_id}.png", charts / f"{chart_id}.svg"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", chart_id
+        assert png.stat().st_size > 10_000, chart_id
+        assert "<svg" in svg.read_text(encoding="utf-8")[:2000], chart_id
+
+
+def test_report_loads_nothing_from_outside(report):
+    _, page = report
+    parser = _Resources()
+    parser.feed(page)
+    assert parser.loads == [], "the report must not load any resource"
+    for banned in ("link", "iframe", "embed", "object", "img", "audio", "video", "base"):
+        assert banned not in parser.tags
+    for style in parser.styles:
+        assert "url(" not in style and "@import" not in style
+    markup = re.sub(r"<script\b[^>]*>.*?</script>", "", page, flags=re.S)  # plotly.js quotes URLs it never loads
+    assert not re.search(r"<script[^>]+src\s*=", page)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", re.sub(r"<a\s[^>]*>", "", markup))
+    # plotly.js is embedded once, inline, and every figure script relies on it
+    assert page.count("plotly.js v") == 1
+    assert page.count("Plotly.newPlot(") == sum(f'id="plot-{c}"' in page for c in CHART_IDS)
+    # outside links are only the sources of parameters
+    assert all(link.startswith(("#", "charts/", "http://", "https://")) for link in parser.links)
+
+
+def test_report_has_headline_tables_every_chart_assumptions_and_snippet(report, run):
+    _, page = report
+    results, _ = run
+    match = re.search(r'<p id="headline">(.+?)</p>', page, flags=re.S)
+    assert match and re.search(r"\d", match.group(1)) and str(SNAPSHOTS[-1]) in match.group(1)
+    for year in SNAPSHOTS:
+        assert f'<table class="compare" data-year="{year}">' in page
+    for chart_id in CHART_IDS:
+        assert page.count(f'data-chart="{chart_id}"') == 1, chart_id
+    drawn = [c for c in CHART_IDS if f'data-chart="{c}" data-skipped' not in page]
+    assert {"automation-labour", "wealth-shares", "dividends", "deciles", "winners-losers", "lorenz",
+            "holders"} <= set(drawn)
+    for chart_id in drawn:
+        assert f'id="plot-{chart_id}"' in page
+    has_prices = any(m in set(results.metrics.metric) for m in ("cpi", "price_housing"))
+    assert ('data-chart="sector-prices" data-skipped="true"' in page) is not has_prices
+    # assumptions: settings, the overridden parameter with its default and source, the policies
+    assert 'id="run-settings"' in page and 'id="policies"' in page and 'id="parameter-overrides"' in page
+    overrides = page[page.index('id="parameter-overrides"'):page.index('id="policies"')]
+    assert OVERRIDE[0] in overrides and "AEF company rate" in overrides
+    assert f"5{fmt.NBSP}% a year" in overrides and f"2.5{fmt.NBSP}% a year" in overrides
+    assert '<a href="http' in overrides
+    assert "american_equity_fund" in page and "business-as-usual" in page
+    # reproduce: the command and the snippet
+    assert f'<code id="cli-command">{COMMAND}</code>' in page
+    assert "from commonwealth import Scenario, simulate, compare" in page
+    assert f"size={SIZE:_}" in page and f"snapshot_years={SNAPSHOTS}" in page
+
+
+def test_headline_numbers_come_from_the_comparison(run):
+    results, comparison = run
+    data = ReportData.build(results, comparison)
+    text = headline(data)
+    year = SNAPSHOTS[-1]
+    d = comparison.differences
+    at = d[d.year == year].set_index(["scenario", "metric"])
+    dividends = at.xs("dividend_per_adult_real", level="metric").value.drop("status-quo")
+    lead = dividends.idxmax()
+    assert text.startswith(f"By {year} ")
+    assert fmt.display_name(lead) in text
+    assert fmt.usd(dividends.max()) in text
+    assert fmt.pct(at.loc[("status-quo", "wealth_share_top1"), "value"]) in text
+    assert fmt.pct(at.loc[(lead, "wealth_share_top1"), "value"]) in text
+
+
+def test_python_snippet_reproduces_the_run(run):
+    results, comparison = run
+    snippet = default_python_snippet(results, comparison)
+    assert 'Scenario.from_dict({' in snippet and '"status-quo", "american-equity-fund"' in snippet
+    namespace: dict = {}
+    exec(compile(snippet, "<snippet>", "exec"), namespace)
+    again = namespace["results"].metrics
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), results.metrics.reset_index(drop=True))
+    assert namespace["comparison"].years == comparison.years
+
+
+def test_baseline_only_report_skips_comparisons(run):
+    from commonwealth import compare
+
+    results, _ = run
+    base = [results["status-quo"]]
+    comparison = compare(base, baseline="status-quo", years=SNAPSHOTS)
+    page = render_report(base, comparison, command="commonwealth report status-quo")
+    for chart_id in ("deciles", "winners-losers"):
+        assert f'data-chart="{chart_id}" data-skipped="true"' in page
+    assert 'data-chart="lorenz"' in page and 'id="plot-lorenz"' in page
+    assert "Add a reform" in page
+
+
+def test_formats():
+    assert fmt.usd(12_516) == "$12,500"
+    assert fmt.usd(4.0413e13) == f"$40.4{fmt.NBSP}trillion"
+    assert fmt.usd(1e9, 4) == f"$1{fmt.NBSP}billion"
+    assert fmt.pct(0.3364) == f"33.6{fmt.NBSP}%"
+    assert fmt.pp(-0.038) == f"{fmt.MINUS}3.8{fmt.NBSP}pp"
+    assert fmt.relative(0.145) == f"+14.5{fmt.NBSP}%"
+    assert fmt.usd(float("nan")) == "–"
+    assert np.isclose(fmt.sig(0.001234, 2), 0.0012)
