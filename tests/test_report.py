@@ -174,7 +174,9 @@ def test_baseline_only_report_skips_comparisons(run):
 def test_formats():
     assert fmt.usd(12_516) == "$12,500"
     assert fmt.usd(4.0413e13) == f"$40.4{fmt.NBSP}trillion"
-    assert fmt.usd(1e9, 4) == f"$1{fmt.NBSP}billion"
+    assert fmt.usd(1e9, 4, trim=True) == f"$1{fmt.NBSP}billion"
+    assert fmt.usd(3.3e13) == f"$33.0{fmt.NBSP}trillion"
+    assert fmt.relative(-0.0003) == f"{fmt.MINUS}0.030{fmt.NBSP}%"
     assert fmt.pct(0.3364) == f"33.6{fmt.NBSP}%"
     assert fmt.pp(-0.038) == f"{fmt.MINUS}3.8{fmt.NBSP}pp"
     assert fmt.relative(0.145) == f"+14.5{fmt.NBSP}%"

@@ -11,13 +11,15 @@ transfers power — become testable here:
 * **Support.** Each adult supports a policy when its net gain at the stated rates (static incidence:
   what it pays and receives), relative to income, plus a seeded idiosyncratic term, is positive.
   Support for a policy is the influence-weighted share of supporters.
-* **Dynamics** (``politics: {mode: endogenous}``). A proposed policy is enacted, from the next year,
-  once support reaches ``politics.enactment_threshold``. Each year a change against a policy in force
+* **Dynamics** (``politics: {mode: endogenous}``). A proposed policy (one without an explicit
+  ``enacted_year``) is enacted, from the next year, once support reaches
+  ``politics.enactment_threshold``; a policy with an explicit year is enacted then regardless. Each year a change against a policy in force
   passes with the hazard implied by Gilens & Page's four-year adoption probabilities at that level of
   opposition; the change repeals the policy when opposition is at or above the threshold, and
   otherwise cuts its rates by ``politics.erosion_step``. A ``constitutional_lock`` forbids repeal and
   keeps rates at or above ``politics.lock_floor`` of the enacted level.
-* **Flight.** Adults paying wealth-type taxes (wealth tax, land taxes, the equity fund's levy) leave
+* **Flight.** Adults in the top 1 % (``politics.flight_min_wealth``) paying wealth-type taxes (wealth
+  tax, land taxes, the equity fund's levy) leave
   with a yearly probability of ``politics.flight_rate_per_point`` per percentage point of such tax on
   their wealth (Brülhart et al. 2022). Leavers pay the exit tax on unrealised gains (IRC §877A) if it
   is on, stop paying personal wealth and income taxes, and lose their dividends; their assets stay
@@ -47,6 +49,7 @@ class PoliticsParameters:
     lock_floor: float
     support_noise: float
     flight_rate_per_point: float
+    flight_min_wealth: float
     exit_tax_rate: float
     exit_tax_exclusion: float
     unrealised_gain_share: float
@@ -60,7 +63,8 @@ class PoliticsParameters:
         return cls(plutocracy=p("plutocracy") if plutocracy is None else plutocracy,
                    change_probability=(float(low), float(high)), enactment_threshold=p("enactment_threshold"),
                    erosion_step=p("erosion_step"), lock_floor=p("lock_floor"), support_noise=p("support_noise"),
-                   flight_rate_per_point=p("flight_rate_per_point"), exit_tax_rate=p("exit_tax_rate"),
+                   flight_rate_per_point=p("flight_rate_per_point"), flight_min_wealth=p("flight_min_wealth"),
+                   exit_tax_rate=p("exit_tax_rate"),
                    exit_tax_exclusion=p("exit_tax_exclusion"), unrealised_gain_share=p("unrealised_gain_share"))
 
 
@@ -97,12 +101,15 @@ class Politics:
         self.expatriated_wealth = 0.0
 
     def adopt(self, policies: list[Policy]) -> None:
-        """In endogenous mode, a policy's enactment year is when it is *proposed*; it passes on support."""
+        """In endogenous mode a policy without an explicit ``enacted_year`` is a *proposal* from the
+        year after the base year and passes on support; one with an explicit year is enacted then, and
+        politics decides only whether it survives."""
         if not self.endogenous:
             return
         for policy in policies:
             self.proposed[policy.name] = policy.enacted_year
-            policy.enacted_year = 10**6  # not in force until enacted
+            if not policy.stipulated:
+                policy.enacted_year = 10**6  # not in force until enacted
 
     def influence(self, ctx: YearContext, expatriated: np.ndarray) -> np.ndarray:
         voters = ctx.pop.citizen & ~expatriated
@@ -147,7 +154,8 @@ class Politics:
         wealth = np.maximum(ctx.wealth, 0.0)
         rate = np.divide(wealth_taxes, wealth, out=np.zeros_like(wealth), where=wealth > 0)
         probability = np.clip(self.p.flight_rate_per_point * 100.0 * rate, 0.0, 1.0)
-        leaves = ~expatriated & (self.rng.random(rate.size) < probability)
+        eligible = ~expatriated & (wealth >= self.p.flight_min_wealth)
+        leaves = eligible & (self.rng.random(rate.size) < probability)
         tax = none
         if self.exit_tax_on:
             gain = np.maximum(self.p.unrealised_gain_share * wealth - self.p.exit_tax_exclusion, 0.0)

@@ -181,5 +181,7 @@ def build_policies(specs: list[Any], params: ParameterSet, start_year: int, sour
         names.add(name)
         values = resolve_parameters(spec, params, start_year, f"policies[{i}]", source)
         enacted = spec.enacted_year if spec.enacted_year is not None else start_year + 1
-        policies.append(cls(name, enacted, spec.repealed_year, **values))
+        policy = cls(name, enacted, spec.repealed_year, **values)
+        policy.stipulated = spec.enacted_year is not None  # an explicit year: enacted whatever the politics
+        policies.append(policy)
     return policies

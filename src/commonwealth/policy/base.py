@@ -71,6 +71,8 @@ class Policy:
         self.repealed_year = repealed_year
         #: Share of the enacted rates (or amounts) in force; politics erodes it (1 = as enacted).
         self.strength = 1.0
+        #: True when the scenario fixed the enactment year (endogenous politics then only decides survival).
+        self.stipulated = False
 
     def in_force(self, year: int) -> bool:
         return self.enacted_year <= year and (self.repealed_year is None or year < self.repealed_year)

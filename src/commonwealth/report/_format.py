@@ -87,8 +87,9 @@ def pp(diff: float, decimals: int = 1) -> str:
     return f"{_sign(round(diff * 100, decimals))}{abs(diff) * 100:.{decimals}f}{NBSP}pp"
 
 
-def usd(x: float, digits: int = 3) -> str:
-    """Dollars, rounded to ``digits`` significant figures, in words above a billion: '$12,500', '$40.4 trillion'."""
+def usd(x: float, digits: int = 3, *, trim: bool = False) -> str:
+    """Dollars, rounded to ``digits`` significant figures, in words from a million: '$12,500', '$40.4 trillion'
+    (``trim`` drops trailing zeros: '$1 billion' rather than '$1.00 billion')."""
     if x is None or not math.isfinite(x):
         return "–"
     sign = MINUS if x < 0 else ""
@@ -96,7 +97,7 @@ def usd(x: float, digits: int = 3) -> str:
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if a >= size:
             number = f"{sig(a / size, digits):,.{_decimals(a / size, digits)}f}"
-            if "." in number:
+            if trim and "." in number:
                 number = number.rstrip("0").rstrip(".")
             return f"{sign}${number}{NBSP}{word}"
     return f"{sign}${sig(a, digits):,.0f}"
@@ -130,6 +131,8 @@ def relative(r: float, decimals: int = 1) -> str:
     """A relative change: 0.145 → '+14.5 %'."""
     if r is None or not math.isfinite(r):
         return "–"
+    if 0 < abs(r) * 100 < 0.5 * 10 ** -decimals:  # too small for the decimals asked: show two significant figures
+        decimals = -math.floor(math.log10(abs(r) * 100)) + 1
     return f"{_sign(round(r * 100, decimals))}{abs(r) * 100:.{decimals}f}{NBSP}%"
 
 

@@ -64,6 +64,10 @@ HOLDER_COLORS = {
 #: Sector price metrics (added by the price block); the chart is skipped while none is present.
 PRICE_METRICS = ("cpi", "price_housing", "price_health", "price_education", "price_food", "price_other")
 
+#: Sector names in findings.
+PRICE_WORDS = {"cpi": "consumer prices", "price_housing": "housing", "price_health": "health care",
+               "price_education": "education", "price_food": "food", "price_other": "everything else"}
+
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
 RC = {
     "font.family": "DejaVu Sans",
@@ -304,6 +308,11 @@ class Panel:
     empty: str = "nothing to draw"
 
 
+def _solid(handle: Any) -> Line2D:
+    """A legend key for a scenario: its colour as a solid line, whatever the style of its first line drawn."""
+    return Line2D([], [], color=handle.get_color(), lw=2.0)
+
+
 def _percent_tick(v: float, _pos: Any = None) -> str:
     return f"{v:.4g}%"
 
@@ -329,7 +338,7 @@ def _timeseries(data: ReportData, chart_id: str, title: str, finding: str, capti
         for i, panel in enumerate(panels):
             ax = axes[i // cols][i % cols]
             r, c = i // cols + 1, i % cols + 1
-            drew, all_zero = False, True
+            drew, all_zero, peak = False, True, 0.0
             for line in panel.lines:
                 table = data.wide(line.metric)
                 for scenario in table.columns:
@@ -344,20 +353,24 @@ def _timeseries(data: ReportData, chart_id: str, title: str, finding: str, capti
                     name = f"{scenario} · {line.label}" if line.label else scenario
                     suffix = " %" if panel.percent else ""
                     pfig.add_trace(go.Scatter(
-                        x=s.index.to_numpy(), y=y, mode="lines", name=name, legendgroup=scenario,
+                        x=s.index.to_numpy(), y=y, mode="lines", name=scenario, legendgroup=scenario,
                         showlegend=scenario not in shown,
                         line={"color": color, "width": 2.2, "dash": line.dash},
                         hovertemplate=f"%{{y:{panel.hover}}}{suffix}<extra>{name}</extra>"), row=r, col=c)
                     shown.add(scenario)
                     drew = True
                     all_zero &= not np.any(y)
+                    peak = max(peak, float(np.nanmax(np.abs(y))))
             styled = [ln for ln in panel.lines if ln.label]
             if drew and len(styled) > 1:  # plotly's legend names scenarios only: say which line style is which
                 key = {"solid": "solid", "dash": "dashed", "dot": "dotted"}
                 pfig.add_annotation(text=" · ".join(f"{key[ln.dash]}: {ln.label}" for ln in styled), showarrow=False,
                                     xref=f"x{i + 1 if i else ''} domain", yref=f"y{i + 1 if i else ''} domain",
-                                    x=0.02, y=0.98, xanchor="left", yanchor="top",
+                                    x=0.03, y=0.9, xanchor="left", yanchor="top",
                                     font={"size": 12, "color": "#444444"}, bgcolor="rgba(255,255,255,0.8)")
+                ax.add_artist(ax.legend([Line2D([], [], color="#333333", ls=_MPL_DASH[ln.dash]) for ln in styled],
+                                        [ln.label for ln in styled], loc="upper left", bbox_to_anchor=(0.03, 0.92),
+                                        handlelength=2.6))
             if drew and all_zero:  # a flat zero line: show it at the bottom of a small positive range
                 top = 1.0
                 ax.set_ylim(-0.04 * top, top)
@@ -372,19 +385,16 @@ def _timeseries(data: ReportData, chart_id: str, title: str, finding: str, capti
             ax.set_xlabel("year")
             if panel.percent:
                 ax.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
+            elif peak >= 1000:
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             else:
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2g}"))
+                ax.ticklabel_format(axis="y", style="plain", useOffset=False)
             _base_year_marker(ax, data.start_year)
             pfig.update_yaxes(title_text=panel.axis, ticksuffix=" %" if panel.percent else "", row=r, col=c)
             pfig.update_xaxes(title_text="year", row=r, col=c)
         for j in range(n, rows * cols):
             axes[j // cols][j % cols].set_visible(False)
-        if len({ln.dash for p in panels for ln in p.lines if ln.label}) > 1:
-            styles = {ln.label: ln.dash for p in panels for ln in p.lines if ln.label}
-            extra = [Line2D([], [], color="#333333", ls=_MPL_DASH[d]) for d in styles.values()]
-            _legend_below(fig, [*handles.values(), *extra], [*handles.keys(), *styles.keys()])
-        else:
-            _legend_below(fig, list(handles.values()), list(handles.keys()))
+        _legend_below(fig, [_solid(h) for h in handles.values()], list(handles.keys()))
     _plotly_base_year(pfig, data.start_year, rows, cols)
     _finish_plotly(pfig, title, finding, rows)
     return Chart(id=chart_id, title=title, finding=finding, caption=caption, static=fig, interactive=pfig)
@@ -506,7 +516,7 @@ def dividends(data: ReportData) -> Chart:
     if data.has("dividend_per_adult") and real != "dividend_per_adult":
         a, b = data.wide("dividend_per_adult"), data.wide(real)
         nominal_differs = not np.allclose(a.to_numpy(float), b.reindex_like(a).to_numpy(float), equal_nan=True)
-    lines = [Line(real, "real" if nominal_differs else "")]
+    lines = [Line(real, f"real ({y0} prices)" if nominal_differs else "")]
     if nominal_differs:
         lines.append(Line("dividend_per_adult", "nominal", "dash"))
     caption = ("Equal dividends per recipient adult from every policy that pays one (equity fund, land value tax, "
@@ -515,7 +525,7 @@ def dividends(data: ReportData) -> Chart:
         caption += " Nominal dividends equal real ones until the model has a consumer price index."
     return _timeseries(data, "dividends", title, finding, caption,
                        [Panel("Dividend per adult" + ("" if nominal_differs else " (real)"),
-                              f"USD per adult a year ({y0} prices)", tuple(lines)),
+                              "USD per adult a year" + ("" if nominal_differs else f" ({y0} prices)"), tuple(lines)),
                         Panel("Equity fund payout: shares and cash", "USD per adult a year",
                               (Line("dividend_shares_per_adult", "shares", only_nonzero=True),
                                Line("dividend_cash_per_adult", "cash", "dot", only_nonzero=True)),
@@ -555,10 +565,16 @@ def sector_prices(data: ReportData) -> Chart:
         return _skipped("sector-prices", title,
                         "These results have no price metrics (cpi, price_housing, …): the chart appears once the "
                         "model reports sector prices.")
-    b = data.baseline
-    first = present[0]
-    finding = (f"By {data.year} {fmt.metric_label(first).lower()} stand at {data.value(b, first):.2f} times their "
-               f"{data.start_year} level under {fmt.display_name(b)}.")
+    b, y0, y = data.baseline, data.start_year, data.year
+
+    def change(metric: str) -> str:
+        return fmt.relative(data.value(b, metric) / data.value(b, metric, y0) - 1)
+
+    sectors = [m for m in present if m != "cpi"]
+    parts = [f"{PRICE_WORDS.get(m, m)} {change(m)}" for m in sectors]
+    head = f"consumer prices {change('cpi')} since {y0}" if "cpi" in present else f"prices since {y0}"
+    finding = f"By {y} under {fmt.display_name(b)}: {head}" + (f" (by sector: {', '.join(parts)})" if parts else "")
+    finding += "."
     panels = [Panel(fmt.metric_label(m), "index (base year = 1)", (Line(m),), hover=".3f") for m in present]
     return _timeseries(data, "sector-prices", title, finding,
                        "Price indices relative to the base year: the consumer price index and the sectors where "

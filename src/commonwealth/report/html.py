@@ -198,7 +198,7 @@ def _param_value(v: Any, unit: str) -> str:
         text = f"{fmt.sig(v * 100, 4):g}{fmt.NBSP}%"
         return text + (" a year" if unit == "1/year" else "")
     if unit.startswith("USD"):
-        return fmt.usd(v, 4) + (" a year" if unit == "USD/year" else "")
+        return fmt.usd(v, 4, trim=True) + (" a year" if unit == "USD/year" else "")
     if unit == "year":
         return f"{v:g} years"
     if unit == "calendar-year":
@@ -243,7 +243,7 @@ def assumptions(scenarios: Sequence[Any]) -> str:
     rows = []
     for s in scenarios:
         rows.append(f'<tr><th scope="row">{_E(s.name)}</th><td>{_E(_ai_text(s.ai))}</td>'
-                    f"<td>{s.start_year}–{s.start_year + s.years}</td><td>{s.population.size:,}</td>"
+                    f"<td class=\"nowrap\">{s.start_year}–{s.start_year + s.years}</td><td>{s.population.size:,}</td>"
                     f"<td>{s.seed}</td><td>{_E(s.saving)}</td><td>{_E(_scenario_file(s))}</td>"
                     f'<td><code title="sha256 of the resolved scenario">{_E(s.digest[:12])}</code></td></tr>')
     settings = ('<div class="table-wrap"><table class="assumptions" id="run-settings"><thead><tr>'
@@ -444,6 +444,7 @@ table.compare th code { display: block; font-size: 11px; color: var(--muted); fo
 .val { display: block; }
 .diff { display: block; font-size: 12px; color: var(--muted); }
 td.set { font-weight: 700; }
+.nowrap { white-space: nowrap; }
 tr.policy th { background: var(--panel); }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
 pre { background: #16181d; color: #e8e8ea; padding: 14px 16px; border-radius: 6px; overflow-x: auto;

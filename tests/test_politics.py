@@ -1,0 +1,109 @@
+"""Power and politics: influence, support, survival of reforms, flight."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from commonwealth import Scenario, simulate
+from commonwealth.politics import change_hazard, influence_weights
+
+
+def scenario(policies, *, plutocracy=None, lock=False, draws=4, years=15, size=2_000, flight=True, mode="endogenous"):
+    politics = {"mode": mode, "draws": draws, "constitutional_lock": lock, "flight": flight}
+    if plutocracy is not None:
+        politics["plutocracy"] = plutocracy
+    return Scenario.from_dict({"name": f"p{plutocracy}-{lock}", "extends": "status-quo", "years": years,
+                               "population": {"size": size}, "politics": politics, "policies": policies})
+
+
+FUND = [{"type": "american_equity_fund", "phase_in": "none", "enacted_year": 2026}]
+WEALTH_TAX = [{"type": "wealth_tax", "use": "dividend", "name": "wt"}]
+#: Costs the richest tenth, pays everyone the same: a majority gains, the wealth-weighted majority loses.
+TOP_TAX = [{"type": "income_tax", "name": "wt", "use": "dividend", "enacted_year": 2026,
+            "changes": [{"above_percentile": 0.9, "rate_change": 0.05}]}]
+
+
+def draws(result, metric):
+    d = result.draws
+    return d[d.metric == metric].pivot(index="year", columns="draw", values="value")
+
+
+def test_influence_mixes_one_person_one_vote_with_wealth():
+    w = np.ones(4)
+    wealth = np.array([0.0, 1.0, 1.0, 98.0])
+    voters = np.ones(4, dtype=bool)
+    np.testing.assert_allclose(influence_weights(w, wealth, voters, 0.0), 0.25)
+    np.testing.assert_allclose(influence_weights(w, wealth, voters, 1.0), wealth / 100)
+    mixed = influence_weights(w, wealth, voters, 0.5)
+    assert mixed.sum() == pytest.approx(1.0)
+    assert mixed[3] == pytest.approx(0.5 * 0.25 + 0.5 * 0.98)
+    assert influence_weights(w, wealth, np.array([1, 1, 1, 0], bool), 1.0)[3] == 0  # non-voters have none
+
+
+def test_change_hazard_follows_gilens_and_page():
+    four_year = 1 - (1 - change_hazard(0.8, (0.18, 0.45))) ** 4
+    assert four_year == pytest.approx(0.45)
+    assert change_hazard(0.2, (0.18, 0.45)) < change_hazard(0.8, (0.18, 0.45))
+
+
+def test_with_democracy_a_policy_that_benefits_the_majority_survives():
+    r = simulate(scenario(TOP_TAX, plutocracy=0.0))["p0.0-False"]
+    in_force = draws(r, "policy_in_force.wt")
+    assert (in_force.loc[2028:] == 1).all().all()  # enacted in 2026 and never repealed in any draw
+    assert draws(r, "support.wt").loc[2030].min() > 0.5
+
+
+def test_with_plutocracy_a_policy_that_costs_the_top_is_eroded():
+    r = simulate(scenario(TOP_TAX, plutocracy=1.0))["p1.0-False"]
+    strength = draws(r, "policy_rate.wt") * draws(r, "policy_in_force.wt")
+    assert draws(r, "support.wt").loc[2030].max() < 0.5
+    assert (strength.loc[2040] < 0.05).all()  # below the enacted 5-point rise in every draw
+
+
+def test_survival_falls_as_plutocracy_rises():
+    survival = []
+    for pi in (0.0, 0.5, 0.8, 1.0):
+        r = simulate(scenario(TOP_TAX, plutocracy=pi, draws=6))[f"p{pi}-False"]
+        strength = draws(r, "policy_rate.wt") * draws(r, "policy_in_force.wt")
+        survival.append(float(strength.mean().mean()))
+    assert all(a >= b for a, b in zip(survival, survival[1:], strict=False)), survival
+    assert survival[0] > survival[-1]
+
+
+def test_a_constitutional_lock_keeps_the_fund_above_its_floor():
+    r = simulate(scenario(FUND, plutocracy=1.0, lock=True))["p1.0-True"]
+    in_force = draws(r, "policy_in_force.american_equity_fund")
+    rate = draws(r, "policy_rate.american_equity_fund")
+    assert (in_force.loc[2026:] == 1).all().all()  # enacted in 2026 and never repealed
+    assert (rate.loc[2026:] >= 0.4 * 0.025 - 1e-12).all().all()  # never below the floor
+    assert (draws(r, "support.american_equity_fund").loc[2030] < 0.5).all()  # though the powerful oppose it
+
+
+def test_politics_is_deterministic_for_a_seed_and_draws_differ():
+    a = simulate(scenario(TOP_TAX, plutocracy=0.74, draws=3))["p0.74-False"].draws
+    b = simulate(scenario(TOP_TAX, plutocracy=0.74, draws=3))["p0.74-False"].draws
+    pd_equal = a.reset_index(drop=True).equals(b.reset_index(drop=True))
+    assert pd_equal
+    support = a[a.metric == "support.wt"].pivot(index="year", columns="draw", values="value")
+    assert not np.allclose(support[0], support[1])
+
+
+def test_influence_metrics_move_with_plutocracy():
+    demo = simulate(scenario([], plutocracy=0.0, draws=1, years=1))["p0.0-False"].metrics
+    pluto = simulate(scenario([], plutocracy=1.0, draws=1, years=1))["p1.0-False"].metrics
+    share = lambda m: float(m[(m.metric == "influence_share_top1") & (m.year == 2025)].value.iloc[0])  # noqa: E731
+    conc = lambda m: float(m[(m.metric == "power_concentration") & (m.year == 2025)].value.iloc[0])  # noqa: E731
+    assert share(demo) == pytest.approx(0.01, abs=0.003)
+    assert share(pluto) > 0.25
+    assert conc(demo) == pytest.approx(0.0, abs=1e-9) and conc(pluto) > 0.5
+
+
+def test_the_rich_flee_a_wealth_tax_and_pay_the_exit_tax():
+    on = simulate(scenario(WEALTH_TAX, plutocracy=0.0, draws=1, mode="exogenous"))["p0.0-False"].metrics
+    off = simulate(scenario(WEALTH_TAX, plutocracy=0.0, draws=1, mode="exogenous", flight=False))["p0.0-False"].metrics
+    left = on[(on.metric == "expatriated_wealth")].value.max()
+    assert left > 0
+    assert off[(off.metric == "expatriated_wealth")].value.max() == 0
+    revenue = lambda m: m[(m.metric == "wealth_tax_revenue") & (m.year == 2040)].value.iloc[0]  # noqa: E731
+    assert revenue(on) < revenue(off)  # flight shrinks the base
