@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -67,7 +69,7 @@ def test_survival_falls_as_plutocracy_rises():
         r = simulate(scenario(TOP_TAX, plutocracy=pi, draws=6))[f"p{pi}-False"]
         strength = draws(r, "policy_rate.wt") * draws(r, "policy_in_force.wt")
         survival.append(float(strength.mean().mean()))
-    assert all(a >= b for a, b in zip(survival, survival[1:], strict=False)), survival
+    assert all(a >= b for a, b in itertools.pairwise(survival)), survival
     assert survival[0] > survival[-1]
 
 

@@ -13,17 +13,17 @@ transfers power — become testable here:
   Support for a policy is the influence-weighted share of supporters.
 * **Dynamics** (``politics: {mode: endogenous}``). A proposed policy (one without an explicit
   ``enacted_year``) is enacted, from the next year, once support reaches
-  ``politics.enactment_threshold``; a policy with an explicit year is enacted then regardless. Each year a change against a policy in force
-  passes with the hazard implied by Gilens & Page's four-year adoption probabilities at that level of
-  opposition; the change repeals the policy when opposition is at or above the threshold, and
-  otherwise cuts its rates by ``politics.erosion_step``. A ``constitutional_lock`` forbids repeal and
-  keeps rates at or above ``politics.lock_floor`` of the enacted level.
-* **Flight.** Adults in the top 1 % (``politics.flight_min_wealth``) paying wealth-type taxes (wealth
-  tax, land taxes, the equity fund's levy) leave
-  with a yearly probability of ``politics.flight_rate_per_point`` per percentage point of such tax on
-  their wealth (Brülhart et al. 2022). Leavers pay the exit tax on unrealised gains (IRC §877A) if it
-  is on, stop paying personal wealth and income taxes, and lose their dividends; their assets stay
-  invested in the US.
+  ``politics.enactment_threshold``; a policy with an explicit year is enacted then regardless. Each
+  year a change against a policy in force passes with the hazard implied by Gilens & Page's
+  four-year adoption probabilities at that level of opposition; the change repeals the policy when
+  opposition is at or above the threshold, and otherwise cuts its rates by
+  ``politics.erosion_step``. A ``constitutional_lock`` forbids repeal and keeps rates at or above
+  ``politics.lock_floor`` of the enacted level.
+* **Flight.** Adults in the top 1 % (``politics.flight_min_wealth``) paying wealth-type taxes
+  (wealth tax, land taxes, the equity fund's levy) leave with a yearly probability of
+  ``politics.flight_rate_per_point`` per percentage point of such tax on their wealth (Brülhart et
+  al. 2022). Leavers pay the exit tax on unrealised gains (IRC §877A) if it is on, stop paying
+  personal wealth and income taxes, and lose their dividends; their assets stay invested in the US.
 
 All draws come from a generator seeded by (scenario seed, Monte Carlo draw), separate from the
 economy's, so draws differ only in politics and every draw is reproducible.
