@@ -182,3 +182,29 @@ def test_formats():
     assert fmt.relative(0.145) == f"+14.5{fmt.NBSP}%"
     assert fmt.usd(float("nan")) == "–"
     assert np.isclose(fmt.sig(0.001234, 2), 0.0012)
+
+
+def _fake(values: dict[str, dict[str, float]], year: int = 2055) -> ReportData:
+    from types import SimpleNamespace
+
+    rows = [{"scenario": s, "year": y, "metric": m, "value": v, "unit": "/1"}
+            for s, metrics in values.items() for m, v in metrics.items() for y in (2025, year)]
+    names = tuple(values)
+    return ReportData(metrics=pd.DataFrame(rows), comparison=SimpleNamespace(years=(year,), baseline=names[0]),
+                      scenarios=names, baseline=names[0], start_year=2025, colors={})
+
+
+def test_headline_without_dividends_names_the_largest_cut():
+    data = _fake({
+        "status-quo": {"wealth_share_top1": 0.34, "wealth_share_bottom50": 0.04, "dividend_per_adult": 0.0,
+                       "median_income_real": 70_000},
+        "wealth-tax": {"wealth_share_top1": 0.31, "wealth_share_bottom50": 0.04, "dividend_per_adult": 0.0,
+                       "median_income_real": 69_000},
+        "other": {"wealth_share_top1": 0.33, "wealth_share_bottom50": 0.05, "dividend_per_adult": 0.0,
+                  "median_income_real": 69_500},
+    })
+    text = headline(data)
+    assert text.startswith("By 2055 no reform pays a dividend; the wealth tax cuts the richest 1 %'s share")
+    assert f"from 34.0{fmt.NBSP}% to 31.0{fmt.NBSP}%" in text
+    assert "leaves the poorer half's share at" in text
+    assert "No reform raises median real income above the status quo's $70,000." in text

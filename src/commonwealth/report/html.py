@@ -110,11 +110,12 @@ def headline(data: ReportData) -> str:
         best = max(gains, key=gains.__getitem__)
         if gains[best] > 0.001:
             who = "it also" if best == lead else fmt.display_name(best)
-            second.append(f"{who} raises median real income the most: {fmt.usd(data.value(best, median))} a year "
+            most = " the most" if len(gains) > 1 else ""
+            second.append(f"{who} raises median real income{most}: {fmt.usd(data.value(best, median))} a year "
                           f"against {fmt.usd(base_median)} under {fmt.display_name(b)} ({fmt.relative(gains[best])})")
         else:
-            second.append(f"no reform raises median real income above {fmt.display_name(b)}'s "
-                          f"{fmt.usd(base_median)}")
+            who = "no reform raises" if len(gains) > 1 else "it does not raise"
+            second.append(f"{who} median real income above {fmt.display_name(b)}'s {fmt.usd(base_median)}")
     text = first[0].upper() + first[1:]
     if second:
         rest = "; ".join(second)
@@ -504,7 +505,7 @@ def render_report(results: Iterable[Any], comparison: Any, *, command: str, pyth
     first = ordered[0]
     sizes = sorted({s.population.size for s in ordered})
     if len(data.reforms) == 1:
-        title = f"{fmt.display_name(data.reforms[0], start=True)} against {fmt.display_name(data.baseline)}"
+        title = f"{fmt.display_name(data.reforms[0])} against {fmt.display_name(data.baseline)}"
     elif data.reforms:
         title = f"{len(data.reforms)} reforms against {fmt.display_name(data.baseline)}"
     else:
