@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/commonwealth run --out out
+	$(BIN)/commonwealth report --out out
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
@@ -26,6 +26,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
+
+screenshot: $(STAMP)
+	COMMONWEALTH_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/test_report_browser.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -296,14 +296,18 @@ def assumptions(scenarios: Sequence[Any]) -> str:
                                  f"<td{mark}>{_E(_param_value(value, unit))}</td>"
                                  f"<td>{_E(_param_value(default, unit))}</td><td>{_sources(p)}</td></tr>")
                 else:
-                    shown = json.dumps(v) if isinstance(v, list | dict) else str(v)
                     field = type(spec).model_fields.get(key)
                     about = field.description if field is not None and field.description else ""
-                    default = ("–" if field is None or field.default is None or field.is_required()
-                               else str(field.default))
-                    lines.append(f"<tr><td>{_E(about.capitalize() or key.replace('_', ' '))}<br><code>{_E(key)}"
-                                 f"</code></td><td>{_E(shown)}</td><td>{_E(default)}</td>"
-                                 "<td>set in the scenario file</td></tr>")
+                    fallback = None if field is None or field.is_required() else field.default
+                    is_share = isinstance(v, float) and 0 <= v <= 1 and ("rate" in key or "share" in about)
+                    shown = (_param_value(v, "/1") if is_share else json.dumps(v) if isinstance(v, list | dict)
+                             else str(v))
+                    default = "–" if fallback is None else str(fallback)
+                    mark = ' class="set" title="set by this scenario"' if fallback is None or v != fallback else ""
+                    name = f"{_E(about[:1].upper() + about[1:])}<br>" if about else ""
+                    origin = "set in the scenario" if mark else "the policy's default option"
+                    lines.append(f"<tr><td>{name}<code>{_E(key)}</code></td><td{mark}>{_E(shown)}</td>"
+                                 f"<td>{_E(default)}</td><td>{origin}</td></tr>")
             pol_rows.append(f'<tr class="policy"><th colspan="4" scope="rowgroup">{_E(s.name)}: {_E(label)}, '
                             f"{_E(when)}</th></tr>" + "".join(lines))
     if pol_rows:
