@@ -34,3 +34,12 @@ def ks_ramsey_paths():
 def _run_store_in_tmp(tmp_path_factory, monkeypatch):
     """Runs stored by CLI tests go to a temporary directory, never the working tree."""
     monkeypatch.setenv("COMMONWEALTH_RUNS", str(tmp_path_factory.mktemp("runs")))
+
+
+# Property tests draw the same examples on every run, so CI is reproducible; explore more locally
+# with `pytest --hypothesis-profile=explore`.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("commonwealth", derandomize=True, deadline=None)
+settings.register_profile("explore", max_examples=60, deadline=None)
+settings.load_profile("commonwealth")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -185,7 +187,8 @@ policy_strategy = st.one_of(
 )
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("COMMONWEALTH_PROPERTY_EXAMPLES", "10")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 1000), size=st.integers(1_000, 2_500), ai=st.sampled_from(["business-as-usual", "agi-5"]),
        policies=st.lists(policy_strategy, min_size=1, max_size=3, unique_by=lambda p: p["type"]))
 def test_money_and_shares_neither_appear_nor_vanish(seed, size, ai, policies):

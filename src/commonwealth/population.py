@@ -864,14 +864,24 @@ def _business_sectors(rng: np.random.Generator, value: NDArray[np.float64]) -> N
 
     Holdings in random order take sectors on the midpoints of their cumulative value, so each
     sector's noncorporate-business row is worth its value-added share of all private business (up to
-    one holding), and every sector has holders.
+    one holding). In a small population one large holding can step over a small sector; then the
+    smallest holding of the sector with the most holdings moves there, so every sector has holders.
     """
     share = assets.sector_table()["weight"].to_numpy(dtype=np.float64)
     order = rng.permutation(value.size)
     position = (np.cumsum(value[order]) - 0.5 * value[order]) / value.sum()
     sector = np.empty(value.size, dtype=np.int64)
     sector[order] = np.searchsorted(np.cumsum(share), position * share.sum(), side="right")
-    return np.clip(sector, 0, share.size - 1)
+    sector = np.clip(sector, 0, share.size - 1)
+    counts = np.bincount(sector, minlength=share.size)
+    for empty in np.flatnonzero(counts == 0):  # a loop over the few empty sectors, not over records
+        donor = int(np.argmax(counts))
+        members = np.flatnonzero(sector == donor)
+        moved = members[np.argmin(value[members])]
+        sector[moved] = empty
+        counts[donor] -= 1
+        counts[empty] += 1
+    return sector
 
 
 def _class_ratios(
