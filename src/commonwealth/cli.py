@@ -209,8 +209,9 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.comparison import compare
     from commonwealth.output import write_outputs
     from commonwealth.report import write_report
+    from commonwealth.scenario import REPORT_SET
 
-    scenarios = _load(args.scenarios)
+    scenarios = _load(args.scenarios or REPORT_SET)
     if args.baseline not in [s.name for s in scenarios]:
         scenarios.insert(0, _load([args.baseline])[0])
     years = _parse_years(args.years)

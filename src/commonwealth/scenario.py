@@ -36,6 +36,9 @@ from commonwealth.technology import PRESETS, AutomationPath, automation_path
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 #: The built-in scenarios `commonwealth run` runs when given none, in display order.
 DEFAULT_SET = ["status-quo", "american-equity-fund", "ubi-income-tax", "land-value-tax", "wealth-tax"]
+#: What `commonwealth report` (and `make run`) shows with no scenario named: the five, plus the equity
+#: fund under endogenous politics, with and without a constitutional lock.
+REPORT_SET = [*DEFAULT_SET, "american-equity-fund-politics", "american-equity-fund-locked"]
 #: One built-in scenario per AI preset, no reform.
 AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
 

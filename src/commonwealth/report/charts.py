@@ -130,6 +130,7 @@ class ReportData:
     baseline: str
     start_year: int
     colors: Mapping[str, str]
+    draws: pd.DataFrame | None = None  # Monte Carlo runs: every draw's metrics (with a 'draw' column)
 
     @classmethod
     def build(cls, results: Iterable[Any], comparison: Any) -> ReportData:
@@ -142,8 +143,10 @@ class ReportData:
         baseline = comparison.baseline
         order = tuple([baseline, *[n for n in names if n != baseline]] if baseline in names else names)
         base = next((r for r in items if r.scenario.name == baseline), items[0])
+        with_draws = [r.draws for r in items if getattr(r, "draws", None) is not None]
         return cls(metrics=metrics, comparison=comparison, scenarios=order, baseline=baseline,
-                   start_year=int(base.scenario.start_year), colors=scenario_colors(order, baseline))
+                   start_year=int(base.scenario.start_year), colors=scenario_colors(order, baseline),
+                   draws=pd.concat(with_draws, ignore_index=True) if with_draws else None)
 
     @property
     def year(self) -> int:
@@ -834,13 +837,70 @@ def holders(data: ReportData) -> Chart:
 
 
 #: Every chart of the report, in order.
+def politics_spread(data: ReportData) -> Chart:
+    """Under endogenous politics: each reform's rate in force and its support, median and the 10th–90th
+    percentile band over the Monte Carlo draws."""
+    title = "Politics: do the reforms pass and last?"
+    d = data.draws
+    if d is None or d.empty:
+        return _skipped("politics", title, "No scenario here runs endogenous politics with Monte Carlo draws "
+                        "(politics: {mode: endogenous, draws: N}).")
+    panels = (("policy_rate.", "Main rate in force (after phase-in and erosion)", "rate"),
+              ("support.", "Influence-weighted support", "share of influence"))
+    bands: dict[str, list[tuple[str, str, pd.Series, pd.Series, pd.Series, int]]] = {}
+    for prefix, _, _ in panels:
+        for (scenario, metric), group in d[d.metric.str.startswith(prefix)].groupby(["scenario", "metric"]):
+            table = group.pivot(index="year", columns="draw", values="value")
+            q10, q50, q90 = (table.quantile(q, axis=1) for q in (0.1, 0.5, 0.9))
+            bands.setdefault(prefix, []).append((scenario, metric.split(".", 1)[1], q10, q50, q90, table.shape[1]))
+    finding = "; ".join(f"{fmt.display_name(sc)}: support {100 * q50.iloc[-1]:.0f} % by {int(q50.index[-1])} "
+                        f"(median of {n} draws)" for sc, _, _, q50, _, n in bands.get("support.", []))
+    finding = finding + "." if finding else ""
+    with mpl.rc_context(RC):
+        fig, axes = _figure(title, finding, 1, 2)
+        pfig = _plotly(1, 2, [p[1] for p in panels])
+        handles: dict[str, Any] = {}
+        for i, (prefix, panel_title, axis) in enumerate(panels):
+            ax = axes[0][i]
+            for scenario, policy, q10, q50, q90, _ in bands.get(prefix, []):
+                color = data.color(scenario)
+                label = f"{scenario} · {policy}"
+                handles[label] = ax.plot(q50.index, q50, color=color, lw=2.0)[0]
+                ax.fill_between(q50.index, q10, q90, color=color, alpha=0.18, lw=0)
+                x = q50.index.to_numpy()
+                pfig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]),
+                                          y=np.concatenate([q90.to_numpy(), q10.to_numpy()[::-1]]), fill="toself",
+                                          fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip",
+                                          showlegend=False, legendgroup=label), row=1, col=i + 1)
+                pfig.add_trace(go.Scatter(x=x, y=q50.to_numpy(), mode="lines", name=label, legendgroup=label,
+                                          showlegend=i == 0, line={"color": color, "width": 2.2},
+                                          hovertemplate=f"%{{y:.3f}}<extra>{label} (median)</extra>"),
+                               row=1, col=i + 1)
+            ax.set_title(panel_title)
+            ax.set_ylabel(axis)
+            ax.set_xlabel("year")
+            if prefix == "support.":
+                ax.axhline(0.5, color="#999999", lw=1, ls="--")
+            _base_year_marker(ax, data.start_year)
+            pfig.update_yaxes(title_text=axis, row=1, col=i + 1)
+            pfig.update_xaxes(title_text="year", row=1, col=i + 1)
+        _legend_below(fig, [_solid(h) for h in handles.values()], list(handles.keys()))
+    _plotly_base_year(pfig, data.start_year, 1, 2)
+    _finish_plotly(pfig, title, finding, 1)
+    caption = ("Lines: the median over the Monte Carlo draws of the political process; bands: the 10th to 90th "
+               "percentile. A proposal passes when support reaches the enactment threshold (dashed); opposition "
+               "erodes or repeals a reform in force unless a constitutional lock protects it "
+               "(docs/model/politics.md).")
+    return Chart(id="politics", title=title, finding=finding, caption=caption, static=fig, interactive=pfig)
+
+
 CHARTS: tuple[Callable[[ReportData], Chart], ...] = (
     automation_and_labour, gdp_and_income, wealth_shares, fortunes, dividends, ownership_shares, sector_prices,
-    decile_changes, winners_losers, lorenz_curves, holders,
+    decile_changes, winners_losers, lorenz_curves, holders, politics_spread,
 )
 #: Their ids (``data-chart`` attributes and file names), in the same order.
 CHART_IDS = ("automation-labour", "gdp-income", "wealth-shares", "fortunes", "dividends", "ownership-shares",
-             "sector-prices", "deciles", "winners-losers", "lorenz", "holders")
+             "sector-prices", "deciles", "winners-losers", "lorenz", "holders", "politics")
 
 
 def build_charts(data: ReportData) -> list[Chart]:
