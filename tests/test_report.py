@@ -208,3 +208,18 @@ def test_headline_without_dividends_names_the_largest_cut():
     assert f"from 34.0{fmt.NBSP}% to 31.0{fmt.NBSP}%" in text
     assert "leaves the poorer half's share at" in text
     assert "No reform raises median real income above the status quo's $70,000." in text
+
+
+def test_politics_chart_draws_the_spread_over_draws(tmp_path):
+    from commonwealth import Scenario, compare, simulate
+    from commonwealth.report import write_report
+
+    base = Scenario.from_dict({"name": "base", "extends": "status-quo", "years": 4, "population": {"size": 1500}})
+    fund = Scenario.from_dict({"name": "fund", "extends": "american-equity-fund-locked", "years": 4,
+                               "population": {"size": 1500}, "politics": {"draws": 3}})
+    results = simulate(base, fund)
+    report = write_report(results, compare(results, baseline="base"), tmp_path, command="test")
+    page = report.read_text()
+    assert 'data-chart="politics"' in page and 'data-chart="politics" data-skipped' not in page
+    assert (tmp_path / "charts" / "politics.png").exists()
+    assert "median of 3 draws" in page
