@@ -814,6 +814,42 @@ class Report:
 
     # --- output -----------------------------------------------------------------------------------
 
+    def summary(self) -> list[str]:
+        """The findings in a few bullets (Markdown lines)."""
+        lines = ["## Summary", ""]
+        done = self.ok_engine()
+        if done:
+            lines.append("* Engine throughput (whole years): " + ", ".join(
+                f"{_si(r['throughput'])} household-years/s at {_size_label(r['size'])} records "
+                f"({r['simulate_s'] / (r['years'] + 1):.2f} s a year)" for r in done) + ".")
+            big = done[-1]
+            lines.append(
+                f"* {_size_label(big['size'])} records × {big['years'] + 1} years took "
+                f"{(big['build_s'] + big['simulate_s']) / 60:.1f} minutes ({big['build_s']:.0f} s to build) and "
+                f"peaked at {_gib(big['peak_rss'])} of memory, "
+                f"{100 * big['peak_rss'] / (_status_kib('MemTotal', '/proc/meminfo') * 1024):.0f}% of this machine's.")
+        scaling = self.scaling()
+        if scaling:
+            lines.append("* Per-record throughput from size to size: " + ", ".join(
+                f"×{ratio:.2f} ({label})" for label, ratio in scaling) + " (1.00 would be linear).")
+        a = self.agents
+        if "speedup" in a:
+            verdict = "meets" if a["speedup"] >= TARGET_SPEEDUP else "falls short of"
+            gap, differing = self.checks()
+            lines.append(
+                f"* The household step on struct of arrays is **{a['speedup']:.1f}× faster** per household-year "
+                f"than the same step on one Python object per agent ({a['baseline']}, {a['agents']:,} records), "
+                f"which {verdict} the issue's target of {TARGET_SPEEDUP:.0f}×; the two give identical results "
+                f"({differing} differing values, largest relative gap of totals {gap:.0e}).")
+            same = next((r for r in done if r["size"] == a["agents"]), None)
+            if same:
+                lines.append(
+                    f"* A whole engine year at {_size_label(same['size'])} records (households, markets, reforms, "
+                    f"ledger, metrics, ageing) runs at {same['throughput'] / a['agent_throughput']:.1f}× the "
+                    "throughput of the per-agent household step alone.")
+        lines.append("")
+        return lines
+
     def engine_rows(self) -> list[list[str]]:
         agent_rate = self.agents.get("agent_throughput")
         rows = []
@@ -828,7 +864,7 @@ class Report:
                 f"{100 * r['simulate_sys_s'] / r['simulate_cpu_s']:.0f}%", f"{r.get('other_cores', math.nan):.2f}",
                 _gib(r["peak_rss"]),
                 f"{(r['peak_rss'] - r['baseline_rss']) / r['size']:.0f}",
-                f"{r['throughput'] / agent_rate:.0f}×" if agent_rate else "—",
+                f"{r['throughput'] / agent_rate:.1f}×" if agent_rate else "—",
             ])
         return rows
 
@@ -897,6 +933,7 @@ class Report:
             "`benchmarks/bench_engine.py`; every figure below comes from one run of it, and every "
             "comparison is a ratio between measurements of that same run.",
             "",
+            *self.summary(),
             "## Machine and command",
             "",
             "| | |",
@@ -925,7 +962,8 @@ class Report:
             "ageing and the identity checks.",
             "* *CPU / wall*: CPU time of the child (all its threads) over wall time while simulating: near 1 "
             "when it had a core to itself, below 1 when other processes took the CPU (wall times inflated), "
-            "above 1 when BLAS threads ran `np.dot` in parallel.",
+            "above 1 when a BLAS worker thread ran (or spin-waited) beside the main thread (`np.dot` on long "
+            "vectors wakes OpenBLAS's threads).",
             "* *kernel*: share of that CPU time spent in the kernel, mostly zero-filling the pages of freshly "
             "allocated temporary arrays (large arrays are `mmap`ed and returned to the system when freed).",
             "* *other cores*: how many cores other processes kept busy on average meanwhile (from `/proc/stat`, "
