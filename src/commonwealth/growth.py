@@ -16,7 +16,7 @@ automation in the AGI scenarios) stays well scaled. Paths are sampled once a yea
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -212,7 +212,3 @@ def solve_ramsey(economy: Economy, capital0: float, rho: float, eta: float, hori
             break
         t0, k0 = t1, float(np.exp(sol.sol(t1)[0]))
     return _annual_path(economy, years, capital, consumption)
-
-
-def with_automation(economy: Economy, automation: AutomationPath) -> Economy:
-    return replace(economy, automation=automation)

@@ -83,12 +83,6 @@ def factor_prices(capital, labour, phi, *, tfp, sigma: float, alpha: float = 1.0
     )
 
 
-def labour_share_of_tasks(capital, labour, phi, sigma: float) -> np.ndarray:
-    """Labour's share of the task composite's income, wL/(wL + RK), Korinek & Suh (2024) eq. (8)."""
-    x, _, dx_dl = task_aggregate(capital, labour, phi, sigma)
-    return dx_dl * np.asarray(labour, float) / x
-
-
 def max_wage(phi, *, tfp, sigma: float) -> np.ndarray:
     """The highest wage reachable for a given Φ as K/L → ∞ (α = 1): w* = A (1−Φ)^{1/(σ−1)}."""
     return np.asarray(tfp, float) * (1.0 - np.asarray(phi, float)) ** (1.0 / (sigma - 1.0))

@@ -31,7 +31,7 @@ from pydantic import (
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies
-from commonwealth.technology import PRESETS, AutomationPath, automation_path
+from commonwealth.technology import AutomationPath, automation_path
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 #: The built-in scenarios `commonwealth run` runs when given none, in display order.
@@ -364,7 +364,3 @@ def _scenario(raw: dict[str, Any], sources: list[str]) -> Scenario:
         parameters=dict(model.parameters), policies=list(model.policies), sources=sources,
         digest=digest,
     )
-
-
-def preset_help() -> dict[str, str]:
-    return dict(PRESETS)
