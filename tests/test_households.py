@@ -6,9 +6,22 @@ import numpy as np
 import pytest
 
 from commonwealth.assets import build_economy
-from commonwealth.households import Labour, displace, employment_rate, mortality
+from commonwealth.distribution import mid_rank
+from commonwealth.households import (
+    Labour,
+    Prices,
+    displace,
+    employment_rate,
+    incomes,
+    mortality,
+    net_worth,
+    saving_rates,
+    saving_rates_by_wealth,
+    settle,
+)
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import occupation_exposure
+from commonwealth.taxes import StatusQuo, band_rates
 
 
 def test_mortality_rises_with_age_and_is_certain_past_the_table():
@@ -75,3 +88,88 @@ def test_displaced_workers_are_rehired_with_an_earnings_loss(economy):
     assert 0.35 < rehired.sum() / was.sum() < 0.65  # re-employment rate 0.5 a year
     loss = ParameterSet()("households.reemployment_earnings_loss", 2027)
     np.testing.assert_allclose(pop.efficiency[rehired], before[rehired] * (1 - loss))
+
+
+# ---- the compiled kernels against the numpy expressions they replace, bit for bit -----------------
+
+def _prices(firms: int, rng: np.random.Generator, *, retained: bool) -> Prices:
+    per_firm = np.append(rng.uniform(0.5, 2.0, firms), 0.0)  # trailing 0 for records without a stake
+    return Prices(wage=61_000.0 * rng.uniform(0.9, 1.1), r=rng.uniform(0.02, 0.06),
+                  index_income=rng.uniform(0.03, 0.08),
+                  concentrated_income=per_firm * 0.05, land_rent=rng.uniform(0.02, 0.05),
+                  index_price=rng.uniform(0.8, 1.3), concentrated_price=per_firm, land_price=rng.uniform(0.8, 1.3),
+                  index_retained=rng.uniform(0.0, 0.03),
+                  concentrated_retained=per_firm * 0.02 if retained else None)
+
+
+def _numpy_incomes(pop, prices, previous, policy):
+    revaluation = (pop.equity_index * (prices.index_price - previous.index_price)
+                   + pop.equity_concentrated * (prices.concentrated_price - previous.concentrated_price)[pop.stake_firm]
+                   + (pop.housing_land + pop.other_land) * (prices.land_price - previous.land_price))
+    labour = np.where(pop.employed, prices.wage * pop.efficiency, 0.0)
+    capital = (pop.equity_index * prices.index_income
+               + pop.equity_concentrated * prices.concentrated_income[pop.stake_firm]
+               + (pop.housing_structure + pop.bonds - pop.debt) * prices.r
+               + (pop.housing_land + pop.other_land) * prices.land_rent)
+    market = labour + capital
+    pension = np.where(pop.age >= policy.retirement_age, policy.social_security, 0.0)
+    transfers = pension + np.maximum(0.0, policy.income_floor - (market + pension))
+    income = market + transfers
+    taxes = band_rates(mid_rank(income, pop.weight), policy.breaks, policy.rates) * np.maximum(income, 0.0)
+    return labour, capital, transfers, taxes, revaluation
+
+
+def _numpy_settle(pop, labour, capital, transfers, taxes, prices, rate, policy_taxes, policy_transfers, locked):
+    transfers = transfers + policy_transfers
+    taxes = taxes + policy_taxes
+    disposable = labour + capital + transfers - taxes
+    saving = np.where(disposable > 0, rate * disposable, disposable)
+    end = prices.after_retention()
+    retained = pop.equity_index * prices.index_retained
+    if prices.concentrated_retained is not None:
+        retained = retained + pop.equity_concentrated * prices.concentrated_retained[pop.stake_firm]
+    discretionary = saving - retained
+    index_value = pop.equity_index * end.index_price
+    sellable = np.maximum(pop.equity_index - locked, 0.0) * end.index_price
+    liquid = index_value + np.maximum(pop.bonds, 0.0)
+    equity_share = np.divide(index_value, liquid, out=np.zeros_like(liquid), where=liquid > 0)
+    purchase = np.maximum(equity_share * discretionary, -sellable)
+    equity_index = pop.equity_index + purchase / end.index_price
+    bonds = pop.bonds + (discretionary - purchase)
+    return transfers, taxes, disposable - saving, saving, retained, purchase, equity_index, bonds
+
+
+@pytest.mark.parametrize(("seed", "retained", "reforms"), [(0, False, False), (1, True, False), (2, True, True)])
+def test_household_kernels_equal_the_numpy_expressions_to_the_last_bit(economy, seed, retained, reforms):
+    pop = _copy(economy[0])
+    rng = np.random.default_rng(seed)
+    firms = int(pop.stake_firm.max()) + 1
+    previous, prices = _prices(firms, rng, retained=False), _prices(firms, rng, retained=retained)
+    policy = StatusQuo.from_parameters(ParameterSet(), 2025)
+    pop.bonds[: pop.size // 10] *= -1.0  # some borrowers
+    n = pop.size
+    policy_taxes = rng.uniform(0, 5_000, n) if reforms else 0.0
+    policy_transfers = rng.uniform(0, 5_000, n) if reforms else 0.0
+    locked = rng.uniform(0, 1, n) * pop.equity_index if reforms else 0.0
+
+    np.testing.assert_array_equal(net_worth(pop, prices), (
+        pop.equity_index * prices.index_price + pop.equity_concentrated * prices.concentrated_price[pop.stake_firm]
+        + (pop.housing_land + pop.other_land) * prices.land_price
+        + pop.housing_structure + pop.bonds + pop.durables - pop.debt))
+    flows = incomes(pop, prices, previous, policy)
+    expected = _numpy_incomes(pop, prices, previous, policy)
+    for got, want in zip((flows.labour_income, flows.capital_income, flows.transfers, flows.taxes, flows.revaluation),
+                         expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+    params = ParameterSet()
+    wealth = net_worth(pop, prices)
+    rate = saving_rates_by_wealth(wealth, pop.weight, params, 2025)
+    np.testing.assert_array_equal(rate, saving_rates(mid_rank(wealth, pop.weight), params, 2025))
+    want = _numpy_settle(pop, *expected[:4], prices, rate, policy_taxes, policy_transfers, locked)
+    settle(pop, flows, prices, rate, policy_taxes=policy_taxes, policy_transfers=policy_transfers,
+           locked_units=locked)
+    got = (flows.transfers, flows.taxes, flows.consumption, flows.saving, flows.retained, flows.index_purchase,
+           pop.equity_index, pop.bonds)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from commonwealth.allocator import retain_freed_memory
 from commonwealth.assets import Firms
 from commonwealth.assets import build_economy as build_base_economy
 from commonwealth.calibration import MacroCalibration, calibrate_us
@@ -38,6 +39,7 @@ from commonwealth.households import (
     incomes,
     mortality,
     net_worth,
+    saving_rates,
     settle,
 )
 from commonwealth.markets import Market
@@ -145,6 +147,7 @@ class HouseholdEconomy:
     """The micro–macro economy of the households closure, advanced one year per :meth:`step`."""
 
     def __init__(self, scenario: Scenario, draw: int = 0) -> None:
+        retain_freed_memory()
         self.scenario = scenario
         self.draw = draw
         params = self.params = scenario.parameter_set()
@@ -334,7 +337,7 @@ class HouseholdEconomy:
         policy_taxes = sum((x for x in taxes if x is not None), np.zeros_like(w))
         policy_transfers = sum((x for x in transfers if x is not None), np.zeros_like(w))
         locked = self.equity_fund.locked_units(ctx, self.eligible_since) if self.equity_fund else 0.0
-        flows = settle(pop, flows, prices, wealth_rank, params, year, policy_taxes=policy_taxes,
+        flows = settle(pop, flows, prices, saving_rates(wealth_rank, params, year), policy_taxes=policy_taxes,
                        policy_transfers=policy_transfers, locked_units=locked)
         consumption_total = float(np.dot(w, flows.consumption))
         vat_share = sum(p.vat(ctx, consumption_total) for p in self.policies if isinstance(p, UBI))

@@ -40,12 +40,14 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population, occupation_exposure
+from commonwealth.ranking import band_rates_by_rank
 from commonwealth.taxes import StatusQuo, band_rates
 
 _DATA = resources.files("commonwealth") / "data"
@@ -145,10 +147,9 @@ class Flows:
 
 def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
     """Net worth per adult at ``prices``, USD."""
-    return (pop.equity_index * prices.index_price
-            + pop.equity_concentrated * prices.concentrated_price[pop.stake_firm]
-            + (pop.housing_land + pop.other_land) * prices.land_price
-            + pop.housing_structure + pop.bonds + pop.durables - pop.debt)
+    return _net_worth(pop.equity_index, pop.equity_concentrated, pop.stake_firm, pop.housing_land, pop.other_land,
+                      pop.housing_structure, pop.bonds, pop.durables, pop.debt, prices.index_price,
+                      prices.concentrated_price, prices.land_price)
 
 
 def saving_rates(wealth_rank: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
@@ -158,58 +159,126 @@ def saving_rates(wealth_rank: NDArray, params: ParameterSet, year: int) -> NDArr
     return band_rates(wealth_rank, breaks, rates)
 
 
+def saving_rates_by_wealth(wealth: NDArray, weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
+    """:func:`saving_rates` straight from net worth: the wealth ranks' bands by selection, without a sort."""
+    return band_rates_by_rank(wealth, weight, params("households.saving_wealth_breaks", year),
+                              params("households.saving_rates", year))
+
+
 def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo) -> Flows:
     """Revaluation, labour and capital income, status-quo taxes and transfers for the year."""
-    revaluation = (pop.equity_index * (prices.index_price - previous.index_price)
-                   + pop.equity_concentrated * (prices.concentrated_price - previous.concentrated_price)[pop.stake_firm]
-                   + (pop.housing_land + pop.other_land) * (prices.land_price - previous.land_price))
-    labour = np.where(pop.employed, prices.wage * pop.efficiency, 0.0)
-    capital = (pop.equity_index * prices.index_income
-               + pop.equity_concentrated * prices.concentrated_income[pop.stake_firm]
-               + (pop.housing_structure + pop.bonds - pop.debt) * prices.r
-               + (pop.housing_land + pop.other_land) * prices.land_rent)
-    market = labour + capital
-    transfers = policy.transfers(market, pop.age)
-    taxes = policy.income_taxes(market + transfers, pop.weight)
-    zeros = np.zeros_like(market)
+    labour, capital, transfers, revaluation, income = _primary_incomes(
+        pop.employed, pop.efficiency, pop.age, pop.equity_index, pop.equity_concentrated, pop.stake_firm,
+        pop.housing_land, pop.other_land, pop.housing_structure, pop.bonds, pop.debt,
+        prices.wage, prices.r, prices.index_income, prices.concentrated_income, prices.land_rent,
+        prices.index_price - previous.index_price, prices.concentrated_price - previous.concentrated_price,
+        prices.land_price - previous.land_price,
+        policy.retirement_age, policy.social_security, policy.income_floor)
+    taxes = policy.income_taxes(income, pop.weight)
+    zeros = _per_record(0.0, pop.size)  # read-only placeholders until settle
     return Flows(labour_income=labour, capital_income=capital, transfers=transfers, taxes=taxes,
                  consumption=zeros, saving=zeros, retained=zeros, index_purchase=zeros, revaluation=revaluation)
 
 
-def settle(pop: Population, flows: Flows, prices: Prices, wealth_rank: NDArray[np.float64], params: ParameterSet,
-           year: int, *, policy_taxes: NDArray | float = 0.0, policy_transfers: NDArray | float = 0.0,
+def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[np.float64], *,
+           policy_taxes: NDArray | float = 0.0, policy_transfers: NDArray | float = 0.0,
            locked_units: NDArray | float = 0.0) -> Flows:
     """Consumption and saving out of disposable income, and where the saving goes; updates holdings.
 
-    ``policy_taxes`` and ``policy_transfers`` are the reforms' cash flows per adult (not taxable);
-    ``locked_units`` are index units that may not be sold yet.
-    """
-    flows.transfers = flows.transfers + policy_transfers
-    flows.taxes = flows.taxes + policy_taxes
-    disposable = flows.market_income + flows.transfers - flows.taxes
-    rate = saving_rates(wealth_rank, params, year)
-    saving = np.where(disposable > 0, rate * disposable, disposable)
-    flows.saving = saving
-    flows.consumption = disposable - saving
+    ``saving_rate`` is each adult's rate (:func:`saving_rates`); ``policy_taxes`` and ``policy_transfers``
+    are the reforms' cash flows per adult (not taxable); ``locked_units`` are index units that may not be
+    sold yet.
 
-    # Firms already invested the retained earnings; the rest of saving (or the shortfall) goes to the
-    # index and bonds in the proportion held, at end-of-year prices. A seller cannot sell more index
-    # than it holds (less what is locked); what remains moves bonds (negative bonds are borrowing).
+    Saving is rate × disposable income when that is positive, else all of it (dissaving); consumption is
+    the rest. Firms already invested the retained earnings; the rest of saving (or the shortfall) goes to
+    the index and bonds in the proportion held, at end-of-year prices. A seller cannot sell more index
+    than it holds (less what is locked); what remains moves bonds (negative bonds are borrowing).
+    """
+    n = pop.size
     end = prices.after_retention()
-    retained = pop.equity_index * prices.index_retained
-    if prices.concentrated_retained is not None:
-        retained = retained + pop.equity_concentrated * prices.concentrated_retained[pop.stake_firm]
-    discretionary = saving - retained
-    index_value = pop.equity_index * end.index_price
-    sellable = np.maximum(pop.equity_index - locked_units, 0.0) * end.index_price
-    liquid = index_value + np.maximum(pop.bonds, 0.0)
-    equity_share = np.divide(index_value, liquid, out=np.zeros_like(liquid), where=liquid > 0)
-    index_purchase = np.maximum(equity_share * discretionary, -sellable)
-    pop.equity_index += index_purchase / end.index_price
-    pop.bonds += discretionary - index_purchase
-    flows.retained = retained
-    flows.index_purchase = index_purchase
+    has_concentrated = prices.concentrated_retained is not None
+    concentrated_retained = prices.concentrated_retained if has_concentrated else np.zeros(1)
+    if not (np.isscalar(policy_transfers) and policy_transfers == 0):
+        flows.transfers = flows.transfers + policy_transfers
+    if not (np.isscalar(policy_taxes) and policy_taxes == 0):
+        flows.taxes = flows.taxes + policy_taxes
+    flows.consumption, flows.saving, flows.retained, flows.index_purchase = _settle(
+        flows.labour_income, flows.capital_income, flows.transfers, flows.taxes, saving_rate, pop.equity_index,
+        pop.equity_concentrated, pop.stake_firm, pop.bonds, _per_record(locked_units, n), prices.index_retained,
+        concentrated_retained, has_concentrated, end.index_price)
     return flows
+
+
+def _per_record(value: NDArray | float, n: int) -> NDArray[np.float64]:
+    """A per-record array: a scalar is broadcast without copying."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
+
+
+# The kernels: one pass over the records each, in the operation order of the numpy expressions they
+# replace (so the results are the same to the last bit), compiled by Numba. Tax-Calculator compiles its
+# per-record functions the same way.
+
+@njit(cache=True)
+def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure, bonds,
+               durables, debt, index_price, concentrated_price, land_price):
+    out = np.empty(equity_index.size)
+    for i in range(out.size):
+        out[i] = (equity_index[i] * index_price + equity_concentrated[i] * concentrated_price[stake_firm[i]]
+                  + (housing_land[i] + other_land[i]) * land_price
+                  + housing_structure[i] + bonds[i] + durables[i] - debt[i])
+    return out
+
+
+@njit(cache=True)
+def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrated, stake_firm, housing_land,
+                     other_land, housing_structure, bonds, debt, wage, r, index_income, concentrated_income,
+                     land_rent, index_price_change, concentrated_price_change, land_price_change, retirement_age,
+                     social_security, income_floor):
+    """Labour income w·e of the employed; capital income by holdings; Social Security and the floor."""
+    n = efficiency.size
+    labour, capital, transfers = np.empty(n), np.empty(n), np.empty(n)
+    revaluation, income = np.empty(n), np.empty(n)
+    for i in range(n):
+        land = housing_land[i] + other_land[i]
+        firm = stake_firm[i]
+        revaluation[i] = (equity_index[i] * index_price_change
+                          + equity_concentrated[i] * concentrated_price_change[firm] + land * land_price_change)
+        labour[i] = wage * efficiency[i] if employed[i] else 0.0
+        capital[i] = (equity_index[i] * index_income + equity_concentrated[i] * concentrated_income[firm]
+                      + (housing_structure[i] + bonds[i] - debt[i]) * r + land * land_rent)
+        market = labour[i] + capital[i]
+        pension = social_security if age[i] >= retirement_age else 0.0
+        transfers[i] = pension + max(0.0, income_floor - (market + pension))
+        income[i] = market + transfers[i]
+    return labour, capital, transfers, revaluation, income
+
+
+@njit(cache=True)
+def _settle(labour, capital, transfers, taxes, saving_rate, equity_index, equity_concentrated, stake_firm, bonds,
+            locked_units, index_retained, concentrated_retained, has_concentrated, end_index_price):
+    """Saving out of disposable income, retained earnings, and the index/bond split (see :func:`settle`);
+    updates ``equity_index`` and ``bonds`` in place."""
+    n = labour.size
+    consumption, saving, retained, index_purchase = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        disposable = labour[i] + capital[i] + transfers[i] - taxes[i]
+        saved = saving_rate[i] * disposable if disposable > 0 else disposable
+        saving[i] = saved
+        consumption[i] = disposable - saved
+        kept = equity_index[i] * index_retained
+        if has_concentrated:
+            kept = kept + equity_concentrated[i] * concentrated_retained[stake_firm[i]]
+        retained[i] = kept
+        discretionary = saved - kept
+        index_value = equity_index[i] * end_index_price
+        sellable = max(equity_index[i] - locked_units[i], 0.0) * end_index_price
+        liquid = index_value + max(bonds[i], 0.0)
+        equity_share = index_value / liquid if liquid > 0 else 0.0
+        purchase = max(equity_share * discretionary, -sellable)
+        index_purchase[i] = purchase
+        equity_index[i] += purchase / end_index_price
+        bonds[i] += discretionary - purchase
+    return consumption, saving, retained, index_purchase
 
 
 def displace(pop: Population, labour: Labour, phi_before: float, phi_after: float, rng: np.random.Generator,

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numba import njit
 
-from commonwealth.distribution import mid_rank
 from commonwealth.parameters import ParameterSet
+from commonwealth.ranking import band_index
 
 
 def band_rates(ranks: np.ndarray, breaks: np.ndarray, rates: np.ndarray) -> np.ndarray:
@@ -61,8 +62,7 @@ class StatusQuo:
 
     def income_taxes(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Effective-rate taxes on income (market income plus transfers); nothing on negative income."""
-        rates = band_rates(mid_rank(income, weights), self.breaks, self.rates)
-        return rates * np.maximum(income, 0.0)
+        return _band_tax(band_index(income, weights, self.breaks), self.rates, income)
 
     def estate_tax(self, estate: np.ndarray) -> np.ndarray:
         return self.estate_rate * np.maximum(estate - self.estate_exemption, 0.0)
@@ -76,3 +76,13 @@ class StatusQuo:
         """
         effective = min(self.estate_rate, revenue / expected_taxable) if expected_taxable > 0 else self.estate_rate
         return replace(self, estate_rate=effective)
+
+
+@njit(cache=True)
+def _band_tax(band: np.ndarray, rates: np.ndarray, income: np.ndarray) -> np.ndarray:
+    """rate of the band × income, nothing on negative income (one pass; same bits as the numpy expression
+    ``rates[band] * np.maximum(income, 0.0)``)."""
+    out = np.empty(income.size)
+    for i in range(income.size):
+        out[i] = rates[band[i]] * max(income[i], 0.0)
+    return out

@@ -1,0 +1,39 @@
+"""The engine benchmark compares like with like: every per-agent version computes the engine's numbers.
+
+No timing is asserted here (speed is reported by ``benchmarks/bench_engine.py`` as ratios measured in
+one run); these tests pin that the versions it times agree to the last bit, so its ratios are fair.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+bench_engine = pytest.importorskip("bench_engine")
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return bench_engine.agent_comparison(agents=3_000, agent_years=2, repeats=1, memory_limit=None)
+
+
+def test_every_per_agent_version_reproduces_the_vectorised_step_bit_for_bit(comparison):
+    assert set(comparison["comparisons"]) == set(bench_engine.AGENT_VARIANTS)
+    assert any(name.startswith("Mesa") for name in comparison["comparisons"])  # Mesa itself is a baseline
+    for found in comparison["comparisons"].values():
+        assert len(found) == 2
+        for year in found:
+            assert sum(year["differing_records"].values()) == 0
+            assert year["worst_relative_gap"] == 0.0
+
+
+def test_the_vectorised_step_reproduces_the_engines_own_first_year(comparison):
+    assert comparison["engine_first_year_records_differing"] == 0
+
+
+def test_the_comparison_reports_a_ratio_for_every_version(comparison):
+    assert comparison["speedup"] > 0
+    assert set(comparison["variants"]) == {"vectorised", *bench_engine.AGENT_VARIANTS}
