@@ -53,6 +53,13 @@ def test_band_rates_pick_the_rate_of_the_band() -> None:
     np.testing.assert_array_equal(rates, [0.3, 0.1, 0.3, 0.1])
 
 
+def test_edges_at_the_ends_of_the_unit_interval() -> None:
+    x, w = np.array([3.0, 1.0, 2.0]), np.array([1.0, 0.0, 2.0])
+    breaks = np.array([0.0, 1.0])  # every record reaches 0; none reaches 1 (the top record has weight)
+    np.testing.assert_array_equal(band_index(x, w, breaks), [1, 1, 1])
+    np.testing.assert_array_equal(band_index(x, w, breaks), _by_sorting(x, w, breaks))
+
+
 def test_an_edge_no_record_reaches_leaves_everyone_below_it() -> None:
     # Mid-ranks of one record of weight 1 is 0.5; an edge at 0.9 is never reached.
     np.testing.assert_array_equal(band_index([3.0], [1.0], [0.4, 0.9]), [1])
@@ -67,6 +74,9 @@ def test_an_edge_no_record_reaches_leaves_everyone_below_it() -> None:
     ([], [], [0.5], [0, 1], "empty"),
     ([1.0, 2.0], [1.0, 1.0], [0.5], [0, 1, 2], "one more entry"),
     ([1.0, 2.0], [1.0, 1.0], [0.6, 0.5], [0, 1, 2], "increasing"),
+    ([1.0, 2.0], [1.0, 1.0], [-0.1, 0.5], [0, 1, 2], "between 0 and 1"),
+    ([1.0, 2.0], [1.0, 1.0], [0.5, 1.5], [0, 1, 2], "between 0 and 1"),
+    ([1.0, 2.0], [1.0, 1.0], [np.nan], [0, 1], "between 0 and 1"),
 ])
 def test_invalid_inputs_are_rejected(values, weights, breaks, rates, message) -> None:
     with pytest.raises(ValueError, match=message):

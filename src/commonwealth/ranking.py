@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["band_index", "band_rates_by_rank"]
 
-#: Bits of the key resolved by the first, full pass (65,536 buckets: 1 MiB of weights and counts).
+#: Bits of the key resolved by the first, full pass (65,536 buckets: 512 KiB of weights).
 _TOP_BITS = 16
 #: Bits resolved by each later pass over the records still in play.
 _STEP_BITS = 8
@@ -50,13 +50,12 @@ def _key(bits: np.uint64) -> np.uint64:
 
 class _Workspace:
     """Scratch arrays reused from call to call (fresh zeroed pages would cost more in page faults than
-    the passes themselves at 100,000 records): per top-level bucket its weight, count, gather slot and
-    band; per record its bucket."""
+    the passes themselves at 100,000 records): per top-level bucket its weight, gather slot and band;
+    per record its bucket."""
 
     def __init__(self) -> None:
         buckets = 1 << _TOP_BITS
         self.hist = np.empty(buckets)
-        self.count = np.empty(buckets, np.int64)
         self.slot = np.empty(buckets, np.int64)
         self.table = np.empty(buckets, np.int8)
         self.bucket = np.empty(0, np.uint16)
@@ -136,11 +135,11 @@ def _narrow(keys: NDArray, idx: NDArray, w: NDArray, below: float, total: float,
 
 
 @njit(cache=True)
-def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, count: NDArray, slot: NDArray,
-                table: NDArray, bucket: NDArray) -> tuple[NDArray, NDArray, NDArray, int]:
+def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, slot: NDArray, table: NDArray,
+                bucket: NDArray) -> tuple[NDArray, NDArray, NDArray, int]:
     """For each band edge, the first record (stable sorted order) whose weighted mid-rank reaches it.
 
-    ``x`` are the values' IEEE 754 bits; ``hist``, ``count``, ``slot`` and ``table`` are scratch arrays
+    ``x`` are the values' IEEE 754 bits; ``hist``, ``slot`` and ``table`` are scratch arrays
     of one entry per top-level bucket, ``bucket`` one per record. On return ``bucket`` holds each
     record's top-level bucket and ``table`` the band of every occupied bucket no reached edge falls in
     (−1 where one does).
@@ -156,7 +155,6 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, count: ND
     top = 64 - _TOP_BITS
     buckets = 1 << _TOP_BITS
     hist[:] = 0.0
-    count[:] = 0
     lowest, highest = buckets - 1, 0
     for i in range(n):
         if x[i] & _EXPONENT == _EXPONENT:  # infinity or NaN
@@ -166,7 +164,6 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, count: ND
         b = _key(x[i]) >> top
         bucket[i] = b
         hist[b] += w[i]
-        count[b] += 1
         lowest, highest = min(lowest, b), max(highest, b)
     total = 0.0
     for b in range(lowest, highest + 1):
@@ -178,9 +175,12 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, count: ND
     below_of = np.zeros(k)
     cumulative = 0.0
     e = 0
+    while e < k and edges[e] <= 0.0:  # every mid-rank is ≥ 0: the first record reaches it
+        reached[e] = True
+        e += 1
     for b in range(lowest, highest + 1):
-        if count[b] == 0:
-            continue
+        if hist[b] == 0.0:
+            continue  # empty, or only weightless records: no edge (> 0) is first reached here
         after = cumulative + hist[b]
         while e < k and after / total >= edges[e]:
             bucket_of[e], below_of[e] = b, cumulative
@@ -188,14 +188,20 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, count: ND
         cumulative = after
     # Gather the records of those buckets (at most one per edge), in input order.
     slot[lowest:highest + 1] = -1
-    start = np.zeros(k + 1, np.int64)
     used = 0
     for e in range(k):
         b = bucket_of[e]
         if b >= 0 and slot[b] < 0:
             slot[b] = used
-            start[used + 1] = start[used] + count[b]
             used += 1
+    start = np.zeros(used + 1, np.int64)
+    if used:
+        for i in range(n):
+            s = slot[bucket[i]]
+            if s >= 0:
+                start[s + 1] += 1
+        for s in range(used):
+            start[s + 1] += start[s]
     members = np.empty(start[used], np.int64)
     fill = start[:used].copy()
     if used:
@@ -260,8 +266,8 @@ def band_index(values: ArrayLike, weights: ArrayLike, breaks: ArrayLike) -> NDAr
 
     Equal to ``searchsorted(breaks, mid_rank(values, weights), side="right")`` (see the module docstring
     for the rounding caveat), in O(n). ``breaks`` are the bands' upper edges as population shares,
-    increasing. Raises ``ValueError`` for values or weights that are not finite, negative weights, weights
-    summing to zero, or breaks that are not increasing.
+    increasing, between 0 and 1. Raises ``ValueError`` for values or weights that are not finite,
+    negative weights, weights summing to zero, or breaks out of order or outside [0, 1].
     """
     x = np.ascontiguousarray(values, dtype=np.float64).ravel()
     w = np.ascontiguousarray(weights, dtype=np.float64).ravel()
@@ -270,13 +276,13 @@ def band_index(values: ArrayLike, weights: ArrayLike, breaks: ArrayLike) -> NDAr
         raise ValueError(f"values and weights differ in length ({x.size} vs {w.size})")
     if x.size == 0:
         raise ValueError("values is empty")
-    if np.any(np.diff(edges) <= 0) or not np.all(np.isfinite(edges)) or edges.size > MAX_BREAKS:
-        raise ValueError(f"breaks must be finite and increasing, at most {MAX_BREAKS}; got {edges.tolist()}")
+    if np.any(np.diff(edges) <= 0) or np.any(~((edges >= 0) & (edges <= 1))) or edges.size > MAX_BREAKS:
+        raise ValueError(f"breaks must be increasing population shares between 0 and 1, at most {MAX_BREAKS}; "
+                         f"got {edges.tolist()}")
     bits = x.view(np.uint64)
     space = _workspace()
     bucket = space.buckets_for(x.size)
-    key, idx, reached, status = _thresholds(bits, w, edges, space.hist, space.count, space.slot, space.table,
-                                            bucket)
+    key, idx, reached, status = _thresholds(bits, w, edges, space.hist, space.slot, space.table, bucket)
     if status:
         raise ValueError({1: "values must be finite", 2: "weights must be finite and non-negative",
                           3: "weights must not all be zero"}[status])
@@ -287,7 +293,16 @@ def band_rates_by_rank(values: ArrayLike, weights: ArrayLike, breaks: ArrayLike,
                        ) -> NDArray[np.float64]:
     """The rate of the weighted-percentile band each record falls in: ``rates[band_index(...)]``;
     ``rates`` has one more entry than ``breaks``."""
-    table = np.asarray(rates, dtype=np.float64).ravel()
+    table = np.ascontiguousarray(rates, dtype=np.float64).ravel()
     if table.size != np.size(breaks) + 1:
         raise ValueError(f"rates need one more entry than breaks ({table.size} rates, {np.size(breaks)} breaks)")
-    return table[band_index(values, weights, breaks)]
+    return _take(table, band_index(values, weights, breaks))
+
+
+@njit(cache=True)
+def _take(table: NDArray, band: NDArray) -> NDArray:
+    """``table[band]`` without numpy's conversion of the int8 bands to a full-width index array."""
+    out = np.empty(band.size)
+    for i in range(band.size):
+        out[i] = table[band[i]]
+    return out
