@@ -94,3 +94,15 @@ def test_an_edge_crossed_at_a_tie_group_after_a_narrowed_bucket_starts_at_its_fi
     bands = band_index(x, w, breaks)
     np.testing.assert_array_equal(bands, _by_sorting(x, w, breaks))
     assert bands[x == 1.0 + 2.0**-10].tolist() == [1, 1, 1]
+
+
+def test_threads_ranking_side_by_side_get_their_own_bands() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(7)
+    cases = [(rng.lognormal(10, 1.5, 50_000), rng.uniform(1, 9, 50_000)) for _ in range(8)]
+    breaks = np.array([0.2, 0.5, 0.9, 0.99])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        bands = list(pool.map(lambda case: band_index(*case, breaks), cases))
+    for (x, w), got in zip(cases, bands, strict=True):
+        np.testing.assert_array_equal(got, _by_sorting(x, w, breaks))

@@ -19,6 +19,8 @@ band edge; with integer weights the sums are exact and so are the bands).
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
@@ -66,14 +68,15 @@ class _Workspace:
         return self.bucket[:n]
 
 
-_WORKSPACE: _Workspace | None = None
+_LOCAL = threading.local()
 
 
 def _workspace() -> _Workspace:
-    global _WORKSPACE
-    if _WORKSPACE is None:
-        _WORKSPACE = _Workspace()
-    return _WORKSPACE
+    """This thread's workspace (threads running simulations side by side do not share scratch arrays)."""
+    space = getattr(_LOCAL, "space", None)
+    if space is None:
+        space = _LOCAL.space = _Workspace()
+    return space
 
 
 @njit(cache=True)
