@@ -17,7 +17,8 @@ def test_the_setting_is_applied_once_per_process():
 
 
 @pytest.mark.parametrize("env", [{"COMMONWEALTH_SYSTEM_MALLOC": "1"}, {"MALLOC_TRIM_THRESHOLD_": "131072"},
-                                 {"MALLOC_MMAP_THRESHOLD_": "131072"}])
+                                 {"MALLOC_MMAP_THRESHOLD_": "131072"},
+                                 {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"}])
 def test_the_user_can_keep_the_system_allocator(monkeypatch, env):
     for name, value in env.items():
         monkeypatch.setenv(name, value)

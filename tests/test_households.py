@@ -112,8 +112,7 @@ def _numpy_incomes(pop, prices, previous, policy):
                + (pop.housing_structure + pop.bonds - pop.debt) * prices.r
                + (pop.housing_land + pop.other_land) * prices.land_rent)
     market = labour + capital
-    pension = np.where(pop.age >= policy.retirement_age, policy.social_security, 0.0)
-    transfers = pension + np.maximum(0.0, policy.income_floor - (market + pension))
+    transfers = policy.transfers(market, pop.age)  # the kernel must stay the status quo's own formula
     income = market + transfers
     taxes = band_rates(mid_rank(income, pop.weight), policy.breaks, policy.rates) * np.maximum(income, 0.0)
     return labour, capital, transfers, taxes, revaluation
@@ -173,3 +172,26 @@ def test_household_kernels_equal_the_numpy_expressions_to_the_last_bit(economy, 
            pop.equity_index, pop.bonds)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w)
+
+
+def test_a_nan_in_the_inputs_propagates_as_in_numpy(economy):
+    pop = _copy(economy[0])
+    firms = int(pop.stake_firm.max()) + 1
+    rng = np.random.default_rng(3)
+    prices = _prices(firms, rng, retained=False)
+    flows = incomes(pop, prices, prices, StatusQuo.from_parameters(ParameterSet(), 2025))
+    locked = np.zeros(pop.size)
+    locked[0] = np.nan
+    settle(pop, flows, prices, np.full(pop.size, 0.1), locked_units=locked)
+    assert np.isnan(flows.index_purchase[0]) and np.isnan(pop.bonds[0]) and np.isnan(pop.equity_index[0])
+    assert np.isfinite(pop.bonds[1:]).all()
+
+
+def test_a_stake_in_a_firm_the_prices_do_not_cover_is_refused(economy):
+    pop = _copy(economy[0])
+    firms = int(pop.stake_firm.max()) + 1
+    prices = _prices(firms - 1, np.random.default_rng(4), retained=False)  # one firm short
+    with pytest.raises(ValueError, match="stake_firm ids"):
+        net_worth(pop, prices)
+    with pytest.raises(ValueError, match="stake_firm ids"):
+        incomes(pop, prices, prices, StatusQuo.from_parameters(ParameterSet(), 2025))

@@ -106,3 +106,13 @@ def test_threads_ranking_side_by_side_get_their_own_bands() -> None:
         bands = list(pool.map(lambda case: band_index(*case, breaks), cases))
     for (x, w), got in zip(cases, bands, strict=True):
         np.testing.assert_array_equal(got, _by_sorting(x, w, breaks))
+
+
+def test_a_bucket_whose_digits_fall_short_of_the_edge_by_rounding_passes_it_on() -> None:
+    # The bucket's weight summed in input order reaches the edge, its digits summed one by one do not
+    # (rounding): no record of the bucket may be placed above the edge on that account (review finding).
+    t = 0.6e-16
+    x = np.array([1 + 2.0**-12, 1 + 2 * 2.0**-12, 1.0, 1 + 255 * 2.0**-12] + [1 + 128 * 2.0**-12] * 70 + [5.0])
+    w = np.array([t, t, 1.0, 1 + 2.0**-52] + [0.0] * 70 + [2.0])
+    edge = np.array([0.5 + 2.0**-53])
+    np.testing.assert_array_equal(band_index(x, w, edge), _by_sorting(x, w, edge))

@@ -48,7 +48,7 @@ from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population, occupation_exposure
 from commonwealth.ranking import band_rates_by_rank
-from commonwealth.taxes import StatusQuo, band_rates
+from commonwealth.taxes import StatusQuo, band_rates, maximum
 
 _DATA = resources.files("commonwealth") / "data"
 #: Age at which heirs enter (adults are 18 and over).
@@ -147,6 +147,7 @@ class Flows:
 
 def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
     """Net worth per adult at ``prices``, USD."""
+    _check_stakes(pop, prices)
     return _net_worth(pop.equity_index, pop.equity_concentrated, pop.stake_firm, pop.housing_land, pop.other_land,
                       pop.housing_structure, pop.bonds, pop.durables, pop.debt, prices.index_price,
                       prices.concentrated_price, prices.land_price)
@@ -167,6 +168,7 @@ def saving_rates_by_wealth(wealth: NDArray, weight: NDArray, params: ParameterSe
 
 def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo) -> Flows:
     """Revaluation, labour and capital income, status-quo taxes and transfers for the year."""
+    _check_stakes(pop, prices)
     labour, capital, transfers, revaluation, income = _primary_incomes(
         pop.employed, pop.efficiency, pop.age, pop.equity_index, pop.equity_concentrated, pop.stake_firm,
         pop.housing_land, pop.other_land, pop.housing_structure, pop.bonds, pop.debt,
@@ -209,6 +211,14 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
     return flows
 
 
+def _check_stakes(pop: Population, prices: Prices) -> None:
+    """The compiled kernels do not check bounds: every stake must name a firm the prices cover."""
+    firms = prices.concentrated_price.size - 1  # the trailing entry is for records without a stake
+    if pop.size and not (int(pop.stake_firm.min()) >= -1 and int(pop.stake_firm.max()) < firms):
+        raise ValueError(f"stake_firm ids run from {int(pop.stake_firm.min())} to {int(pop.stake_firm.max())}, "
+                         f"but the prices cover firms 0 to {firms - 1} (and −1 for no stake)")
+
+
 def _per_record(value: NDArray | float, n: int) -> NDArray[np.float64]:
     """A per-record array: a scalar is broadcast without copying."""
     return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
@@ -248,7 +258,7 @@ def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrate
                       + (housing_structure[i] + bonds[i] - debt[i]) * r + land * land_rent)
         market = labour[i] + capital[i]
         pension = social_security if age[i] >= retirement_age else 0.0
-        transfers[i] = pension + max(0.0, income_floor - (market + pension))
+        transfers[i] = pension + maximum(0.0, income_floor - (market + pension))
         income[i] = market + transfers[i]
     return labour, capital, transfers, revaluation, income
 
@@ -271,10 +281,10 @@ def _settle(labour, capital, transfers, taxes, saving_rate, equity_index, equity
         retained[i] = kept
         discretionary = saved - kept
         index_value = equity_index[i] * end_index_price
-        sellable = max(equity_index[i] - locked_units[i], 0.0) * end_index_price
-        liquid = index_value + max(bonds[i], 0.0)
+        sellable = maximum(equity_index[i] - locked_units[i], 0.0) * end_index_price
+        liquid = index_value + maximum(bonds[i], 0.0)
         equity_share = index_value / liquid if liquid > 0 else 0.0
-        purchase = max(equity_share * discretionary, -sellable)
+        purchase = maximum(equity_share * discretionary, -sellable)
         index_purchase[i] = purchase
         equity_index[i] += purchase / end_index_price
         bonds[i] += discretionary - purchase

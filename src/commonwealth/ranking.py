@@ -109,12 +109,14 @@ def _narrow(keys: NDArray, idx: NDArray, w: NDArray, below: float, total: float,
         hist = np.zeros(digits)
         for j in range(keys.size):
             hist[(keys[j] >> shift) & mask] += w[idx[j]]
-        chosen = digits - 1
+        chosen = -1
         for d in range(digits):  # mid-ranks never exceed C/W: the digit where C/W first reaches the edge
             if (below + hist[d]) / total >= edge:
                 chosen = d
                 break
             below += hist[d]
+        if chosen < 0:  # summed digit by digit, the set falls short of the edge (rounding): none reaches it
+            return next_idx >= 0, next_key, next_idx
         inside = 0
         for j in range(keys.size):
             inside += (keys[j] >> shift) & mask == chosen

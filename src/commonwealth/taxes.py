@@ -84,5 +84,14 @@ def _band_tax(band: np.ndarray, rates: np.ndarray, income: np.ndarray) -> np.nda
     ``rates[band] * np.maximum(income, 0.0)``)."""
     out = np.empty(income.size)
     for i in range(income.size):
-        out[i] = rates[band[i]] * max(income[i], 0.0)
+        out[i] = rates[band[i]] * maximum(income[i], 0.0)
     return out
+
+
+@njit(cache=True, inline="always")
+def maximum(a: float, b: float) -> float:
+    """``numpy.maximum`` of two numbers inside compiled loops: NaN if either is NaN (Python's ``max``
+    would silently drop a NaN in its second argument)."""
+    if a != a or b != b:
+        return a + b
+    return a if a >= b else b
