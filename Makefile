@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint setup clean screenshot
+.PHONY: run test lint setup clean clean-cache screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,5 +30,9 @@ lint: $(STAMP)
 screenshot: $(STAMP)
 	COMMONWEALTH_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/test_report_browser.py
 
-clean:
+clean: clean-cache
 	rm -rf $(VENV) out .pytest_cache
+
+# Numba's compiled kernels (and bytecode): needed after editing a compiled helper another module calls.
+clean-cache:
+	find src tests benchmarks -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -226,7 +226,9 @@ def _per_record(value: NDArray | float, n: int) -> NDArray[np.float64]:
 
 # The kernels: one pass over the records each, in the operation order of the numpy expressions they
 # replace (so the results are the same to the last bit), compiled by Numba. Tax-Calculator compiles its
-# per-record functions the same way.
+# per-record functions the same way. Numba caches the machine code in __pycache__ and recompiles when
+# this file changes, but not when a compiled helper they call from another module does
+# (taxes.maximum): after editing one, run `make clean-cache`.
 
 @njit(cache=True)
 def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure, bonds,
