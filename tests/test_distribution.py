@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commonwealth.distribution import (
+    Distribution,
     bottom_share,
     count_above,
     gini,
@@ -156,3 +157,22 @@ def test_bottom_and_top_shares_are_complements(rows, fraction) -> None:
 def test_count_above_matches_expanded_count(rows, threshold) -> None:
     x, w, adults = _expand(rows)
     assert count_above(x, w, threshold) == float((adults >= threshold).sum())
+
+
+@settings(max_examples=100, deadline=None)
+@given(records, st.integers(0, 2**32 - 1))
+def test_a_hint_changes_the_speed_of_the_sort_not_its_answers(rows, seed) -> None:
+    x, w, _ = _expand(rows)
+    hint = np.random.default_rng(seed).permutation(x.size)  # any permutation, good or bad
+    plain, hinted = Distribution(x, w), Distribution(x, w, hint=hint)
+    np.testing.assert_array_equal(hinted.xs, plain.xs)
+    assert np.all(np.diff(hinted.xs) >= 0)
+    if abs(plain.total) > 1e-6:
+        assert hinted.gini() == pytest.approx(plain.gini(), rel=1e-12, abs=1e-12)
+        assert hinted.top_share(0.1) == pytest.approx(plain.top_share(0.1), rel=1e-12, abs=1e-12)
+    assert hinted.quantile(0.5) == plain.quantile(0.5)
+
+
+def test_a_hint_of_the_wrong_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="hint"):
+        Distribution([1.0, 2.0], [1.0, 1.0], hint=np.array([0]))
