@@ -83,7 +83,6 @@ from commonwealth.households import (
     incomes,
     net_worth,
     saving_rates,
-    saving_rates_by_wealth,
     settle,
 )
 from commonwealth.parameters import ParameterSet
@@ -207,12 +206,11 @@ def patched_engine(**wrappers: Callable[..., Any]) -> Iterator[None]:
 
 def household_step(pop: Population, prices: Prices, previous: Prices, status_quo: StatusQuo, params: ParameterSet,
                    year: int) -> Flows:
-    """The vectorised household step of one year, composed of the engine's functions for a scenario
+    """The vectorised household step of one year, composed as the engine composes it for a scenario
     without reforms: incomes and status-quo taxes and transfers (income bands by weighted rank), the
-    saving rates of the wealth bands, then saving and investing. (The engine itself takes the wealth
-    bands from the wealth ranks it sorts for its distribution metrics anyway; same bands.)"""
+    saving rates of the wealth bands, then saving and investing."""
     flows = incomes(pop, prices, previous, status_quo)
-    rate = saving_rates_by_wealth(net_worth(pop, prices), pop.weight, params, year)
+    rate = saving_rates(net_worth(pop, prices), pop.weight, params, year)
     return settle(pop, flows, prices, rate)
 
 
@@ -620,9 +618,10 @@ def agent_comparison(agents: int, agent_years: int, repeats: int, memory_limit: 
         pending.append(EngineYear(prices, previous, policy, population=copy.deepcopy(pop) if first else None))
         return incomes(pop, prices, previous, policy)
 
-    def recording_saving_rates(wealth_rank: np.ndarray, params: ParameterSet, year: int) -> np.ndarray:
+    def recording_saving_rates(wealth: np.ndarray, weight: np.ndarray, params: ParameterSet, year: int,
+                               ) -> np.ndarray:
         pending[-1].params, pending[-1].year = params, year
-        return saving_rates(wealth_rank, params, year)
+        return saving_rates(wealth, weight, params, year)
 
     def recording_settle(pop: Population, flows: Flows, prices: Prices, saving_rate: np.ndarray,
                          **reforms: Any) -> Flows:

@@ -16,12 +16,11 @@ from commonwealth.households import (
     mortality,
     net_worth,
     saving_rates,
-    saving_rates_by_wealth,
     settle,
 )
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import occupation_exposure
-from commonwealth.taxes import StatusQuo, band_rates
+from commonwealth.taxes import StatusQuo
 
 
 def test_mortality_rises_with_age_and_is_certain_past_the_table():
@@ -114,7 +113,8 @@ def _numpy_incomes(pop, prices, previous, policy):
     market = labour + capital
     transfers = policy.transfers(market, pop.age)  # the kernel must stay the status quo's own formula
     income = market + transfers
-    taxes = band_rates(mid_rank(income, pop.weight), policy.breaks, policy.rates) * np.maximum(income, 0.0)
+    band = np.searchsorted(policy.breaks, mid_rank(income, pop.weight), side="right")
+    taxes = policy.rates[band] * np.maximum(income, 0.0)
     return labour, capital, transfers, taxes, revaluation
 
 
@@ -163,8 +163,9 @@ def test_household_kernels_equal_the_numpy_expressions_to_the_last_bit(economy, 
 
     params = ParameterSet()
     wealth = net_worth(pop, prices)
-    rate = saving_rates_by_wealth(wealth, pop.weight, params, 2025)
-    np.testing.assert_array_equal(rate, saving_rates(mid_rank(wealth, pop.weight), params, 2025))
+    rate = saving_rates(wealth, pop.weight, params, 2025)
+    band = np.searchsorted(params("households.saving_wealth_breaks", 2025), mid_rank(wealth, pop.weight), side="right")
+    np.testing.assert_array_equal(rate, np.asarray(params("households.saving_rates", 2025))[band])
     want = _numpy_settle(pop, *expected[:4], prices, rate, policy_taxes, policy_transfers, locked)
     settle(pop, flows, prices, rate, policy_taxes=policy_taxes, policy_transfers=policy_transfers,
            locked_units=locked)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from commonwealth.distribution import mid_rank
 from commonwealth.parameters import ParameterSet
-from commonwealth.taxes import StatusQuo, band_rates
+from commonwealth.ranking import band_rates_by_rank
+from commonwealth.taxes import StatusQuo
 
 
 def test_mid_rank_is_the_weighted_mid_rank():
@@ -30,7 +31,11 @@ def test_percentile_ranks_lie_in_the_unit_interval_and_follow_the_values(values,
 
 
 def test_band_rates_pick_the_band_of_each_rank():
-    rates = band_rates(np.array([0.1, 0.2, 0.5, 0.9999]), np.array([0.2, 0.9]), np.array([1.0, 2.0, 3.0]))
+    # Weights 4, 0, 12, 4 (total 20) give the four records the mid-ranks 0.1, 0.2, 0.5 and 0.9 exactly;
+    # a rank on a band edge belongs to the band above it.
+    weights = np.array([4.0, 0.0, 12.0, 4.0])
+    np.testing.assert_array_equal(mid_rank([1.0, 2.0, 3.0, 4.0], weights), [0.1, 0.2, 0.5, 0.9])
+    rates = band_rates_by_rank([1.0, 2.0, 3.0, 4.0], weights, np.array([0.2, 0.9]), np.array([1.0, 2.0, 3.0]))
     np.testing.assert_array_equal(rates, [1.0, 2.0, 2.0, 3.0])
 
 

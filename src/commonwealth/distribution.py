@@ -34,16 +34,22 @@ __all__ = [
 ]
 
 
-def _prepare(
-    values: ArrayLike, weights: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Validate and convert to float64 1-d arrays of equal length with non-negative weights."""
+def as_records(values: ArrayLike, weights: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``values`` and ``weights`` as contiguous float64 1-d arrays of one equal, non-zero length."""
     x = np.asarray(values, dtype=np.float64).ravel()
     w = np.asarray(weights, dtype=np.float64).ravel()
     if x.shape != w.shape:
         raise ValueError(f"values and weights differ in length ({x.size} vs {w.size})")
     if x.size == 0:
         raise ValueError("values is empty")
+    return x, w
+
+
+def _prepare(
+    values: ArrayLike, weights: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate and convert to float64 1-d arrays of equal length with non-negative weights."""
+    x, w = as_records(values, weights)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
         raise ValueError("values and weights must be finite")
     if np.any(w < 0):

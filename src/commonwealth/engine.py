@@ -337,7 +337,7 @@ class HouseholdEconomy:
         policy_taxes = sum((x for x in taxes if x is not None), np.zeros_like(w))
         policy_transfers = sum((x for x in transfers if x is not None), np.zeros_like(w))
         locked = self.equity_fund.locked_units(ctx, self.eligible_since) if self.equity_fund else 0.0
-        flows = settle(pop, flows, prices, saving_rates(wealth_rank, params, year), policy_taxes=policy_taxes,
+        flows = settle(pop, flows, prices, saving_rates(wealth_start, w, params, year), policy_taxes=policy_taxes,
                        policy_transfers=policy_transfers, locked_units=locked)
         consumption_total = float(np.dot(w, flows.consumption))
         vat_share = sum(p.vat(ctx, consumption_total) for p in self.policies if isinstance(p, UBI))

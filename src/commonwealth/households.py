@@ -48,7 +48,7 @@ from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population, occupation_exposure
 from commonwealth.ranking import band_rates_by_rank
-from commonwealth.taxes import StatusQuo, band_rates, maximum
+from commonwealth.taxes import StatusQuo, maximum, status_quo_transfer
 
 _DATA = resources.files("commonwealth") / "data"
 #: Age at which heirs enter (adults are 18 and over).
@@ -153,15 +153,8 @@ def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
                       prices.concentrated_price, prices.land_price)
 
 
-def saving_rates(wealth_rank: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
-    """Saving rate of each adult from its wealth rank (weighted, in [0, 1])."""
-    breaks = params("households.saving_wealth_breaks", year)
-    rates = params("households.saving_rates", year)
-    return band_rates(wealth_rank, breaks, rates)
-
-
-def saving_rates_by_wealth(wealth: NDArray, weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
-    """:func:`saving_rates` straight from net worth: the wealth ranks' bands by selection, without a sort."""
+def saving_rates(wealth: NDArray, weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
+    """Saving rate of each adult: the rate of the wealth-percentile band its weighted rank falls in."""
     return band_rates_by_rank(wealth, weight, params("households.saving_wealth_breaks", year),
                               params("households.saving_rates", year))
 
@@ -200,10 +193,8 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
     end = prices.after_retention()
     has_concentrated = prices.concentrated_retained is not None
     concentrated_retained = prices.concentrated_retained if has_concentrated else np.zeros(1)
-    if not (np.isscalar(policy_transfers) and policy_transfers == 0):
-        flows.transfers = flows.transfers + policy_transfers
-    if not (np.isscalar(policy_taxes) and policy_taxes == 0):
-        flows.taxes = flows.taxes + policy_taxes
+    flows.transfers = _plus(flows.transfers, policy_transfers)
+    flows.taxes = _plus(flows.taxes, policy_taxes)
     flows.consumption, flows.saving, flows.retained, flows.index_purchase = _settle(
         flows.labour_income, flows.capital_income, flows.transfers, flows.taxes, saving_rate, pop.equity_index,
         pop.equity_concentrated, pop.stake_firm, pop.bonds, _per_record(locked_units, n), prices.index_retained,
@@ -219,6 +210,11 @@ def _check_stakes(pop: Population, prices: Prices) -> None:
                          f"but the prices cover firms 0 to {firms - 1} (and −1 for no stake)")
 
 
+def _plus(amounts: NDArray[np.float64], extra: NDArray | float) -> NDArray[np.float64]:
+    """``amounts + extra`` as a new array, or ``amounts`` itself when there is nothing to add."""
+    return amounts if np.isscalar(extra) and extra == 0 else amounts + extra
+
+
 def _per_record(value: NDArray | float, n: int) -> NDArray[np.float64]:
     """A per-record array: a scalar is broadcast without copying."""
     return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
@@ -228,7 +224,7 @@ def _per_record(value: NDArray | float, n: int) -> NDArray[np.float64]:
 # replace (so the results are the same to the last bit), compiled by Numba. Tax-Calculator compiles its
 # per-record functions the same way. Numba caches the machine code in __pycache__ and recompiles when
 # this file changes, but not when a compiled helper they call from another module does
-# (taxes.maximum): after editing one, run `make clean-cache`.
+# (taxes.maximum, taxes.status_quo_transfer): after editing one, run `make clean-cache`.
 
 @njit(cache=True)
 def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure, bonds,
@@ -259,8 +255,7 @@ def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrate
         capital[i] = (equity_index[i] * index_income + equity_concentrated[i] * concentrated_income[firm]
                       + (housing_structure[i] + bonds[i] - debt[i]) * r + land * land_rent)
         market = labour[i] + capital[i]
-        pension = social_security if age[i] >= retirement_age else 0.0
-        transfers[i] = pension + maximum(0.0, income_floor - (market + pension))
+        transfers[i] = status_quo_transfer(market, age[i], retirement_age, social_security, income_floor)
         income[i] = market + transfers[i]
     return labour, capital, transfers, revaluation, income
 

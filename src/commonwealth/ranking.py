@@ -25,6 +25,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
+from commonwealth.distribution import as_records
+
 __all__ = ["band_index", "band_rates_by_rank"]
 
 #: Bits of the key resolved by the first, full pass (65,536 buckets: 512 KiB of weights).
@@ -33,9 +35,8 @@ _TOP_BITS = 16
 _STEP_BITS = 8
 #: Records in play below which the rest is ranked by a stable sort.
 _SMALL = 64
+#: IEEE 754 float64 sign bit, and exponent bits (all set: infinity or NaN).
 _SIGN = np.uint64(1 << 63)
-
-
 _EXPONENT = np.uint64(0x7FF0_0000_0000_0000)
 
 
@@ -199,22 +200,20 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, slot: NDA
         if b >= 0 and slot[b] < 0:
             slot[b] = used
             used += 1
-    start = np.zeros(used + 1, np.int64)
-    if used:
-        for i in range(n):
-            s = slot[bucket[i]]
-            if s >= 0:
-                start[s + 1] += 1
-        for s in range(used):
-            start[s + 1] += start[s]
+    start = np.zeros(used + 1, np.int64)  # a counting sort of the gathered records by slot
+    for i in range(n):
+        s = slot[bucket[i]]
+        if s >= 0:
+            start[s + 1] += 1
+    for s in range(used):
+        start[s + 1] += start[s]
     members = np.empty(start[used], np.int64)
     fill = start[:used].copy()
-    if used:
-        for i in range(n):
-            s = slot[bucket[i]]
-            if s >= 0:
-                members[fill[s]] = i
-                fill[s] += 1
+    for i in range(n):
+        s = slot[bucket[i]]
+        if s >= 0:
+            members[fill[s]] = i
+            fill[s] += 1
     for e in range(k):
         b = bucket_of[e]
         if b < 0:
@@ -274,13 +273,8 @@ def band_index(values: ArrayLike, weights: ArrayLike, breaks: ArrayLike) -> NDAr
     increasing, between 0 and 1. Raises ``ValueError`` for values or weights that are not finite,
     negative weights, weights summing to zero, or breaks out of order or outside [0, 1].
     """
-    x = np.ascontiguousarray(values, dtype=np.float64).ravel()
-    w = np.ascontiguousarray(weights, dtype=np.float64).ravel()
-    edges = np.ascontiguousarray(breaks, dtype=np.float64).ravel()
-    if x.shape != w.shape:
-        raise ValueError(f"values and weights differ in length ({x.size} vs {w.size})")
-    if x.size == 0:
-        raise ValueError("values is empty")
+    x, w = as_records(values, weights)  # finiteness and signs are checked in the first pass below
+    edges = np.asarray(breaks, dtype=np.float64).ravel()
     if np.any(np.diff(edges) <= 0) or np.any(~((edges >= 0) & (edges <= 1))) or edges.size > MAX_BREAKS:
         raise ValueError(f"breaks must be increasing population shares between 0 and 1, at most {MAX_BREAKS}; "
                          f"got {edges.tolist()}")

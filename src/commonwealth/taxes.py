@@ -22,11 +22,6 @@ from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_index
 
 
-def band_rates(ranks: np.ndarray, breaks: np.ndarray, rates: np.ndarray) -> np.ndarray:
-    """The rate of the band each rank falls in (``breaks`` are the bands' upper edges)."""
-    return np.asarray(rates, dtype=float)[np.searchsorted(np.asarray(breaks, dtype=float), ranks, side="right")]
-
-
 @dataclass(frozen=True)
 class StatusQuo:
     """The status-quo tax and transfer system in one year."""
@@ -56,9 +51,10 @@ class StatusQuo:
         )
 
     def transfers(self, market_income: np.ndarray, age: np.ndarray) -> np.ndarray:
-        """Social Security past the retirement age plus the top-up to the income floor."""
-        pension = np.where(age >= self.retirement_age, self.social_security, 0.0)
-        return pension + np.maximum(0.0, self.income_floor - (market_income + pension))
+        """Social Security past the retirement age plus the top-up to the income floor
+        (:func:`status_quo_transfer`, per adult)."""
+        return _transfers(np.asarray(market_income, dtype=np.float64), np.asarray(age), self.retirement_age,
+                          self.social_security, self.income_floor)
 
     def income_taxes(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Effective-rate taxes on income (market income plus transfers); nothing on negative income."""
@@ -85,6 +81,25 @@ def _band_tax(band: np.ndarray, rates: np.ndarray, income: np.ndarray) -> np.nda
     out = np.empty(income.size)
     for i in range(income.size):
         out[i] = rates[band[i]] * maximum(income[i], 0.0)
+    return out
+
+
+@njit(cache=True, inline="always")
+def status_quo_transfer(market_income: float, age: int, retirement_age: int, social_security: float,
+                        income_floor: float) -> float:
+    """One adult's status-quo transfer: Social Security from the retirement age, plus whatever tops market
+    income and pension up to the income floor (USD per year). The one statement of the rule, used by
+    :meth:`StatusQuo.transfers` and by the households' compiled incomes."""
+    pension = social_security if age >= retirement_age else 0.0
+    return pension + maximum(0.0, income_floor - (market_income + pension))
+
+
+@njit(cache=True)
+def _transfers(market_income: np.ndarray, age: np.ndarray, retirement_age: int, social_security: float,
+               income_floor: float) -> np.ndarray:
+    out = np.empty(market_income.size)
+    for i in range(market_income.size):
+        out[i] = status_quo_transfer(market_income[i], age[i], retirement_age, social_security, income_floor)
     return out
 
 
