@@ -11,7 +11,8 @@ year reuse the previous year's memory. Arrays of 32 MiB and more (4M records and
 and unmapped by themselves. See ``mallopt(3)``.
 
 The cost: the process keeps up to 512 MiB of freed heap instead of returning it, so its peak resident
-memory is a little higher (benchmark: +0.12 GiB at 1M records, +0.14 GiB at 10M; docs/performance.md),
+memory is a little higher (about +0.1 GiB at 1M and at 10M records when it was introduced; see
+docs/performance.md for current figures),
 and a long-lived host (a notebook, a server) keeps that memory until it exits. The setting applies to
 the whole process, once, when the first engine is built (:class:`commonwealth.engine.HouseholdEconomy`).
 It is skipped off Linux, when the C library has no ``mallopt`` (the call is then refused or ignored),
