@@ -29,6 +29,7 @@ from commonwealth.assets import Firms
 from commonwealth.assets import build_economy as build_base_economy
 from commonwealth.calibration import MacroCalibration, calibrate_us
 from commonwealth.distribution import Distribution
+from commonwealth.errors import ModelError
 from commonwealth.growth import Economy, GrowthPath, solve_exogenous, solve_ramsey
 from commonwealth.households import (
     Flows,
@@ -58,7 +59,7 @@ from commonwealth.taxes import StatusQuo
 IDENTITY_RTOL = 1e-9
 
 
-class IdentityError(RuntimeError):
+class IdentityError(ModelError):
     """An accounting identity failed: a bug, never a rounding issue to hide."""
 
 
