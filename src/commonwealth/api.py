@@ -9,15 +9,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from commonwealth.comparison import Comparison
 from commonwealth.comparison import compare as compare_results
 from commonwealth.engine import ScenarioResult, run_scenario
+from commonwealth.errors import ModelError
 from commonwealth.output import combined_metrics, write_outputs
 from commonwealth.scenario import Scenario, load_scenario, scenario_from_mapping
 
@@ -78,26 +80,85 @@ def _as_scenario(item: str | Path | Scenario | dict[str, Any]) -> Scenario:
     return load_scenario(item)
 
 
+def _overridden(s: Scenario, size: int | None, years: int | None, seed: int | None) -> Scenario:
+    """``s`` with ``size``, ``years`` or ``seed`` replaced, validated like the scenario file's keys."""
+    if size is None and years is None and seed is None:
+        return s
+    raw: dict[str, Any] = s.model_dump(mode="python", exclude={"sources", "digest", "warnings"})
+    raw["policies"] = [p.model_dump(exclude_none=True) for p in s.policies]
+    raw["population"] = {"size": size if size is not None else s.population.size}
+    if years is not None:
+        raw["years"] = years
+    if seed is not None:
+        raw["seed"] = seed
+    raw["ai"] = s.ai.model_dump(exclude_none=True)
+    raw["politics"] = s.politics.model_dump(exclude_none=True)
+    fresh = scenario_from_mapping(raw, source=s.sources[0])
+    return fresh.model_copy(update={"sources": s.sources})
+
+
+def run_all(scenarios: Sequence[Scenario], *, snapshot_years: Sequence[int] | None = None,
+            progress: Callable[[int], None] | None = None) -> list[ScenarioResult]:
+    """Simulate validated scenarios one after another: the one route from the CLI and the API to the engine.
+
+    A failure of the model (an identity that breaks, an economy that becomes infeasible, a number that
+    stops being finite) raises :class:`~commonwealth.errors.ModelError` naming the scenario and the year.
+    """
+    out = []
+    for s in scenarios:
+        snaps = snapshot_years if snapshot_years is not None else sorted(
+            {s.start_year + min(10, s.years), s.start_year + s.years})
+        done = [0]
+
+        def advance(n: int, done: list[int] = done) -> None:
+            done[0] += n
+            if progress:
+                progress(n)
+
+        def failed_year(s: Scenario = s, done: list[int] = done) -> int:
+            return s.start_year + done[0] % (s.years + 1)
+
+        try:
+            with np.errstate(all="ignore"):
+                result = run_scenario(s, progress=advance, snapshot_years=snaps)
+        except ModelError as exc:
+            exc.scenario = exc.scenario or s.name
+            raise
+        except (ArithmeticError, ValueError, IndexError, np.linalg.LinAlgError) as exc:
+            raise ModelError(f"the economy could not be computed ({type(exc).__name__}: {exc})",
+                             scenario=s.name, year=failed_year()) from exc
+        check_finite(result)
+        out.append(result)
+    return out
+
+
+#: Aggregates that must stay finite every year; NaN or infinity here means the economy broke down.
+FINITE_METRICS = ("gdp", "capital_stock", "public_debt", "wage_index", "median_income_real")
+
+
+def check_finite(result: ScenarioResult) -> None:
+    """Raise :class:`ModelError` at the first year a core aggregate is NaN or infinite."""
+    m = result.metrics
+    core = m[m.metric.isin(FINITE_METRICS)]
+    bad = core[~np.isfinite(core.value.to_numpy(dtype=float))]
+    if not bad.empty:
+        first = bad.sort_values("year").iloc[0]
+        raise ModelError(f"{first.metric} is {first.value} — the economy became infeasible",
+                         scenario=result.scenario.name, year=int(first.year))
+
+
 def simulate(*scenarios: str | Path | Scenario | dict[str, Any], size: int | None = None, years: int | None = None,
              seed: int | None = None, snapshot_years: Sequence[int] | None = None) -> Results:
     """Run scenarios (built-in names, YAML paths, :class:`Scenario` objects or mappings).
 
-    ``size``, ``years`` and ``seed`` override every scenario's own; ``snapshot_years`` keeps per-household
-    data for :func:`compare` (default: ten years on and the horizon).
+    ``size``, ``years`` and ``seed`` override every scenario's own (checked like the scenario keys);
+    ``snapshot_years`` keeps per-household data for :func:`compare` (default: ten years on and the horizon).
+    Raises :class:`~commonwealth.errors.UserError` for bad input, before anything runs, and
+    :class:`~commonwealth.errors.ModelError` when the model fails.
     """
-    chosen = [_as_scenario(s) for s in scenarios] or [load_scenario("status-quo")]
-    out = []
-    for s in chosen:
-        if size is not None:
-            s = s.with_population(size)
-        if years is not None:
-            s = s.model_copy(update={"years": years})
-        if seed is not None:
-            s = s.model_copy(update={"seed": seed})
-        snaps = snapshot_years if snapshot_years is not None else sorted(
-            {s.start_year + min(10, s.years), s.start_year + s.years})
-        out.append(run_scenario(s, snapshot_years=snaps))
-    return Results(out)
+    chosen = [_overridden(_as_scenario(s), size, years, seed) for s in scenarios] or [
+        _overridden(load_scenario("status-quo"), size, years, seed)]
+    return Results(run_all(chosen, snapshot_years=snapshot_years))
 
 
 def compare(results: Results | Sequence[ScenarioResult], baseline: str = "status-quo",

@@ -11,12 +11,15 @@
     commonwealth calibrate [--size N]            base-year targets, sources and the achieved fit
     commonwealth expected [--update] [NAME...]   check the built-in scenarios' stored results
 
-A user's mistake exits with code 2 and one clear paragraph on stderr, never a traceback.
+A user's mistake exits with code 2 and one clear paragraph on stderr, a model failure with code 3,
+never a traceback (docs/errors.md lists the exit codes). Set COMMONWEALTH_DEBUG=1 to see the traceback
+of a model failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,9 +27,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from commonwealth import __version__
-from commonwealth.errors import EXIT_USER_ERROR, UserError
+from commonwealth.errors import (
+    EXIT_CHECK_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_MODEL_FAILURE,
+    EXIT_USER_ERROR,
+    ModelError,
+    UserError,
+)
 
 #: Years after the base year shown in the terminal summary.
 SUMMARY_OFFSETS = (10, 30)
@@ -96,29 +107,50 @@ def _load(refs: list[str]):
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise UserError(f"scenario names must be unique in one run; {', '.join(dup)} appears twice.")
+    for s in scenarios:
+        for warning in s.warnings:
+            _warn(f"{s.sources[0]}: {warning}")
     return scenarios
+
+
+def _warn(message: str) -> None:
+    Console(stderr=True).print(Text.assemble(("warning: ", "bold yellow"), message), highlight=False, soft_wrap=True)
+
+
+def _check_years(years: list[int] | None, scenarios) -> None:
+    """``--years`` must lie within every scenario's simulated years."""
+    if not years:
+        return
+    first = max(s.start_year for s in scenarios)
+    last = min(s.start_year + s.years for s in scenarios)
+    outside = [y for y in years if not first <= y <= last]
+    if outside:
+        raise UserError(f"--years {','.join(map(str, years))}: {', '.join(map(str, outside))} is outside the years "
+                        f"simulated; allowed: years from {first} to {last}.")
 
 
 def _parse_years(text: str | None) -> list[int] | None:
     if not text:
         return None
     try:
-        return [int(part) for part in text.split(",") if part.strip()]
+        years = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise UserError(f"--years {text!r}: allowed: calendar years separated by commas, e.g. 2035,2055.") from None
+        years = []
+    if not years:
+        raise UserError(f"--years {text!r}: allowed: calendar years separated by commas, e.g. 2035,2055.")
+    return years
 
 
 def _simulate(scenarios, snapshot_years=None):
-    from commonwealth.engine import run_scenario
+    from commonwealth.api import run_all
 
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("simulating", total=sum(s.years + 1 for s in scenarios))
+        task = progress.add_task("simulating", total=sum((s.years + 1) * s.politics.draws for s in scenarios))
         for s in scenarios:
             progress.update(task, description=f"simulating {s.name}")
-            snaps = snapshot_years or sorted({s.start_year + min(10, s.years), s.start_year + s.years})
-            results.append(run_scenario(s, progress=lambda n: progress.advance(task, n), snapshot_years=snaps))
+            results += run_all([s], snapshot_years=snapshot_years, progress=lambda n: progress.advance(task, n))
     return results
 
 
@@ -192,8 +224,10 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     scenarios = _load(args.scenarios)
     if args.baseline not in [s.name for s in scenarios]:
         scenarios.insert(0, _load([args.baseline])[0])
-    results = _simulate(scenarios, _parse_years(args.years))
-    comparison = compare(results, args.baseline, _parse_years(args.years))
+    years = _parse_years(args.years)
+    _check_years(years, scenarios)
+    results = _simulate(scenarios, years)
+    comparison = compare(results, args.baseline, years)
     _comparison_tables(comparison, console)
     if args.out:
         from commonwealth.output import write_outputs
@@ -215,6 +249,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     if args.baseline not in [s.name for s in scenarios]:
         scenarios.insert(0, _load([args.baseline])[0])
     years = _parse_years(args.years)
+    _check_years(years, scenarios)
     results = _simulate(scenarios, years)
     comparison = compare(results, args.baseline, years)
     _comparison_tables(comparison, console)
@@ -248,8 +283,14 @@ def cmd_calibrate(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.assets import build_economy
     from commonwealth.parameters import ParameterSet
     from commonwealth.population import calibration_targets
+    from commonwealth.scenario import MAX_POPULATION, minimum_size
 
     params = ParameterSet()
+    if not minimum_size(params) <= args.size <= MAX_POPULATION:
+        raise UserError(f"--size {args.size}: allowed: a whole number of records from {minimum_size(params):,} "
+                        f"to {MAX_POPULATION:,}.")
+    if args.seed < 0:
+        raise UserError(f"--seed {args.seed}: allowed: a whole number of at least 0.")
     with console.status(f"building {args.size:,} records"):
         pop, firms = build_economy(args.size, params, args.seed)
     targets = calibration_targets(pop, firms, params)
@@ -265,7 +306,7 @@ def cmd_calibrate(args: argparse.Namespace, console: Console) -> int:
     missed = [t.name for t in targets if not t.ok]
     if missed:
         console.print(f"[red]{len(missed)} target(s) missed:[/red] {', '.join(missed)}")
-        return 1
+        return EXIT_CHECK_FAILED
     console.print(f"all {len(targets)} targets within tolerance")
     return 0
 
@@ -296,9 +337,9 @@ def cmd_expected(args: argparse.Namespace, console: Console) -> int:
         return 0
     problems = [p for n in names for p in expected.compare(n)]
     for problem in problems:
-        console.print(f"[red]differs[/red] {problem}", highlight=False)
+        console.print(Text.assemble(("differs ", "red"), problem), highlight=False)
     if problems:
-        return 1
+        return EXIT_CHECK_FAILED
     console.print(f"{len(names)} built-in scenarios match their expected outputs")
     return 0
 
@@ -312,10 +353,12 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
             s = load_scenario(ref)
         except UserError as exc:
             failed += 1
-            Console(stderr=True).print(f"[red]invalid[/red] {exc}", highlight=False, soft_wrap=True)
+            Console(stderr=True).print(Text.assemble(("invalid ", "red"), str(exc)), highlight=False, soft_wrap=True)
         else:
-            console.print(f"[green]ok[/green] {ref}: scenario {s.name!r}, {s.years} years from "
-                          f"{s.start_year}, AI preset {s.ai.preset}", highlight=False)
+            console.print(Text.assemble(("ok ", "green"), f"{ref}: scenario {s.name!r}, {s.years} years from "
+                                        f"{s.start_year}, AI preset {s.ai.preset}"), highlight=False)
+            for warning in s.warnings:
+                _warn(f"{ref}: {warning}")
     return EXIT_USER_ERROR if failed else 0
 
 
@@ -339,6 +382,7 @@ def cmd_params(args: argparse.Namespace, console: Console) -> int:
     found = ParameterSet().matching(args.pattern)
     if not found:
         raise UserError(f"no parameter matches {args.pattern!r}; run `commonwealth params` for all.")
+
     table = Table(title="parameters")
     table.add_column("name", style="cyan", no_wrap=True)
     table.add_column("value", justify="right")
@@ -412,14 +456,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error(label: str, message: str) -> None:
+    """One paragraph on stderr; the message is shown as written, never read as rich markup."""
+    Console(stderr=True).print(Text.assemble((label, "bold red"), message), highlight=False, soft_wrap=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 160)
     try:
         return args.func(args, console)
     except UserError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        _error("error: ", str(exc))
         return EXIT_USER_ERROR
+    except ModelError as exc:
+        if os.environ.get("COMMONWEALTH_DEBUG"):
+            raise
+        _error("model failure: ", f"{exc}. Nothing was written. This is the model's limit, not a mistake in the "
+               "input; docs/errors.md says what to try.")
+        return EXIT_MODEL_FAILURE
+    except KeyboardInterrupt:
+        _error("interrupted: ", "nothing was written.")
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -30,8 +30,9 @@ from pydantic import (
 
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
-from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies
+from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies, check_feasible
 from commonwealth.technology import AutomationPath, automation_path
+from commonwealth.yaml_input import Document, read_yaml_file, shown
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 #: The built-in scenarios `commonwealth run` runs when given none, in display order.
@@ -45,16 +46,38 @@ AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
 POLICY_NAMES = list(POLICY_TYPES)
 Preset = Literal["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x", "custom"]
 BOUNDED_PRESETS = ("agi-20", "agi-5", "compute-10x")
+#: Latest start year, in years after the calibration year (the base economy is the calibrated one,
+#: dated later; beyond a decade that relabelling stops being a reasonable approximation).
+MAX_START_OFFSET = 10
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    """Strict types (a bool is not a number, 2.5 is not a count) and finite numbers only."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+#: Fewest and most records a scenario may ask for (the builder may need more: :func:`minimum_size`).
+MIN_POPULATION = 1_000
+MAX_POPULATION = 50_000_000
 
 
 class PopulationSettings(_Strict):
     """The synthetic population: how many records stand for the US adult population."""
 
-    size: int = Field(default=100_000, ge=1_000, le=50_000_000, description="records")
+    size: int = Field(default=100_000, ge=MIN_POPULATION, le=MAX_POPULATION, description="records")
+
+
+def minimum_size(params: ParameterSet) -> int:
+    """The fewest records the population builder accepts: one per billionaire plus
+    ``_MIN_RECORDS_PER_STRATUM`` in the smallest wealth group (commonwealth.population)."""
+    from commonwealth.population import _MIN_RECORDS_PER_STRATUM
+
+    year = int(params("population.calibration_year"))
+    billionaires = int(params("population.billionaire_count", year))
+    shares = params("population.stratum_record_shares", year)
+    smallest = min(shares) if isinstance(shares, list) and shares and min(shares) > 0 else 1.0
+    return billionaires + math.ceil(_MIN_RECORDS_PER_STRATUM / smallest)
 
 
 class PoliticsSettings(_Strict):
@@ -121,8 +144,25 @@ class ScenarioFile(_Strict):
     ai: AISettings = Field(default_factory=AISettings)
     saving: Literal["households", "ramsey", "exogenous"] = "households"
     politics: PoliticsSettings = Field(default_factory=PoliticsSettings)
-    parameters: dict[str, float | int | bool | list[float]] = Field(default_factory=dict)
+    parameters: dict[str, Any] = Field(default_factory=dict)  # checked by ParameterSet.with_overrides
     policies: list[PolicySpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _horizon(self, info: ValidationInfo) -> ScenarioFile:
+        if info.context and info.context.get("partial"):
+            return self  # a file that extends another is checked again once merged
+        base = int(ParameterSet()("population.calibration_year"))
+        if not base <= self.start_year <= base + MAX_START_OFFSET:
+            raise ValueError(f"start_year {self.start_year} is outside the calibrated range; allowed: "
+                             f"{base} (the year the base economy is calibrated to) to {base + MAX_START_OFFSET}")
+        end = self.start_year + self.years
+        for i, spec in enumerate(self.policies):
+            for key in ("enacted_year", "repealed_year"):
+                value = getattr(spec, key)
+                if value is not None and value < self.start_year:
+                    raise ValueError(f"policies[{i}].{key} {value} comes before start_year {self.start_year}; "
+                                     f"allowed: {self.start_year} to {end}")
+        return self
 
 
 class Scenario(BaseModel):
@@ -142,6 +182,7 @@ class Scenario(BaseModel):
     policies: list[Any]  # validated policy specifications (commonwealth.policy)
     sources: list[str]  # the files it was built from, child first
     digest: str  # sha256 of the resolved content
+    warnings: tuple[str, ...] = ()  # valid but probably not meant (a policy enacted after the horizon)
 
     @classmethod
     def load(cls, ref: str | Path) -> Scenario:
@@ -203,92 +244,110 @@ def _describe_allowed(error: dict[str, Any]) -> str:
     return error["msg"][0].lower() + error["msg"][1:]
 
 
-def _location(loc: tuple[Any, ...]) -> tuple[str, Any]:
-    """A readable key path (``policies[0].amount``) and the model that owns its last part."""
+def _location(loc: tuple[Any, ...]) -> tuple[str, Any, tuple[Any, ...]]:
+    """A readable key path (``policies[0].amount``), the model that owns its last part, and the path as
+    keys and indices of the document (pydantic's union tags removed)."""
     from commonwealth.policy import POLICY_TYPES
 
     parts: list[str] = []
+    path: list[Any] = []
     model: Any = ScenarioFile
     items = list(loc)
     i = 0
     while i < len(items):
         part = items[i]
         if isinstance(part, int):
-            parts[-1] += f"[{part}]"
+            if parts:
+                parts[-1] += f"[{part}]"
+            else:
+                parts.append(f"[{part}]")
+            path.append(part)
             if parts[-1].startswith("policies") and i + 1 < len(items) and items[i + 1] in POLICY_TYPES:
                 model = POLICY_TYPES[items[i + 1]][0]
                 i += 1  # skip the union tag pydantic inserts
             i += 1
             continue
         parts.append(str(part))
+        path.append(part)
         fields = getattr(model, "model_fields", {})
         model = fields[str(part)].annotation if str(part) in fields else None
         i += 1
-    return ".".join(parts), model
+    return ".".join(parts), model, tuple(path)
 
 
-def _format_validation(error: ValidationError, source: str, raw: dict[str, Any]) -> UserError:
+def _message(err: dict[str, Any]) -> str:
+    loc, _, _ = _location(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        _, model, _ = _location(err["loc"][:-1])
+        allowed = list(getattr(model, "model_fields", {}))
+        close = suggest(str(err["loc"][-1]), allowed)
+        hint = f" Did you mean {close!r}?" if close else ""
+        return f"unknown key {shown(loc)}.{hint} Allowed keys here: {', '.join(allowed)}."
+    if kind == "missing":
+        return f"key '{loc}' is required."
+    if kind == "value_error":
+        return f"key '{loc or 'scenario'}': {err['msg'].removeprefix('Value error, ')}."
+    if kind == "union_tag_invalid":
+        tag = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input")
+        close = suggest(str(tag), POLICY_NAMES)
+        hint = f" Did you mean {close!r}?" if close else ""
+        return f"key '{loc}.type' has value {shown(tag)}; allowed: one of {', '.join(POLICY_NAMES)}.{hint}"
+    if kind == "union_tag_not_found":
+        return f"key '{loc}.type' is required; allowed: one of {', '.join(POLICY_NAMES)}."
+    if kind == "model_type" or kind == "model_attributes_type":
+        return f"key '{loc or 'scenario'}' has value {shown(err.get('input'))}; allowed: a mapping of keys."
+    return f"key '{loc}' has value {shown(err.get('input'))}; allowed: {_describe_allowed(err)}."
+
+
+def _format_validation(error: ValidationError, source: str, doc: Document | None) -> UserError:
     lines = []
     for err in error.errors():
-        loc, _ = _location(err["loc"])
-        if err["type"] == "extra_forbidden":
-            _, model = _location(err["loc"][:-1])
-            allowed = list(getattr(model, "model_fields", {}))
-            close = suggest(str(err["loc"][-1]), allowed)
-            hint = f" Did you mean {close!r}?" if close else ""
-            lines.append(f"unknown key '{loc}'.{hint} Allowed keys here: {', '.join(allowed)}.")
-        elif err["type"] == "missing":
-            lines.append(f"key '{loc}' is required.")
-        elif err["type"] == "value_error":
-            lines.append(f"key '{loc or 'ai'}': {err['msg'].removeprefix('Value error, ')}.")
-        elif err["type"] == "union_tag_invalid":
-            tag = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input")
-            close = suggest(str(tag), POLICY_NAMES)
-            hint = f" Did you mean {close!r}?" if close else ""
-            lines.append(f"key '{loc}.type' has value {tag!r}; allowed: one of {', '.join(POLICY_NAMES)}.{hint}")
-        elif err["type"] == "union_tag_not_found":
-            lines.append(f"key '{loc}.type' is required; allowed: one of {', '.join(POLICY_NAMES)}.")
-        else:
-            lines.append(f"key '{loc}' has value {err.get('input')!r}; allowed: {_describe_allowed(err)}.")
-    return UserError(" ".join(lines), source=source)
+        _, _, path = _location(err["loc"])
+        line = doc.line(path) if doc is not None else None
+        lines.append((f"line {line}: " if line else "") + _message(err))
+    return UserError(" ".join(dict.fromkeys(lines)), source=source)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path) -> Document:
     try:
-        text = path.read_text(encoding="utf-8")
+        doc = read_yaml_file(path)
     except FileNotFoundError:
         raise UserError("no such scenario file (nor a built-in scenario of that name; "
                         f"built-in: {', '.join(builtin_names())}).", source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the file: {exc}.", source=str(path)) from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UserError(f"is not valid YAML{where}: {problem}.", source=str(path)) from None
-    if not isinstance(raw, dict):
+    if not isinstance(doc.data, dict):
         raise UserError(f"a scenario file must be a YAML mapping with at least 'name'; found "
-                        f"{type(raw).__name__}.", source=str(path))
-    return raw
+                        f"{type(doc.data).__name__}.", source=str(path))
+    if not all(isinstance(k, str) for k in doc.data):
+        bad = next(k for k in doc.data if not isinstance(k, str))
+        raise UserError(f"top-level key {shown(bad)} is not a word; allowed keys: "
+                        f"{', '.join(ScenarioFile.model_fields)}.", source=str(path))
+    return doc
 
 
-def _locate(ref: str, relative_to: Path | None) -> Path:
+def _locate(ref: Any, relative_to: Path | None, source: str) -> Path:
+    if not isinstance(ref, str) or not ref.strip():
+        raise UserError(f"key 'extends' has value {shown(ref)}; allowed: a built-in scenario "
+                        f"({', '.join(builtin_names())}) or the path of a YAML file.", source=source)
     if ref in builtin_names():
         return builtin_path(ref)
     path = Path(ref)
     if not path.is_absolute() and relative_to is not None:
         path = relative_to / path
+    if not path.is_file():
+        what = "is not a regular file" if path.exists() else "does not exist"
+        raise UserError(f"key 'extends' has value {shown(ref)}, which {what}; allowed: a built-in scenario "
+                        f"({', '.join(builtin_names())}) or an existing YAML file.", source=source)
     return path
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = dict(parent)
     for key, value in child.items():
-        if key in ("ai", "population", "parameters", "politics") and isinstance(value, dict):
+        if key in ("ai", "population", "parameters", "politics") and isinstance(value, dict) \
+                and isinstance(parent.get(key, {}), dict):
             merged[key] = {**parent.get(key, {}), **value}
-        elif key == "policies" and isinstance(value, list):
+        elif key == "policies" and isinstance(value, list) and isinstance(parent.get(key, []), list):
             merged[key] = [*parent.get(key, []), *value]
         else:
             merged[key] = value
@@ -296,42 +355,74 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _validated(raw: dict[str, Any], source: str, *, partial: bool = False) -> ScenarioFile:
+def _validated(raw: dict[str, Any], source: str, doc: Document | None = None, *,
+               partial: bool = False) -> ScenarioFile:
     try:
         model = ScenarioFile.model_validate(raw, context={"partial": partial})
     except ValidationError as exc:
-        raise _format_validation(exc, source, raw) from None
+        raise _format_validation(exc, source, doc) from None
     params = ParameterSet().with_overrides(model.parameters, source=source)
-    build_policies(model.policies, params, model.start_year, source)  # checks bounds and names now
+    policies = build_policies(model.policies, params, model.start_year, source)  # checks bounds and names now
+    if not partial:
+        check_feasible(policies, params, model.start_year, source)
+        if model.saving == "households" and model.population.size < minimum_size(params):
+            raise UserError(f"key 'population.size' has value {model.population.size}; allowed: at least "
+                            f"{minimum_size(params)} records with these parameters (every billionaire is a "
+                            "record, and each wealth group needs a few).", source=source)
+        _check_base_year(model, params, source)
     return model
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
+#: Parameters read by the base-year builders: overriding one is checked by building a small base year.
+BASE_YEAR_BLOCKS = ("population.", "assets.", "calibration.", "taxes.", "transfers.", "households.")
+
+
+def _check_base_year(model: ScenarioFile, params: ParameterSet, source: str) -> None:
+    """Overrides of base-year parameters can make the base year impossible to build (fortunes larger
+    than the wealth they come from, strata that do not add up): build it at the smallest size to see."""
+    touched = sorted(n for n in model.parameters if n.startswith(BASE_YEAR_BLOCKS))
+    if not touched:
+        return
+    from commonwealth.assets import build_economy
+
+    try:
+        build_economy(max(minimum_size(params), MIN_POPULATION), params, model.seed)
+    except (ValueError, ArithmeticError, FloatingPointError) as exc:
+        raise UserError(f"the base year cannot be built with parameters {', '.join(touched)}: {exc}; allowed: "
+                        "values that keep the calibration consistent (see `commonwealth params`).",
+                        source=source) from None
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[str], Document]:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " → ".join(str(p) for p in (*chain, resolved))
         raise UserError(f"key 'extends' makes a cycle: {cycle}; allowed: a chain that ends.", source=str(path))
-    raw = _read_yaml(path)
-    _validated(raw, str(path), partial=bool(raw.get("extends")))
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise UserError(f"key 'extends' chains more than {MAX_EXTENDS_DEPTH} files; allowed: a shorter chain.",
+                        source=str(path))
+    doc = _read_yaml(path)
+    raw = doc.data
+    _validated(raw, str(path), doc, partial=bool(raw.get("extends")))
     sources = [str(path)]
     if raw.get("extends"):
-        parent_path = _locate(str(raw["extends"]), path.parent)
-        if not parent_path.exists():
-            raise UserError(
-                f"key 'extends' has value {raw['extends']!r}; allowed: a built-in scenario "
-                f"({', '.join(builtin_names())}) or an existing YAML file.", source=str(path))
-        parent, parent_sources = _resolve(parent_path, (*chain, resolved))
+        parent_path = _locate(raw["extends"], path.parent, str(path))
+        parent, parent_sources, _ = _resolve(parent_path, (*chain, resolved))
         raw = _merge(parent, raw)
         sources += parent_sources
-    return raw, sources
+    return raw, sources, doc
+
+
+#: Longest chain of ``extends``.
+MAX_EXTENDS_DEPTH = 16
 
 
 def load_scenario(ref: str | Path) -> Scenario:
     """Load a scenario by built-in name or path, resolving ``extends``."""
     ref = str(ref)
     path = builtin_path(ref) if ref in builtin_names() else Path(ref)
-    raw, sources = _resolve(path, ())
-    return _scenario(raw, sources)
+    raw, sources, doc = _resolve(path, ())
+    return _scenario(raw, sources, doc)
 
 
 def scenario_from_mapping(raw: dict[str, Any], source: str = "<mapping>") -> Scenario:
@@ -343,18 +434,29 @@ def scenario_from_mapping(raw: dict[str, Any], source: str = "<mapping>") -> Sce
     _validated(raw, source, partial=bool(raw.get("extends")))
     sources = [source]
     if raw.get("extends"):
-        parent_path = _locate(str(raw["extends"]), Path.cwd())
-        if not parent_path.exists():
-            raise UserError(f"key 'extends' has value {raw['extends']!r}; allowed: a built-in scenario "
-                            f"({', '.join(builtin_names())}) or an existing YAML file.", source=source)
-        parent, parent_sources = _resolve(parent_path, ())
+        parent_path = _locate(raw["extends"], Path.cwd(), source)
+        parent, parent_sources, _ = _resolve(parent_path, ())
         raw = _merge(parent, raw)
         sources += parent_sources
-    return _scenario(raw, sources)
+    return _scenario(raw, sources, None)
 
 
-def _scenario(raw: dict[str, Any], sources: list[str]) -> Scenario:
-    model = _validated(raw, sources[0])
+def _warnings(model: ScenarioFile) -> tuple[str, ...]:
+    out = []
+    base = int(ParameterSet()("population.calibration_year"))
+    if model.start_year != base:
+        out.append(f"start_year {model.start_year}: the base economy is calibrated to {base} data and dated "
+                   f"{model.start_year} unchanged.")
+    end = model.start_year + model.years
+    for i, spec in enumerate(model.policies):
+        if spec.enacted_year is not None and spec.enacted_year > end:
+            out.append(f"policies[{i}] ({spec.name or spec.type}): enacted_year {spec.enacted_year} is after the "
+                       f"horizon ({end}), so it is never in force.")
+    return tuple(out)
+
+
+def _scenario(raw: dict[str, Any], sources: list[str], doc: Document | None) -> Scenario:
+    model = _validated(raw, sources[0], doc)
     content = model.model_dump(mode="json", exclude={"extends"})
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     return Scenario(
@@ -362,5 +464,5 @@ def _scenario(raw: dict[str, Any], sources: list[str]) -> Scenario:
         years=model.years, seed=model.seed, population=model.population, ai=model.ai, saving=model.saving,
         politics=model.politics,
         parameters=dict(model.parameters), policies=list(model.policies), sources=sources,
-        digest=digest,
+        digest=digest, warnings=_warnings(model),
     )

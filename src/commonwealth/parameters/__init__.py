@@ -9,6 +9,8 @@ year before the first date takes the first value.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -54,6 +56,7 @@ class ParameterSpec(BaseModel):
     reference: list[Reference] = Field(min_length=1)
     min: float | None = None
     max: float | None = None
+    ascending: bool = False  # a list that must rise strictly (band edges, thresholds)
     notes: str | None = None
 
     @field_validator("unit")
@@ -82,21 +85,38 @@ class Parameter:
                 chosen = d
         return self.spec.values[chosen]
 
-    def check_bounds(self, value: Any) -> str | None:
-        """None if ``value`` is allowed, else a sentence saying what is allowed."""
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, bool) or not isinstance(item, int | float):
-                if isinstance(self.first_value, bool) and isinstance(item, bool):
-                    continue
-                return f"a number{self.bounds_text()}"
-            if self.spec.min is not None and item < self.spec.min:
-                return f"a number{self.bounds_text()}"
-            if self.spec.max is not None and item > self.spec.max:
-                return f"a number{self.bounds_text()}"
+    def check_bounds(self, value: Any, *, fixed_length: bool = True) -> str | None:
+        """None if ``value`` is allowed, else a sentence saying what is allowed: the same kind as the
+        shipped value (true/false, a number, a whole number, a list of the same length), finite, and
+        within ``min``/``max``."""
+        if isinstance(self.first_value, bool):
+            return None if isinstance(value, bool) else "true or false"
         if isinstance(self.first_value, list) != isinstance(value, list):
             return "a list of numbers" if isinstance(self.first_value, list) else "a single number"
+        items = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and fixed_length and len(value) != len(self.first_value):
+            return f"a list of {len(self.first_value)} numbers{self.bounds_text()}"
+        if isinstance(value, list) and not value:
+            return f"a non-empty list of numbers{self.bounds_text()}"
+        kind = "a whole number" if self.integer else "a number"
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
+                return f"{kind}{self.bounds_text()}"
+            if self.integer and not isinstance(item, int):
+                return f"{kind}{self.bounds_text()}"
+            if self.spec.min is not None and item < self.spec.min:
+                return f"{kind}{self.bounds_text()}"
+            if self.spec.max is not None and item > self.spec.max:
+                return f"{kind}{self.bounds_text()}"
+        if self.spec.ascending and any(b <= a for a, b in itertools.pairwise(items)):
+            return f"a strictly ascending list of numbers{self.bounds_text()}"
         return None
+
+    @property
+    def integer(self) -> bool:
+        """Counts, calendar years and durations shipped as whole numbers take whole numbers only."""
+        return self.spec.unit in ("count", "calendar-year", "year") and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in self.spec.values.values())
 
     @property
     def first_value(self) -> Value:
@@ -165,7 +185,8 @@ class ParameterSet(Mapping[str, Parameter]):
     def with_overrides(self, overrides: Mapping[str, Any], *, source: str = "parameters") -> ParameterSet:
         """A new set with ``overrides`` applied; unknown names or out-of-range values → UserError."""
         for name, value in overrides.items():
-            if name not in self._defaults:
+            if not isinstance(name, str) or name not in self._defaults:
+                name = str(name)
                 close = suggest(name, self._defaults)
                 hint = f" Did you mean {close!r}?" if close else ""
                 raise UserError(
@@ -175,8 +196,9 @@ class ParameterSet(Mapping[str, Parameter]):
                 )
             problem = self._defaults[name].check_bounds(value)
             if problem:
+                shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:79] + "…"
                 raise UserError(
-                    f"key 'parameters.{name}' has value {value!r}; allowed: {problem} "
+                    f"key 'parameters.{name}' has value {shown}; allowed: {problem} "
                     f"(unit {self._defaults[name].spec.unit}).",
                     source=source,
                 )

@@ -8,23 +8,27 @@ the value and what is allowed.
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from commonwealth.errors import UserError
-from commonwealth.parameters import ParameterSet
+from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy.ai_firms import CappedProfitLab, WindfallClause
 from commonwealth.policy.base import Government, Policy, YearContext
 from commonwealth.policy.equity_fund import AmericanEquityFund
 from commonwealth.policy.sovereign_fund import SovereignFund
 from commonwealth.policy.taxes_and_transfers import UBI, IncomeTax, LandValueTax, WealthTax
+from commonwealth.yaml_input import shown
 
-__all__ = ["POLICY_TYPES", "Government", "Policy", "PolicySpec", "YearContext", "build_policies"]
+__all__ = ["POLICY_TYPES", "Government", "Policy", "PolicySpec", "YearContext", "build_policies", "check_feasible"]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Strict types (a bool is not a number, 2.5 is not a count) and finite numbers only."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
     name: str | None = Field(default=None, min_length=1, max_length=60)
     enacted_year: int | None = Field(default=None, ge=1950, le=2200)
     repealed_year: int | None = Field(default=None, ge=1950, le=2200)
@@ -59,7 +63,7 @@ class UBISpec(_Spec):
 
 
 class IncomeBand(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
     above_percentile: float = Field(ge=0.0, lt=1.0, description="income rank from which the change applies")
     rate_change: float = Field(ge=-1.0, le=1.0, description="added to the average effective rate")
 
@@ -68,6 +72,13 @@ class IncomeTaxSpec(_Spec):
     type: Literal["income_tax"]
     changes: list[IncomeBand] = Field(min_length=1)
     use: Literal["budget", "dividend"] = "budget"
+
+    @model_validator(mode="after")
+    def _bands(self) -> IncomeTaxSpec:
+        edges = [b.above_percentile for b in self.changes]
+        if any(b <= a for a, b in itertools.pairwise(edges)):
+            raise ValueError(f"changes: above_percentile must rise strictly from one band to the next; found {edges}")
+        return self
 
 
 class LandValueTaxSpec(_Spec):
@@ -78,24 +89,24 @@ class LandValueTaxSpec(_Spec):
 
 class WealthTaxSpec(_Spec):
     type: Literal["wealth_tax"]
-    thresholds: list[float] | None = None
-    rates: list[float] | None = None
+    thresholds: list[float] | None = Field(default=None, min_length=1, max_length=50)
+    rates: list[float] | None = Field(default=None, min_length=1, max_length=50)
     avoidance_semi_elasticity: float | None = None
     use: Literal["budget", "dividend"] = "budget"
 
 
 class CappedProfitLabSpec(_Spec):
     type: Literal["capped_profit_lab"]
-    firms: list[str] = Field(min_length=1)
+    firms: list[str] = Field(min_length=1, max_length=100)
     multiple: float | None = None
 
 
 class WindfallClauseSpec(_Spec):
     type: Literal["windfall_clause"]
-    firms: list[str] | None = None
+    firms: list[str] | None = Field(default=None, max_length=100)
     min_ai_exposure: float | None = Field(default=None, ge=0.0, le=1.0)
-    brackets: list[float] = Field(min_length=1, description="profit as a share of world product")
-    rates: list[float] = Field(min_length=1, description="marginal rates above each bracket")
+    brackets: list[float] = Field(min_length=1, max_length=50, description="profit as a share of world product")
+    rates: list[float] = Field(min_length=1, max_length=50, description="marginal rates above each bracket")
     world_product: float | None = None
     us_share: float | None = None
 
@@ -103,8 +114,9 @@ class WindfallClauseSpec(_Spec):
     def _schedule(self) -> WindfallClauseSpec:
         if len(self.brackets) != len(self.rates):
             raise ValueError("brackets and rates need the same length")
-        if any(b < 0 for b in self.brackets) or sorted(self.brackets) != self.brackets:
-            raise ValueError("brackets must be non-negative and ascending")
+        if any(b < 0 for b in self.brackets) or any(b <= a for a, b in zip(self.brackets, self.brackets[1:],
+                                                                            strict=False)):
+            raise ValueError("brackets must be non-negative and rise strictly")
         if any(not 0 <= r <= 1 for r in self.rates):
             raise ValueError("rates must lie between 0 and 1")
         if not self.firms and self.min_ai_exposure is None:
@@ -156,15 +168,67 @@ def resolve_parameters(spec: _Spec, params: ParameterSet, year: int, where: str,
         if value is None:
             values[key] = params(name, year)
             continue
-        problem = params[name].check_bounds(value)
+        problem = params[name].check_bounds(value, fixed_length=False)
         if problem:
-            raise UserError(f"key '{where}.{key}' has value {value!r}; allowed: {problem} "
+            raise UserError(f"key '{where}.{key}' has value {shown(value)}; allowed: {problem} "
                             f"(unit {params[name].spec.unit}).", source=source)
     if kind == "american_equity_fund":
         values["us_revenue_share"] = params("assets.us_revenue_share", year)
     if kind == "income_tax":
         values["changes"] = [(b["above_percentile"], b["rate_change"]) for b in values["changes"]]
+    problem = _schedule_problem(kind, values)
+    if problem:
+        raise UserError(f"key '{where}': {problem}.", source=source)
     return values
+
+
+def _schedule_problem(kind: str, values: dict[str, Any]) -> str | None:
+    """What is wrong with a policy's schedule once defaults are filled in (None if nothing)."""
+    if kind == "wealth_tax":
+        thresholds, rates = values["thresholds"], values["rates"]
+        if len(thresholds) != len(rates):
+            return (f"thresholds ({len(thresholds)} given or defaulted) and rates ({len(rates)}) need the same "
+                    "length, one marginal rate from each threshold up")
+    if kind == "income_tax":
+        total = 0.0
+        for above, change in values["changes"]:
+            total += change
+            if not -1.0 <= total <= 1.0:
+                return (f"the rate changes add up to {total:+g} above percentile {above:g}; allowed: a cumulative "
+                        "change between -1 and +1 (a tax cannot take more than the income it is levied on)")
+    return None
+
+
+def named_firms() -> list[str]:
+    """Companies a scenario may name (capped-profit labs, the Windfall Clause): the named listed firms."""
+    from commonwealth.assets import _csv
+
+    return list(_csv("largest_market_caps_2025.csv")["company"])
+
+
+def check_feasible(policies: list[Policy], params: ParameterSet, start_year: int, source: str) -> None:
+    """Refuse policies that cannot work in the base economy: a firm the model does not have, a UBI
+    larger than the tax base that funds it. Later years can still prove infeasible (a model failure)."""
+    known = named_firms()
+    for i, policy in enumerate(policies):
+        names = policy.names if isinstance(policy, CappedProfitLab | WindfallClause) else None
+        for name in names or []:
+            if name not in known:
+                close = suggest(name, known)
+                hint = f" Did you mean {close!r}?" if close else ""
+                raise UserError(f"key 'policies[{i}].firms' names {shown(name)}, a firm the model does not have."
+                                f"{hint} Allowed: {', '.join(known)}.", source=source)
+        if isinstance(policy, UBI) and policy.funding in ("vat", "income_tax"):
+            adults = float(params("population.adults", start_year))
+            gdp = float(params("calibration.gdp", start_year))
+            cost = policy.amount * adults
+            if cost >= gdp:
+                base = "consumption" if policy.funding == "vat" else "income"
+                raise UserError(f"key 'policies[{i}].amount' has value {shown(policy.amount)}: paid to "
+                                f"{adults:,.0f} adults it costs ${cost / 1e12:,.1f} tn a year, more than the base-year "
+                                f"GDP (${gdp / 1e12:,.1f} tn), so no {policy.funding.replace('_', ' ')} on {base} can "
+                                f"fund it; allowed: at most {gdp / adults:,.0f} per adult (or funding: deficit).",
+                                source=source)
 
 
 def build_policies(specs: list[Any], params: ParameterSet, start_year: int, source: str) -> list[Policy]:
