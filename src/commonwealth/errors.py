@@ -27,6 +27,7 @@ class UserError(Exception):
 
     def __init__(self, message: str, *, source: str | None = None) -> None:
         self.source = source
+        self.message = message
         super().__init__(f"{source}: {message}" if source else message)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -241,7 +242,20 @@ def _describe_allowed(error: dict[str, Any]) -> str:
         return f"a number {words[kind]} {bound}"
     if kind == "union_tag_invalid":
         return f"one of {ctx.get('expected_tags')}"
+    if kind in _KINDS:
+        return _KINDS[kind]
     return error["msg"][0].lower() + error["msg"][1:]
+
+
+#: What a pydantic type error asks for, in the words of a scenario file.
+_KINDS = {
+    "int_type": "a whole number", "int_from_float": "a whole number", "int_parsing": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "finite_number": "a finite number (not .nan or .inf)",
+    "bool_type": "true or false", "bool_parsing": "true or false", "string_type": "text (in quotes if need be)",
+    "list_type": "a list", "dict_type": "a mapping of keys", "too_short": "a longer list",
+    "too_long": "a shorter list or text", "string_too_long": "shorter text", "string_too_short": "longer text",
+    "string_pattern_mismatch": "letters, digits, '_', '.', '-' and spaces, starting with a letter or digit",
+}
 
 
 def _location(loc: tuple[Any, ...]) -> tuple[str, Any, tuple[Any, ...]]:
@@ -361,16 +375,38 @@ def _validated(raw: dict[str, Any], source: str, doc: Document | None = None, *,
         model = ScenarioFile.model_validate(raw, context={"partial": partial})
     except ValidationError as exc:
         raise _format_validation(exc, source, doc) from None
-    params = ParameterSet().with_overrides(model.parameters, source=source)
-    policies = build_policies(model.policies, params, model.start_year, source)  # checks bounds and names now
-    if not partial:
-        check_feasible(policies, params, model.start_year, source)
-        if model.saving == "households" and model.population.size < minimum_size(params):
-            raise UserError(f"key 'population.size' has value {model.population.size}; allowed: at least "
-                            f"{minimum_size(params)} records with these parameters (every billionaire is a "
-                            "record, and each wealth group needs a few).", source=source)
-        _check_base_year(model, params, source)
+    try:
+        params = ParameterSet().with_overrides(model.parameters, source=source)
+        policies = build_policies(model.policies, params, model.start_year, source)  # checks bounds and names
+        if not partial:
+            check_feasible(policies, params, model.start_year, source)
+            if model.saving == "households" and model.population.size < minimum_size(params):
+                raise UserError(f"key 'population.size' has value {model.population.size}; allowed: at least "
+                                f"{minimum_size(params)} records with these parameters (every billionaire is a "
+                                "record, and each wealth group needs a few).", source=source)
+            _check_base_year(model, params, source)
+    except UserError as exc:
+        raise _with_line(exc, doc) from None
     return model
+
+
+def _key_path(loc: str) -> tuple[Any, ...]:
+    """``policies[0].amount`` → ("policies", 0, "amount"); ``parameters.a.b`` → ("parameters", "a.b")."""
+    if loc.startswith("parameters."):
+        return ("parameters", loc.removeprefix("parameters."))
+    path: list[Any] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", loc):
+        path.append(int(index) if index else name)
+    return tuple(path)
+
+
+def _with_line(exc: UserError, doc: Document | None) -> UserError:
+    """``exc`` with the line of the key it names, when the document has it."""
+    found = re.match(r"key '([^']+)'", exc.message)
+    line = doc.line(_key_path(found.group(1))) if doc is not None and found else None
+    if line is None or exc.message.startswith("line "):
+        return exc
+    return UserError(f"line {line}: {exc.message}", source=exc.source)
 
 
 #: Parameters read by the base-year builders: overriding one is checked by building a small base year.
@@ -403,9 +439,9 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[
                         source=str(path))
     doc = _read_yaml(path)
     raw = doc.data
-    _validated(raw, str(path), doc, partial=bool(raw.get("extends")))
+    _validated(raw, str(path), doc, partial=raw.get("extends") is not None)
     sources = [str(path)]
-    if raw.get("extends"):
+    if raw.get("extends") is not None:
         parent_path = _locate(raw["extends"], path.parent, str(path))
         parent, parent_sources, _ = _resolve(parent_path, (*chain, resolved))
         raw = _merge(parent, raw)
@@ -431,9 +467,9 @@ def scenario_from_mapping(raw: dict[str, Any], source: str = "<mapping>") -> Sce
     if not isinstance(raw, dict):
         raise UserError(f"a scenario must be a mapping with at least 'name'; found {type(raw).__name__}.",
                         source=source)
-    _validated(raw, source, partial=bool(raw.get("extends")))
+    _validated(raw, source, partial=raw.get("extends") is not None)
     sources = [source]
-    if raw.get("extends"):
+    if raw.get("extends") is not None:
         parent_path = _locate(raw["extends"], Path.cwd(), source)
         parent, parent_sources, _ = _resolve(parent_path, ())
         raw = _merge(parent, raw)

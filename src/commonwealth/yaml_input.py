@@ -18,6 +18,7 @@ can point at the line of the key it rejects.
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,14 @@ class _Loader(yaml.SafeLoader):
                                 "allowed: each key once per mapping.", source=self.source)
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.2 floats that PyYAML (YAML 1.1) reads as text: an exponent without a sign or a dot (1e9, 2.5e7).
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def _measure(root: Node, source: str) -> None:
