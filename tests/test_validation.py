@@ -228,7 +228,7 @@ def test_api_overrides_are_checked_like_scenario_keys():
 
     with pytest.raises(UserError, match="'years' has value 0"):
         simulate("status-quo", years=0)
-    with pytest.raises(UserError, match="'population.size' has value 10"):
+    with pytest.raises(UserError, match=r"'population\.size' has value 10"):
         simulate("status-quo", size=10)
     with pytest.raises(UserError, match="'seed' has value -1"):
         simulate("status-quo", seed=-1)
@@ -249,3 +249,18 @@ def test_scenario_path_in_messages_is_the_users(tmp_path: Path):
     (tmp_path / "parent.yaml").write_text("name: p\nyears: 0\n")
     with pytest.raises(UserError, match=r"parent\.yaml: line 2: key 'years'"):
         load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expect"),
+    [
+        ("production.depreciation: 0.4", "net return on capital"),
+        ("population.billionaire_wealth: 1.0e14", "population.billionaire_wealth"),
+    ],
+)
+def test_overrides_that_break_the_base_year_are_refused_by_validate(tmp_path, overrides, expect, capsys):
+    path = tmp_path / "o.yaml"
+    path.write_text(BASE + "parameters:\n  " + overrides + "\n")
+    assert main(["validate", str(path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert expect in err and str(path) in err

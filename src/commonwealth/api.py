@@ -19,7 +19,7 @@ import pandas as pd
 from commonwealth.comparison import Comparison
 from commonwealth.comparison import compare as compare_results
 from commonwealth.engine import ScenarioResult, run_scenario
-from commonwealth.errors import ModelError
+from commonwealth.errors import ModelError, UserError
 from commonwealth.output import combined_metrics, write_outputs
 from commonwealth.scenario import Scenario, load_scenario, scenario_from_mapping
 
@@ -97,6 +97,32 @@ def _overridden(s: Scenario, size: int | None, years: int | None, seed: int | No
     return fresh.model_copy(update={"sources": s.sources})
 
 
+def check_base_year(scenario: Scenario) -> None:
+    """Build the scenario's base year at the smallest size, when it overrides parameters: overrides can make
+    the calibration impossible (a negative net return, fortunes larger than the wealth they come from).
+    Raises :class:`~commonwealth.errors.UserError` naming the file and the overridden parameters."""
+    if not scenario.parameters:
+        return
+    from commonwealth.engine import HouseholdEconomy, build_economy
+    from commonwealth.scenario import MIN_POPULATION, minimum_size
+
+    source = scenario.sources[0]
+    try:
+        if scenario.saving == "households":
+            size = max(minimum_size(scenario.parameter_set()), MIN_POPULATION)
+            HouseholdEconomy(scenario.model_copy(update={"population": scenario.population.model_copy(
+                update={"size": size})}))
+        else:
+            build_economy(scenario)
+    except UserError as exc:
+        raise UserError(f"{exc.message} (with parameters {', '.join(sorted(scenario.parameters))})",
+                        source=source) from None
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        raise UserError(f"the base year cannot be built with parameters {', '.join(sorted(scenario.parameters))}: "
+                        f"{exc}; allowed: values that keep the calibration consistent (see `commonwealth params`).",
+                        source=source) from None
+
+
 def run_all(scenarios: Sequence[Scenario], *, snapshot_years: Sequence[int] | None = None,
             progress: Callable[[int], None] | None = None) -> list[ScenarioResult]:
     """Simulate validated scenarios one after another: the one route from the CLI and the API to the engine.
@@ -158,6 +184,8 @@ def simulate(*scenarios: str | Path | Scenario | dict[str, Any], size: int | Non
     """
     chosen = [_overridden(_as_scenario(s), size, years, seed) for s in scenarios] or [
         _overridden(load_scenario("status-quo"), size, years, seed)]
+    for s in chosen:
+        check_base_year(s)
     return Results(run_all(chosen, snapshot_years=snapshot_years))
 
 

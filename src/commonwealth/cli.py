@@ -13,7 +13,7 @@
 
 A user's mistake exits with code 2 and one clear paragraph on stderr, a model failure with code 3,
 never a traceback (docs/errors.md lists the exit codes). Set COMMONWEALTH_DEBUG=1 to see the traceback
-of a model failure.
+of a model failure or an internal error.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from rich.text import Text
 from commonwealth import __version__
 from commonwealth.errors import (
     EXIT_CHECK_FAILED,
+    EXIT_INTERNAL_ERROR,
     EXIT_INTERRUPTED,
     EXIT_MODEL_FAILURE,
     EXIT_USER_ERROR,
@@ -107,7 +108,10 @@ def _load(refs: list[str]):
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise UserError(f"scenario names must be unique in one run; {', '.join(dup)} appears twice.")
+    from commonwealth.api import check_base_year
+
     for s in scenarios:
+        check_base_year(s)
         for warning in s.warnings:
             _warn(f"{s.sources[0]}: {warning}")
     return scenarios
@@ -348,9 +352,12 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.scenario import load_scenario
 
     failed = 0
+    from commonwealth.api import check_base_year
+
     for ref in args.files:
         try:
             s = load_scenario(ref)
+            check_base_year(s)
         except UserError as exc:
             failed += 1
             Console(stderr=True).print(Text.assemble(("invalid ", "red"), str(exc)), highlight=False, soft_wrap=True)
@@ -478,6 +485,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted: ", "nothing was written.")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: say so in one paragraph, keep the traceback for COMMONWEALTH_DEBUG
+        if os.environ.get("COMMONWEALTH_DEBUG"):
+            raise
+        _error("internal error: ", f"{type(exc).__name__}: {exc}. This is a bug in commonwealth, not in the input; "
+               "please report it with the command and the scenario files (COMMONWEALTH_DEBUG=1 shows the "
+               "traceback).")
+        return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ Exit codes (docs/errors.md):
 - 2 — a mistake in the user's input (:class:`UserError`), refused before any work starts;
 - 3 — the model failed (:class:`ModelError`): an accounting identity broke or the simulated economy
   became infeasible; nothing was written;
+- 4 — an internal error: a bug in commonwealth, reported in one paragraph (``COMMONWEALTH_DEBUG=1``
+  shows the traceback);
 - 130 — interrupted (Ctrl-C); nothing half-written.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 EXIT_CHECK_FAILED = 1
 EXIT_USER_ERROR = 2
 EXIT_MODEL_FAILURE = 3
+EXIT_INTERNAL_ERROR = 4
 EXIT_INTERRUPTED = 130
 
 

@@ -384,7 +384,6 @@ def _validated(raw: dict[str, Any], source: str, doc: Document | None = None, *,
                 raise UserError(f"key 'population.size' has value {model.population.size}; allowed: at least "
                                 f"{minimum_size(params)} records with these parameters (every billionaire is a "
                                 "record, and each wealth group needs a few).", source=source)
-            _check_base_year(model, params, source)
     except UserError as exc:
         raise _with_line(exc, doc) from None
     return model
@@ -407,26 +406,6 @@ def _with_line(exc: UserError, doc: Document | None) -> UserError:
     if line is None or exc.message.startswith("line "):
         return exc
     return UserError(f"line {line}: {exc.message}", source=exc.source)
-
-
-#: Parameters read by the base-year builders: overriding one is checked by building a small base year.
-BASE_YEAR_BLOCKS = ("population.", "assets.", "calibration.", "taxes.", "transfers.", "households.")
-
-
-def _check_base_year(model: ScenarioFile, params: ParameterSet, source: str) -> None:
-    """Overrides of base-year parameters can make the base year impossible to build (fortunes larger
-    than the wealth they come from, strata that do not add up): build it at the smallest size to see."""
-    touched = sorted(n for n in model.parameters if n.startswith(BASE_YEAR_BLOCKS))
-    if not touched:
-        return
-    from commonwealth.assets import build_economy
-
-    try:
-        build_economy(max(minimum_size(params), MIN_POPULATION), params, model.seed)
-    except (ValueError, ArithmeticError, FloatingPointError) as exc:
-        raise UserError(f"the base year cannot be built with parameters {', '.join(touched)}: {exc}; allowed: "
-                        "values that keep the calibration consistent (see `commonwealth params`).",
-                        source=source) from None
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[str], Document]:
