@@ -264,3 +264,10 @@ def test_overrides_that_break_the_base_year_are_refused_by_validate(tmp_path, ov
     assert main(["validate", str(path)]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert expect in err and str(path) in err
+
+
+def test_a_vat_that_cannot_fund_its_ubi_is_refused_by_validate(tmp_path, capsys):
+    path = tmp_path / "vat.yaml"
+    path.write_text(BASE + "policies: [{type: ubi, amount: 95000, funding: vat}]\n")  # < GDP, > consumption
+    assert main(["validate", str(path)]) == 2
+    assert "more than all consumption in the base year" in " ".join(capsys.readouterr().err.split())

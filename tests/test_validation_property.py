@@ -74,7 +74,7 @@ SCENARIO = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=25, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(SCENARIO)
 def test_a_valid_scenario_runs_or_fails_as_a_documented_model_failure(tmp_path_factory, raw):
