@@ -78,6 +78,8 @@ def save_run(results: Sequence[ScenarioResult], root: str | Path | None = None,
         raise UserError(f"run store {root}: cannot create it ({exc.strerror}).") from None
     now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     digest = hashlib.sha256("".join(r.scenario.digest for r in results).encode()).hexdigest()[:10]
+    for stale in scan(root).temps:  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
     try:
         tmp.mkdir()
