@@ -300,6 +300,7 @@ def check_after_kill(out: Path, store: Path) -> None:
     assert assert_complete(out) == CONTRACT and siblings(out) == []
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_of_publication(tmp_path, capsys):
     """Dense kills of a process that publishes outputs and store entries in a loop."""
     rng = random.Random(10)
