@@ -280,6 +280,7 @@ def query(sql: str, root: str | Path | None = None, warnings: list[str] | None =
     except Exception as exc:  # an entry changed since it was checked
         raise UserError(f"run store {store.root}: could not read the stored runs: {exc}") from None
     for setting in ("SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false",
+                    "SET temp_directory = ''", "SET memory_limit = '2GB'",  # no spill files; a bound on memory
                     "SET enable_external_access = false", "SET lock_configuration = true"):
         con.execute(setting)
     try:
