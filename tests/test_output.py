@@ -351,3 +351,30 @@ def test_sigkill_of_the_cli_never_breaks_runs_or_the_next_run(command, tmp_path)
     subprocess.run(argv, env=env, check=True, capture_output=True, timeout=600)
     assert assert_complete(out) and siblings(out) == []
     assert not [p for p in store.iterdir() if p.name.startswith(".")]
+
+
+def test_report_is_one_publication(tmp_path, scenario, monkeypatch, capsys):
+    """report's metrics, report.html and charts/ appear together, or (on a failure) not at all."""
+    import commonwealth.report as report
+
+    def fake_write_report(results, comparison, out_dir, *, command):
+        (Path(out_dir) / "charts").mkdir()
+        (Path(out_dir) / "charts" / "a.svg").write_text("<svg/>")
+        (Path(out_dir) / "report.html").write_text(command)
+        return Path(out_dir) / "report.html"
+
+    def failing_write_report(results, comparison, out_dir, *, command):
+        (Path(out_dir) / "report.html").write_text("half")
+        raise RuntimeError("chart export failed")
+
+    out = tmp_path / "rep"
+    monkeypatch.setattr(report, "write_report", fake_write_report)
+    argv = ["report", str(scenario), "--baseline", "t", "--out", str(out), "--no-store"]
+    assert cli.main(argv) == 0
+    assert assert_complete(out) == CONTRACT | {"report.html", "charts/a.svg"}
+    assert "report.html" in capsys.readouterr().out
+    before = tree(out)
+    monkeypatch.setattr(report, "write_report", failing_write_report)
+    with pytest.raises(RuntimeError, match="chart export"):
+        cli.main(argv)
+    assert tree(out) == before and siblings(out) == []
