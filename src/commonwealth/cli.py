@@ -280,7 +280,7 @@ def cmd_runs(args: argparse.Namespace, console: Console) -> int:
     if frame.empty:
         console.print(f"no runs stored under {runs_dir(args.runs_dir)}", highlight=False, markup=False)
         return 0
-    table = Table(title=f"runs in {runs_dir(args.runs_dir)}" if not args.sql else "query result")
+    table = Table(title=f"runs in {escape(str(runs_dir(args.runs_dir)))}" if not args.sql else "query result")
     for column in frame.columns:
         table.add_column(escape(str(column)))
     for row in frame.itertuples(index=False):
