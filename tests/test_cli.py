@@ -26,7 +26,8 @@ def short_scenario(tmp_path: Path) -> Path:
 def test_run_writes_the_output_contract(tmp_path, short_scenario, capsys):
     out = tmp_path / "out"
     assert main(["run", str(short_scenario), "stall", "--out", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"metrics.parquet", "metrics.csv", "run.json", "timings.json"}
+    assert {p.name for p in out.iterdir()} == {"metrics.parquet", "metrics.csv", "run.json", "timings.json",
+                                               ".commonwealth-output"}
     frame = pd.read_parquet(out / "metrics.parquet")
     assert list(frame.columns) == ["scenario", "year", "metric", "value", "unit"]
     assert set(frame.scenario) == {"short", "stall"}
@@ -46,13 +47,14 @@ def test_same_inputs_and_seed_give_identical_files(tmp_path, short_scenario):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
-def test_rerun_replaces_previous_output(tmp_path, short_scenario):
+def test_rerun_replaces_previous_output_but_never_a_users_files(tmp_path, short_scenario):
     out = tmp_path / "out"
-    (out).mkdir()
-    (out / "stale.txt").write_text("old")
     assert main(["run", str(short_scenario), "--out", str(out)]) == 0
-    assert not (out / "stale.txt").exists()
+    assert main(["run", str(short_scenario), "--out", str(out)]) == 0  # a previous output: replaced
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+    (out / "stale.txt").write_text("mine")
+    assert main(["run", str(short_scenario), "--out", str(out)]) == 2  # not all ours: left untouched
+    assert (out / "stale.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize(

@@ -158,22 +158,41 @@ def _simulate(scenarios, snapshot_years=None):
     return results
 
 
-def _store(results, args, out: Path, console: Console) -> None:
+def _store(results, args, out: Path | None, console: Console) -> None:
     if getattr(args, "no_store", False):
         return
     from commonwealth.runs import save_run
 
     stored = save_run(results, args.runs_dir, out_dir=out)
-    console.print(f"stored as run {stored.name} (query all runs: commonwealth runs)", highlight=False)
+    console.print(f"stored as run {stored.name} (query all runs: commonwealth runs)", highlight=False, markup=False)
+
+
+def _check_outputs(args: argparse.Namespace, scenarios, store: bool) -> list:
+    """Refuse a bad --out or run store before any simulation; returns the input files."""
+    from commonwealth.output import check_out_dir, input_paths
+
+    inputs = input_paths(scenarios)
+    if args.out is not None:
+        check_out_dir(args.out, inputs)
+    if store and not getattr(args, "no_store", False):
+        from commonwealth.runs import check_store, runs_dir
+
+        check_store(args.runs_dir)
+        if args.out is not None and runs_dir(args.runs_dir).resolve().is_relative_to(Path(args.out).resolve()):
+            raise UserError(f"the run store {runs_dir(args.runs_dir)} is inside --out {args.out}, which each run "
+                            "replaces; allowed: a store outside the output folder.")
+    return inputs
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.output import write_outputs
 
-    results = _simulate(_load(args.scenarios))
-    out = write_outputs(results, Path(args.out))
+    scenarios = _load(args.scenarios)
+    inputs = _check_outputs(args, scenarios, store=True)
+    results = _simulate(scenarios)
+    out = write_outputs(results, Path(args.out), inputs)
     _summary_table(results, console)
-    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False)
+    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False, markup=False)
     _store(results, args, out, console)
     return 0
 
@@ -230,22 +249,27 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
         scenarios.insert(0, _load([args.baseline])[0])
     years = _parse_years(args.years)
     _check_years(years, scenarios)
+    inputs = _check_outputs(args, scenarios, store=False)
     results = _simulate(scenarios, years)
     comparison = compare(results, args.baseline, years)
     _comparison_tables(comparison, console)
     if args.out:
-        from commonwealth.output import write_outputs
+        from commonwealth.output import staged_output, write_contract
 
-        out = write_outputs(results, Path(args.out))
-        comparison.differences.to_csv(out / "differences.csv", index=False)
-        comparison.deciles.to_csv(out / "deciles.csv", index=False)
-        console.print(f"wrote {out}/metrics.parquet, differences.csv, deciles.csv", highlight=False)
+        out = Path(args.out)
+        with staged_output(out, inputs) as tmp:
+            write_contract(results, tmp)
+            comparison.differences.to_csv(tmp / "differences.csv", index=False)
+            comparison.deciles.to_csv(tmp / "deciles.csv", index=False)
+        console.print(f"wrote {out}/metrics.parquet, differences.csv, deciles.csv", highlight=False, markup=False)
     return 0
 
 
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from rich.markup import escape
+
     from commonwealth.comparison import compare
-    from commonwealth.output import write_outputs
+    from commonwealth.output import staged_output, write_contract
     from commonwealth.report import write_report
     from commonwealth.scenario import REPORT_SET
 
@@ -254,31 +278,52 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         scenarios.insert(0, _load([args.baseline])[0])
     years = _parse_years(args.years)
     _check_years(years, scenarios)
+    inputs = _check_outputs(args, scenarios, store=True)
     results = _simulate(scenarios, years)
     comparison = compare(results, args.baseline, years)
     _comparison_tables(comparison, console)
-    out = write_outputs(results, Path(args.out))
+    out = Path(args.out)
     command = "commonwealth report " + " ".join(s.name for s in scenarios) + f" --baseline {args.baseline}" + \
         (f" --years {args.years}" if args.years else "") + f" --out {args.out}"
-    report = write_report(results, comparison, out, command=command)
-    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False)
-    console.print(f"[bold]report:[/bold] {report.resolve()}", highlight=False)
+    with staged_output(out, inputs) as tmp:  # the contract, report.html and charts/ published as one
+        write_contract(results, tmp)
+        report = out / write_report(results, comparison, tmp, command=command).relative_to(tmp)
+    console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False, markup=False)
+    console.print(f"[bold]report:[/bold] {escape(str(report.resolve()))}", highlight=False)
     _store(results, args, out, console)
     return 0
 
 
 def cmd_runs(args: argparse.Namespace, console: Console) -> int:
-    from commonwealth.runs import list_runs, query, runs_dir
+    from rich.markup import escape
 
-    frame = query(args.sql, args.runs_dir) if args.sql else list_runs(args.runs_dir)
-    if frame.empty:
-        console.print(f"no runs stored under {runs_dir(args.runs_dir)}", highlight=False)
+    from commonwealth.runs import list_runs, prune, query, runs_dir
+
+    if args.prune:
+        if args.sql:
+            raise UserError("--prune and --sql cannot be combined; allowed: one of them.")
+        done = prune(args.runs_dir)
+        for line in done:
+            console.print(line, highlight=False, markup=False)
+        if not done:
+            console.print(f"nothing to prune in {runs_dir(args.runs_dir)}", highlight=False, markup=False)
         return 0
-    table = Table(title=f"runs in {runs_dir(args.runs_dir)}" if not args.sql else "query result")
+    warnings: list[str] = []
+    try:
+        frame = query(args.sql, args.runs_dir, warnings) if args.sql is not None else list_runs(args.runs_dir,
+                                                                                               warnings)
+    finally:
+        err = Console(stderr=True)
+        for warning in warnings:
+            err.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
+    if frame.empty:
+        console.print(f"no runs stored under {runs_dir(args.runs_dir)}", highlight=False, markup=False)
+        return 0
+    table = Table(title=f"runs in {escape(str(runs_dir(args.runs_dir)))}" if not args.sql else "query result")
     for column in frame.columns:
-        table.add_column(str(column))
+        table.add_column(escape(str(column)))
     for row in frame.itertuples(index=False):
-        table.add_row(*[f"{v:,.6g}" if isinstance(v, float) else str(v) for v in row])
+        table.add_row(*[f"{v:,.6g}" if isinstance(v, float) else escape(str(v)) for v in row])
     console.print(table)
     return 0
 
@@ -443,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     runs = sub.add_parser("runs", help="list stored runs, or query them with DuckDB SQL")
     runs.add_argument("--sql", default=None, help="SQL over the view 'metrics' (all stored runs)")
     runs.add_argument("--runs-dir", default=None, help="run store (default: $COMMONWEALTH_RUNS or ./runs)")
+    runs.add_argument("--prune", action="store_true", help="remove incomplete entries and stale temporary folders")
     runs.set_defaults(func=cmd_runs)
     val = sub.add_parser("validate", help="check scenario files")
     val.add_argument("files", nargs="+", metavar="FILE")

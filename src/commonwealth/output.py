@@ -1,7 +1,8 @@
 """The output contract (DESIGN §4): metrics.parquet, metrics.csv and run.json, written atomically.
 
-Files are written to a temporary directory beside the destination and renamed into place, so a
-failed run leaves nothing half-written. ``run.json`` depends only on the inputs, so the same inputs
+Files are written to a staging folder beside the destination and renamed into place
+(:mod:`commonwealth.outdir`), so a failed or killed run leaves nothing half-written, and a folder that is
+not a previous output is never replaced. ``run.json`` depends only on the inputs, so the same inputs
 and seed give byte-identical files; wall-clock timings go to ``timings.json``.
 """
 
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 import json
 import platform
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +19,10 @@ import pyarrow.parquet as pq
 
 from commonwealth import __version__
 from commonwealth.engine import ScenarioResult
-from commonwealth.errors import UserError
+from commonwealth.outdir import check_out_dir, input_paths, staged_output
+
+__all__ = ["COLUMNS", "check_out_dir", "combined_metrics", "input_paths", "run_record", "staged_output",
+           "write_contract", "write_outputs"]
 
 COLUMNS = ["scenario", "year", "metric", "value", "unit"]
 
@@ -67,37 +69,30 @@ def _display(source: str) -> str:
         return str(path)
 
 
-def write_outputs(results: Sequence[ScenarioResult], out_dir: Path) -> Path:
-    """Write the contract into ``out_dir`` atomically; returns the directory."""
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"--out {out_dir} exists and is not a directory; allowed: a directory path.")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
-    except OSError as exc:
-        raise UserError(f"--out {out_dir}: cannot create the output directory ({exc.strerror}).") from None
-    try:
-        frame = combined_metrics(results)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        pq.write_table(table, tmp / "metrics.parquet", compression="zstd")
-        frame.to_csv(tmp / "metrics.csv", index=False, lineterminator="\n")
-        (tmp / "run.json").write_text(json.dumps(run_record(results), indent=2, sort_keys=True) + "\n")
-        timings = {
-            "python": platform.python_version(),
-            "seconds": {r.scenario.name: round(r.seconds, 3) for r in results},
-        }
-        (tmp / "timings.json").write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
-        old = None
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=parent))
-            out_dir.rename(old / "previous")
-        tmp.chmod(0o755)
-        tmp.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+def write_contract(results: Sequence[ScenarioResult], directory: Path) -> Path:
+    """Write the contract files into the existing folder ``directory`` (a staging folder: not atomic)."""
+    directory = Path(directory)
+    frame = combined_metrics(results)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, directory / "metrics.parquet", compression="zstd")
+    frame.to_csv(directory / "metrics.csv", index=False, lineterminator="\n")
+    (directory / "run.json").write_text(json.dumps(run_record(results), indent=2, sort_keys=True) + "\n")
+    timings = {
+        "python": platform.python_version(),
+        "seconds": {r.scenario.name: round(r.seconds, 3) for r in results},
+    }
+    (directory / "timings.json").write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
+    return directory
+
+
+def write_outputs(results: Sequence[ScenarioResult], out_dir: Path,
+                  inputs: Sequence[str | Path] | None = None, *, option: str = "--out") -> Path:
+    """Write the contract into ``out_dir`` atomically; returns the directory.
+
+    ``out_dir`` must be absent, empty or a previous output (:func:`commonwealth.outdir.check_out_dir`);
+    ``inputs`` are the scenario files, which it may not contain (default: the results' own sources).
+    """
+    inputs = input_paths(results) if inputs is None else inputs
+    with staged_output(out_dir, inputs, option=option) as tmp:
+        write_contract(results, tmp)
+    return Path(out_dir)
