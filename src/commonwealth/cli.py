@@ -245,9 +245,9 @@ def cmd_runs(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, console: Console) -> int:
-    from commonwealth.assets import build_economy
+    from commonwealth.base_year import build_base_year as build_economy
+    from commonwealth.calibration_report import calibration_targets
     from commonwealth.parameters import ParameterSet
-    from commonwealth.population import calibration_targets
 
     params = ParameterSet()
     with console.status(f"building {args.size:,} records"):
