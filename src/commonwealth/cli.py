@@ -25,8 +25,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from commonwealth import __version__
 from commonwealth.errors import EXIT_USER_ERROR, UserError
+from commonwealth.version import __version__
 
 #: Years after the base year shown in the terminal summary.
 SUMMARY_OFFSETS = (10, 30)

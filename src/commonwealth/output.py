@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from commonwealth import __version__
 from commonwealth.engine import ScenarioResult
 from commonwealth.errors import UserError
+from commonwealth.version import __version__
 
 COLUMNS = ["scenario", "year", "metric", "value", "unit"]
 
