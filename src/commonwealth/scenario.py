@@ -31,7 +31,7 @@ from pydantic import (
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies
-from commonwealth.technology import AutomationPath, automation_path
+from commonwealth.technology import BOUNDED_PRESETS, PRESETS, AutomationPath, automation_path
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 #: The built-in scenarios `commonwealth run` runs when given none, in display order.
@@ -43,8 +43,7 @@ REPORT_SET = [*DEFAULT_SET, "american-equity-fund-politics", "american-equity-fu
 AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
 
 POLICY_NAMES = list(POLICY_TYPES)
-Preset = Literal["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x", "custom"]
-BOUNDED_PRESETS = ("agi-20", "agi-5", "compute-10x")
+Preset = Literal.__getitem__(tuple(PRESETS))  # the AI presets: technology.PRESETS
 
 
 class _Strict(BaseModel):
