@@ -80,8 +80,6 @@ class _StratumPlan:
 
     net_worth: list[NDArray[np.float64]]
     weight: list[NDArray[np.float64]]
-    cutoffs: NDArray[np.float64]  # lower net-worth cut-offs of the DFA groups (bottom group: 0)
-    top_alpha: float
 
 
 def _stratum_record_counts(size: int, n_billionaires: int, shares: Sequence[float]) -> list[int]:
@@ -123,21 +121,18 @@ def _plan_strata(
         rtol=1e-14,
     )
     cells = [pareto.cell_means(top_lo, threshold, alpha_top, counts[0])]
-    cutoffs = [top_lo]
     hi = top_lo
     for g in range(1, len(DFA_GROUPS) - 1):
         above_lo = 1.0 - targets.pct_lo[g]
         above_hi = 1.0 - targets.pct_hi[g]
         lo, alpha = pareto.bracket_cutoff(means[g], hi, above_lo / above_hi)
         cells.append(pareto.cell_means(lo, hi, alpha, counts[g]))
-        cutoffs.append(lo)
         hi = lo
     # Bottom 50%: Q(u) = c·u^k on [0, 1] with mean c/(k + 1); cell means are exact integrals.
     k = hi / means[-1] - 1.0
     edges = np.linspace(0.0, 1.0, counts[-1] + 1)
     bottom = hi * (edges[1:] ** (k + 1) - edges[:-1] ** (k + 1)) / (k + 1) * counts[-1]
     cells.append(bottom)
-    cutoffs.append(0.0)
 
     net_worth = [
         billionaires.fortune[: billionaires.n_named],
@@ -150,9 +145,7 @@ def _plan_strata(
     for g, cell in enumerate(cells):
         net_worth.append(cell)
         weight.append(np.full(counts[g], group_adults[g] / counts[g]))
-    return _StratumPlan(
-        net_worth=net_worth, weight=weight, cutoffs=np.asarray(cutoffs), top_alpha=alpha_top
-    )
+    return _StratumPlan(net_worth=net_worth, weight=weight)
 
 
 # --------------------------------------------------------------------------------------------------
