@@ -43,3 +43,12 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("commonwealth", derandomize=True, deadline=None)
 settings.register_profile("explore", max_examples=60, deadline=None)
 settings.load_profile("commonwealth")
+
+
+@pytest.fixture(scope="session")
+def economies():
+    """Base-year populations and firms at 20,000 and 100,000 records, seed 0 (built once per session)."""
+    from commonwealth.base_year import build_base_year
+    from commonwealth.parameters import ParameterSet
+
+    return {size: build_base_year(size, ParameterSet(), seed=0) for size in (20_000, 100_000)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from commonwealth.assets import build_economy
+from commonwealth.base_year import build_base_year as build_economy
 from commonwealth.distribution import mid_rank
 from commonwealth.households import (
     Labour,

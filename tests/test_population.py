@@ -1,87 +1,13 @@
-"""The base-year synthetic population: calibration targets, structure and determinism."""
+"""The population struct: dtypes, lengths and the net-worth identity of a built population."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from commonwealth import assets
-from commonwealth.distribution import share_between, top_share
 from commonwealth.parameters import ParameterSet
-from commonwealth.population import (
-    STRATA,
-    Population,
-    billionaire_fortunes,
-    build_population,
-    calibration_targets,
-    dfa_wealth_targets,
-    occupation_exposure,
-    occupation_table,
-    pension_equity_share,
-)
 
 PARAMS = ParameterSet()
 SIZES = (20_000, 100_000)
-
-
-@pytest.fixture(scope="module")
-def economies() -> dict[int, tuple[Population, assets.Firms]]:
-    return {size: assets.build_economy(size, PARAMS, seed=0) for size in SIZES}
-
-
-@pytest.fixture(scope="module")
-def targets(economies) -> dict[int, dict[str, object]]:
-    return {
-        size: {t.name: t for t in calibration_targets(pop, firms, PARAMS)}
-        for size, (pop, firms) in economies.items()
-    }
-
-
-TARGET_NAMES = [
-    t.name for t in calibration_targets(*assets.build_economy(20_000, PARAMS, 0), PARAMS)
-]
-
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", TARGET_NAMES)
-def test_every_calibration_target_is_met_within_its_tolerance(targets, size, name) -> None:
-    target = targets[size][name]
-    assert target.ok, (
-        f"{name}: target {target.target:.6g}, achieved {target.achieved:.6g} ({target.source})"
-    )
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_dfa_group_shares_within_one_point(economies, size) -> None:
-    pop, _ = economies[size]
-    dfa = dfa_wealth_targets(PARAMS)
-    shares = dfa.net_worth / dfa.net_worth.sum()
-    nw = pop.net_worth
-    assert top_share(nw, pop.weight, 0.001) == pytest.approx(shares[0], abs=0.01)
-    assert share_between(nw, pop.weight, 0.99, 0.999) == pytest.approx(shares[1], abs=0.01)
-    assert share_between(nw, pop.weight, 0.90, 0.99) == pytest.approx(shares[2], abs=0.01)
-    assert share_between(nw, pop.weight, 0.50, 0.90) == pytest.approx(shares[3], abs=0.01)
-    assert share_between(nw, pop.weight, 0.0, 0.50) == pytest.approx(shares[4], abs=0.01)
-
-
-def test_the_calibration_report_names_every_brief_target(targets) -> None:
-    names = set(targets[SIZES[0]])
-    required = {
-        "wealth_share_top0_1",
-        "wealth_share_top1",
-        "wealth_share_top10",
-        "wealth_share_p50_90",
-        "wealth_share_bottom50",
-        "household_net_worth",
-        "household_corporate_equity",
-        "household_real_estate",
-        "billionaires",
-        "billionaire_wealth",
-        "wage_median",
-    }
-    assert required <= names
-    for target in targets[SIZES[0]].values():
-        assert target.source and target.unit and target.tolerance_kind in ("abs", "rel")
 
 
 def test_arrays_have_the_planned_dtypes_and_lengths(economies) -> None:
@@ -109,89 +35,3 @@ def test_net_worth_is_assets_less_debt_and_includes_durables(economies) -> None:
     np.testing.assert_allclose(pop.net_worth, parts)
     assert pop.total("durables") > 0
     assert np.all(pop.debt >= 0) and np.all(pop.net_worth > 0)
-
-
-def test_weights_sum_to_the_adult_population(economies) -> None:
-    for pop, _ in economies.values():
-        assert pop.weight.sum() == pytest.approx(PARAMS("population.adults"), rel=1e-12)
-
-
-def test_top_strata_are_oversampled_and_billionaires_have_weight_one(economies) -> None:
-    pop, _ = economies[SIZES[0]]
-    count = int(PARAMS("population.billionaire_count"))
-    billionaires = pop.stratum <= STRATA.index("billionaire")
-    assert billionaires.sum() == count
-    assert np.all(pop.weight[billionaires] == 1.0)
-    top = pop.stratum == STRATA.index("top0_1")
-    # The top 0.1% hold ≥ 10% of the records though they are 0.1% of adults.
-    assert top.mean() > 100 * pop.weight[top].sum() / pop.weight.sum()
-
-
-def test_strata_are_ordered_by_net_worth(economies) -> None:
-    pop, _ = economies[SIZES[0]]
-    nw = pop.net_worth
-    for upper in range(STRATA.index("billionaire"), len(STRATA) - 1):
-        assert nw[pop.stratum == upper].min() > nw[pop.stratum == upper + 1].max()
-
-
-def test_named_fortunes_hold_stakes_in_their_own_firms(economies) -> None:
-    pop, firms = economies[SIZES[0]]
-    named = np.flatnonzero(pop.stratum == STRATA.index("named_fortune"))
-    musk = named[np.argmax(pop.net_worth[named])]
-    assert pop.net_worth[musk] == 428e9
-    assert firms.name[pop.stake_firm[musk]] == "Tesla"
-    assert pop.equity_concentrated[musk] == pop.net_worth[musk]
-
-
-def test_billionaire_fortunes_add_up_to_forbes() -> None:
-    fortunes = billionaire_fortunes(PARAMS)
-    assert fortunes.fortune.size == PARAMS("population.billionaire_count")
-    assert fortunes.fortune.sum() == pytest.approx(
-        PARAMS("population.billionaire_wealth"), rel=1e-12
-    )
-    assert fortunes.fortune.min() >= PARAMS("population.billionaire_threshold")
-
-
-def test_dfa_mapping_preserves_each_groups_net_worth() -> None:
-    dfa = dfa_wealth_targets(PARAMS)
-    classes = dfa.classes
-    mapped = sum(v for k, v in classes.items() if k != "debt") - classes["debt"]
-    np.testing.assert_allclose(mapped, dfa.net_worth, rtol=1e-12)
-    assert dfa.total_net_worth == pytest.approx(174.0e12, rel=1e-3)
-
-
-def test_pension_equity_share_reproduces_z1_direct_and_indirect_equity() -> None:
-    share = pension_equity_share(PARAMS)
-    assert 0.0 < share < 1.0
-
-
-def test_employed_efficiency_averages_one_and_everyone_has_an_occupation(economies) -> None:
-    pop, _ = economies[SIZES[0]]
-    e = pop.employed
-    assert np.average(pop.efficiency[e], weights=pop.weight[e]) == pytest.approx(1.0, rel=1e-12)
-    assert np.all(pop.efficiency > 0)
-    assert pop.occupation.min() >= 0 and pop.occupation.max() < len(occupation_table())
-    exposure = occupation_exposure(pop.occupation)
-    assert np.all((exposure >= 0) & (exposure <= 1))
-
-
-def test_same_seed_gives_identical_arrays_and_another_seed_differs() -> None:
-    a = build_population(10_000, PARAMS, seed=3)
-    b = build_population(10_000, PARAMS, seed=3)
-    c = build_population(10_000, PARAMS, seed=4)
-    for name in a.__dataclass_fields__:
-        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
-    assert not np.array_equal(a.age, c.age)
-    # Wealth is a deterministic grid: the seed changes who the records are, not what they own.
-    np.testing.assert_array_equal(a.net_worth, c.net_worth)
-
-
-def test_too_small_a_population_is_refused() -> None:
-    with pytest.raises(ValueError, match="too small"):
-        build_population(950, PARAMS, seed=0)  # 902 billionaires leave too few other records
-
-
-def test_bad_stratum_shares_are_refused() -> None:
-    bad = PARAMS.with_overrides({"population.stratum_record_shares": [0.5, 0.5, 0.5, 0.5, 0.5]})
-    with pytest.raises(ValueError, match="sum to 1"):
-        build_population(20_000, bad, seed=0)

@@ -3,12 +3,7 @@
     from commonwealth import Scenario, simulate, compare
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("commonwealth")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+from commonwealth.version import __version__
 
 
 def __getattr__(name: str):

@@ -20,7 +20,8 @@ and a revenue proxy (sector value added shared in proportion to value).
 **Ownership** of every firm is split into ``own_index`` (index holders: all households'
 equity_index, pro rata), ``own_concentrated`` (the population records with ``stake_firm == j``),
 ``own_foreign`` (rest of world and other non-household holders: the residual) and ``own_fund`` (0 at
-base). The identities are enforced by :func:`build_economy` and checked by :func:`check_ownership`.
+base). The identities are enforced by :func:`commonwealth.base_year.build_base_year` and checked by
+:func:`commonwealth.base_year.check_ownership`.
 
 **Land**: :func:`land_value` capitalises a rent; :func:`household_land_value` is the base-year land
 held by households (housing land plus land held through private business).
@@ -30,8 +31,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from functools import cache
-from importlib import resources
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,51 +38,33 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
 from commonwealth.parameters import ParameterSet
-
-if TYPE_CHECKING:
-    from commonwealth.population import Population
+from commonwealth.sources import MILLION, bea_industries, codes, table
+from commonwealth.wealth_targets import (
+    DFA_QUARTER,
+    billionaire_fortunes,
+    calibration_year,
+    dfa_wealth_targets,
+)
 
 __all__ = [
     "Firms",
-    "OwnershipError",
     "assign_founder_firms",
-    "build_economy",
     "build_firms",
-    "check_ownership",
     "firm_universe",
     "household_land_value",
     "land_value",
     "larson_land_value_scaled",
     "sector_table",
-    "settle_ownership",
+    "settle",
 ]
 
-_DATA = resources.files("commonwealth") / "data"
-_MILLION = 1e6
 #: Random stream of the firm universe, kept apart from the population's stream for the same seed.
 _FIRM_STREAM = 1
-#: Relative tolerance of the ownership identities.
-OWNERSHIP_RTOL = 1e-9
-
-
-@cache
-def _csv(name: str) -> pd.DataFrame:
-    with resources.as_file(_DATA / name) as path:
-        return pd.read_csv(path)
-
-
-def _year(params: ParameterSet) -> int:
-    return int(params("population.calibration_year"))
 
 
 # --------------------------------------------------------------------------------------------------
 # Sectors
 # --------------------------------------------------------------------------------------------------
-
-
-def _codes(text: str) -> list[int]:
-    """Parse a ';'-separated list of integer codes ("19;45;62"); "" gives []."""
-    return [int(part) for part in text.split(";") if part.strip()]
 
 
 @cache
@@ -95,18 +76,17 @@ def sector_table() -> pd.DataFrame:
     mean human-rated β of the SOC major groups mapped to the sector (an assumed crosswalk, listed in
     data/sectors.csv); ``weight`` is the sector's share of the listed sectors' value added.
     """
-    with resources.as_file(_DATA / "sectors.csv") as path:  # code lists stay text ("19;45;62", "")
-        sectors = pd.read_csv(path, dtype=str, keep_default_na=False)
+    sectors = table("sectors.csv", text=True).copy()  # code lists stay text ("19;45;62", "")
     sectors["code"] = sectors["code"].astype(np.int8)
-    bea = _csv("bea-labour-share-by-industry-2023.csv").set_index("line")["VA2023_$M"]
-    occupations = _csv("occupation_groups.csv").set_index("soc")
+    bea = bea_industries()["VA2023_$M"]
+    occupations = table("occupation_groups.csv").set_index("soc")
     value_added, exposure = [], []
     for row in sectors.itertuples():
-        va = sum(bea[line] for line in _codes(row.bea_lines_add)) - sum(
-            bea[line] for line in _codes(row.bea_lines_subtract)
+        va = sum(bea[line] for line in codes(row.bea_lines_add)) - sum(
+            bea[line] for line in codes(row.bea_lines_subtract)
         )
-        value_added.append(float(va) * _MILLION)
-        groups = occupations.loc[_codes(row.soc_groups)]
+        value_added.append(float(va) * MILLION)
+        groups = occupations.loc[codes(row.soc_groups)]
         exposure.append(float(np.average(groups["beta_human"], weights=groups["employment"])))
     sectors["value_added"] = value_added
     sectors["ai_exposure"] = exposure
@@ -189,15 +169,14 @@ def firm_universe(params: ParameterSet, seed: int) -> Firms:
 
     Deterministic for a seed (the seed draws the sectors of generated firms). Noncorporate rows get
     their expected base value (DFA private business net of land, shared by sector value added).
-    Ownership columns are zero; :func:`build_firms` or :func:`settle_ownership` fill them.
+    Ownership columns are zero; :func:`build_firms` or
+    :func:`commonwealth.base_year.settle_ownership` fill them.
     """
-    from commonwealth.population import dfa_wealth_targets
-
-    year = _year(params)
+    year = calibration_year(params)
     rng = np.random.default_rng(np.random.SeedSequence([seed, _FIRM_STREAM]))
     sectors = sector_table()
     sector_code = dict(zip(sectors["sector"], sectors["code"], strict=True))
-    named = _csv("largest_market_caps_2025.csv").sort_values("market_cap_usd", ascending=False)
+    named = table("largest_market_caps_2025.csv").sort_values("market_cap_usd", ascending=False)
     named_value = named["market_cap_usd"].to_numpy(dtype=np.float64)
 
     listed_total = float(params("assets.listed_equity_value", year))
@@ -304,7 +283,7 @@ def assign_founder_firms(
     return ids
 
 
-def _settle(firms: Firms, concentrated_value: NDArray[np.float64], index_total: float) -> Firms:
+def settle(firms: Firms, concentrated_value: NDArray[np.float64], index_total: float) -> Firms:
     """Fill the ownership columns from the concentrated holdings per firm and the index total.
 
     Noncorporate rows are worth exactly their holders' stakes (own_concentrated = 1). For
@@ -350,12 +329,11 @@ def _settle(firms: Firms, concentrated_value: NDArray[np.float64], index_total: 
 def build_firms(params: ParameterSet | None = None, seed: int = 0) -> Firms:
     """The firm universe with ownership implied by the parameters alone (no population needed).
 
-    Founders' stakes come from :func:`commonwealth.population.billionaire_fortunes`, the index total
-    from the DFA mapping; noncorporate rows keep their expected values. :func:`build_economy` gives
-    the version settled against an actual population (identities exact to 1e-9).
+    Founders' stakes come from :func:`commonwealth.wealth_targets.billionaire_fortunes`, the index
+    total from the DFA mapping; noncorporate rows keep their expected values.
+    :func:`commonwealth.base_year.build_base_year` gives the version settled against an actual
+    population (identities exact to 1e-9).
     """
-    from commonwealth.population import billionaire_fortunes, dfa_wealth_targets
-
     params = params if params is not None else ParameterSet()
     firms = firm_universe(params, seed)
     billionaires = billionaire_fortunes(params)
@@ -365,79 +343,7 @@ def build_firms(params: ParameterSet | None = None, seed: int = 0) -> Firms:
     index_total = float(
         dfa_wealth_targets(params).classes["equity_corporate"].sum() - billionaires.fortune.sum()
     )
-    return _settle(firms, concentrated, index_total)
-
-
-def settle_ownership(firms: Firms, pop: Population) -> Firms:
-    """Firms whose ownership matches ``pop`` exactly (concentrated holders and index total)."""
-    holds = pop.stake_firm >= 0
-    concentrated = np.bincount(
-        pop.stake_firm[holds],
-        weights=pop.weight[holds] * pop.equity_concentrated[holds],
-        minlength=firms.size,
-    )
-    return _settle(firms, concentrated, pop.total("equity_index"))
-
-
-def build_economy(
-    size: int | None = None, params: ParameterSet | None = None, seed: int = 0
-) -> tuple[Population, Firms]:
-    """Population and firms built together, with every ownership identity exact (see module doc)."""
-    from commonwealth.population import DEFAULT_SIZE, build_population
-
-    params = params if params is not None else ParameterSet()
-    pop = build_population(DEFAULT_SIZE if size is None else size, params, seed)
-    firms = settle_ownership(firm_universe(params, seed), pop)
-    check_ownership(pop, firms)
-    return pop, firms
-
-
-class OwnershipError(ValueError):
-    """An ownership identity between the population and the firms does not hold."""
-
-
-def check_ownership(pop: Population, firms: Firms, rtol: float = OWNERSHIP_RTOL) -> None:
-    """Raise :class:`OwnershipError` unless every ownership identity holds.
-
-    * every firm's four ownership fractions lie in [0, 1] and sum to 1;
-    * every stake names an existing firm, and only records with a stake hold concentrated equity;
-    * for every firm j: Σ_{i: stake_firm_i = j} weight_i·equity_concentrated_i equals
-      own_concentrated_j·value_j;
-    * Σ_i weight_i·equity_index_i = Σ_j own_index_j·value_j.
-    """
-    columns = np.stack([getattr(firms, h) for h in Firms.HOLDERS])
-    if np.any(columns < -1e-12) or np.any(columns > 1 + 1e-12):
-        raise OwnershipError("an ownership fraction lies outside [0, 1]")
-    total = firms.ownership_total
-    if not np.allclose(total, 1.0, rtol=0.0, atol=1e-12):
-        worst = int(np.argmax(np.abs(total - 1.0)))
-        raise OwnershipError(f"ownership of firm {worst} sums to {total[worst]!r}, not 1")
-    stake = pop.stake_firm
-    if np.any(stake >= firms.size) or np.any(stake < -1):
-        raise OwnershipError("a stake_firm id does not name a firm")
-    if np.any((stake < 0) & (pop.equity_concentrated != 0)):
-        raise OwnershipError("a record without a stake holds concentrated equity")
-    holds = stake >= 0
-    held = np.bincount(
-        stake[holds],
-        weights=pop.weight[holds] * pop.equity_concentrated[holds],
-        minlength=firms.size,
-    )
-    owned = firms.own_concentrated * firms.value
-    scale = np.maximum(np.abs(owned), np.abs(held))
-    bad = np.abs(held - owned) > rtol * np.maximum(scale, 1.0)
-    if np.any(bad):
-        j = int(np.flatnonzero(bad)[0])
-        raise OwnershipError(
-            f"firm {j}: holders own ${held[j]:,.0f} but own_concentrated·value is ${owned[j]:,.0f}"
-        )
-    index_households = pop.total("equity_index")
-    index_firms = float(np.dot(firms.own_index, firms.value))
-    if abs(index_households - index_firms) > rtol * max(abs(index_households), 1.0):
-        raise OwnershipError(
-            f"households hold ${index_households:,.0f} of index equity but firms' index "
-            f"slices are worth ${index_firms:,.0f}"
-        )
+    return settle(firms, concentrated, index_total)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -483,8 +389,6 @@ def household_land_value(params: ParameterSet) -> float:
     structures. Other land = ``assets.private_business_land_share`` × DFA private business equity.
     The population's housing_land + other_land sums to this by construction.
     """
-    from commonwealth.population import dfa_wealth_targets
-
     classes = dfa_wealth_targets(params).classes
     return float(classes["housing_land"].sum() + classes["other_land"].sum())
 
@@ -499,13 +403,11 @@ def larson_land_value_scaled(params: ParameterSet) -> float:
     corporations and governments is not household land: the difference from
     :func:`household_land_value` sits inside firm values or outside the model.
     """
-    from commonwealth.population import DFA_QUARTER
-
-    year = _year(params)
+    year = calibration_year(params)
     land_2009 = float(params("assets.larson_land_value", year)) - float(
         params("assets.larson_federal_land_value", year)
     )
-    real_estate_2009 = float(_csv("dfa_pre2010_real_estate.csv")["real_estate"].sum())
-    levels = _csv("dfa_networth_levels_2025.csv")
+    real_estate_2009 = float(table("dfa_pre2010_real_estate.csv")["real_estate"].sum())
+    levels = table("dfa_networth_levels_2025.csv")
     real_estate_now = float(levels.loc[levels["quarter"] == DFA_QUARTER, "real_estate"].sum())
     return land_2009 * real_estate_now / real_estate_2009

@@ -13,15 +13,12 @@ composite (land takes 1 − α of output).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from pathlib import Path
 
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet
 from commonwealth.production import factor_prices
-
-DATA_DIR = Path(__file__).parent / "data"
+from commonwealth.sources import bea_industries
 
 
 @dataclass(frozen=True)
@@ -80,11 +77,11 @@ def calibrate_us(params: ParameterSet, year: int) -> MacroCalibration:
     )
 
 
-def bea_factor_income_labour_share(path: Path = DATA_DIR / "bea-labour-share-by-industry-2023.csv") -> float:
+def bea_factor_income_labour_share() -> float:
     """Compensation / (compensation + gross operating surplus), all industries, from the BEA table."""
-    with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["industry"] == "All industries":
-                ce, gos = float(row["CE/VA_2023"]), float(row["GOS/VA_2023"])
-                return ce / (ce + gos)
-    raise RuntimeError(f"{path}: no 'All industries' row")
+    bea = bea_industries()
+    total = bea[bea["industry"] == "All industries"]
+    if total.empty:
+        raise RuntimeError("bea-labour-share-by-industry-2023.csv: no 'All industries' row")
+    ce, gos = float(total["CE/VA_2023"].iloc[0]), float(total["GOS/VA_2023"].iloc[0])
+    return ce / (ce + gos)

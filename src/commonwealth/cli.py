@@ -29,7 +29,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from commonwealth import __version__
 from commonwealth.errors import (
     EXIT_CHECK_FAILED,
     EXIT_INTERNAL_ERROR,
@@ -39,6 +38,7 @@ from commonwealth.errors import (
     ModelError,
     UserError,
 )
+from commonwealth.version import __version__
 
 #: Years after the base year shown in the terminal summary.
 SUMMARY_OFFSETS = (10, 30)
@@ -329,9 +329,9 @@ def cmd_runs(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, console: Console) -> int:
-    from commonwealth.assets import build_economy
+    from commonwealth.base_year import build_base_year
+    from commonwealth.calibration_report import calibration_targets
     from commonwealth.parameters import ParameterSet
-    from commonwealth.population import calibration_targets
     from commonwealth.scenario import MAX_POPULATION, minimum_size
 
     params = ParameterSet()
@@ -341,7 +341,7 @@ def cmd_calibrate(args: argparse.Namespace, console: Console) -> int:
     if args.seed < 0:
         raise UserError(f"--seed {args.seed}: allowed: a whole number of at least 0.")
     with console.status(f"building {args.size:,} records"):
-        pop, firms = build_economy(args.size, params, args.seed)
+        pop, firms = build_base_year(args.size, params, args.seed)
     targets = calibration_targets(pop, firms, params)
     table = Table(title=f"base-year calibration: {args.size:,} records, seed {args.seed}")
     for col, justify in (("target", "left"), ("data", "right"), ("model", "right"), ("tolerance", "right"),

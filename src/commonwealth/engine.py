@@ -26,7 +26,7 @@ import pandas as pd
 
 from commonwealth.allocator import retain_freed_memory
 from commonwealth.assets import Firms
-from commonwealth.assets import build_economy as build_base_economy
+from commonwealth.base_year import build_base_year as build_base_economy
 from commonwealth.calibration import MacroCalibration, calibrate_us
 from commonwealth.distribution import Distribution
 from commonwealth.errors import ModelError

@@ -17,9 +17,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from commonwealth import __version__
 from commonwealth.engine import ScenarioResult
 from commonwealth.outdir import check_out_dir, input_paths, staged_output
+from commonwealth.version import __version__
 
 __all__ = ["COLUMNS", "check_out_dir", "combined_metrics", "input_paths", "run_record", "staged_output",
            "write_contract", "write_outputs"]

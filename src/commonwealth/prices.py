@@ -51,22 +51,20 @@ Heathcote (2007) for land's share of house value (``assets.housing_land_share``)
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet
+from commonwealth.sources import DATA, bea_industries, codes, table
 
-DATA_DIR = Path(__file__).parent / "data"
-BEA_FILE = DATA_DIR / "bea-labour-share-by-industry-2023.csv"
-SECTOR_FILE = DATA_DIR / "bea_sector_costs_2023.csv"
+#: The BEA lines that make each consumption sector, with their published cost shares.
+SECTOR_FILE = DATA / "bea_sector_costs_2023.csv"
 
 #: The consumption sectors, in reporting order.
 SECTORS: tuple[str, ...] = ("housing", "health", "education", "food", "other")
@@ -109,32 +107,29 @@ class SectorCosts:
 
 
 @cache
-def _bea_factor_income(path: Path = BEA_FILE) -> dict[int, tuple[float, float]]:
+def _bea_factor_income() -> dict[int, tuple[float, float]]:
     """Compensation and gross operating surplus ($ million, 2023) by BEA line number."""
-    out: dict[int, tuple[float, float]] = {}
-    with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            va = float(row["VA2023_$M"])
-            out[int(row["line"])] = (va * float(row["CE/VA_2023"]), va * float(row["GOS/VA_2023"]))
-    return out
-
-
-def _lines(text: str) -> list[int]:
-    return [int(x) for x in text.split(";") if x.strip()]
+    bea = bea_industries()
+    return {
+        int(line): (va * ce, va * gos)
+        for line, va, ce, gos in zip(
+            bea.index.tolist(), bea["VA2023_$M"].tolist(), bea["CE/VA_2023"].tolist(),
+            bea["GOS/VA_2023"].tolist(), strict=True,
+        )
+    }
 
 
 @cache
-def sector_mapping(path: Path = SECTOR_FILE) -> dict[str, dict[str, list[int]]]:
+def sector_mapping() -> dict[str, dict[str, list[int]]]:
     """The BEA lines that make each sector: ``{sector: {"add": [...], "subtract": [...], "structures": [...]}}``."""
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = table(SECTOR_FILE.name, text=True).to_dict("records")
     mapping = {
-        r["sector"]: {"add": _lines(r["bea_lines_add"]), "subtract": _lines(r["bea_lines_subtract"]),
-                      "structures": _lines(r["structure_lines"])}
+        r["sector"]: {"add": codes(r["bea_lines_add"]), "subtract": codes(r["bea_lines_subtract"]),
+                      "structures": codes(r["structure_lines"])}
         for r in rows
     }
     if tuple(mapping) != SECTORS:
-        raise RuntimeError(f"{path}: sectors {tuple(mapping)} differ from {SECTORS}")
+        raise RuntimeError(f"{SECTOR_FILE.name}: sectors {tuple(mapping)} differ from {SECTORS}")
     return mapping
 
 

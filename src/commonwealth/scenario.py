@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -32,7 +31,7 @@ from pydantic import (
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies, check_feasible
-from commonwealth.technology import AutomationPath, automation_path
+from commonwealth.technology import BOUNDED_PRESETS, PRESETS, AutomationPath, automation_path
 from commonwealth.yaml_input import Document, read_yaml_file, shown
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
@@ -45,8 +44,7 @@ REPORT_SET = [*DEFAULT_SET, "american-equity-fund-politics", "american-equity-fu
 AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
 
 POLICY_NAMES = list(POLICY_TYPES)
-Preset = Literal["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x", "custom"]
-BOUNDED_PRESETS = ("agi-20", "agi-5", "compute-10x")
+Preset = Literal.__getitem__(tuple(PRESETS))  # the AI presets: technology.PRESETS
 #: Latest start year, in years after the calibration year (the base economy is the calibrated one,
 #: dated later; beyond a decade that relabelling stops being a reasonable approximation).
 MAX_START_OFFSET = 10
@@ -70,15 +68,11 @@ class PopulationSettings(_Strict):
 
 
 def minimum_size(params: ParameterSet) -> int:
-    """The fewest records the population builder accepts: one per billionaire plus
-    ``_MIN_RECORDS_PER_STRATUM`` in the smallest wealth group (commonwealth.population)."""
-    from commonwealth.population import _MIN_RECORDS_PER_STRATUM
+    """The fewest records the population builder accepts with these parameters
+    (:func:`commonwealth.population_builder.minimum_size`)."""
+    from commonwealth.population_builder import minimum_size as builder_minimum
 
-    year = int(params("population.calibration_year"))
-    billionaires = int(params("population.billionaire_count", year))
-    shares = params("population.stratum_record_shares", year)
-    smallest = min(shares) if isinstance(shares, list) and shares and min(shares) > 0 else 1.0
-    return billionaires + math.ceil(_MIN_RECORDS_PER_STRATUM / smallest)
+    return builder_minimum(params)
 
 
 class PoliticsSettings(_Strict):

@@ -29,22 +29,40 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: AI presets: what each means, in the paper's words or the seed's.
-PRESETS: dict[str, str] = {
-    "business-as-usual": "Pareto tail, automation rate λg = technology.pareto_automation_rate "
-    "(Korinek & Suh 2024, 'business as usual')",
-    "agi-20": "bounded distribution, full automation after 20 years (Korinek & Suh 2024, "
-    "'baseline AGI')",
-    "agi-5": "bounded distribution, full automation after 5 years (Korinek & Suh 2024, "
-    "'aggressive AGI')",
-    "stall": "AI hits a wall: Φ frozen at its base value",
-    "compute-10x": "frontier compute ×10 a year (seed conversation) on a bounded log-compute "
-    "distribution: full automation after technology.compute_gap_orders orders of magnitude",
-    "custom": "a user path of automation shares by year (ai.path), linear between the given years",
-}
 
-#: Years to full automation in the paper's two AGI scenarios (Korinek & Suh 2024, section 4).
-AGI_YEARS = {"agi-20": 20.0, "agi-5": 5.0}
+@dataclass(frozen=True)
+class AIPreset:
+    """An AI preset of the registry :data:`PRESETS`: what it means and what it needs."""
+
+    description: str  # in the paper's words or the seed's
+    kind: str  # the AutomationPath it builds: "pareto" | "bounded" | "frozen" | "custom"
+    settings: tuple[str, ...] = ()  # the scenario's ai.* settings that apply to it
+    years_to_full: float | None = None  # default years to full automation of a bounded preset
+
+
+_BOUNDED = ("agi_years", "beta")
+#: The AI presets, in display order: the one list the scenario schema, the CLI and the docs derive from.
+PRESETS: dict[str, AIPreset] = {
+    "business-as-usual": AIPreset(
+        "Pareto tail, automation rate λg = technology.pareto_automation_rate "
+        "(Korinek & Suh 2024, 'business as usual')", "pareto", ("lambda_g",)),
+    "agi-20": AIPreset(
+        "bounded distribution, full automation after 20 years (Korinek & Suh 2024, 'baseline AGI')",
+        "bounded", _BOUNDED, years_to_full=20.0),
+    "agi-5": AIPreset(
+        "bounded distribution, full automation after 5 years (Korinek & Suh 2024, 'aggressive AGI')",
+        "bounded", _BOUNDED, years_to_full=5.0),
+    "stall": AIPreset("AI hits a wall: Φ frozen at its base value", "frozen"),
+    "compute-10x": AIPreset(
+        "frontier compute ×10 a year (seed conversation) on a bounded log-compute distribution: full "
+        "automation after technology.compute_gap_orders orders of magnitude",
+        "bounded", (*_BOUNDED, "compute_growth_factor", "compute_gap_orders")),
+    "custom": AIPreset(
+        "a user path of automation shares by year (ai.path), linear between the given years",
+        "custom", ("path",)),
+}
+#: The presets on the bounded complexity distribution (ai.agi_years and ai.beta apply to them).
+BOUNDED_PRESETS: tuple[str, ...] = tuple(name for name, p in PRESETS.items() if p.kind == "bounded")
 
 
 @dataclass(frozen=True)
@@ -100,19 +118,20 @@ def automation_path(
     full automation of the bounded presets; ``path`` maps years since the base year to Φ for
     ``custom`` (values before the first given year are interpolated from Φ_0 at t = 0).
     """
-    if preset == "business-as-usual":
+    spec = PRESETS.get(preset)
+    kind = spec.kind if spec is not None else None
+    if kind == "pareto":
         return AutomationPath("pareto", phi0, automation_rate=automation_rate)
-    if preset in AGI_YEARS:
-        years = agi_years if agi_years is not None else AGI_YEARS[preset]
-        return AutomationPath("bounded", phi0, years_to_full=years, beta=beta)
-    if preset == "compute-10x":
+    if kind == "bounded":
         years = agi_years
         if years is None:
+            years = spec.years_to_full
+        if years is None:  # compute-10x: the compute gap closed at the compute growth rate
             years = compute_gap_orders / math.log10(compute_growth_factor)
         return AutomationPath("bounded", phi0, years_to_full=years, beta=beta)
-    if preset == "stall":
+    if kind == "frozen":
         return AutomationPath("frozen", phi0)
-    if preset == "custom":
+    if kind == "custom":
         if not path:
             raise ValueError("the custom preset needs ai.path")
         items = sorted((float(k), float(v)) for k, v in path.items())
@@ -121,11 +140,6 @@ def automation_path(
         years, values = zip(*items, strict=True)
         return AutomationPath("custom", phi0, path_years=years, path_values=values)
     raise ValueError(f"unknown AI preset {preset!r}; allowed: {', '.join(PRESETS)}")
-
-
-def productivity(t: float | np.ndarray, a0: float, growth: float) -> np.ndarray:
-    """Non-AI total factor productivity A_t = A_0 e^{g_A t} (g_A per year, continuous)."""
-    return a0 * np.exp(growth * np.asarray(t, dtype=float))
 
 
 # --- Acemoglu (2024): Hulten's theorem -------------------------------------------------------

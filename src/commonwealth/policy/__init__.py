@@ -201,9 +201,9 @@ def _schedule_problem(kind: str, values: dict[str, Any]) -> str | None:
 
 def named_firms() -> list[str]:
     """Companies a scenario may name (capped-profit labs, the Windfall Clause): the named listed firms."""
-    from commonwealth.assets import _csv
+    from commonwealth.sources import table
 
-    return list(_csv("largest_market_caps_2025.csv")["company"])
+    return list(table("largest_market_caps_2025.csv")["company"])
 
 
 def check_feasible(policies: list[Policy], params: ParameterSet, start_year: int, source: str) -> None:

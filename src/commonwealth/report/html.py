@@ -498,7 +498,7 @@ def _chart_html(chart: Chart, *, static_dir: str | None) -> str:
 def render_report(results: Iterable[Any], comparison: Any, *, command: str, python_snippet: str | None = None,
                   charts: Sequence[Chart] | None = None, static_dir: str | None = "charts") -> str:
     """The report as one HTML string (see :func:`write_report`)."""
-    from commonwealth import __version__
+    from commonwealth.version import __version__
 
     items = list(getattr(results, "results", results))
     data = ReportData.build(items, comparison)
