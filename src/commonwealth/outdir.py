@@ -24,8 +24,8 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from commonwealth import __version__
 from commonwealth.errors import UserError
+from commonwealth.version import __version__
 
 #: The marker file of a commonwealth output folder.
 MARKER = ".commonwealth-output"
