@@ -70,6 +70,7 @@ BAD_SCENARIOS = [
     ("name: t\nstart_year: 2090\n", "outside the calibrated range"),
     (BASE + "policies: [{type: ubi, enacted_year: 2020}]\n", "comes before start_year"),
     (BASE + "policies: [{type: ubi, enacted_year: 2030, repealed_year: 2030}]\n", "must come after"),
+    ("name: t\nai: {preset: custom, path: {2020: 0.7, 2030: 0.8}}\n", "before start_year"),
     # extends
     ("name: t\nextends: /dev/zero\n", "not a regular file"),
     ("name: t\nextends: /\n", "not a regular file"),

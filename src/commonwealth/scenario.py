@@ -151,6 +151,10 @@ class ScenarioFile(_Strict):
             raise ValueError(f"start_year {self.start_year} is outside the calibrated range; allowed: "
                              f"{base} (the year the base economy is calibrated to) to {base + MAX_START_OFFSET}")
         end = self.start_year + self.years
+        early = sorted(y for y in (self.ai.path or {}) if y < self.start_year)
+        if early:
+            raise ValueError(f"ai.path gives shares for {early}, before start_year {self.start_year}; allowed: years "
+                             f"from {self.start_year} on")
         for i, spec in enumerate(self.policies):
             for key in ("enacted_year", "repealed_year"):
                 value = getattr(spec, key)
