@@ -1,8 +1,8 @@
 """Power and politics: who decides, whether reforms pass and last, and who leaves.
 
-Ezra Klein's objection to Altman's essay — policy reflects power; a fund that needs the powerful to tax
-themselves may never pass or may be eroded; the rich move — and Altman's answer — transferring shares
-transfers power — become testable here:
+Ezra Klein's objection in his conversation with Sam Altman (The Ezra Klein Show, 2021) — policy
+reflects power; a fund that needs the powerful to tax themselves may never pass or may be eroded; the
+rich move — and Altman's answer — transferring shares transfers power — become testable here:
 
 * **Influence.** Each adult citizen living in the US has political weight
   (1 − π) × 1/N (one person, one vote) + π × (their share of citizens' net worth), with π =
