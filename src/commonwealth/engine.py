@@ -165,7 +165,9 @@ class Year:
 class HouseholdEconomy:
     """The micro–macro economy of the households closure, advanced one year per :meth:`step`."""
 
-    def __init__(self, scenario: Scenario, draw: int = 0) -> None:
+    def __init__(self, scenario: Scenario, draw: int = 0, policies: Sequence[Policy] = ()) -> None:
+        """``policies``: policy objects run after the scenario's own (reforms defined in code, which
+        implement :class:`~commonwealth.policy.base.Policy`)."""
         retain_freed_memory()
         self.scenario = scenario
         self.draw = draw
@@ -184,7 +186,7 @@ class HouseholdEconomy:
             expected_taxable=float(np.dot(pop.weight * mortality(pop.age), taxable)),
             revenue=params("taxes.estate_tax_revenue", y0))
         self.efficiency0 = float(np.dot(pop.weight, pop.efficiency * pop.employed))
-        self.policies = build_policies(scenario.policies, params, y0, scenario.sources[0])
+        self.policies = [*build_policies(scenario.policies, params, y0, scenario.sources[0]), *policies]
         #: The policies that keep a fund's books (a ledger sector), in the scenario's order.
         self.funds = [p for p in self.policies if p.sector is not None]
         #: Per adult: the year from which each adult has been eligible for citizens' dividends.

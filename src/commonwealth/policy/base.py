@@ -142,6 +142,7 @@ class Policy:
         self.stipulated = False
 
     def in_force(self, year: int) -> bool:
+        """Whether the policy applies in ``year`` (from enactment until repeal, exclusive)."""
         return self.enacted_year <= year and (self.repealed_year is None or year < self.repealed_year)
 
     # --- 1–2. Markets --------------------------------------------------------------------------
