@@ -137,13 +137,23 @@ class AmericanEquityFund(Policy):
     # --- shares ---------------------------------------------------------------------------------
 
     def corporate_actions(self, ctx: YearContext) -> None:
+        """The share levy on covered companies, private companies' accrual and settlement, then the
+        distribution of the new shares not retained."""
         rate = self.company_rate * self.phase(ctx) * self.strength
-        f, market, pop = ctx.firms, ctx.market, ctx.pop
+        f = ctx.firms
         if self.accrued is None:
             self.accrued = np.zeros(f.size)
             self.accrual_age = np.zeros(f.size, dtype=np.int64)
         if rate <= 0:
             return
+        levy = self._levy_shares(ctx, rate)
+        self._settle_private(ctx, rate)
+        self._distribute_shares(ctx, levy)
+
+    def _levy_shares(self, ctx: YearContext, rate: float) -> np.ndarray:
+        """New shares worth ``rate`` of every covered company's value, issued to the fund; every other
+        holder is diluted. Returns the levy rate per firm."""
+        f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
         covered = self.covered(ctx)
         levy = np.where(covered, rate, 0.0)
         # Value each holder class gives up: its fraction × rate × value (the fund's own stake nets out).
@@ -151,7 +161,6 @@ class AmericanEquityFund(Policy):
         conc_loss = np.append(np.divide(f.own_concentrated * levy * f.value, market.conc_base,
                                         out=np.zeros(f.size), where=market.conc_base > 0), 0.0)
         household_loss = pop.equity_index * index_loss + pop.equity_concentrated * conc_loss[pop.stake_firm]
-        ledger = ctx.ledger
         ledger.pay(AEF_SHARE_LEVY, HOUSEHOLDS, "equity_fund", household_loss, policy=self.name)
         ledger.pay(AEF_SHARE_LEVY, "rest_of_world", "equity_fund",
                    float(np.dot(f.own_foreign * levy, f.value)), policy=self.name)
@@ -161,33 +170,39 @@ class AmericanEquityFund(Policy):
         for holder in f.HOLDERS:
             setattr(f, holder, getattr(f, holder) * (1.0 - levy))
         f.own_fund = f.own_fund + levy
+        return levy
 
-        # Private companies above the revenue threshold accrue, then settle in cash.
+    def _settle_private(self, ctx: YearContext, rate: float) -> None:
+        """Private companies above the revenue threshold accrue the levy, then settle it in cash."""
+        f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
         private = ~f.listed & ~f.aggregate & (f.revenue >= self.private_revenue_threshold)
         self.accrued = self.accrued + np.where(private, rate * f.value, 0.0)
         self.accrual_age = self.accrual_age + private
         settle = private & (self.accrual_age >= self.private_accrual_years)
-        if settle.any():
-            amount = np.where(settle, np.minimum(self.accrued, f.value), 0.0)
-            owners = {h: getattr(f, h) * amount for h in f.HOLDERS}
-            f.value = f.value - amount
-            market.book = market.book - amount
-            self.accrued = np.where(settle, 0.0, self.accrued)
-            total = float(amount.sum())
-            per_unit_index = float(owners["own_index"].sum()) / market.index_units
-            conc = np.append(np.divide(owners["own_concentrated"], market.conc_base, out=np.zeros(f.size),
-                                       where=market.conc_base > 0), 0.0)
-            paid = pop.equity_index * per_unit_index + pop.equity_concentrated * conc[pop.stake_firm]
-            ledger.pay(AEF_PRIVATE_SETTLEMENT, HOUSEHOLDS, "equity_fund", paid, policy=self.name)
-            for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund"),
-                                   ("public_owners", "own_public")):
-                ledger.pay(AEF_PRIVATE_SETTLEMENT, sector, "equity_fund", float(owners[holder].sum()),
-                           policy=self.name)
-            self.cash += total
-            self.pending += (1.0 - self.retained_share) * total
-            self.year_flows["private_settlement"] = total
+        if not settle.any():
+            return
+        amount = np.where(settle, np.minimum(self.accrued, f.value), 0.0)
+        owners = {h: getattr(f, h) * amount for h in f.HOLDERS}
+        f.value = f.value - amount
+        market.book = market.book - amount
+        self.accrued = np.where(settle, 0.0, self.accrued)
+        total = float(amount.sum())
+        per_unit_index = float(owners["own_index"].sum()) / market.index_units
+        conc = np.append(np.divide(owners["own_concentrated"], market.conc_base, out=np.zeros(f.size),
+                                   where=market.conc_base > 0), 0.0)
+        paid = pop.equity_index * per_unit_index + pop.equity_concentrated * conc[pop.stake_firm]
+        ledger.pay(AEF_PRIVATE_SETTLEMENT, HOUSEHOLDS, "equity_fund", paid, policy=self.name)
+        for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund"),
+                               ("public_owners", "own_public")):
+            ledger.pay(AEF_PRIVATE_SETTLEMENT, sector, "equity_fund", float(owners[holder].sum()),
+                       policy=self.name)
+        self.cash += total
+        self.pending += (1.0 - self.retained_share) * total
+        self.year_flows["private_settlement"] = total
 
-        # Distribute the new shares, less the retained share, to adult citizens as index units.
+    def _distribute_shares(self, ctx: YearContext, levy: np.ndarray) -> None:
+        """The new shares, less the retained share, go to adult citizens as index units."""
+        f, market, pop = ctx.firms, ctx.market, ctx.pop
         give = levy * (1.0 - self.retained_share)
         value = float(np.dot(give, f.value))
         if value > 0 and ctx.eligible.any():
@@ -197,8 +212,8 @@ class AmericanEquityFund(Policy):
             per_adult_value = equal_shares(value, pop.weight, ctx.eligible)
             pop.equity_index += per_adult_value / price
             market.index_units += value / price
-            ledger.pay(AEF_SHARE_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult_value,
-                       policy=self.name)
+            ctx.ledger.pay(AEF_SHARE_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult_value,
+                           policy=self.name)
             self.year_flows["shares_distributed"] = value
             self.year_flows["eligible"] = float(np.dot(pop.weight, ctx.eligible))
             recipients = self.year_flows["eligible"]
