@@ -14,7 +14,8 @@ this order (each a method below, with what it passes on in a small dataclass):
     investment           retained earnings and new shares; foreigners keep their share
     corporate actions    the policies' share levies, transfers and distributions (in kind)
     politics             influence, support, tax flight and the exit tax
-    ageing               the funds' own income, deaths, estates, heirs; government consumption
+    ageing               the policies' own books (funds' income); deaths, estates, heirs;
+                         government consumption (its share of GDP calibrated in the base year)
     accumulation         public debt, K_{t+1} = K_t + net investment (= saving of every sector)
 
 then reports the year's metrics and lets politics decide next year's policies. The one-economy
@@ -86,8 +87,19 @@ from commonwealth.production import FactorPrices
 from commonwealth.scenario import Scenario
 from commonwealth.taxes import StatusQuo
 
-__all__ = ["IDENTITY_RTOL", "NEVER_ELIGIBLE", "HouseholdEconomy", "IdentityError", "ScenarioResult", "Year",
-           "build_economy", "run_households", "run_scenario"]
+__all__ = [
+    "IDENTITY_RTOL",
+    "NEVER_ELIGIBLE",
+    "HouseholdEconomy",
+    "IdentityError",
+    "ScenarioResult",
+    "Year",
+    "build_economy",
+    "market_prices",
+    "price_series",
+    "run_households",
+    "run_scenario",
+]
 
 
 @dataclass
@@ -299,7 +311,9 @@ class HouseholdEconomy:
         foreign_saving = self._investment(markets, flows, year)
         corporate = self._corporate_actions(ctx, markets, audit)
         politics = self._politics(ctx)
+        self._policies_own_books(ctx)
         ageing = self._ageing(ctx, production, markets, flows, corporate, politics, audit)
+        self._government_consumption(ctx, production, flows, ageing)
         capital_start, net_investment = self._accumulation(ctx, production, markets, audit)
         values = self._report(ctx, phi, production, markets, flows, politics, capital_start, net_investment)
         self.politics.decide(year, self.policies)
@@ -462,23 +476,21 @@ class HouseholdEconomy:
         self.expatriated |= leaves
         return PoliticsOutcome(influence=influence, exit_tax=exit_tax)
 
-    def _ageing(self, ctx: YearContext, production: Production, markets: Markets, flows: Flows,
-                corporate: CorporateActions, politics: PoliticsOutcome, audit: Audit) -> Ageing:
-        """The funds' own income, then deaths and estates; government consumption. Checks households'
-        wealth and cash at the year's end."""
-        pop, ledger, year = self.pop, ctx.ledger, ctx.year
-        w = pop.weight
+    def _policies_own_books(self, ctx: YearContext) -> None:
+        """The policies' own income and books (the funds' interest and dividends, deposits)."""
         for policy in self.policies:
             policy.end_of_year(ctx)
+
+    def _ageing(self, ctx: YearContext, production: Production, markets: Markets, flows: Flows,
+                corporate: CorporateActions, politics: PoliticsOutcome, audit: Audit) -> Ageing:
+        """Ageing: deaths, estates and heirs; checks households' wealth and cash at the year's end."""
+        pop, ledger, year = self.pop, ctx.ledger, ctx.year
+        w = pop.weight
         dies, estate_tax = age_one_year(pop, self.labour, self.status_quo, corporate.end_prices, self.rng,
                                         self.params, year)
         estate_tax = estate_tax + politics.exit_tax  # both are paid out of wealth, not income
         self.eligible_since[dies] = np.where(pop.citizen[dies], year + 1, NEVER_ELIGIBLE)
         ledger.pay(ESTATE_TAX, HOUSEHOLDS, "government", estate_tax - politics.exit_tax)
-        if ctx.t == 0:
-            self._calibrate_base_year_budget(flows, estate_tax, ledger, production.gdp)
-        ledger.pay(GOVERNMENT_CONSUMPTION, "government", "production",
-                   self.government.consumption_share * production.gdp)
         wealth_end = net_worth(pop, corporate.end_prices)
         identities.household_wealth(
             audit, year, float(np.dot(w, wealth_end)),
@@ -488,11 +500,19 @@ class HouseholdEconomy:
                                   float(np.dot(w, flows.saving - estate_tax)), scale=production.gdp)
         return Ageing(estate_tax=estate_tax, wealth_end=wealth_end)
 
+    def _government_consumption(self, ctx: YearContext, production: Production, flows: Flows,
+                                ageing: Ageing) -> None:
+        """Government consumption, a fixed share of GDP calibrated in the base year."""
+        if ctx.t == 0:
+            self._calibrate_base_year_budget(flows, ageing.estate_tax, ctx.ledger, production.gdp)
+        ctx.ledger.pay(GOVERNMENT_CONSUMPTION, "government", "production",
+                       self.government.consumption_share * production.gdp)
+
     def _calibrate_base_year_budget(self, flows: Flows, estate_tax: np.ndarray, ledger: Ledger, gdp: float) -> None:
         """The base year only (t = 0): government consumption is the share of GDP that balances the
         status-quo budget — status-quo taxes (estate and exit tax included) less transfers, the
         reforms' cash taken out. Fixed for every later year. It needs the base year's flows and deaths,
-        so it runs inside the base year, before government consumption is posted."""
+        so it runs inside the base year (not at construction), once estates are settled."""
         w = self.pop.weight
         status_quo_net = float(np.dot(w, flows.taxes - flows.transfers + estate_tax)) + ledger.reform_transfers() \
             - ledger.reform_taxes()
