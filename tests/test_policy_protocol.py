@@ -163,3 +163,13 @@ def test_the_engine_names_no_concrete_reform():
     for name in ("AmericanEquityFund", "SovereignFund", "UBI", "WindfallClause", "CappedProfitLab", "WealthTax",
                  "LandValueTax", "IncomeTax", "isinstance("):
         assert name not in source, name
+
+
+def test_flow_kind_properties_pin_what_the_label_strings_used_to_say():
+    from commonwealth.policy.ledger import FLIGHT_KINDS
+
+    assert [k.label for k in FLIGHT_KINDS] == ["wealth tax", "land value tax", "AEF land tax",
+                                              "AEF share levy (in kind)"]
+    status_quo = {k.label for k in FLOW_KINDS.values() if k.status_quo}
+    assert status_quo == {"labour income", "capital income", "status-quo taxes", "status-quo transfers",
+                          "consumption", "VAT", "estate tax"}
