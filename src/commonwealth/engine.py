@@ -2,17 +2,26 @@
 
 ``saving: ramsey`` and ``saving: exogenous`` run the macro blocks alone (technology → production →
 capital accumulation, Korinek & Suh's closures in continuous time). ``saving: households`` (the
-default) runs the whole economy once a year:
+default) runs the whole economy once a year, :meth:`HouseholdEconomy.step`, as these blocks in
+this order (each a method below, with what it passes on in a small dataclass):
 
-    technology      Φ_t, and who is displaced by it
-    production      Y, w, R, land rent from K_t and the employed efficiency units L_t
-    markets         firm values, AI rents, index and land prices
-    households      labour and capital income, taxes and transfers, saving, revaluation
-    investment      household saving buys new shares and bonds; foreigners keep their share
-    ageing          deaths, estates, heirs
-    accumulation    K_{t+1} = K_t + household saving + foreign saving − estate tax
+    technology           Φ_t, and who is displaced by it
+    production           Y, w, R, land rent from K_t and the employed efficiency units L_t
+    markets              firm income, AI rents, firm payments; firm values, index and land prices
+    primary incomes      labour and capital income, status-quo taxes and transfers
+    reforms' cash        the policies' taxes and transfers per adult
+    consumption, saving  what households consume and save, and where the saving goes; the VAT
+    investment           retained earnings and new shares; foreigners keep their share
+    corporate actions    the policies' share levies, transfers and distributions (in kind)
+    politics             influence, support, tax flight and the exit tax
+    ageing               the policies' own books (funds' income); deaths, estates, heirs;
+                         government consumption (its share of GDP calibrated in the base year)
+    accumulation         public debt, K_{t+1} = K_t + net investment (= saving of every sector)
 
-and checks the one-economy identities every year (``IdentityError`` names the year).
+then reports the year's metrics and lets politics decide next year's policies. The one-economy
+identities (:mod:`commonwealth.identities`) are checked at the block boundaries every year
+(``IdentityError`` names the year). The policies' hooks (:mod:`commonwealth.policy.base`) run inside
+the blocks; the engine never names a concrete reform. docs/architecture.md maps it all.
 """
 
 from __future__ import annotations
@@ -24,12 +33,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from commonwealth import identities
 from commonwealth.allocator import retain_freed_memory
-from commonwealth.assets import Firms
 from commonwealth.base_year import build_base_year as build_base_economy
 from commonwealth.calibration import MacroCalibration, calibrate_us
 from commonwealth.distribution import Distribution
-from commonwealth.errors import ModelError
 from commonwealth.growth import Economy, GrowthPath, solve_exogenous, solve_ramsey
 from commonwealth.households import (
     Flows,
@@ -43,24 +51,55 @@ from commonwealth.households import (
     saving_rates,
     settle,
 )
+from commonwealth.identities import IDENTITY_RTOL, Audit, IdentityError, check_ownership_rows
 from commonwealth.markets import Market
-from commonwealth.metrics import distribution_metrics, growth_series, income_metrics, macro_metrics, tidy
-from commonwealth.policy import Government, YearContext, build_policies
-from commonwealth.policy.equity_fund import AmericanEquityFund
-from commonwealth.policy.ledger import HOUSEHOLDS, Ledger
-from commonwealth.policy.sovereign_fund import SovereignFund
-from commonwealth.policy.taxes_and_transfers import UBI
+from commonwealth.metrics import (
+    REFORM_METRIC_DEFAULTS,
+    distribution_metrics,
+    growth_series,
+    income_metrics,
+    macro_metrics,
+    tidy,
+)
+from commonwealth.policy import Government, Policy, YearContext, build_policies
+from commonwealth.policy.base import NEVER_ELIGIBLE, YearOpening
+from commonwealth.policy.ledger import (
+    CAPITAL_INCOME,
+    CONSUMPTION,
+    EQUITY_INCOME,
+    ESTATE_TAX,
+    EXIT_TAX,
+    EXPORTS,
+    GOVERNMENT_CONSUMPTION,
+    HOUSEHOLDS,
+    LABOUR_INCOME,
+    PUBLIC_DEBT_INTEREST,
+    PUBLIC_OWNERS_DIVIDENDS,
+    RETAINED_EQUITY_INCOME,
+    STATUS_QUO_TAXES,
+    STATUS_QUO_TRANSFERS,
+    VAT,
+    Ledger,
+)
 from commonwealth.politics import Politics, PoliticsParameters
 from commonwealth.prices import price_metrics, sector_price_paths, sector_prices_at
+from commonwealth.production import FactorPrices
 from commonwealth.scenario import Scenario
 from commonwealth.taxes import StatusQuo
 
-#: Relative tolerance of the yearly accounting identities (floating-point sums over records).
-IDENTITY_RTOL = 1e-9
-
-
-class IdentityError(ModelError):
-    """An accounting identity failed: a bug, never a rounding issue to hide."""
+__all__ = [
+    "IDENTITY_RTOL",
+    "NEVER_ELIGIBLE",
+    "HouseholdEconomy",
+    "IdentityError",
+    "ScenarioResult",
+    "Year",
+    "build_economy",
+    "market_prices",
+    "price_series",
+    "run_households",
+    "run_scenario",
+]
 
 
 @dataclass
@@ -119,15 +158,6 @@ def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = No
     return ScenarioResult(scenario, cal, tidy(scenario.name, y, series), time.perf_counter() - started, path=path)
 
 
-def _check(name: str, lhs: float, rhs: float, year: int, audit: dict[str, float], scale: float = 1.0) -> None:
-    """Record the relative gap of an identity and raise if it exceeds the tolerance. ``scale`` is the
-    size of the quantities involved (for flows that may legitimately be zero)."""
-    gap = abs(lhs - rhs) / max(abs(lhs), abs(rhs), scale, 1.0)
-    audit[name] = gap
-    if gap > IDENTITY_RTOL:
-        raise IdentityError(f"year {year}: {name} fails: {lhs:,.6g} vs {rhs:,.6g} (relative gap {gap:.2e})")
-
-
 @dataclass
 class Year:
     """One simulated year of the households closure, with what the tests and metrics need."""
@@ -139,7 +169,7 @@ class Year:
     wealth_end: np.ndarray  # per adult: this year's end holdings at this year's prices
     estate_tax: np.ndarray  # per adult
     foreign_saving: float  # USD: foreigners' purchases of new shares
-    audit: dict[str, float]  # relative gaps of the identities checked
+    audit: Audit  # relative gaps of the identities checked
     in_kind: np.ndarray | None = None  # per adult: value of shares received less shares levied
     ledger: Ledger | None = None
 
@@ -147,7 +177,9 @@ class Year:
 class HouseholdEconomy:
     """The micro–macro economy of the households closure, advanced one year per :meth:`step`."""
 
-    def __init__(self, scenario: Scenario, draw: int = 0) -> None:
+    def __init__(self, scenario: Scenario, draw: int = 0, policies: Sequence[Policy] = ()) -> None:
+        """``policies``: policy objects run after the scenario's own (reforms defined in code, which
+        implement :class:`~commonwealth.policy.base.Policy`)."""
         retain_freed_memory()
         self.scenario = scenario
         self.draw = draw
@@ -166,10 +198,11 @@ class HouseholdEconomy:
             expected_taxable=float(np.dot(pop.weight * mortality(pop.age), taxable)),
             revenue=params("taxes.estate_tax_revenue", y0))
         self.efficiency0 = float(np.dot(pop.weight, pop.efficiency * pop.employed))
-        self.policies = build_policies(scenario.policies, params, y0, scenario.sources[0])
-        self.equity_fund = next((p for p in self.policies if isinstance(p, AmericanEquityFund)), None)
-        self.sovereign_funds = [p for p in self.policies if isinstance(p, SovereignFund)]
-        self.eligible_since = np.where(pop.citizen, y0, 10**6).astype(np.int64)
+        self.policies = [*build_policies(scenario.policies, params, y0, scenario.sources[0]), *policies]
+        #: The policies that keep a fund's books (a ledger sector), in the scenario's order.
+        self.funds = [p for p in self.policies if p.sector is not None]
+        #: Per adult: the year from which each adult has been eligible for citizens' dividends.
+        self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int64)
         self.expatriated = np.zeros(pop.weight.size, dtype=bool)
         settings = scenario.politics
         self.politics = Politics(PoliticsParameters.from_parameters(params, y0, settings.plutocracy),
@@ -198,7 +231,7 @@ class HouseholdEconomy:
         self.retention = float(params("assets.retention_ratio", y0))
         self.fp0 = fp0
         self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp")}
-        self.government = Government(consumption_share=0.0)  # set from the base year's status-quo budget
+        self.government = Government(consumption_share=0.0)  # see _calibrate_base_year_budget
         self.gdp_history: dict[int, float] = {}
         self.t = 0
         self.previous: Prices | None = None
@@ -248,196 +281,299 @@ class HouseholdEconomy:
         }
         return frame
 
+    @property
+    def equity_fund(self) -> Policy | None:
+        """The policy keeping the equity fund's books, if any."""
+        return next((p for p in self.funds if p.sector == "equity_fund"), None)
+
     def claims_on_capital(self) -> float:
         """Everything but the equity book that finances K: structures, households' net bonds and the
         funds' financial assets, less public debt (which households' bonds also finance)."""
         pop = self.pop
-        funds = (self.equity_fund.cash if self.equity_fund else 0.0) + sum(f.assets for f in self.sovereign_funds)
+        funds = sum(p.financial_assets() for p in self.policies)
         return (self.structures + float(np.dot(pop.weight, pop.bonds - pop.debt)) + funds
                 - self.government.debt)
 
+    # --- the year ------------------------------------------------------------------------------
+
     def step(self) -> Year:
-        """Simulate the year ``start_year + t`` and advance."""
-        pop, labour, market, params, usd = self.pop, self.labour, self.market, self.params, self.usd
-        firms, gov = self.firms, self.government
+        """Simulate the year ``start_year + t``, block by block in model order, and advance."""
         t = self.t
         year = self.scenario.start_year + t
-        w = pop.weight
-        audit: dict[str, float] = {}
+        audit: Audit = {}
+        phi = self._technology(t, year)
+        production = self._production(t, year)
+        opening = self._open_year(year, t, production)
+        markets = self._markets(opening, production, audit)
+        flows, ctx = self._primary_incomes(opening, production, markets, audit)
+        reforms = self._reforms_cash(ctx)
+        flows = self._consumption_and_saving(ctx, flows, markets, reforms)
+        foreign_saving = self._investment(markets, flows, year)
+        corporate = self._corporate_actions(ctx, markets, audit)
+        politics = self._politics(ctx)
+        self._policies_own_books(ctx)
+        ageing = self._ageing(ctx, production, markets, flows, corporate, politics, audit)
+        self._government_consumption(ctx, production, flows, ageing)
+        capital_start, net_investment = self._accumulation(ctx, production, markets, audit)
+        values = self._report(ctx, phi, production, markets, flows, politics, capital_start, net_investment)
+        self.politics.decide(year, self.policies)
+        self.previous = corporate.end_prices
+        self.t += 1
+        return Year(year, {k: float(v) for k, v in values.items()}, flows, markets.wealth_carried,
+                    ageing.wealth_end, ageing.estate_tax, foreign_saving, audit, in_kind=corporate.in_kind,
+                    ledger=ctx.ledger)
 
-        # Technology and jobs.
+    def _technology(self, t: int, year: int) -> float:
+        """Technology: this year's automation share Φ_t; the newly automated tasks displace workers."""
         phi = float(self.economy.automation.share(float(t)))
-        displace(pop, labour, self.phi_prev, phi, self.rng, params, year)
-        labour.update_employment(pop)
+        displace(self.pop, self.labour, self.phi_prev, phi, self.rng, self.params, year)
+        self.labour.update_employment(self.pop)
         self.phi_prev = phi
+        return phi
 
-        # Production: L_t is the employed efficiency units relative to the base year.
-        employed_efficiency = float(np.dot(w, pop.efficiency * pop.employed))
+    def _production(self, t: int, year: int) -> Production:
+        """Production: factor prices from K_t and L_t, the employed efficiency units relative to the
+        base year."""
+        pop, usd = self.pop, self.usd
+        employed_efficiency = float(np.dot(pop.weight, pop.efficiency * pop.employed))
         fp = self.economy.prices(float(t), self.capital / usd, employed_efficiency / self.efficiency0)
         gdp = float(fp.output) * usd
-        r = float(fp.rental_rate) - self.delta
-        land_rent_total = float(fp.land_rent) * usd
         self.gdp_history[year] = gdp
-        eligible = pop.citizen & (self.eligible_since <= year) & ~self.expatriated
-        ctx = YearContext(year=year, t=t, gdp=gdp, gdp_base=self.gdp0, r=r, land_rent=land_rent_total, pop=pop,
-                          firms=firms, market=market, prices=None, wealth=None, eligible=eligible, ledger=None,
-                          government=gov, gdp_history=self.gdp_history,
-                          extra={"retention": self.retention, "equity_fund": self.equity_fund,
-                                 "expatriated": self.expatriated})
-        tau_land = sum(p.land_tax_rate(ctx) for p in self.policies)
+        return Production(fp=fp, gdp=gdp, r=float(fp.rental_rate) - self.delta,
+                          land_rent=float(fp.land_rent) * usd)
 
-        # Markets: equity income is r on the equity book; AI rents; firm payments; values and prices.
+    def _open_year(self, year: int, t: int, production: Production) -> YearOpening:
+        """What the policies' market hooks see: the year, production and who is eligible."""
+        pop = self.pop
+        eligible = pop.citizen & (self.eligible_since <= year) & ~self.expatriated
+        return YearOpening(year=year, t=t, gdp=production.gdp, gdp_base=self.gdp0, r=production.r,
+                           land_rent=production.land_rent, pop=pop, firms=self.firms, market=self.market,
+                           eligible=eligible, government=self.government, gdp_history=self.gdp_history,
+                           expatriated=self.expatriated, retention=self.retention)
+
+    def _markets(self, opening: YearOpening, production: Production, audit: Audit) -> Markets:
+        """Markets: equity income is r on the equity book, with AI rents; firm payments; firm values,
+        index and land prices; everyone's wealth at those prices; the year's ledger."""
+        pop, market, firms = self.pop, self.market, self.firms
+        w = pop.weight
+        r, gdp = production.r, production.gdp
+        tau_land = sum(p.land_tax_rate(opening) for p in self.policies)
         book_total = self.capital - self.claims_on_capital()
-        _check("equity book = Σ firm book capital", book_total, float(market.book.sum()), year, audit)
+        identities.equity_book(audit, opening.year, book_total, float(market.book.sum()))
         firm_income = market.firm_income(r * book_total, gdp)
         for policy in self.policies:
-            payment = policy.firm_payments(ctx, firm_income)
+            payment = policy.firm_payments(opening, firm_income)
             if payment is not None:
                 firm_income = firm_income - payment
         market.revalue(firm_income, r)
         own_start = {h: getattr(firms, h).copy() for h in firms.HOLDERS}
-        fund_stake_start = float(np.dot(firms.own_fund, firms.value))
-        fund_cash_start = self.equity_fund.cash if self.equity_fund else 0.0
-        prices = market_prices(market, firm_income, r, land_rent_total, wage=float(fp.wage) * usd / self.efficiency0,
+        books_start = [(p.financial_assets(), p.equity_stake(firms)) for p in self.funds]
+        prices = market_prices(market, firm_income, r, production.land_rent,
+                               wage=float(production.fp.wage) * self.usd / self.efficiency0,
                                retention=self.retention, tau_land=tau_land)
         previous = self.previous or prices
         wealth_carried = net_worth(pop, previous)  # last year's end, at last year's prices
         wealth_start = net_worth(pop, prices)
         wealth_dist = Distribution(wealth_start, w)
         wealth_rank = wealth_dist.mid_rank()
-        values = distribution_metrics(pop, wealth_dist, labour.displaced, market, prices)
-        ledger = Ledger(year, w, wealth_rank)
-        ctx.prices, ctx.wealth, ctx.ledger, ctx.firm_income = prices, wealth_start, ledger, firm_income
+        distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced, market, prices)
+        return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
+                       prices=prices, previous=previous, wealth_carried=wealth_carried, wealth_start=wealth_start,
+                       wealth_dist=wealth_dist, wealth_rank=wealth_rank, distribution=distribution,
+                       ledger=Ledger(opening.year, w, wealth_rank))
 
-        # Primary incomes and the status quo.
-        flows = incomes(pop, prices, previous, self.status_quo)
-        ledger.pay("labour income", "production", HOUSEHOLDS, flows.labour_income)
-        ledger.pay("capital income", "production", HOUSEHOLDS, flows.capital_income)
+    def _primary_incomes(self, opening: YearOpening, production: Production, markets: Markets,
+                         audit: Audit) -> tuple[Flows, YearContext]:
+        """Primary incomes and the status quo: wages, capital income, status-quo taxes and transfers;
+        the equity income of the other holders. Returns the flows and the policies' year context."""
+        pop, gov, ledger, own_start = self.pop, self.government, markets.ledger, markets.own_start
+        w, r, firm_income = pop.weight, production.r, markets.firm_income
+        flows = incomes(pop, markets.prices, markets.previous, self.status_quo)
+        ledger.pay(LABOUR_INCOME, "production", HOUSEHOLDS, flows.labour_income)
+        ledger.pay(CAPITAL_INCOME, "production", HOUSEHOLDS, flows.capital_income)
         for sector, holder in (("rest_of_world", "own_foreign"), ("public_owners", "own_public")):
-            ledger.pay("equity income", "production", sector, float(np.dot(own_start[holder], firm_income)))
-        ledger.pay("equity income (retained, in kind)", "production", "equity_fund",
+            ledger.pay(EQUITY_INCOME, "production", sector, float(np.dot(own_start[holder], firm_income)))
+        ledger.pay(RETAINED_EQUITY_INCOME, "production", "equity_fund",
                    self.retention * float(np.dot(own_start["own_fund"], firm_income)))
-        ledger.pay("interest on public debt", "government", "production", r * gov.debt)
-        ledger.pay("status-quo taxes", HOUSEHOLDS, "government", flows.taxes)
-        ledger.pay("status-quo transfers", "government", HOUSEHOLDS, flows.transfers)
-        ctx.income = flows.market_income + flows.transfers
-        ctx.extra["status_quo_taxes"] = float(np.dot(w, flows.taxes))
-        _check("Σ labour income = w·L", float(np.dot(w, flows.labour_income)),
-               float(fp.labor_share * fp.output) * usd, year, audit)
+        ledger.pay(PUBLIC_DEBT_INTEREST, "government", "production", r * gov.debt)
+        ledger.pay(STATUS_QUO_TAXES, HOUSEHOLDS, "government", flows.taxes)
+        ledger.pay(STATUS_QUO_TRANSFERS, "government", HOUSEHOLDS, flows.transfers)
+        ctx = YearContext(**opening.opening(), prices=markets.prices, wealth=markets.wealth_start, ledger=ledger,
+                          firm_income=firm_income, own_fund_start=own_start["own_fund"],
+                          income=flows.market_income + flows.transfers,
+                          status_quo_taxes=float(np.dot(w, flows.taxes)), policies=self.policies)
+        fp, usd = production.fp, self.usd
+        identities.labour_income(audit, opening.year, float(np.dot(w, flows.labour_income)),
+                                 float(fp.labor_share * fp.output) * usd)
         paid_out = sum(float(np.dot(own_start[h], firm_income)) for h in ("own_foreign", "own_fund", "own_public"))
         funds_interest = r * (self.claims_on_capital() - self.structures - float(np.dot(w, pop.bonds - pop.debt))
                               + gov.debt)
-        _check("capital income of all holders + firm payments = r(K + public debt) + land rent",
-               float(np.dot(w, flows.capital_income)) + paid_out + funds_interest
-               + float(market.firm_income(r * book_total, gdp).sum() - firm_income.sum()),
-               r * (self.capital + gov.debt) + land_rent_total, year, audit)
+        identities.capital_income(
+            audit, opening.year,
+            float(np.dot(w, flows.capital_income)) + paid_out + funds_interest
+            + float(self.market.firm_income(r * markets.book_total, production.gdp).sum() - firm_income.sum()),
+            r * (self.capital + gov.debt) + production.land_rent)
+        return flows, ctx
 
-        # Reforms' cash flows, then consumption and saving.
+    def _reforms_cash(self, ctx: YearContext) -> ReformCash:
+        """Reforms' cash: every policy's taxes, then every policy's transfers, per adult."""
+        w = ctx.pop.weight
         taxes = [p.household_taxes(ctx) for p in self.policies]
         transfers = [p.household_transfers(ctx) for p in self.policies]
-        policy_taxes = sum((x for x in taxes if x is not None), np.zeros_like(w))
-        policy_transfers = sum((x for x in transfers if x is not None), np.zeros_like(w))
-        locked = self.equity_fund.locked_units(ctx, self.eligible_since) if self.equity_fund else 0.0
-        flows = settle(pop, flows, prices, saving_rates(wealth_start, w, params, year), policy_taxes=policy_taxes,
-                       policy_transfers=policy_transfers, locked_units=locked)
+        return ReformCash(taxes=sum((x for x in taxes if x is not None), np.zeros_like(w)),
+                          transfers=sum((x for x in transfers if x is not None), np.zeros_like(w)))
+
+    def _consumption_and_saving(self, ctx: YearContext, flows: Flows, markets: Markets,
+                                reforms: ReformCash) -> Flows:
+        """Consumption and saving out of disposable income, and where the saving goes; the VAT."""
+        pop, ledger = self.pop, ctx.ledger
+        w = pop.weight
+        locked = sum((p.locked_units(ctx, self.eligible_since) for p in self.policies), 0.0)
+        flows = settle(pop, flows, markets.prices, saving_rates(markets.wealth_start, w, self.params, ctx.year),
+                       policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked)
         consumption_total = float(np.dot(w, flows.consumption))
-        vat_share = sum(p.vat(ctx, consumption_total) for p in self.policies if isinstance(p, UBI))
-        ledger.pay("VAT", HOUSEHOLDS, "government", vat_share * flows.consumption)
-        ledger.pay("consumption", HOUSEHOLDS, "production", (1.0 - vat_share) * flows.consumption)
+        vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)
+        ledger.pay(VAT, HOUSEHOLDS, "government", vat_share * flows.consumption)
+        ledger.pay(CONSUMPTION, HOUSEHOLDS, "production", (1.0 - vat_share) * flows.consumption)
+        return flows
 
-        # Investment: retained earnings, then new shares for the index's buyers; foreigners keep their share.
-        retained = market.retain(firm_income, self.retention)
+    def _investment(self, markets: Markets, flows: Flows, year: int) -> float:
+        """Investment: firms invest retained earnings, then issue new shares to the index's buyers;
+        foreigners keep their share. Returns foreigners' saving (USD)."""
+        market, firms, ledger = self.market, self.firms, markets.ledger
+        retained = market.retain(markets.firm_income, self.retention)
         foreign_saving = float(np.dot(firms.own_foreign, retained))
-        foreign_saving += market.issue_to_index(float(np.dot(w, flows.index_purchase)))
-        ledger.pay("exports", "rest_of_world", "production", ledger.column("rest_of_world") - foreign_saving)
-        ledger.pay("public owners' dividends", "public_owners", "government",
-                   (1.0 - self.retention) * float(np.dot(own_start["own_public"], firm_income)))
+        foreign_saving += market.issue_to_index(float(np.dot(self.pop.weight, flows.index_purchase)))
+        ledger.pay(EXPORTS, "rest_of_world", "production", ledger.column("rest_of_world") - foreign_saving)
+        ledger.pay(PUBLIC_OWNERS_DIVIDENDS, "public_owners", "government",
+                   (1.0 - self.retention) * float(np.dot(markets.own_start["own_public"], markets.firm_income)))
         check_ownership_rows(firms, year)
+        return foreign_saving
 
-        # Corporate actions of the reforms (share levies, transfers, distributions), valued in kind.
-        ctx.extra["own_fund_before"] = own_start["own_fund"]
-        before = prices.after_retention()
+    def _corporate_actions(self, ctx: YearContext, markets: Markets, audit: Audit) -> CorporateActions:
+        """Corporate actions of the reforms (share levies, transfers, distributions), valued in kind."""
+        pop, w = self.pop, self.pop.weight
+        before = markets.prices.after_retention()
         wealth_before = net_worth(pop, before)
         for policy in self.policies:
             policy.corporate_actions(ctx)
-        check_ownership_rows(firms, year)
-        end_prices = replace(before, index_price=market.index_price, concentrated_price=market.concentrated_price())
+        check_ownership_rows(self.firms, ctx.year)
+        end_prices = replace(before, index_price=self.market.index_price,
+                             concentrated_price=self.market.concentrated_price())
         in_kind = net_worth(pop, end_prices) - wealth_before
-        _check("Σ in-kind share flows to households = ledger", float(np.dot(w, in_kind)),
-               float(np.dot(w, ledger.household_in_kind)), year, audit, scale=float(np.dot(w, wealth_before)))
+        identities.in_kind(audit, ctx.year, float(np.dot(w, in_kind)), float(np.dot(w, ctx.ledger.household_in_kind)),
+                           scale=float(np.dot(w, wealth_before)))
+        return CorporateActions(end_prices=end_prices, in_kind=in_kind)
 
-        # Politics: influence and support; the rich who flee wealth-type taxes pay the exit tax.
+    def _politics(self, ctx: YearContext) -> PoliticsOutcome:
+        """Politics: influence and support; the rich who flee wealth-type taxes pay the exit tax."""
         influence = self.politics.influence(ctx, self.expatriated)
         self.politics.measure_support(ctx, self.policies, influence)
-        wealth_type = sum(ledger.tracked.values())
+        wealth_type = sum(ctx.ledger.tracked.values())
         leaves, exit_tax = self.politics.flee(ctx, wealth_type, self.expatriated)
-        pop.bonds -= exit_tax
-        ledger.pay("exit tax", HOUSEHOLDS, "government", exit_tax)
+        self.pop.bonds -= exit_tax
+        ctx.ledger.pay(EXIT_TAX, HOUSEHOLDS, "government", exit_tax)
         self.expatriated |= leaves
+        return PoliticsOutcome(influence=influence, exit_tax=exit_tax)
 
-        # The funds' own income, government consumption, then deaths and estates.
+    def _policies_own_books(self, ctx: YearContext) -> None:
+        """The policies' own income and books (the funds' interest and dividends, deposits)."""
         for policy in self.policies:
             policy.end_of_year(ctx)
-        dies, estate_tax = age_one_year(pop, labour, self.status_quo, end_prices, self.rng, params, year)
-        estate_tax = estate_tax + exit_tax  # both are paid out of wealth, not income
-        self.eligible_since[dies] = np.where(pop.citizen[dies], year + 1, 10**6)
-        ledger.pay("estate tax", HOUSEHOLDS, "government", estate_tax - exit_tax)
-        if t == 0:  # government consumption: the share of GDP that balances the status quo at the base year
-            status_quo_net = float(np.dot(w, flows.taxes - flows.transfers + estate_tax)) + policy_transfers_total(
-                ledger) - policy_taxes_total(ledger)
-            gov.consumption_share = max(status_quo_net, 0.0) / gdp
-        ledger.pay("government consumption", "government", "production", gov.consumption_share * gdp)
-        wealth_end = net_worth(pop, end_prices)
-        _check("Σ end wealth = Σ (start + saving + revaluation + in kind − estate tax)", float(np.dot(w, wealth_end)),
-               float(np.dot(w, wealth_carried + flows.saving + flows.revaluation + in_kind - estate_tax)), year, audit)
-        _check("households' cash in the ledger = Σ (saving − estate tax)", float(np.dot(w, ledger.household_cash)),
-               float(np.dot(w, flows.saving - estate_tax)), year, audit, scale=gdp)
 
-        # Budget, fund books and accumulation: investment = saving.
+    def _ageing(self, ctx: YearContext, production: Production, markets: Markets, flows: Flows,
+                corporate: CorporateActions, politics: PoliticsOutcome, audit: Audit) -> Ageing:
+        """Ageing: deaths, estates and heirs; checks households' wealth and cash at the year's end."""
+        pop, ledger, year = self.pop, ctx.ledger, ctx.year
+        w = pop.weight
+        dies, estate_tax = age_one_year(pop, self.labour, self.status_quo, corporate.end_prices, self.rng,
+                                        self.params, year)
+        estate_tax = estate_tax + politics.exit_tax  # both are paid out of wealth, not income
+        self.eligible_since[dies] = np.where(pop.citizen[dies], year + 1, NEVER_ELIGIBLE)
+        ledger.pay(ESTATE_TAX, HOUSEHOLDS, "government", estate_tax - politics.exit_tax)
+        wealth_end = net_worth(pop, corporate.end_prices)
+        identities.household_wealth(
+            audit, year, float(np.dot(w, wealth_end)),
+            float(np.dot(w, markets.wealth_carried + flows.saving + flows.revaluation + corporate.in_kind
+                         - estate_tax)))
+        identities.household_cash(audit, year, float(np.dot(w, ledger.household_cash)),
+                                  float(np.dot(w, flows.saving - estate_tax)), scale=production.gdp)
+        return Ageing(estate_tax=estate_tax, wealth_end=wealth_end)
+
+    def _government_consumption(self, ctx: YearContext, production: Production, flows: Flows,
+                                ageing: Ageing) -> None:
+        """Government consumption, a fixed share of GDP calibrated in the base year."""
+        if ctx.t == 0:
+            self._calibrate_base_year_budget(flows, ageing.estate_tax, ctx.ledger, production.gdp)
+        ctx.ledger.pay(GOVERNMENT_CONSUMPTION, "government", "production",
+                       self.government.consumption_share * production.gdp)
+
+    def _calibrate_base_year_budget(self, flows: Flows, estate_tax: np.ndarray, ledger: Ledger, gdp: float) -> None:
+        """The base year only (t = 0): government consumption is the share of GDP that balances the
+        status-quo budget — status-quo taxes (estate and exit tax included) less transfers, the
+        reforms' cash taken out. Fixed for every later year. It needs the base year's flows and deaths,
+        so it runs inside the base year (not at construction), once estates are settled."""
+        w = self.pop.weight
+        status_quo_net = float(np.dot(w, flows.taxes - flows.transfers + estate_tax)) + ledger.reform_transfers() \
+            - ledger.reform_taxes()
+        self.government.consumption_share = max(status_quo_net, 0.0) / gdp
+
+    def _accumulation(self, ctx: YearContext, production: Production, markets: Markets,
+                      audit: Audit) -> tuple[float, float]:
+        """Accumulation: the budget's deficit adds to public debt; every fund's books match its ledger
+        column; K_{t+1} = K_t + net investment, which is what the ledger says every sector saved.
+        Returns K_t and net investment (USD)."""
+        ledger, gov, year = ctx.ledger, self.government, ctx.year
         gov.debt -= ledger.column("government")
-        if self.equity_fund is not None:
-            stake_change = float(np.dot(firms.own_fund, firms.value)) - fund_stake_start
-            _check("equity fund books: ledger = Δcash + Δstake (no revaluation)", ledger.column("equity_fund"),
-                   self.equity_fund.cash - fund_cash_start + stake_change, year, audit, scale=gdp)
+        self._check_fund_books(ledger, markets, production.gdp, year, audit)
         net_investment = -ledger.column("production")
         ledger.check_rows()
-        values.update(macro_metrics(fp, self.capital / usd, (net_investment + self.delta * self.capital) / usd, phi,
+        capital_start = self.capital
+        self.capital += net_investment
+        identities.balance_sheets(audit, year, self.capital, self.claims_on_capital() + float(self.market.book.sum()))
+        if self.capital <= 0:
+            raise IdentityError(f"year {year}: the capital stock is exhausted")
+        return capital_start, net_investment
+
+    def _check_fund_books(self, ledger: Ledger, markets: Markets, gdp: float, year: int, audit: Audit) -> None:
+        """Each fund sector's ledger column is the change in its funds' cash and stakes this year."""
+        changes: dict[str, float] = {}
+        for policy, (assets_start, stake_start) in zip(self.funds, markets.books_start, strict=True):
+            stake_change = policy.equity_stake(self.firms) - stake_start
+            change = policy.financial_assets() - assets_start + stake_change
+            changes[policy.sector] = changes.get(policy.sector, 0.0) + change
+        for sector, change in changes.items():
+            identities.fund_books(audit, year, sector, ledger.column(sector), change, scale=gdp)
+
+    def _report(self, ctx: YearContext, phi: float, production: Production, markets: Markets, flows: Flows,
+                politics: PoliticsOutcome, capital_start: float, net_investment: float) -> dict[str, float]:
+        """The year's metrics (commonwealth.metrics), real ones deflated by this year's CPI."""
+        usd, w, fp = self.usd, self.pop.weight, production.fp
+        cpi = self._record_price_inputs(phi, fp, ctx.t, production.land_rent)
+        values = dict(markets.distribution)
+        values.update(macro_metrics(fp, capital_start / usd, (net_investment + self.delta * capital_start) / usd, phi,
                                     usd, self.delta))
         values["wage_index"] = float(fp.wage) / self.wage0
-        values.update(income_metrics(flows, w))
-        values.update(self._policy_metrics(ctx, flows, wealth_rank, ledger))
-        values.update(self.politics.metrics(ctx, influence, self.policies, wealth_dist, self.expatriated))
+        values.update(income_metrics(flows, w, cpi))
+        values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
+        values.update(self.politics.metrics(ctx, politics.influence, self.policies, markets.wealth_dist,
+                                            self.expatriated))
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
         for policy in self.policies:
             values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)
-        self.politics.decide(year, self.policies)
-        cpi = self._record_price_inputs(phi, fp, t, land_rent_total)
-        values["median_income_real"] = values["median_income_real"] / cpi
-        values["dividend_per_adult_real"] = values["dividend_per_adult"] / cpi
-        self.capital += net_investment
-        _check("K = structures + net bonds + funds − public debt + Σ firm book capital (balance sheets)",
-               self.capital, self.claims_on_capital() + float(market.book.sum()), year, audit)
-        if self.capital <= 0:
-            raise IdentityError(f"year {year}: the capital stock is exhausted")
-        self.previous = end_prices
-        self.t += 1
-        return Year(year, {k: float(v) for k, v in values.items()}, flows, wealth_carried, wealth_end, estate_tax,
-                    foreign_saving, audit, in_kind=in_kind, ledger=ledger)
+        return values
 
-    def _policy_metrics(self, ctx: YearContext, flows: Flows, wealth_rank: np.ndarray, ledger: Ledger) -> dict:
+    def _policy_metrics(self, ctx: YearContext, flows: Flows, wealth_rank: np.ndarray, cpi: float) -> dict:
         pop, firms = self.pop, self.firms
         w = pop.weight
-        matrix = ledger.matrix()
+        matrix = ctx.ledger.matrix()
         government = matrix["government"]
         values: dict[str, float] = {
             "tax_revenue": float(government[government > 0].sum()),
             "transfers": float(np.dot(w, flows.transfers)),
             "public_debt": self.government.debt,
-            "fund_assets": 0.0,
             "fund_ownership_share": float(np.dot(firms.own_fund, firms.value)) / float(firms.value.sum()),
-            "dividend_per_adult": 0.0,
-            "dividend_shares_per_adult": 0.0,
-            "dividend_cash_per_adult": 0.0,
+            **REFORM_METRIC_DEFAULTS,
         }
         equity = pop.equity_index * self.market.index_price + pop.equity_concentrated * \
             self.market.concentrated_price()[pop.stake_firm]
@@ -445,11 +581,67 @@ class HouseholdEconomy:
         for policy in self.policies:
             values.update(policy.metrics(ctx))
             values[f"policy_in_force.{policy.name}"] = float(policy.in_force(ctx.year))
-        dividends = sum(ctx.extra.get("dividends", []))
-        values["dividend_per_adult"] = (values["dividend_shares_per_adult"] + values["dividend_cash_per_adult"]
-                                        + dividends / float(w.sum()))
-        values["dividend_per_adult_real"] = values["dividend_per_adult"]  # CPI = 1 until the price block
+        dividend_per_adult = (values["dividend_shares_per_adult"] + values["dividend_cash_per_adult"]
+                              + sum(ctx.dividends) / float(w.sum()))
+        values["dividend_per_adult"] = dividend_per_adult
+        values["dividend_per_adult_real"] = dividend_per_adult / cpi
         return values
+
+
+# --- what the blocks pass on --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Production:
+    """Production's output: factor prices in model units and the year's totals in USD."""
+
+    fp: FactorPrices
+    gdp: float  # USD/year
+    r: float  # net return on capital, R − δ
+    land_rent: float  # USD/year, all land
+
+
+@dataclass(frozen=True)
+class Markets:
+    """What the markets block passes on: incomes and prices of every asset, and the year's ledger."""
+
+    book_total: float  # USD: the equity book, K less every other claim on capital
+    firm_income: np.ndarray  # USD per firm, after firm payments
+    own_start: dict[str, np.ndarray]  # each holder's fractions of each firm as the year opened
+    books_start: list[tuple[float, float]]  # per fund: financial assets and equity stake (USD) as priced
+    prices: Prices  # this year's
+    previous: Prices  # last year's end (this year's in the base year)
+    wealth_carried: np.ndarray  # per adult: last year's end holdings at last year's prices
+    wealth_start: np.ndarray  # per adult: the same holdings at this year's prices
+    wealth_dist: Distribution
+    wealth_rank: np.ndarray  # per adult: weighted mid-rank of wealth_start
+    distribution: dict[str, float]  # metrics of the distribution as the year opens
+    ledger: Ledger
+
+
+@dataclass(frozen=True)
+class ReformCash:
+    """The reforms' cash flows per adult (USD): what they take and what they pay."""
+
+    taxes: np.ndarray
+    transfers: np.ndarray
+
+
+@dataclass(frozen=True)
+class CorporateActions:
+    end_prices: Prices  # end of year: retained earnings invested, shares levied and distributed
+    in_kind: np.ndarray  # per adult: value of shares received less shares levied
+
+
+@dataclass(frozen=True)
+class PoliticsOutcome:
+    influence: np.ndarray  # per record: political weight (sums to 1 over voters)
+    exit_tax: np.ndarray  # per adult, USD
+
+
+@dataclass(frozen=True)
+class Ageing:
+    estate_tax: np.ndarray  # per adult, USD: estate tax and exit tax (both paid out of wealth)
+    wealth_end: np.ndarray  # per adult: this year's end holdings at this year's prices
 
 
 def run_households(scenario: Scenario, progress: Callable[[int], None] | None = None,
@@ -519,32 +711,3 @@ def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_t
         index_retained=retention * index_income,
         concentrated_retained=np.append(retention * concentrated_income, 0.0),
     )
-
-
-def policy_taxes_total(ledger: Ledger) -> float:
-    """Cash the reforms took from households this year (USD)."""
-    return _household_rows(ledger, lambda kind: kind not in STATUS_QUO_ROWS, sign=-1.0)
-
-
-def policy_transfers_total(ledger: Ledger) -> float:
-    return _household_rows(ledger, lambda kind: kind not in STATUS_QUO_ROWS, sign=1.0)
-
-
-#: Ledger rows of the status quo and of markets (everything else is a reform's).
-STATUS_QUO_ROWS = {"labour income", "capital income", "status-quo taxes", "status-quo transfers", "consumption",
-                   "VAT", "estate tax"}
-
-
-def _household_rows(ledger: Ledger, keep, sign: float) -> float:
-    matrix = ledger.matrix()
-    households = matrix[[c for c in matrix if c.startswith("households")]].sum(axis=1)
-    rows = households[[k for k in households.index if keep(k) and not k.endswith("(in kind)")]]
-    return float(rows[sign * rows > 0].sum() * sign)
-
-
-def check_ownership_rows(firms: Firms, year: int) -> None:
-    """Every firm's owners (index, concentrated, foreign, fund) hold fractions summing to 1."""
-    total = firms.ownership_total
-    if not np.allclose(total, 1.0, rtol=0.0, atol=1e-12):
-        worst = int(np.argmax(np.abs(total - 1)))
-        raise IdentityError(f"year {year}: ownership of firm {worst} sums to {total[worst]!r}, not 1")

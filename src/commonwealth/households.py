@@ -35,11 +35,8 @@ with the intergenerational rank correlation of Chetty et al. (2014).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
-from importlib import resources
 
 import numpy as np
-import pandas as pd
 from numba import njit
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
@@ -47,24 +44,19 @@ from scipy.special import ndtr, ndtri
 from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population, occupation_exposure
+from commonwealth.population_builder import employment_rate_by_age
 from commonwealth.ranking import band_rates_by_rank
+from commonwealth.sources import table
 from commonwealth.taxes import StatusQuo, maximum, status_quo_transfer
 
-_DATA = resources.files("commonwealth") / "data"
 #: Age at which heirs enter (adults are 18 and over).
 ADULT_AGE = 18
-
-
-@cache
-def _csv(name: str) -> pd.DataFrame:
-    with resources.as_file(_DATA / name) as path:
-        return pd.read_csv(path)
 
 
 def mortality(age: NDArray) -> NDArray[np.float64]:
     """Probability of dying within the year at each age: SSA period life table, men and women
     averaged, log-linear between tabulated ages, 1 beyond the last."""
-    life = _csv("ssa_period_life_table_qx.csv")
+    life = table("ssa_period_life_table_qx.csv")
     ages = life["age"].to_numpy(dtype=float)
     log_q = np.log(0.5 * (life["qx_male"] + life["qx_female"]).to_numpy(dtype=float))
     q = np.exp(np.interp(age, ages, log_q))
@@ -73,9 +65,7 @@ def mortality(age: NDArray) -> NDArray[np.float64]:
 
 def employment_rate(age: NDArray) -> NDArray[np.float64]:
     """Employment–population ratio at each age (BLS CPS 2024 age bands)."""
-    bands = _csv("bls_employment_by_age_2024.csv")
-    rate = (bands["employed_thousands"] / bands["population_thousands"]).to_numpy(dtype=float)
-    index = np.searchsorted(bands["age_hi"].to_numpy(), age, side="left")
+    index, rate = employment_rate_by_age(age)
     return rate[np.clip(index, 0, rate.size - 1)]
 
 

@@ -1,8 +1,8 @@
 """Metrics: the one documented list of what commonwealth reports, with units, and how each is computed.
 
-Every metric is computed in the core and written in the tidy contract of DESIGN §4
-(``scenario, year, metric, value, unit``). Names are stable snake_case; the table below is the
-documentation (``commonwealth metrics`` prints it). Distribution metrics are weighted and exact
+Every metric is computed in the core and written in the tidy output contract of
+:mod:`commonwealth.output` (``scenario, year, metric, value, unit``). Names are stable snake_case; the
+table below is the documentation (``commonwealth metrics`` prints it). Distribution metrics are weighted and exact
 (sort-based, see :mod:`commonwealth.distribution`); records are adults.
 """
 
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from commonwealth.households import Flows, Prices
     from commonwealth.markets import Market
     from commonwealth.population import Population
+
+#: Metrics of reforms that every households-closure run reports: 0 unless a policy reports them.
+REFORM_METRIC_DEFAULTS: dict[str, float] = {
+    "fund_assets": 0.0, "dividend_shares_per_adult": 0.0, "dividend_cash_per_adult": 0.0,
+}
 
 #: Thresholds for counting fortunes (USD).
 BILLION = 1e9
@@ -172,9 +177,11 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
     }
 
 
-def income_metrics(flows: Flows, weight: np.ndarray) -> dict[str, float]:
+def income_metrics(flows: Flows, weight: np.ndarray, cpi: float) -> dict[str, float]:
+    """Inequality and the median of income before taxes; the median deflated by this year's ``cpi``."""
     income = dist.Distribution(flows.income, weight)
-    return {"gini_income": income.gini(), "median_income_real": income.quantile(0.5)}
+    median_nominal = income.quantile(0.5)
+    return {"gini_income": income.gini(), "median_income_real": median_nominal / cpi}
 
 
 def tidy(scenario: str, start_year: int, series: dict[str, np.ndarray]) -> pd.DataFrame:

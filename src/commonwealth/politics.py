@@ -1,8 +1,8 @@
 """Power and politics: who decides, whether reforms pass and last, and who leaves.
 
-Ezra Klein's objection in the seed — policy reflects power; a fund that needs the powerful to tax
-themselves may never pass or may be eroded; the rich move — and Altman's answer — transferring shares
-transfers power — become testable here:
+Ezra Klein's objection in his conversation with Sam Altman (The Ezra Klein Show, 2021) — policy
+reflects power; a fund that needs the powerful to tax themselves may never pass or may be eroded; the
+rich move — and Altman's answer — transferring shares transfers power — become testable here:
 
 * **Influence.** Each adult citizen living in the US has political weight
   (1 − π) × 1/N (one person, one vote) + π × (their share of citizens' net worth), with π =
@@ -37,7 +37,7 @@ import numpy as np
 
 from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
-from commonwealth.policy.base import Policy, YearContext
+from commonwealth.policy.base import NEVER_ENACTED, Policy, YearContext
 
 
 @dataclass(frozen=True)
@@ -109,14 +109,14 @@ class Politics:
         for policy in policies:
             self.proposed[policy.name] = policy.enacted_year
             if not policy.stipulated:
-                policy.enacted_year = 10**6  # not in force until enacted
+                policy.enacted_year = NEVER_ENACTED  # not in force until enacted
 
     def influence(self, ctx: YearContext, expatriated: np.ndarray) -> np.ndarray:
         voters = ctx.pop.citizen & ~expatriated
         return influence_weights(ctx.pop.weight, ctx.wealth, voters, self.p.plutocracy)
 
     def measure_support(self, ctx: YearContext, policies: list[Policy], influence: np.ndarray) -> None:
-        income = np.maximum(np.abs(ctx.income if ctx.income is not None else ctx.wealth * 0.05), 1_000.0)
+        income = np.maximum(np.abs(ctx.income), 1_000.0)
         for policy in policies:
             gain = policy.expected_gain(ctx) / income
             noise = self.rng.normal(0.0, self.p.support_noise, gain.size)

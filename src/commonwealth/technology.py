@@ -12,13 +12,14 @@ automation share is Φ_t = Φ(I_t). Two families of complexity distributions, as
 Source: A. Korinek and D. Suh, "Scenarios for the Transition to AGI", NBER WP 32255 (2024),
 equations for Φ(·), Table 2 and the scenarios of section 4.
 
-The `compute-10x` preset maps the seed's "10X per year in terms of these model sizes" onto the
+The `compute-10x` preset maps Sam Altman's "10X per year in terms of these model sizes" onto the
 bounded distribution: complexity is measured in training compute, compute grows ×10 per year
 (g = ln 10), and full automation needs `technology.compute_gap_orders` more orders of magnitude than
 today ("10 to the 10th 10 years from now — the base model is plenty good at everything"). With
 β = 1 (log-complexity uniform over tasks) this gives T = gap_orders / log10(growth factor) years.
 The assumption that every order of magnitude of compute automates an equal share of the remaining
-tasks is exactly β = 1; users can change β, the growth factor and the gap.
+tasks is exactly β = 1; users can change β, the growth factor and the gap. (The quotations are from
+Altman's conversation with Ezra Klein on The Ezra Klein Show, 2021.)
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from commonwealth.errors import UserError
-from commonwealth.policy.base import Policy, YearContext, equal_shares
-from commonwealth.policy.ledger import HOUSEHOLDS
+from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
+from commonwealth.policy.ledger import CAPPED_PROFIT_TRANSFER, HOUSEHOLDS, WINDFALL_PAYMENT
 
 
-def select_firms(ctx: YearContext, names: list[str] | None, min_ai_exposure: float | None, policy: str) -> np.ndarray:
+def select_firms(ctx: YearOpening, names: list[str] | None, min_ai_exposure: float | None, policy: str) -> np.ndarray:
     f = ctx.firms
     chosen = np.zeros(f.size, dtype=bool)
     if names:
@@ -71,9 +71,9 @@ class CappedProfitLab(Policy):
         conc_loss = np.append(np.divide(moved["own_concentrated"] * f.value, market.conc_base,
                                         out=np.zeros(f.size), where=market.conc_base > 0), 0.0)
         loss = pop.equity_index * index_loss + pop.equity_concentrated * conc_loss[pop.stake_firm]
-        ctx.ledger.pay("capped-profit transfer (in kind)", HOUSEHOLDS, "public_owners", loss, policy=self.name)
+        ctx.ledger.pay(CAPPED_PROFIT_TRANSFER, HOUSEHOLDS, "public_owners", loss, policy=self.name)
         for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund")):
-            ctx.ledger.pay("capped-profit transfer (in kind)", sector, "public_owners",
+            ctx.ledger.pay(CAPPED_PROFIT_TRANSFER, sector, "public_owners",
                            float(np.dot(moved[holder], f.value)), policy=self.name)
         for holder, amount in moved.items():
             setattr(f, holder, getattr(f, holder) - amount)
@@ -108,7 +108,7 @@ class WindfallClause(Policy):
         self.paid = 0.0
         self.mask: np.ndarray | None = None
 
-    def firm_payments(self, ctx: YearContext, firm_income: np.ndarray) -> np.ndarray | None:
+    def firm_payments(self, ctx: YearOpening, firm_income: np.ndarray) -> np.ndarray | None:
         self.paid = 0.0
         if self.mask is None:
             self.mask = select_firms(ctx, self.names, self.min_ai_exposure, self.name)
@@ -132,10 +132,10 @@ class WindfallClause(Policy):
             return None
         every = np.ones(ctx.pop.weight.size, dtype=bool)
         per_adult = equal_shares(self.us_share * self.paid, ctx.pop.weight, every)
-        ctx.ledger.pay("windfall payment", "production", HOUSEHOLDS, per_adult, policy=self.name)
-        ctx.ledger.pay("windfall payment", "production", "rest_of_world", (1.0 - self.us_share) * self.paid,
+        ctx.ledger.pay(WINDFALL_PAYMENT, "production", HOUSEHOLDS, per_adult, policy=self.name)
+        ctx.ledger.pay(WINDFALL_PAYMENT, "production", "rest_of_world", (1.0 - self.us_share) * self.paid,
                        policy=self.name)
-        ctx.extra.setdefault("dividends", []).append(self.us_share * self.paid)
+        ctx.dividends.append(self.us_share * self.paid)
         return per_adult
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:

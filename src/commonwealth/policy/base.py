@@ -1,21 +1,40 @@
-"""What every policy module sees each year, and the hooks it may implement.
+"""The policy protocol: what every policy module sees each year, and the hooks it may implement.
 
-A policy is a small class with its parameters (validated, sourced defaults) and pure-ish hooks that
-the engine calls in a fixed order each year:
+A policy is a small class with its parameters (validated, sourced defaults) and hooks that the
+engine calls in a fixed order each year, every policy in the order the scenario lists them. Every
+hook has a no-op default, so a new reform implements only the ones it needs and the engine never
+names a concrete reform. The year (:mod:`commonwealth.engine`) runs the hooks at these points:
 
-1. ``land_tax_rate`` — taxes on land value, capitalised into the land price;
-2. ``firm_payments`` — payments out of firms' equity income (the Windfall Clause);
-3. ``household_taxes`` / ``household_transfers`` — per-adult cash flows before saving;
-4. ``corporate_actions`` — at the end of the year: share levies, transfers of ownership, distributions;
-5. ``end_of_year`` — fund books and draws; ``metrics`` — what it reports.
+====  ==========================  ===============================================================
+ 1    ``land_tax_rate``           markets, before land is priced (sees a :class:`YearOpening`)
+ 2    ``firm_payments``           markets, once firms' equity income is known (:class:`YearOpening`)
+ 3    ``household_taxes``         reforms' cash, after primary incomes (a :class:`YearContext` from here)
+ 4    ``household_transfers``     reforms' cash, after every policy's ``household_taxes``
+ 5    ``locked_units``            consumption and saving: index units adults may not sell
+ 6    ``vat_share``               consumption and saving, once consumption is known
+ 7    ``corporate_actions``       corporate actions, after investment: share levies, transfers
+ 8    ``expected_gain``           politics: each adult's static gain, for support
+ 9    ``end_of_year``             after politics: the policy's own income and books
+10    ``metrics``, ``headline_rate``  the year's report, after accumulation
+====  ==========================  ===============================================================
 
-Every dollar or share a hook moves is recorded in the year's :class:`~commonwealth.policy.ledger.Ledger`.
+Amounts are USD of the base year; "per adult" arrays have one entry per record (weights apply, see
+``ctx.pop.weight``), "total" amounts are for the whole population. Every dollar or share a hook moves
+between sectors must be posted to the year's :class:`~commonwealth.policy.ledger.Ledger`
+(``ctx.ledger.pay``, with a declared :class:`~commonwealth.policy.ledger.FlowKind` and
+``policy=self.name``): the engine checks that every row sums to zero, that households' cash and
+in-kind accounts match their wealth, and that every fund's ledger column matches its books.
+
+A policy that keeps a fund declares its ledger ``sector`` and reports its books through
+``financial_assets`` (cash invested in bonds: a claim on capital) and ``equity_stake``; what other
+policies may draw on it goes through ``draw``. A policy never edits another policy's attributes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -25,6 +44,11 @@ if TYPE_CHECKING:
     from commonwealth.markets import Market
     from commonwealth.policy.ledger import Ledger
     from commonwealth.population import Population
+
+#: ``enacted_year`` of a policy that is not in force until politics enacts it (a year no run reaches).
+NEVER_ENACTED = 10**6
+#: ``eligible_since`` of an adult who is not eligible for citizens' dividends (a non-citizen).
+NEVER_ELIGIBLE = 10**6
 
 
 @dataclass
@@ -36,34 +60,77 @@ class Government:
     debt: float = 0.0  # USD, borrowed since the base year, held by households as bonds
 
 
-@dataclass
-class YearContext:
-    """One year's state, shared by the policies (amounts per adult unless stated)."""
+@dataclass(kw_only=True)
+class YearOpening:
+    """What is known when the year opens (technology and production have run, markets not yet):
+    what ``land_tax_rate`` and ``firm_payments`` see. Read-only for policies, except as stated."""
 
     year: int
-    t: int
+    t: int  # years since the base year
     gdp: float  # USD/year
     gdp_base: float  # USD/year at the base year
-    r: float  # net return on capital
+    r: float  # net return on capital, per year
     land_rent: float  # USD/year, all land
-    pop: Population
-    firms: Firms
+    pop: Population  # the records (adults); policies may change holdings only in corporate_actions
+    firms: Firms  # firms and their owners; changed only in corporate_actions
     market: Market
-    prices: Prices
-    wealth: np.ndarray  # net worth at the start of the year, at this year's prices
-    eligible: np.ndarray  # adult citizens (all records are adults)
-    ledger: Ledger
+    eligible: np.ndarray  # per adult: adult citizens eligible for citizens' dividends (not expatriated)
     government: Government
-    gdp_history: dict[int, float]  # year → GDP, USD
-    income: np.ndarray | None = None  # market income + status-quo transfers, once known
-    firm_income: np.ndarray | None = None  # equity income per firm after firm payments, USD
-    extra: dict[str, Any] = field(default_factory=dict)  # policy-to-policy notes (e.g. fund cash)
+    gdp_history: dict[int, float]  # year → GDP, USD, up to this year
+    #: Per adult: who has left the country (tax flight); out of reach of personal taxes. Nobody by default.
+    expatriated: np.ndarray = None  # type: ignore[assignment]
+    retention: float = 0.0  # share of equity income firms retain and invest (the rest is paid out)
+
+    def __post_init__(self) -> None:
+        if self.expatriated is None:
+            self.expatriated = np.zeros(self.pop.weight.size, dtype=bool)
+
+    def opening(self) -> dict:
+        """This context's :class:`YearOpening` fields, to build the next stage's context from."""
+        return {f.name: getattr(self, f.name) for f in fields(YearOpening)}
+
+
+@dataclass(kw_only=True)
+class YearContext(YearOpening):
+    """The year once markets have priced every asset and primary incomes are known: what every hook
+    from ``household_taxes`` on sees (amounts per adult unless stated). The engine sets every field;
+    the defaults serve contexts built by hand (tests)."""
+
+    prices: Prices  # this year's asset prices and incomes per unit
+    wealth: np.ndarray  # per adult: net worth at the start of the year, at this year's prices
+    ledger: Ledger  # the year's flows: post every transfer here
+    firm_income: np.ndarray = None  # type: ignore[assignment]  # USD per firm, after firm payments; 0 if not given
+    own_fund_start: np.ndarray = None  # type: ignore[assignment]  # fund's fraction of each firm as the year opened
+    income: np.ndarray = None  # type: ignore[assignment]  # per adult: market income + status-quo transfers
+    status_quo_taxes: float = 0.0  # USD, all adults: status-quo income taxes this year
+    policies: Sequence[Policy] = ()  # the scenario's policies, for drawing on a fund through the protocol
+    #: USD each: equal cash dividends paid to adults this year (appended by the hooks that pay them;
+    #: they make up the dividend_per_adult metric with the fund's share and cash dividends).
+    dividends: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.firm_income is None:
+            self.firm_income = np.zeros(self.firms.size)
+        if self.own_fund_start is None:
+            self.own_fund_start = self.firms.own_fund.copy()
+        if self.income is None:
+            self.income = np.zeros(self.pop.weight.size)
+
+    def fund(self, sector: str) -> Policy | None:
+        """The first policy keeping the books of ledger ``sector`` (a fund), if any."""
+        return next((p for p in self.policies if p.sector == sector), None)
 
 
 class Policy:
-    """Base class: a policy in force from ``enacted_year`` until ``repealed_year`` (exclusive)."""
+    """Base class: a policy in force from ``enacted_year`` until ``repealed_year`` (exclusive).
+
+    Every hook below is a no-op by default. Hooks run for every policy, in force or not: a hook checks
+    :meth:`in_force` itself (a fund out of force may still hold assets)."""
 
     kind: ClassVar[str]
+    #: The ledger sector whose books this policy keeps (a fund), or None.
+    sector: ClassVar[str | None] = None
 
     def __init__(self, name: str, enacted_year: int, repealed_year: int | None) -> None:
         self.name = name
@@ -75,37 +142,93 @@ class Policy:
         self.stipulated = False
 
     def in_force(self, year: int) -> bool:
+        """Whether the policy applies in ``year`` (from enactment until repeal, exclusive)."""
         return self.enacted_year <= year and (self.repealed_year is None or year < self.repealed_year)
+
+    # --- 1–2. Markets --------------------------------------------------------------------------
+
+    def land_tax_rate(self, ctx: YearOpening) -> float:
+        """Tax on land value this year, as a share of land value per year: capitalised into the land
+        price (the engine sums every policy's rate). Collect it in ``household_taxes``."""
+        return 0.0
+
+    def firm_payments(self, ctx: YearOpening, firm_income: np.ndarray) -> np.ndarray | None:
+        """Payments out of each firm's equity income (USD per firm, this year), or None. The engine
+        subtracts them before firms are valued; pay them on to households in ``household_transfers``
+        (posting to the ledger from ``production``). Runs before the year's ledger exists."""
+        return None
+
+    # --- 3–6. Reforms' cash, consumption and saving -------------------------------------------
+
+    def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
+        """Cash each adult pays the policy this year (USD per adult, not taxable), or None. Post it
+        to the ledger (``HOUSEHOLDS`` → the receiving sector). Runs for every policy before any
+        ``household_transfers``."""
+        return None
+
+    def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
+        """Cash each adult receives from the policy this year (USD per adult, not taxable), or None.
+        Post it to the ledger (paying sector → ``HOUSEHOLDS``); append equal cash dividends' total to
+        ``ctx.dividends``. A policy paid from a fund draws on it with :meth:`draw` (``ctx.fund``)."""
+        return None
+
+    def locked_units(self, ctx: YearContext, eligible_since: np.ndarray) -> np.ndarray | float:
+        """Index units per adult that may not be sold this year (``eligible_since``: the year from
+        which each adult has been eligible, :data:`NEVER_ELIGIBLE` if never)."""
+        return 0.0
+
+    def vat_share(self, ctx: YearContext, consumption_total: float) -> float:
+        """Share of consumption spending (``consumption_total``, USD, all adults) taken by a VAT this
+        policy levies; the engine posts the VAT row for all policies together."""
+        return 0.0
+
+    # --- 7. Corporate actions -------------------------------------------------------------------
+
+    def corporate_actions(self, ctx: YearContext) -> None:
+        """Share levies, transfers of ownership and distributions in shares, after investment. May
+        change ``ctx.firms``' ownership and values, ``ctx.market``'s units and book, and
+        ``ctx.pop``'s equity holdings; post every move to the ledger as an in-kind flow, valued on
+        the day. The engine checks afterwards that ownership sums to one and that households'
+        in-kind account matches the change in their wealth."""
+        return None
+
+    # --- 8. Politics ----------------------------------------------------------------------------
+
+    def expected_gain(self, ctx: YearContext) -> np.ndarray:
+        """Each adult's net gain per year from the policy at its stated rates (static incidence: what it
+        pays and what it takes, before any economic response), USD per adult. Used for political
+        support; must not change any state the year's outcome depends on."""
+        return np.zeros(ctx.pop.weight.size)
+
+    # --- 9. The policy's own books --------------------------------------------------------------
+
+    def end_of_year(self, ctx: YearContext) -> None:
+        """After politics: the policy's own income (interest, dividends on its stake), deposits and
+        book-keeping, posted to the ledger."""
+        return None
+
+    def financial_assets(self) -> float:
+        """USD of financial assets the policy holds (cash invested in bonds: a claim on capital)."""
+        return 0.0
+
+    def equity_stake(self, firms: Firms) -> float:
+        """USD value of the shares the policy holds (through ``firms.own_fund``)."""
+        return 0.0
+
+    def draw(self, amount: float) -> float:
+        """Pay out up to ``amount`` USD of the fund's cash for another policy's use (which posts the
+        payment from this policy's ``sector``); returns what was drawn. Nothing, unless a fund."""
+        return 0.0
+
+    # --- 10. The year's report ------------------------------------------------------------------
 
     def headline_rate(self, ctx: YearContext) -> float:
         """The policy's main rate in force (after phase-in and erosion), for the policy_rate metric."""
         return self.strength if self.in_force(ctx.year) else 0.0
 
-    def expected_gain(self, ctx: YearContext) -> np.ndarray:
-        """Each adult's net gain per year from the policy at its stated rates (static incidence: what it
-        pays and what it takes, before any economic response), USD. Used for political support."""
-        return np.zeros(ctx.pop.weight.size)
-
-    # Hooks, in the order the engine calls them; each is a no-op unless a policy needs it.
-    def land_tax_rate(self, ctx: YearContext) -> float:
-        return 0.0
-
-    def firm_payments(self, ctx: YearContext, firm_income: np.ndarray) -> np.ndarray | None:
-        return None
-
-    def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
-        return None
-
-    def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
-        return None
-
-    def corporate_actions(self, ctx: YearContext) -> None:
-        return None
-
-    def end_of_year(self, ctx: YearContext) -> None:
-        return None
-
     def metrics(self, ctx: YearContext) -> dict[str, float]:
+        """Metrics the policy reports (names documented in :mod:`commonwealth.metrics`); a policy may
+        set the shared ones (``fund_assets``, ``dividend_*_per_adult``) its reform defines."""
         return {}
 
 

@@ -26,14 +26,29 @@ Each year, once enacted:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from commonwealth.policy.base import Policy, YearContext, equal_shares
-from commonwealth.policy.ledger import HOUSEHOLDS
+from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
+from commonwealth.policy.ledger import (
+    AEF_CASH_DISTRIBUTION,
+    AEF_LAND_TAX,
+    AEF_PRIVATE_SETTLEMENT,
+    AEF_SHARE_DISTRIBUTION,
+    AEF_SHARE_LEVY,
+    EQUITY_INCOME,
+    HOUSEHOLDS,
+    INTEREST,
+)
+
+if TYPE_CHECKING:
+    from commonwealth.assets import Firms
 
 
 class AmericanEquityFund(Policy):
     kind = "american_equity_fund"
+    sector = "equity_fund"
 
     def __init__(self, name: str, enacted_year: int, repealed_year: int | None, *, company_rate: float,
                  land_rate: float, valuation_threshold: float, private_revenue_threshold: float,
@@ -60,7 +75,7 @@ class AmericanEquityFund(Policy):
 
     # --- rates ----------------------------------------------------------------------------------
 
-    def phase(self, ctx: YearContext) -> float:
+    def phase(self, ctx: YearOpening) -> float:
         """Share of the full rates in force: GDP growth since enactment over the phase-in growth."""
         if not self.in_force(ctx.year):
             return 0.0
@@ -69,7 +84,7 @@ class AmericanEquityFund(Policy):
         base = ctx.gdp_history.get(self.enacted_year, ctx.gdp)
         return float(np.clip((ctx.gdp / base - 1.0) / self.phase_in_gdp_growth, 0.0, 1.0))
 
-    def land_tax_rate(self, ctx: YearContext) -> float:
+    def land_tax_rate(self, ctx: YearOpening) -> float:
         return self.land_rate * self.phase(ctx) * self.strength
 
     def headline_rate(self, ctx: YearContext) -> float:
@@ -104,7 +119,7 @@ class AmericanEquityFund(Policy):
             return None
         pop = ctx.pop
         tax = rate * (pop.housing_land + pop.other_land) * ctx.prices.land_price
-        ctx.ledger.pay("AEF land tax", HOUSEHOLDS, "equity_fund", tax, policy=self.name)
+        ctx.ledger.pay(AEF_LAND_TAX, HOUSEHOLDS, "equity_fund", tax, policy=self.name)
         self.year_flows["land_tax"] = float(np.dot(pop.weight, tax))
         return tax
 
@@ -112,7 +127,7 @@ class AmericanEquityFund(Policy):
         if self.pending <= 0:
             return None
         per_adult = equal_shares(self.pending, ctx.pop.weight, ctx.eligible)
-        ctx.ledger.pay("AEF cash distribution", "equity_fund", HOUSEHOLDS, per_adult, policy=self.name)
+        ctx.ledger.pay(AEF_CASH_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult, policy=self.name)
         self.cash -= self.pending
         self.year_flows["cash_distributed"] = self.pending
         self.year_flows["eligible"] = float(np.dot(ctx.pop.weight, ctx.eligible))
@@ -122,13 +137,23 @@ class AmericanEquityFund(Policy):
     # --- shares ---------------------------------------------------------------------------------
 
     def corporate_actions(self, ctx: YearContext) -> None:
+        """The share levy on covered companies, private companies' accrual and settlement, then the
+        distribution of the new shares not retained."""
         rate = self.company_rate * self.phase(ctx) * self.strength
-        f, market, pop = ctx.firms, ctx.market, ctx.pop
+        f = ctx.firms
         if self.accrued is None:
             self.accrued = np.zeros(f.size)
             self.accrual_age = np.zeros(f.size, dtype=np.int64)
         if rate <= 0:
             return
+        levy = self._levy_shares(ctx, rate)
+        self._settle_private(ctx, rate)
+        self._distribute_shares(ctx, levy)
+
+    def _levy_shares(self, ctx: YearContext, rate: float) -> np.ndarray:
+        """New shares worth ``rate`` of every covered company's value, issued to the fund; every other
+        holder is diluted. Returns the levy rate per firm."""
+        f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
         covered = self.covered(ctx)
         levy = np.where(covered, rate, 0.0)
         # Value each holder class gives up: its fraction × rate × value (the fund's own stake nets out).
@@ -136,43 +161,48 @@ class AmericanEquityFund(Policy):
         conc_loss = np.append(np.divide(f.own_concentrated * levy * f.value, market.conc_base,
                                         out=np.zeros(f.size), where=market.conc_base > 0), 0.0)
         household_loss = pop.equity_index * index_loss + pop.equity_concentrated * conc_loss[pop.stake_firm]
-        ledger = ctx.ledger
-        ledger.pay("AEF share levy (in kind)", HOUSEHOLDS, "equity_fund", household_loss, policy=self.name)
-        ledger.pay("AEF share levy (in kind)", "rest_of_world", "equity_fund",
+        ledger.pay(AEF_SHARE_LEVY, HOUSEHOLDS, "equity_fund", household_loss, policy=self.name)
+        ledger.pay(AEF_SHARE_LEVY, "rest_of_world", "equity_fund",
                    float(np.dot(f.own_foreign * levy, f.value)), policy=self.name)
-        ledger.pay("AEF share levy (in kind)", "public_owners", "equity_fund",
+        ledger.pay(AEF_SHARE_LEVY, "public_owners", "equity_fund",
                    float(np.dot(f.own_public * levy, f.value)), policy=self.name)
         self.year_flows["share_levy"] = float(np.dot(levy * (1.0 - f.own_fund), f.value))
         for holder in f.HOLDERS:
             setattr(f, holder, getattr(f, holder) * (1.0 - levy))
         f.own_fund = f.own_fund + levy
+        return levy
 
-        # Private companies above the revenue threshold accrue, then settle in cash.
+    def _settle_private(self, ctx: YearContext, rate: float) -> None:
+        """Private companies above the revenue threshold accrue the levy, then settle it in cash."""
+        f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
         private = ~f.listed & ~f.aggregate & (f.revenue >= self.private_revenue_threshold)
         self.accrued = self.accrued + np.where(private, rate * f.value, 0.0)
         self.accrual_age = self.accrual_age + private
         settle = private & (self.accrual_age >= self.private_accrual_years)
-        if settle.any():
-            amount = np.where(settle, np.minimum(self.accrued, f.value), 0.0)
-            owners = {h: getattr(f, h) * amount for h in f.HOLDERS}
-            f.value = f.value - amount
-            market.book = market.book - amount
-            self.accrued = np.where(settle, 0.0, self.accrued)
-            total = float(amount.sum())
-            per_unit_index = float(owners["own_index"].sum()) / market.index_units
-            conc = np.append(np.divide(owners["own_concentrated"], market.conc_base, out=np.zeros(f.size),
-                                       where=market.conc_base > 0), 0.0)
-            paid = pop.equity_index * per_unit_index + pop.equity_concentrated * conc[pop.stake_firm]
-            ledger.pay("AEF private settlement (in kind)", HOUSEHOLDS, "equity_fund", paid, policy=self.name)
-            for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund"),
-                                   ("public_owners", "own_public")):
-                ledger.pay("AEF private settlement (in kind)", sector, "equity_fund", float(owners[holder].sum()),
-                           policy=self.name)
-            self.cash += total
-            self.pending += (1.0 - self.retained_share) * total
-            self.year_flows["private_settlement"] = total
+        if not settle.any():
+            return
+        amount = np.where(settle, np.minimum(self.accrued, f.value), 0.0)
+        owners = {h: getattr(f, h) * amount for h in f.HOLDERS}
+        f.value = f.value - amount
+        market.book = market.book - amount
+        self.accrued = np.where(settle, 0.0, self.accrued)
+        total = float(amount.sum())
+        per_unit_index = float(owners["own_index"].sum()) / market.index_units
+        conc = np.append(np.divide(owners["own_concentrated"], market.conc_base, out=np.zeros(f.size),
+                                   where=market.conc_base > 0), 0.0)
+        paid = pop.equity_index * per_unit_index + pop.equity_concentrated * conc[pop.stake_firm]
+        ledger.pay(AEF_PRIVATE_SETTLEMENT, HOUSEHOLDS, "equity_fund", paid, policy=self.name)
+        for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund"),
+                               ("public_owners", "own_public")):
+            ledger.pay(AEF_PRIVATE_SETTLEMENT, sector, "equity_fund", float(owners[holder].sum()),
+                       policy=self.name)
+        self.cash += total
+        self.pending += (1.0 - self.retained_share) * total
+        self.year_flows["private_settlement"] = total
 
-        # Distribute the new shares, less the retained share, to adult citizens as index units.
+    def _distribute_shares(self, ctx: YearContext, levy: np.ndarray) -> None:
+        """The new shares, less the retained share, go to adult citizens as index units."""
+        f, market, pop = ctx.firms, ctx.market, ctx.pop
         give = levy * (1.0 - self.retained_share)
         value = float(np.dot(give, f.value))
         if value > 0 and ctx.eligible.any():
@@ -182,8 +212,8 @@ class AmericanEquityFund(Policy):
             per_adult_value = equal_shares(value, pop.weight, ctx.eligible)
             pop.equity_index += per_adult_value / price
             market.index_units += value / price
-            ledger.pay("AEF share distribution (in kind)", "equity_fund", HOUSEHOLDS, per_adult_value,
-                       policy=self.name)
+            ctx.ledger.pay(AEF_SHARE_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult_value,
+                           policy=self.name)
             self.year_flows["shares_distributed"] = value
             self.year_flows["eligible"] = float(np.dot(pop.weight, ctx.eligible))
             recipients = self.year_flows["eligible"]
@@ -191,7 +221,7 @@ class AmericanEquityFund(Policy):
         else:
             self.distributed_units.append(0.0)
 
-    def locked_units(self, ctx: YearContext, eligible_since: np.ndarray) -> np.ndarray:
+    def locked_units(self, ctx: YearContext, eligible_since: np.ndarray) -> np.ndarray | float:
         """Index units per adult still locked: those received in the last ``lockup_years`` years
         while eligible."""
         if self.lockup_years <= 0 or not self.distributed_units:
@@ -208,17 +238,31 @@ class AmericanEquityFund(Policy):
 
     def end_of_year(self, ctx: YearContext) -> None:
         """Cash income: land tax, the paid-out part of the fund's equity income, interest."""
-        if ctx.firm_income is None:
-            return
-        retention = ctx.extra["retention"]
-        dividends = float(np.dot(ctx.extra["own_fund_before"], ctx.firm_income)) * (1.0 - retention)
+        dividends = float(np.dot(ctx.own_fund_start, ctx.firm_income)) * (1.0 - ctx.retention)
         interest = ctx.r * self.cash
         land_tax = self.year_flows.get("land_tax", 0.0)
-        ctx.ledger.pay("equity income", "production", "equity_fund", dividends, policy=self.name)
-        ctx.ledger.pay("interest", "production", "equity_fund", interest, policy=self.name)
+        ctx.ledger.pay(EQUITY_INCOME, "production", "equity_fund", dividends, policy=self.name)
+        ctx.ledger.pay(INTEREST, "production", "equity_fund", interest, policy=self.name)
         intake = land_tax + dividends + interest
         self.cash += intake
         self.pending += (1.0 - self.retained_share) * intake
+
+    # --- the fund's books, for the engine and for policies that draw on it -----------------------
+
+    def financial_assets(self) -> float:
+        return self.cash
+
+    def equity_stake(self, firms: Firms) -> float:
+        return float(np.dot(firms.own_fund, firms.value))
+
+    def draw(self, amount: float) -> float:
+        """Pay out up to ``amount`` of the fund's cash (never below zero); what is drawn no longer
+        awaits distribution."""
+        drawn = min(amount, max(self.cash, 0.0))
+        if drawn > 0:
+            self.cash -= drawn
+            self.pending = max(0.0, self.pending - drawn)
+        return drawn
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
         f = ctx.firms

@@ -19,7 +19,14 @@ from __future__ import annotations
 import numpy as np
 
 from commonwealth.policy.base import Policy, YearContext, equal_shares
-from commonwealth.policy.ledger import HOUSEHOLDS
+from commonwealth.policy.ledger import (
+    HOUSEHOLDS,
+    INTEREST,
+    SOVEREIGN_FUND_DEPOSIT,
+    SOVEREIGN_FUND_DIVIDEND,
+    SOVEREIGN_FUND_DRAW,
+    SOVEREIGN_FUND_ENDOWMENT,
+)
 
 
 def pomv_draw(market_values: list[float], rate: float, window: int) -> float:
@@ -39,6 +46,7 @@ def dividend_per_person(draw: float, dividend_share: float, recipients: float) -
 
 class SovereignFund(Policy):
     kind = "sovereign_fund"
+    sector = "sovereign_fund"
 
     def __init__(self, name, enacted_year, repealed_year, *, initial_assets: float, deposit_source: str,
                  deposit_rate: float, draw_rule: str, pomv_rate: float, pomv_window_years: int,
@@ -65,7 +73,7 @@ class SovereignFund(Policy):
         if not self.endowed:
             self.endowed = True
             if self.initial_assets > 0:
-                ctx.ledger.pay("sovereign fund endowment", "government", "sovereign_fund", self.initial_assets,
+                ctx.ledger.pay(SOVEREIGN_FUND_ENDOWMENT, "government", "sovereign_fund", self.initial_assets,
                                policy=self.name)
                 self.assets += self.initial_assets
                 self.values.append(self.assets)
@@ -77,10 +85,10 @@ class SovereignFund(Policy):
         self.dividend = self.dividend_share * self.strength * draw
         every = np.ones(ctx.pop.weight.size, dtype=bool)
         per_adult = equal_shares(self.dividend, ctx.pop.weight, every)
-        ctx.ledger.pay("sovereign fund dividend", "sovereign_fund", HOUSEHOLDS, per_adult, policy=self.name)
-        ctx.ledger.pay("sovereign fund draw to budget", "sovereign_fund", "government", draw - self.dividend,
+        ctx.ledger.pay(SOVEREIGN_FUND_DIVIDEND, "sovereign_fund", HOUSEHOLDS, per_adult, policy=self.name)
+        ctx.ledger.pay(SOVEREIGN_FUND_DRAW, "sovereign_fund", "government", draw - self.dividend,
                        policy=self.name)
-        ctx.extra.setdefault("dividends", []).append(self.dividend)
+        ctx.dividends.append(self.dividend)
         return per_adult
 
     def expected_gain(self, ctx: YearContext) -> np.ndarray:
@@ -96,14 +104,17 @@ class SovereignFund(Policy):
         if not self.in_force(ctx.year):
             return
         income = ctx.r * self.assets
-        ctx.ledger.pay("interest", "production", "sovereign_fund", income, policy=self.name)
-        base = {"land_rent": ctx.land_rent, "gdp": ctx.gdp, "tax_revenue": ctx.extra.get("status_quo_taxes", 0.0),
+        ctx.ledger.pay(INTEREST, "production", "sovereign_fund", income, policy=self.name)
+        base = {"land_rent": ctx.land_rent, "gdp": ctx.gdp, "tax_revenue": ctx.status_quo_taxes,
                 "none": 0.0}[self.deposit_source]
         deposit = self.deposit_rate * base
-        ctx.ledger.pay("sovereign fund deposit", "government", "sovereign_fund", deposit, policy=self.name)
+        ctx.ledger.pay(SOVEREIGN_FUND_DEPOSIT, "government", "sovereign_fund", deposit, policy=self.name)
         self.assets += income + deposit
         self.incomes.append(income)
         self.values.append(self.assets)
+
+    def financial_assets(self) -> float:
+        return self.assets
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
         return {"sovereign_fund_assets": self.assets}

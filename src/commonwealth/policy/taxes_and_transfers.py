@@ -15,17 +15,32 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from commonwealth.distribution import mid_rank
-from commonwealth.policy.base import Policy, YearContext, equal_shares
-from commonwealth.policy.ledger import HOUSEHOLDS
+from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
+from commonwealth.policy.ledger import (
+    HOUSEHOLDS,
+    INCOME_TAX_CHANGE,
+    INCOME_TAX_DIVIDEND,
+    LAND_VALUE_TAX,
+    LAND_VALUE_TAX_DIVIDEND,
+    UBI_PAYMENT,
+    UBI_SURCHARGE,
+    WEALTH_TAX,
+    WEALTH_TAX_DIVIDEND,
+    FlowKind,
+)
 
 
 class _Revenue(Policy):
     """A tax whose revenue goes to the budget or back as an equal dividend to every adult."""
 
     use: str = "budget"
+    #: The ledger row of the revenue paid back as an equal dividend.
+    dividend_flow: ClassVar[FlowKind]
 
     def __init__(self, name: str, enacted_year: int, repealed_year: int | None, use: str) -> None:
         super().__init__(name, enacted_year, repealed_year)
@@ -39,8 +54,8 @@ class _Revenue(Policy):
         every = np.ones(ctx.pop.weight.size, dtype=bool)
         return equal_shares(float(np.dot(ctx.pop.weight, tax)), ctx.pop.weight, every) - tax
 
-    def _collect(self, ctx: YearContext, label: str, tax: np.ndarray) -> np.ndarray:
-        ctx.ledger.pay(label, HOUSEHOLDS, "government", tax, policy=self.name)
+    def _collect(self, ctx: YearContext, flow: FlowKind, tax: np.ndarray) -> np.ndarray:
+        ctx.ledger.pay(flow, HOUSEHOLDS, "government", tax, policy=self.name)
         self.revenue = float(np.dot(ctx.pop.weight, tax))
         return tax
 
@@ -49,19 +64,20 @@ class _Revenue(Policy):
             return None
         every = np.ones(ctx.pop.weight.size, dtype=bool)
         per_adult = equal_shares(self.revenue, ctx.pop.weight, every)
-        ctx.ledger.pay(f"{self.kind} dividend", "government", HOUSEHOLDS, per_adult, policy=self.name)
-        ctx.extra.setdefault("dividends", []).append(self.revenue)
+        ctx.ledger.pay(self.dividend_flow, "government", HOUSEHOLDS, per_adult, policy=self.name)
+        ctx.dividends.append(self.revenue)
         return per_adult
 
 
 class LandValueTax(_Revenue):
     kind = "land_value_tax"
+    dividend_flow = LAND_VALUE_TAX_DIVIDEND
 
     def __init__(self, name, enacted_year, repealed_year, *, rate: float, use: str) -> None:
         super().__init__(name, enacted_year, repealed_year, use)
         self.rate = rate
 
-    def land_tax_rate(self, ctx: YearContext) -> float:
+    def land_tax_rate(self, ctx: YearOpening) -> float:
         return self.rate * self.strength if self.in_force(ctx.year) else 0.0
 
     headline_rate = land_tax_rate
@@ -74,7 +90,7 @@ class LandValueTax(_Revenue):
         self.revenue = 0.0
         if not self.in_force(ctx.year):
             return None
-        return self._collect(ctx, "land value tax", self._tax(ctx, self.rate * self.strength))
+        return self._collect(ctx, LAND_VALUE_TAX, self._tax(ctx, self.rate * self.strength))
 
     def expected_gain(self, ctx: YearContext) -> np.ndarray:
         return self._gain(ctx, self._tax(ctx, self.rate * self.strength))
@@ -82,6 +98,7 @@ class LandValueTax(_Revenue):
 
 class WealthTax(_Revenue):
     kind = "wealth_tax"
+    dividend_flow = WEALTH_TAX_DIVIDEND
 
     def __init__(self, name, enacted_year, repealed_year, *, thresholds: list[float], rates: list[float],
                  avoidance_semi_elasticity: float, use: str) -> None:
@@ -102,7 +119,7 @@ class WealthTax(_Revenue):
 
     def _liability(self, ctx: YearContext) -> np.ndarray:
         """Tax on each adult's reported wealth; expatriates are out of reach."""
-        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.extra.get("expatriated", np.zeros(ctx.wealth.size, bool))
+        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated
         average = np.divide(self.statutory(wealth), wealth, out=np.zeros_like(wealth), where=wealth > 0)
         reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
         self.base_lost = float(np.dot(ctx.pop.weight, wealth - reported))
@@ -112,7 +129,7 @@ class WealthTax(_Revenue):
         self.revenue = self.base_lost = 0.0
         if not self.in_force(ctx.year):
             return None
-        return self._collect(ctx, "wealth tax", self._liability(ctx))
+        return self._collect(ctx, WEALTH_TAX, self._liability(ctx))
 
     def expected_gain(self, ctx: YearContext) -> np.ndarray:
         return self._gain(ctx, self._liability(ctx))
@@ -123,18 +140,19 @@ class WealthTax(_Revenue):
 
 class IncomeTax(_Revenue):
     kind = "income_tax"
+    dividend_flow = INCOME_TAX_DIVIDEND
 
     def __init__(self, name, enacted_year, repealed_year, *, changes: list[tuple[float, float]], use: str) -> None:
         super().__init__(name, enacted_year, repealed_year, use)
         self.changes = changes  # (above_percentile, rate_change)
 
     def _tax(self, ctx: YearContext) -> np.ndarray:
-        income = ctx.income if ctx.income is not None else np.zeros(ctx.pop.weight.size)
+        income = ctx.income
         rank = mid_rank(income, ctx.pop.weight)
         change = np.zeros_like(rank)
         for above, delta in self.changes:
             change += np.where(rank >= above, delta * self.strength, 0.0)
-        resident = ~ctx.extra.get("expatriated", np.zeros(rank.size, bool))
+        resident = ~ctx.expatriated
         return change * np.maximum(income, 0.0) * resident
 
     def headline_rate(self, ctx: YearContext) -> float:
@@ -143,9 +161,9 @@ class IncomeTax(_Revenue):
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = 0.0
-        if not self.in_force(ctx.year) or ctx.income is None:
+        if not self.in_force(ctx.year):
             return None
-        return self._collect(ctx, "income tax change", self._tax(ctx))
+        return self._collect(ctx, INCOME_TAX_CHANGE, self._tax(ctx))
 
     def expected_gain(self, ctx: YearContext) -> np.ndarray:
         return self._gain(ctx, self._tax(ctx))
@@ -162,7 +180,7 @@ class UBI(Policy):
         self.funding = funding
         self.recipients = recipients
         self.cost = 0.0
-        self.vat_share = 0.0
+        self.vat_rate = 0.0  # share of consumption, this year
 
     def per_adult(self, ctx: YearContext) -> float:
         amount = self.amount * self.strength
@@ -177,7 +195,7 @@ class UBI(Policy):
         w = ctx.pop.weight
         payment = np.where(eligible, self.per_adult(ctx), 0.0)
         cost = float(np.dot(w, payment))
-        if self.funding in ("income_tax", "vat") and ctx.income is not None:
+        if self.funding in ("income_tax", "vat"):
             base = np.maximum(ctx.income, 0.0)
             return payment - cost * base / float(np.dot(w, base))
         return payment
@@ -193,42 +211,36 @@ class UBI(Policy):
             return None
         eligible = self._eligible(ctx)
         self.cost = self.per_adult(ctx) * float(np.dot(ctx.pop.weight, eligible))
-        if self.funding != "income_tax" or ctx.income is None:
+        if self.funding != "income_tax":
             return None
         base = np.maximum(ctx.income, 0.0)
         rate = self.cost / float(np.dot(ctx.pop.weight, base))
         tax = rate * base
-        ctx.ledger.pay("UBI income-tax surcharge", HOUSEHOLDS, "government", tax, policy=self.name)
+        ctx.ledger.pay(UBI_SURCHARGE, HOUSEHOLDS, "government", tax, policy=self.name)
         return tax
 
     def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
         if self.cost <= 0:
             return None
         payment = np.where(self._eligible(ctx), self.per_adult(ctx), 0.0)
-        source = "government"
-        if self.funding == "fund":
-            fund = ctx.extra.get("equity_fund")
-            available = max(fund.cash, 0.0) if fund is not None else 0.0
-            from_fund = min(self.cost, available)
-            if from_fund > 0:
-                share = from_fund / self.cost
-                ctx.ledger.pay("UBI", "equity_fund", HOUSEHOLDS, payment * share, policy=self.name)
-                fund.cash -= from_fund
-                fund.pending = max(0.0, fund.pending - from_fund)
-                payment_rest = payment * (1.0 - share)
-                ctx.ledger.pay("UBI", source, HOUSEHOLDS, payment_rest, policy=self.name)
-                return payment
-        ctx.ledger.pay("UBI", source, HOUSEHOLDS, payment, policy=self.name)
+        fund = ctx.fund("equity_fund") if self.funding == "fund" else None
+        from_fund = fund.draw(self.cost) if fund is not None else 0.0
+        if fund is not None and from_fund > 0:
+            share = from_fund / self.cost
+            ctx.ledger.pay(UBI_PAYMENT, fund.sector, HOUSEHOLDS, payment * share, policy=self.name)
+            ctx.ledger.pay(UBI_PAYMENT, "government", HOUSEHOLDS, payment * (1.0 - share), policy=self.name)
+            return payment
+        ctx.ledger.pay(UBI_PAYMENT, "government", HOUSEHOLDS, payment, policy=self.name)
         return payment
 
-    def vat(self, ctx: YearContext, consumption_total: float) -> float:
+    def vat_share(self, ctx: YearContext, consumption_total: float) -> float:
         """Share of consumption spending taken by the VAT that funds the UBI (0 unless funded so)."""
         if self.funding != "vat" or self.cost <= 0 or not self.in_force(ctx.year):
             return 0.0
         if consumption_total <= self.cost:
             raise ValueError(f"policy {self.name}: the UBI costs more than all consumption; a VAT cannot fund it")
-        self.vat_share = self.cost / consumption_total
-        return self.vat_share
+        self.vat_rate = self.cost / consumption_total
+        return self.vat_rate
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
         return {"ubi_per_adult": self.per_adult(ctx) if self.cost > 0 else 0.0}
