@@ -79,7 +79,7 @@ def import_graph() -> dict[str, dict[str, int]]:
     return graph
 
 
-def cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+def cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:  # noqa: C901 (Tarjan reads best whole)
     """The strongly connected components with more than one module (Tarjan), each as a cycle path."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

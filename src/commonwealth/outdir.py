@@ -94,6 +94,18 @@ def check_out_dir(path: str | Path, inputs: Iterable[str | Path] = (), *, option
     if str(path).strip() == "":
         raise UserError(f"{option} is empty; allowed: a folder path.")
     resolved = out.resolve()
+    _refuse_protected(resolved, inputs, option, shown)
+    if out.is_symlink():
+        raise UserError(f"{option} {shown} is a symbolic link; allowed: a real folder or a new path.")
+    if out.exists():
+        _check_existing(out, option, shown)
+    else:
+        _writable_ancestor(resolved, option)
+    return out
+
+
+def _refuse_protected(resolved: Path, inputs: Iterable[str | Path], option: str, shown: str) -> None:
+    """The working directory, its ancestors and folders holding an input file are never replaced."""
     cwd = Path.cwd().resolve()
     if resolved == cwd or cwd.is_relative_to(resolved):
         raise UserError(f"{option} {shown} is the working directory or a folder above it, whose contents would be "
@@ -103,32 +115,30 @@ def check_out_dir(path: str | Path, inputs: Iterable[str | Path] = (), *, option
         if source.is_relative_to(resolved):
             raise UserError(f"{option} {shown} contains the input file {source}, which replacing the folder would "
                             "delete; allowed: a folder that holds no input file.")
-    if out.is_symlink():
-        raise UserError(f"{option} {shown} is a symbolic link; allowed: a real folder or a new path.")
-    if out.exists():
-        if not out.is_dir():
-            raise UserError(f"{option} {shown} exists and is a file, not a folder; allowed: a folder path.")
-        try:
-            entries = os.listdir(out)
-        except OSError as exc:
-            raise UserError(f"{option} {shown}: cannot read the folder ({exc.strerror}).") from None
-        if entries:
-            record = _read_marker(out)
-            if record is None or not isinstance(record.get("files"), list):
-                raise UserError(f"{option} {shown} is not empty and is not a commonwealth output (no {MARKER} "
-                                "marker); it is left untouched. Allowed: a new or empty folder, or a previous "
-                                "output of commonwealth.")
-            extra = sorted(set(_files_under(out)) - set(record["files"]) - {MARKER})
-            if extra:
-                listed = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
-                raise UserError(f"{option} {shown} is a previous commonwealth output but also holds files it did "
-                                f"not write ({listed}); it is left untouched. Move them away or choose another "
-                                "folder.")
-        if not os.access(out.resolve().parent, os.W_OK | os.X_OK):
-            raise UserError(f"{option} {shown}: cannot write in {out.resolve().parent} (permission denied).")
-    else:
-        _writable_ancestor(resolved, option)
-    return out
+
+
+def _check_existing(out: Path, option: str, shown: str) -> None:
+    """An existing ``--out`` must be an empty folder or a previous output with nothing of the user's in it."""
+    if not out.is_dir():
+        raise UserError(f"{option} {shown} exists and is a file, not a folder; allowed: a folder path.")
+    try:
+        entries = os.listdir(out)
+    except OSError as exc:
+        raise UserError(f"{option} {shown}: cannot read the folder ({exc.strerror}).") from None
+    if entries:
+        record = _read_marker(out)
+        if record is None or not isinstance(record.get("files"), list):
+            raise UserError(f"{option} {shown} is not empty and is not a commonwealth output (no {MARKER} "
+                            "marker); it is left untouched. Allowed: a new or empty folder, or a previous "
+                            "output of commonwealth.")
+        extra = sorted(set(_files_under(out)) - set(record["files"]) - {MARKER})
+        if extra:
+            listed = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+            raise UserError(f"{option} {shown} is a previous commonwealth output but also holds files it did "
+                            f"not write ({listed}); it is left untouched. Move them away or choose another "
+                            "folder.")
+    if not os.access(out.resolve().parent, os.W_OK | os.X_OK):
+        raise UserError(f"{option} {shown}: cannot write in {out.resolve().parent} (permission denied).")
 
 
 def _pid_alive(pid: int) -> bool:

@@ -98,19 +98,19 @@ class Parameter:
             return f"a list of {len(self.first_value)} numbers{self.bounds_text()}"
         if isinstance(value, list) and not value:
             return f"a non-empty list of numbers{self.bounds_text()}"
-        kind = "a whole number" if self.integer else "a number"
-        for item in items:
-            if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
-                return f"{kind}{self.bounds_text()}"
-            if self.integer and not isinstance(item, int):
-                return f"{kind}{self.bounds_text()}"
-            if self.spec.min is not None and item < self.spec.min:
-                return f"{kind}{self.bounds_text()}"
-            if self.spec.max is not None and item > self.spec.max:
-                return f"{kind}{self.bounds_text()}"
+        if not all(self._allowed_number(item) for item in items):
+            return f"{'a whole number' if self.integer else 'a number'}{self.bounds_text()}"
         if self.spec.ascending and any(b <= a for a, b in itertools.pairwise(items)):
             return f"a strictly ascending list of numbers{self.bounds_text()}"
         return None
+
+    def _allowed_number(self, item: Any) -> bool:
+        """A finite number of the parameter's kind (whole where :attr:`integer`) within ``min``/``max``."""
+        if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
+            return False
+        if self.integer and not isinstance(item, int):
+            return False
+        return (self.spec.min is None or item >= self.spec.min) and (self.spec.max is None or item <= self.spec.max)
 
     @property
     def integer(self) -> bool:
