@@ -19,8 +19,9 @@ import pandas as pd
 from commonwealth.comparison import Comparison
 from commonwealth.comparison import compare as compare_results
 from commonwealth.engine import ScenarioResult, run_scenario
-from commonwealth.errors import ModelError, UserError
+from commonwealth.errors import ModelError
 from commonwealth.output import combined_metrics, write_outputs
+from commonwealth.preflight import check_base_year
 from commonwealth.scenario import Scenario, load_scenario, scenario_from_mapping
 
 
@@ -95,53 +96,6 @@ def _overridden(s: Scenario, size: int | None, years: int | None, seed: int | No
     raw["politics"] = s.politics.model_dump(exclude_none=True)
     fresh = scenario_from_mapping(raw, source=s.sources[0])
     return fresh.model_copy(update={"sources": s.sources})
-
-
-def check_base_year(scenario: Scenario) -> None:
-    """Build the scenario's base year at the smallest size, when it overrides parameters: overrides can make
-    the calibration impossible (a negative net return, fortunes larger than the wealth they come from).
-    Raises :class:`~commonwealth.errors.UserError` naming the file and the overridden parameters."""
-    vat_ubis = [(i, p) for i, p in enumerate(scenario.policies) if p.type == "ubi" and p.funding == "vat"]
-    if not scenario.parameters and not vat_ubis:
-        return
-    from commonwealth.engine import HouseholdEconomy, build_economy
-    from commonwealth.scenario import MIN_POPULATION, minimum_size
-
-    source = scenario.sources[0]
-    try:
-        if scenario.saving == "households":
-            size = max(minimum_size(scenario.parameter_set()), MIN_POPULATION)
-            small = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": size})})
-            sim = HouseholdEconomy(small)
-            if vat_ubis:
-                _check_vat_funding(sim, scenario, vat_ubis)
-        else:
-            build_economy(scenario)
-    except UserError as exc:
-        raise UserError(f"{exc.message} (with parameters {', '.join(sorted(scenario.parameters))})",
-                        source=source) from None
-    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
-        raise UserError(f"the base year cannot be built with parameters {', '.join(sorted(scenario.parameters))}: "
-                        f"{exc}; allowed: values that keep the calibration consistent (see `commonwealth params`).",
-                        source=source) from None
-
-
-def _check_vat_funding(sim, scenario: Scenario, ubis: list[tuple[int, Any]]) -> None:
-    """A VAT can fund a UBI only if the UBI costs less than all consumption: compare with the base year's."""
-    params = scenario.parameter_set()
-    year = sim.step()
-    w = sim.pop.weight
-    consumption = float(np.dot(w, year.flows.consumption))
-    for i, spec in ubis:
-        amount = spec.amount if spec.amount is not None else float(params("policy.ubi.amount", scenario.start_year))
-        recipients = float(w.sum()) if spec.recipients == "adults" else float(np.dot(w, sim.pop.citizen))
-        cost = amount * recipients
-        if cost >= consumption:
-            raise UserError(f"key 'policies[{i}].amount' has value {amount:,.0f}: paid to {recipients:,.0f} "
-                            f"{spec.recipients} it costs ${cost / 1e12:,.1f} tn a year, more than all consumption in "
-                            f"the base year (${consumption / 1e12:,.1f} tn), so no VAT can fund it; allowed: less "
-                            f"than {consumption / recipients:,.0f} per recipient, or another funding.",
-                            source=scenario.sources[0])
 
 
 def run_all(scenarios: Sequence[Scenario], *, snapshot_years: Sequence[int] | None = None,

@@ -108,7 +108,7 @@ def _load(refs: list[str]):
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise UserError(f"scenario names must be unique in one run; {', '.join(dup)} appears twice.")
-    from commonwealth.api import check_base_year
+    from commonwealth.preflight import check_base_year
 
     for s in scenarios:
         check_base_year(s)
@@ -397,7 +397,7 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.scenario import load_scenario
 
     failed = 0
-    from commonwealth.api import check_base_year
+    from commonwealth.preflight import check_base_year
 
     for ref in args.files:
         try:

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HOUSEHOLD_GROUPS = ("households:bottom50", "households:50-90", "households:90-99", "households:top1")
 SECTORS = (*HOUSEHOLD_GROUPS, "production", "government", "equity_fund", "sovereign_fund", "public_owners",
@@ -149,6 +152,8 @@ class Ledger:
 
     def matrix(self) -> pd.DataFrame:
         """Rows: kinds of flow; columns: sectors; + received, − paid."""
+        import pandas as pd  # imported here: scenario validation imports the ledger and must start fast
+
         frame = pd.Series(self._flows).unstack(fill_value=0.0) if self._flows else pd.DataFrame()
         return frame.reindex(columns=list(SECTORS), fill_value=0.0)
 
