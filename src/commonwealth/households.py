@@ -157,7 +157,8 @@ def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo
     labour, capital, transfers, revaluation, income = _primary_incomes(
         pop.employed, pop.efficiency, pop.age, pop.equity_index, pop.equity_concentrated, pop.stake_firm,
         pop.housing_land, pop.other_land, pop.housing_structure, pop.bonds, pop.debt,
-        prices.wage, prices.r, prices.r if prices.r_safe is None else prices.r_safe, prices.index_income, prices.concentrated_income, prices.land_rent,
+        prices.wage, prices.r, prices.r if prices.r_safe is None else prices.r_safe,
+        prices.index_income, prices.concentrated_income, prices.land_rent,
         prices.index_price - previous.index_price, prices.concentrated_price - previous.concentrated_price,
         prices.land_price - previous.land_price,
         policy.retirement_age, policy.social_security, policy.income_floor)

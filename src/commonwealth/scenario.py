@@ -2,8 +2,8 @@
 
 A scenario is a small YAML file (safe-loaded) with these top-level keys, all optional but ``name``:
 ``name``, ``description``, ``extends``, ``start_year``, ``years``, ``seed``, ``population``, ``ai``,
-``saving``, ``politics``, ``budget``, ``parameters``, ``policies``. ``extends`` names a built-in scenario or a path (relative
-to the file); the child's mappings (``ai``, ``population``, ``parameters``) are merged key by key
+``saving``, ``politics``, ``budget``, ``parameters``, ``policies``. ``extends`` names a built-in scenario or a
+path (relative to the file); the child's mappings (``ai``, ``population``, ``parameters``) are merged key by key
 over the parent's, its ``policies`` are appended to the parent's, and its other keys replace the
 parent's. Every mistake — an unknown key, a wrong type, an out-of-range value, an unknown preset or
 parameter, a cycle in ``extends`` — raises :class:`~commonwealth.errors.UserError` naming the file,
