@@ -324,6 +324,7 @@ class YearInputs:
 
     wage: float
     r: float
+    r_safe: float  # on bonds and household debt
     index_income: float
     concentrated_income: list[float]  # by firm, trailing 0 for stake_firm = −1
     land_rent: float
@@ -350,7 +351,8 @@ class YearInputs:
                     year: int) -> YearInputs:
         conc_retained = prices.concentrated_retained
         return cls(
-            wage=float(prices.wage), r=float(prices.r), index_income=float(prices.index_income),
+            wage=float(prices.wage), r=float(prices.r),
+            r_safe=float(prices.r if prices.r_safe is None else prices.r_safe), index_income=float(prices.index_income),
             concentrated_income=prices.concentrated_income.tolist(), land_rent=float(prices.land_rent),
             index_price=float(prices.index_price), concentrated_price=prices.concentrated_price.tolist(),
             land_price=float(prices.land_price),
@@ -418,7 +420,7 @@ class Household:
         self.labour_income = world.wage * self.efficiency if self.employed else 0.0
         self.capital_income = (self.equity_index * world.index_income
                                + self.equity_concentrated * world.concentrated_income[stake]
-                               + (self.housing_structure + self.bonds - self.debt) * world.r
+                               + self.housing_structure * world.r + (self.bonds - self.debt) * world.r_safe
                                + land * world.land_rent)
         market = self.market_income = self.labour_income + self.capital_income
         pension = world.social_security if self.age >= world.retirement_age else 0.0

@@ -56,7 +56,7 @@ def test_macro_micro_identities_hold_to_1e9_every_year(agi5_years):
         names |= set(y.audit)
         assert max(y.audit.values()) < 1e-9, (y.year, y.audit)
     assert {"Σ labour income = w·L",
-            "capital income of all holders + firm payments = r(K + public debt) + land rent",
+            "capital income of all holders + firm payments = r·K + r_safe·(public debt) + land rent",
             "equity book = Σ firm book capital",
             "K = structures + net bonds + funds − public debt + Σ firm book capital (balance sheets)",
             "Σ end wealth = Σ (start + saving + revaluation + in kind − estate tax)",

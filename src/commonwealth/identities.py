@@ -58,9 +58,10 @@ def labour_income(audit: Audit, year: int, households: float, production: float)
 
 
 def capital_income(audit: Audit, year: int, holders: float, production: float) -> None:
-    """Primary incomes: what every holder of capital earns, with firm payments, is r(K + public debt)
-    plus land rent."""
-    check(audit, "capital income of all holders + firm payments = r(K + public debt) + land rent", holders,
+    """Primary incomes: what every holder of capital earns, with firm payments, is r·K plus the safe
+    rate on public debt plus land rent (bonds earn r_safe; the premium on bond-financed capital goes to
+    equity: docs/model/government-and-rates.md)."""
+    check(audit, "capital income of all holders + firm payments = r·K + r_safe·(public debt) + land rent", holders,
           production, year)
 
 

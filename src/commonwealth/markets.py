@@ -48,7 +48,7 @@ class Market:
     firms: Firms
     book: NDArray[np.float64]  # equity book capital per firm, USD
     rent_weight: NDArray[np.float64]  # a_j, sums to 1
-    market_to_book: float  # q_0 = V_0 / B_0
+    market_to_book: float  # q_0 = V_0·r_0 / E_0 (= V_0 / B_0 when E_0 = r_0·B_0)
     equity_income_share0: float  # E_0 / Y_0
     rent_capture: float  # κ
     index_units: float  # units of the index held by households (1 unit = $1 at the base year)
@@ -63,7 +63,9 @@ class Market:
     @classmethod
     def from_base(cls, firms: Firms, *, book_total: float, r0: float, gdp0: float, land_total: float,
                   land_rent0: float, property_tax: float, rent_capture: float,
-                  expectation_years: int) -> Market:
+                  expectation_years: int, equity_income0: float | None = None) -> Market:
+        """``equity_income0``: the base year's equity income, r_0·book plus the safe-rate premium on the
+        bond-financed capital (default r_0·book)."""
         if book_total <= 0:
             raise UserError(
                 f"calibration: capital stock net of housing structures and net bonds is ${book_total / 1e12:.1f} tn; "
@@ -71,6 +73,7 @@ class Market:
         if r0 <= 0:
             raise UserError(f"calibration: the base-year net return on capital is {r0:.4f}; allowed: positive "
                             "(lower production.depreciation or calibration.capital_output_ratio).")
+        equity_income0 = r0 * book_total if equity_income0 is None else equity_income0
         value = firms.value.copy()
         total = float(value.sum())
         exposure = np.where(firms.aggregate, 0.0, firms.ai_exposure) * value
@@ -79,8 +82,8 @@ class Market:
             firms=firms,
             book=book_total * value / total,
             rent_weight=exposure / exposure.sum(),
-            market_to_book=total / book_total,
-            equity_income_share0=r0 * book_total / gdp0,
+            market_to_book=total * r0 / equity_income0,
+            equity_income_share0=equity_income0 / gdp0,
             rent_capture=rent_capture,
             index_units=index_value,
             conc_base=firms.own_concentrated * value,

@@ -76,7 +76,20 @@ METRICS: dict[str, Metric] = {
         Metric("displaced_share", "/1", "Share of adults out of work because automation took their job."),
         Metric("tax_revenue", "USD/year", "Taxes received by the government and the funds (cash)."),
         Metric("transfers", "USD/year", "Cash transfers to households: status quo and reforms, dividends included."),
-        Metric("public_debt", "USD", "Public debt accumulated since the base year by the budget the model tracks."),
+        Metric("public_debt", "USD", "Public debt held by the public at the end of the year (households' bonds and "
+               "other holders'), from government.initial_debt_ratio of base-year GDP; negative: net assets."),
+        Metric("public_debt_ratio", "/1", "Public debt at the end of the year / this year's GDP (the budget rule's "
+               "target variable)."),
+        Metric("primary_balance", "USD/year", "Static score: the government's primary balance (net lending plus "
+               "interest paid) before the budget rule acts, i.e. with G = α_G·Y and no rule adjustment."),
+        Metric("budget_adjustment", "USD/year", "The budget rule's adjustment (+ tightening): G cut below α_G·Y plus "
+               "the surcharge or transfer cut; primary_balance + budget_adjustment is the primary balance."),
+        Metric("budget_instrument", "/1", "The rule's instrument: g_t = G/(α_G·Y) for consumption (1 before the rule), "
+               "the income-tax surcharge rate, or the scale of status-quo transfers."),
+        Metric("government_consumption_share", "/1", "Government consumption G / GDP."),
+        Metric("safe_rate", "1/year", "Safe real rate earned by public debt, bonds and deposits."),
+        Metric("equity_premium_income", "USD/year", "(r − r_safe) × the bond-financed capital: the part of equity "
+               "income that is the premium over the safe rate on capital financed by bonds."),
         Metric("fund_assets", "USD", "American Equity Fund: value of its stakes plus its cash."),
         Metric("fund_ownership_share", "/1", "Share of all US corporate equity value held by the equity fund."),
         Metric("citizen_ownership_share", "/1", "Share of all US corporate equity value held by the poorer 90 % of "

@@ -2,8 +2,8 @@
 
 A scenario is a small YAML file (safe-loaded) with these top-level keys, all optional but ``name``:
 ``name``, ``description``, ``extends``, ``start_year``, ``years``, ``seed``, ``population``, ``ai``,
-``saving``, ``politics``, ``parameters``, ``policies``. ``extends`` names a built-in scenario or a path (relative
-to the file); the child's mappings (``ai``, ``population``, ``parameters``) are merged key by key
+``saving``, ``politics``, ``budget``, ``parameters``, ``policies``. ``extends`` names a built-in scenario or a
+path (relative to the file); the child's mappings (``ai``, ``population``, ``parameters``) are merged key by key
 over the parent's, its ``policies`` are appended to the parent's, and its other keys replace the
 parent's. Every mistake — an unknown key, a wrong type, an out-of-range value, an unknown preset or
 parameter, a cycle in ``extends`` — raises :class:`~commonwealth.errors.UserError` naming the file,
@@ -86,6 +86,17 @@ class PoliticsSettings(_Strict):
     draws: int = Field(default=1, ge=1, le=500, description="Monte Carlo draws of the political process")
 
 
+class BudgetSettings(_Strict):
+    """The budget rule (OG-Core's closure, docs/model/government-and-rates.md): from ``start`` years after
+    the base year, ``instrument`` adjusts so that D_{t+1} = speed·target·Y_t + (1 − speed)·D_t."""
+
+    instrument: Literal["consumption", "transfers", "income_tax"] = "consumption"
+    start: int = Field(default=10, ge=1, le=200, description="years after the base year (OG-Core's tG1)")
+    speed: float = Field(default=0.1, gt=0.0, le=1.0, description="ρ, share of the gap closed a year")
+    target: float | None = Field(default=None, ge=0.0, le=3.0,
+                                 description="debt/GDP target α_D; default government.initial_debt_ratio")
+
+
 class AISettings(_Strict):
     preset: Preset = "business-as-usual"
     lambda_g: float | None = Field(default=None, ge=0.0, le=1.0, description="automation rate λg, 1/year")
@@ -139,6 +150,7 @@ class ScenarioFile(_Strict):
     ai: AISettings = Field(default_factory=AISettings)
     saving: Literal["households", "ramsey", "exogenous"] = "households"
     politics: PoliticsSettings = Field(default_factory=PoliticsSettings)
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
     parameters: dict[str, Any] = Field(default_factory=dict)  # checked by ParameterSet.with_overrides
     policies: list[PolicySpec] = Field(default_factory=list)
 
@@ -177,6 +189,7 @@ class Scenario(BaseModel):
     ai: AISettings
     saving: str
     politics: PoliticsSettings = Field(default_factory=PoliticsSettings)
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
     parameters: dict[str, Any]
     policies: list[Any]  # validated policy specifications (commonwealth.policy)
     sources: list[str]  # the files it was built from, child first
@@ -356,7 +369,7 @@ def _locate(ref: Any, relative_to: Path | None, source: str) -> Path:
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = dict(parent)
     for key, value in child.items():
-        if key in ("ai", "population", "parameters", "politics") and isinstance(value, dict) \
+        if key in ("ai", "population", "parameters", "politics", "budget") and isinstance(value, dict) \
                 and isinstance(parent.get(key, {}), dict):
             merged[key] = {**parent.get(key, {}), **value}
         elif key == "policies" and isinstance(value, list) and isinstance(parent.get(key, []), list):
@@ -475,7 +488,7 @@ def _scenario(raw: dict[str, Any], sources: list[str], doc: Document | None) -> 
     return Scenario(
         name=model.name, description=model.description, start_year=model.start_year,
         years=model.years, seed=model.seed, population=model.population, ai=model.ai, saving=model.saving,
-        politics=model.politics,
+        politics=model.politics, budget=model.budget,
         parameters=dict(model.parameters), policies=list(model.policies), sources=sources,
         digest=digest, warnings=_warnings(model),
     )

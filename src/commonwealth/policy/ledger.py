@@ -2,7 +2,8 @@
 
 Sectors are institutional: households (split by wealth group for display), production (firms as
 producers: they receive spending and pay out all value added), government, the equity fund, the
-sovereign fund, public owners (capped-profit labs' nonprofit) and the rest of the world. Flows are
+sovereign fund, public owners (capped-profit labs' nonprofit), the rest of the world and the other
+holders of public debt (foreigners, the Federal Reserve, institutions outside the household sector). Flows are
 in USD per year; in-kind flows (shares levied by the equity fund and distributed to citizens) are
 recorded at their value on the day.
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 HOUSEHOLD_GROUPS = ("households:bottom50", "households:50-90", "households:90-99", "households:top1")
 SECTORS = (*HOUSEHOLD_GROUPS, "production", "government", "equity_fund", "sovereign_fund", "public_owners",
-           "rest_of_world")
+           "rest_of_world", "other_holders")
 HOUSEHOLDS = "households"  # pseudo-sector: a per-adult array split over HOUSEHOLD_GROUPS
 #: Wealth-rank edges of the household groups (fractions of adults).
 GROUP_EDGES = (0.5, 0.9, 0.99)
@@ -63,7 +64,11 @@ LABOUR_INCOME = FlowKind("labour income", status_quo=True)
 CAPITAL_INCOME = FlowKind("capital income", status_quo=True)
 EQUITY_INCOME = FlowKind("equity income")  # paid out to holders other than households
 RETAINED_EQUITY_INCOME = FlowKind("equity income (retained, in kind)", in_kind=True)
-PUBLIC_DEBT_INTEREST = FlowKind("interest on public debt")
+PUBLIC_DEBT_INTEREST = FlowKind("interest on public debt")  # at the safe rate, government → bondholders' pool
+#: Interest at the safe rate on the bonds of the other holders of public debt (foreigners, the Fed, institutions).
+OTHER_HOLDERS_INTEREST = FlowKind("interest to other holders of public debt")
+#: Other holders' interest less their purchases of new public debt, spent on (or, if negative, financing) US output.
+OTHER_HOLDERS_SPENDING = FlowKind("other holders' spending net of debt purchases")
 STATUS_QUO_TAXES = FlowKind("status-quo taxes", status_quo=True)
 STATUS_QUO_TRANSFERS = FlowKind("status-quo transfers", status_quo=True)
 CONSUMPTION = FlowKind("consumption", status_quo=True)
@@ -75,6 +80,8 @@ EXIT_TAX = FlowKind("exit tax")
 ESTATE_TAX = FlowKind("estate tax", status_quo=True)
 GOVERNMENT_CONSUMPTION = FlowKind("government consumption")
 INTEREST = FlowKind("interest")  # on the funds' financial assets
+#: The budget rule's adjustment on households (engine): an income-tax surcharge or a cut in transfers (+ = paid).
+BUDGET_RULE = FlowKind("budget rule adjustment")
 # Reforms (policy/*.py); the wealth-type taxes, in this order, are the ones tax flight responds to.
 WEALTH_TAX = FlowKind("wealth tax", flight=True)
 LAND_VALUE_TAX = FlowKind("land value tax", flight=True)
