@@ -196,3 +196,41 @@ def test_a_stake_in_a_firm_the_prices_do_not_cover_is_refused(economy):
         net_worth(pop, prices)
     with pytest.raises(ValueError, match="stake_firm ids"):
         incomes(pop, prices, prices, StatusQuo.from_parameters(ParameterSet(), 2025))
+
+
+def test_displacement_never_exceeds_the_cap_and_gdp_has_no_drop_at_full_automation():
+    """agi-5 reaches Φ = 1 in 2030: no year displaces more than households.max_displacement_rate of the
+    employed, and real GDP growth stays above 1 % a year (no drop-and-jump)."""
+    import numpy as np
+
+    from commonwealth import Scenario
+    from commonwealth.engine import HouseholdEconomy
+
+    s = Scenario.from_dict({"name": "agi-cap", "extends": "agi-5", "years": 10, "population": {"size": 3000}})
+    sim = HouseholdEconomy(s)
+    cap = sim.params("households.max_displacement_rate", 2030)
+    gdp = []
+    for _ in range(11):
+        employed_before = float(np.dot(sim.pop.weight, sim.pop.employed & ~sim.labour.displaced))
+        displaced_before = sim.labour.displaced.copy()
+        year = sim.step()
+        newly = sim.labour.displaced & ~displaced_before
+        assert float(np.dot(sim.pop.weight, newly)) <= cap * employed_before * 1.1 + 1.0, year.year
+        gdp.append(year.values["gdp"])
+    growth = np.diff(gdp) / np.asarray(gdp[:-1])
+    assert growth.min() > 0.01, growth
+
+
+def test_status_quo_displacement_is_unchanged_by_the_cap():
+    """The default AI path automates slowly: the cap never binds, so displacement equals the uncapped hazard."""
+    from commonwealth import Scenario, simulate
+
+    def displaced(extra):
+        s = Scenario.from_dict({"name": "sq-cap", "extends": "status-quo", "years": 6, "population": {"size": 2000},
+                                "parameters": extra})
+        m = simulate(s)["sq-cap"].metrics
+        return m[m.metric == "displaced_share"].value.to_numpy()
+
+    capped, uncapped = displaced({}), displaced({"households.max_displacement_rate": 1.0})
+    assert capped.max() > 0
+    np.testing.assert_array_equal(capped, uncapped)

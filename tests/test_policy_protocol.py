@@ -166,10 +166,12 @@ def test_the_engine_names_no_concrete_reform():
 
 
 def test_flow_kind_properties_pin_what_the_label_strings_used_to_say():
-    from commonwealth.policy.ledger import FLIGHT_KINDS
+    from commonwealth.policy import POLICY_TYPES
 
-    assert [k.label for k in FLIGHT_KINDS] == ["wealth tax", "land value tax", "AEF land tax",
-                                              "AEF share levy (in kind)"]
+    # What tax flight responds to is declared per policy (one source of truth), not per flow kind: only
+    # taxes that depend on residence or citizenship are escaped by renouncing.
+    escapable = sorted(kind for kind, (_, cls) in POLICY_TYPES.items() if cls.escapable_by_expatriation)
+    assert escapable == ["income_tax", "wealth_tax"]
     status_quo = {k.label for k in FLOW_KINDS.values() if k.status_quo}
     assert status_quo == {"labour income", "capital income", "status-quo taxes", "status-quo transfers",
                           "consumption", "VAT", "estate tax"}

@@ -208,6 +208,7 @@ class HouseholdEconomy:
         #: Per adult: the year from which each adult has been eligible for citizens' dividends.
         self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int64)
         self.expatriated = np.zeros(pop.weight.size, dtype=bool)
+        self.resident = ~self.expatriated  # as the year opened (markets): the US adults measured
         settings = scenario.politics
         self.politics = Politics(PoliticsParameters.from_parameters(params, y0, settings.plutocracy),
                                  endogenous=settings.mode == "endogenous",
@@ -333,7 +334,7 @@ class HouseholdEconomy:
         flows = self._consumption_and_saving(ctx, flows, markets, reforms)
         foreign_saving = self._investment(markets, flows, year)
         corporate = self._corporate_actions(ctx, markets, audit)
-        politics = self._politics(ctx)
+        politics = self._politics(ctx, reforms)
         self._policies_own_books(ctx)
         ageing = self._ageing(ctx, production, markets, flows, corporate, politics, audit)
         self._government_consumption(ctx, production, flows, ageing)
@@ -403,13 +404,14 @@ class HouseholdEconomy:
         previous = self.previous or prices
         wealth_carried = net_worth(pop, previous)  # last year's end, at last year's prices
         wealth_start = net_worth(pop, prices)
-        wealth_dist = Distribution(wealth_start, w)
+        resident = self.resident = ~self.expatriated  # expatriates are out of US adults and distributions
+        wealth_dist = Distribution(wealth_start, w * resident)
         wealth_rank = wealth_dist.mid_rank()
-        distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced, market, prices)
+        distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices)
         return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
                        prices=prices, previous=previous, wealth_carried=wealth_carried, wealth_start=wealth_start,
                        wealth_dist=wealth_dist, wealth_rank=wealth_rank, distribution=distribution,
-                       ledger=Ledger(opening.year, w, wealth_rank))
+                       ledger=Ledger(opening.year, w, wealth_rank, abroad=self.expatriated.copy()))
 
     def _equity_income(self, production: Production, book_total: float) -> float:
         """Equity income: r on the equity book plus the premium (r − r_safe) on the bond-financed capital.
@@ -462,8 +464,11 @@ class HouseholdEconomy:
         adjustment, value, bound = household_adjustment(kind, amount, w, ctx.income, flows.transfers)
         ctx.ledger.pay(BUDGET_RULE, HOUSEHOLDS, "government", adjustment)
         self._rule_year = {"household": float(np.dot(w, adjustment)), "value": value, "bound": bound}
+        escapable = [x for p, x in zip(self.policies, taxes, strict=True)
+                     if x is not None and p.escapable_by_expatriation]
         return ReformCash(taxes=sum((x for x in taxes if x is not None), adjustment),
-                          transfers=sum((x for x in transfers if x is not None), np.zeros_like(w)))
+                          transfers=sum((x for x in transfers if x is not None), np.zeros_like(w)),
+                          escapable=sum(escapable, np.zeros_like(w)))
 
     def _consumption_and_saving(self, ctx: YearContext, flows: Flows, markets: Markets,
                                 reforms: ReformCash) -> Flows:
@@ -486,7 +491,9 @@ class HouseholdEconomy:
         retained = market.retain(markets.firm_income, self.retention)
         foreign_saving = float(np.dot(firms.own_foreign, retained))
         foreign_saving += market.issue_to_index(float(np.dot(self.pop.weight, flows.index_purchase)))
-        ledger.pay(EXPORTS, "rest_of_world", "production", ledger.column("rest_of_world") - foreign_saving)
+        # Expatriates' flows are the rest of the world's; their saving stays invested in the US.
+        ledger.pay(EXPORTS, "rest_of_world", "production",
+                   ledger.column("rest_of_world") - ledger.abroad_total - foreign_saving)
         ledger.pay(PUBLIC_OWNERS_DIVIDENDS, "public_owners", "government",
                    (1.0 - self.retention) * float(np.dot(markets.own_start["own_public"], markets.firm_income)))
         check_ownership_rows(firms, year)
@@ -507,12 +514,12 @@ class HouseholdEconomy:
                            scale=float(np.dot(w, wealth_before)))
         return CorporateActions(end_prices=end_prices, in_kind=in_kind)
 
-    def _politics(self, ctx: YearContext) -> PoliticsOutcome:
-        """Politics: influence and support; the rich who flee wealth-type taxes pay the exit tax."""
+    def _politics(self, ctx: YearContext, reforms: ReformCash) -> PoliticsOutcome:
+        """Politics: influence and support; the rich who renounce to escape the escapable taxes pay the
+        exit tax."""
         influence = self.politics.influence(ctx, self.expatriated)
         self.politics.measure_support(ctx, self.policies, influence)
-        wealth_type = sum(ctx.ledger.tracked.values())
-        leaves, exit_tax = self.politics.flee(ctx, wealth_type, self.expatriated)
+        leaves, exit_tax = self.politics.flee(ctx, reforms.escapable, self.expatriated)
         self.pop.bonds -= exit_tax
         ctx.ledger.pay(EXIT_TAX, HOUSEHOLDS, "government", exit_tax)
         self.expatriated |= leaves
@@ -618,7 +625,7 @@ class HouseholdEconomy:
         values.update(macro_metrics(fp, capital_start / usd, (net_investment + self.delta * capital_start) / usd, phi,
                                     usd, self.delta))
         values["wage_index"] = float(fp.wage) / self.wage0
-        values.update(income_metrics(flows, w, cpi))
+        values.update(income_metrics(flows, w * self.resident, cpi))
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
         values.update(self.politics.metrics(ctx, politics.influence, self.policies, markets.wealth_dist,
                                             self.expatriated))
@@ -705,6 +712,7 @@ class ReformCash:
 
     taxes: np.ndarray
     transfers: np.ndarray
+    escapable: np.ndarray  # the taxes of the policies escapable by expatriation (drive tax flight)
 
 
 @dataclass(frozen=True)

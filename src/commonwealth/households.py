@@ -25,7 +25,9 @@ Jobs: every adult carries a fixed latent draw; they work when it is below the em
 their age (BLS CPS 2024, which also sets how many work past 65), unless displaced. Automation
 displaces employed workers of occupation group g with probability (β_g / β̄) · ΔΦ/(1 − Φ): the share
 of still-human tasks that machines took over this year, tilted by the group's exposure (Eloundou et
-al. 2024). Displaced
+al. 2024), capped at ``households.max_displacement_rate`` a year (a reallocation friction: the share
+ΔΦ/(1 − Φ) reaches 1 in the year automation completes, but no economy lays off more than a
+JOLTS-scale share of its workers a year). Displaced
 workers find work again at ``households.reemployment_rate`` a year, with a permanent earnings loss.
 
 Ageing: adults die at the SSA period-life-table rate of their age; the estate, less estate tax,
@@ -292,7 +294,8 @@ def displace(pop: Population, labour: Labour, phi_before: float, phi_after: floa
         exposure = occupation_exposure(pop.occupation)
         mean = np.average(exposure[pop.employed], weights=pop.weight[pop.employed]) if pop.employed.any() else 1.0
         automated = (phi_after - phi_before) / (1.0 - phi_before)
-        probability = np.minimum(1.0, automated * exposure / mean)
+        cap = params("households.max_displacement_rate", year)
+        probability = np.minimum(cap, automated * exposure / mean)
         newly = pop.employed & (rng.random(pop.weight.size) < probability)
         labour.displaced |= newly
     return newly

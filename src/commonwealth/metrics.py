@@ -112,9 +112,11 @@ METRICS: dict[str, Metric] = {
                "the power that ownership transfers."),
         Metric("power_concentration", "/1", "Gini coefficient of political influence per adult citizen (0: one "
                "person, one vote; towards 1: a few decide)."),
-        Metric("expatriated_wealth", "USD", "Net worth of adults who left to escape wealth-type taxes, cumulated "
-               "at departure."),
-        Metric("expatriates", "count", "Adults who have left the US tax net."),
+        Metric("expatriated_wealth", "USD", "Net worth of adults who renounced and left to escape the taxes "
+               "escapable by expatriation, cumulated at departure (their holdings stay invested in the US, "
+               "held from abroad)."),
+        Metric("expatriates", "count", "Adults who have renounced and left (out of US adults and "
+               "distributions from the next year)."),
         *[Metric(name, unit, description) for name, (unit, description) in PRICE_METRICS.items()],
     ]
 }
@@ -171,7 +173,8 @@ def macro_metrics(fp: FactorPrices, capital, investment, phi, usd: float, deprec
 
 def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: np.ndarray, market: Market,
                          prices: Prices) -> dict[str, float]:
-    """Wealth distribution and asset totals at this year's prices (``wealth``: adults' net worth)."""
+    """Wealth distribution and asset totals at this year's prices (``wealth``: adults' net worth,
+    weighted by the US adults among the records; ``displaced``: US adults displaced)."""
     w = pop.weight
     return {
         "adults": wealth.total_weight,
@@ -185,7 +188,7 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
         "gini_wealth": wealth.gini(),
         "billionaires": wealth.count_above(BILLION),
         "trillionaires": wealth.count_above(TRILLION),
-        "largest_fortune": float(wealth.xs[-1]),
+        "largest_fortune": float(wealth.xs[wealth.ws > 0][-1]),
         "displaced_share": float(np.dot(w, displaced)) / wealth.total_weight,
     }
 

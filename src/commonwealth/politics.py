@@ -19,11 +19,21 @@ rich move — and Altman's answer — transferring shares transfers power — be
   opposition is at or above the threshold, and otherwise cuts its rates by
   ``politics.erosion_step``. A ``constitutional_lock`` forbids repeal and keeps rates at or above
   ``politics.lock_floor`` of the enacted level.
-* **Flight.** Adults in the top 1 % (``politics.flight_min_wealth``) paying wealth-type taxes
-  (wealth tax, land taxes, the equity fund's levy) leave with a yearly probability of
-  ``politics.flight_rate_per_point`` per percentage point of such tax on their wealth (Brülhart et
-  al. 2022). Leavers pay the exit tax on unrealised gains (IRC §877A) if it is on, stop paying
-  personal wealth and income taxes, and lose their dividends; their assets stay invested in the US.
+* **Flight** (expatriation: renouncing US citizenship and leaving). The US taxes its citizens
+  wherever they live, so moving abroad escapes nothing; renouncing escapes only the taxes that depend
+  on residence or citizenship — the policies that declare ``escapable_by_expatriation`` (a personal
+  wealth tax, income-tax changes). A levy on US firms' shares or a tax on US land is owed by a
+  non-resident too, so it drives no flight. Adults in the top 1 % (``politics.flight_min_wealth``)
+  respond with the stock elasticity ``politics.expatriation_elasticity`` (central 0.02, range
+  0–0.1) of the number of wealthy citizens with respect to the net-of-tax rate 1 − τ, with τ their
+  escapable tax this year as a share of their income (or of the net return on their net worth, when
+  larger): each carries a fixed attachment draw u and
+  leaves the first year u < 1 − (1 − τ)^ε, so the stock of the wealthy falls by the share the
+  elasticity implies and a lasting tax does not keep draining it. Leavers pay the exit tax (IRC
+  §877A: a deemed sale; 23.8 % on unrealised gains above the exclusion, for net worth of at least
+  $2 M) if it is on. From the next year they are non-resident holders of US assets: out of US
+  adults, distributions and influence, out of the escapable taxes and citizens' dividends, still
+  paying taxes on US assets, their flows booked to the rest of the world.
 
 All draws come from a generator seeded by (scenario seed, Monte Carlo draw), separate from the
 economy's, so draws differ only in politics and every draw is reproducible.
@@ -48,9 +58,10 @@ class PoliticsParameters:
     erosion_step: float
     lock_floor: float
     support_noise: float
-    flight_rate_per_point: float
+    expatriation_elasticity: float
     flight_min_wealth: float
     exit_tax_rate: float
+    exit_tax_min_net_worth: float
     exit_tax_exclusion: float
     unrealised_gain_share: float
 
@@ -63,8 +74,8 @@ class PoliticsParameters:
         return cls(plutocracy=p("plutocracy") if plutocracy is None else plutocracy,
                    change_probability=(float(low), float(high)), enactment_threshold=p("enactment_threshold"),
                    erosion_step=p("erosion_step"), lock_floor=p("lock_floor"), support_noise=p("support_noise"),
-                   flight_rate_per_point=p("flight_rate_per_point"), flight_min_wealth=p("flight_min_wealth"),
-                   exit_tax_rate=p("exit_tax_rate"),
+                   expatriation_elasticity=p("expatriation_elasticity"), flight_min_wealth=p("flight_min_wealth"),
+                   exit_tax_rate=p("exit_tax_rate"), exit_tax_min_net_worth=p("exit_tax_min_net_worth"),
                    exit_tax_exclusion=p("exit_tax_exclusion"), unrealised_gain_share=p("unrealised_gain_share"))
 
 
@@ -96,6 +107,8 @@ class Politics:
         self.flight_on = flight
         self.exit_tax_on = exit_tax
         self.rng = np.random.default_rng([seed, draw, 0x504F4C])  # "POL": its own stream
+        self.flight_rng = np.random.default_rng([seed, draw, 0x464C54])  # "FLT": attachment draws
+        self.attachment: np.ndarray | None = None  # per record: fixed uniform draw, see flee
         self.proposed: dict[str, int] = {}
         self.support: dict[str, float] = {}
         self.expatriated_wealth = 0.0
@@ -145,23 +158,38 @@ class Politics:
                 floor = self.p.lock_floor if self.lock else 0.0
                 policy.strength = max(floor, policy.strength * (1.0 - self.p.erosion_step))
 
-    def flee(self, ctx: YearContext, wealth_taxes: np.ndarray,
+    def flee(self, ctx: YearContext, escapable_taxes: np.ndarray,
              expatriated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Who leaves this year and the exit tax each pays (per adult)."""
-        none = np.zeros(ctx.pop.weight.size)
+        """Who renounces and leaves this year and the exit tax each pays (per adult).
+
+        ``escapable_taxes``: per adult, this year's taxes of the policies that declare
+        ``escapable_by_expatriation`` (a tax cut, negative, drives nobody out)."""
+        n = ctx.pop.weight.size
+        if self.attachment is None or self.attachment.size != n:
+            self.attachment = self.flight_rng.random(n)
         if not self.flight_on:
-            return np.zeros(none.size, dtype=bool), none
+            return np.zeros(n, dtype=bool), np.zeros(n)
         wealth = np.maximum(ctx.wealth, 0.0)
-        rate = np.divide(wealth_taxes, wealth, out=np.zeros_like(wealth), where=wealth > 0)
-        probability = np.clip(self.p.flight_rate_per_point * 100.0 * rate, 0.0, 1.0)
-        eligible = ~expatriated & (wealth >= self.p.flight_min_wealth)
-        leaves = eligible & (self.rng.random(rate.size) < probability)
-        tax = none
-        if self.exit_tax_on:
-            gain = np.maximum(self.p.unrealised_gain_share * wealth - self.p.exit_tax_exclusion, 0.0)
-            tax = np.where(leaves, self.p.exit_tax_rate * gain, 0.0)
+        leaves = ~expatriated & (wealth >= self.p.flight_min_wealth) & \
+            (self.attachment < self.leaving_share(escapable_taxes, np.maximum(ctx.income, ctx.r * wealth)))
         self.expatriated_wealth += float(np.dot(ctx.pop.weight, np.where(leaves, wealth, 0.0)))
-        return leaves, tax
+        return leaves, np.where(leaves, self.exit_tax(wealth), 0.0) if self.exit_tax_on else np.zeros(n)
+
+    def leaving_share(self, escapable_taxes: np.ndarray, income: np.ndarray) -> np.ndarray:
+        """Share of adults facing an escapable average tax rate τ who leave: 1 − (1 − τ)^ε, the stock
+        elasticity ε with respect to the net-of-tax rate (τ in [0, 0.99]). τ is the escapable tax over
+        ``income``: the engine passes income before tax or, when larger, the net return on net worth (a
+        wealth tax read as a tax on the return to wealth, Jakobsen et al. 2020's net-of-tax return)."""
+        rate = np.divide(escapable_taxes, income, out=np.zeros_like(escapable_taxes, dtype=float), where=income > 0)
+        rate = np.where((income <= 0) & (escapable_taxes > 0), 0.99, rate)
+        return 1.0 - (1.0 - np.clip(rate, 0.0, 0.99)) ** self.p.expatriation_elasticity
+
+    def exit_tax(self, wealth: np.ndarray) -> np.ndarray:
+        """IRC §877A on covered expatriates (net worth ≥ the net-worth test): every asset is deemed sold
+        the day before expatriation; the tax is the rate × the unrealised gain (net worth × the gain
+        share) above the exclusion."""
+        gain = np.maximum(self.p.unrealised_gain_share * wealth - self.p.exit_tax_exclusion, 0.0)
+        return np.where(wealth >= self.p.exit_tax_min_net_worth, self.p.exit_tax_rate * gain, 0.0)
 
     def metrics(self, ctx: YearContext, influence: np.ndarray, policies: list[Policy],
                 wealth_dist: Distribution, expatriated: np.ndarray) -> dict[str, float]:

@@ -131,6 +131,14 @@ class Policy:
     kind: ClassVar[str]
     #: The ledger sector whose books this policy keeps (a fund), or None.
     sector: ClassVar[str | None] = None
+    #: Whether an adult escapes this policy's ``household_taxes`` by giving up US citizenship and
+    #: residence (expatriation): the one source of truth for what drives tax flight
+    #: (:meth:`commonwealth.politics.Politics.flee`). True only for taxes that depend on residence or
+    #: citizenship (a personal wealth tax, income-tax changes: the US taxes citizens abroad, so only
+    #: renunciation escapes them); False for taxes on US assets, which a non-resident still owes (a
+    #: levy on US firms' shares, a tax on US land). A policy that sets it must exempt
+    #: ``ctx.expatriated`` adults from its taxes.
+    escapable_by_expatriation: ClassVar[bool] = False
 
     def __init__(self, name: str, enacted_year: int, repealed_year: int | None) -> None:
         self.name = name

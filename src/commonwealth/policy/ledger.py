@@ -16,8 +16,15 @@ Invariants (Godley & Lavoie 2007, ch. 2):
   investment, so the whole matrix says that investment equals saving.
 
 Every kind of flow is a declared :class:`FlowKind` constant below, with the properties the engine
-reads (cash or in kind, status quo or reform, counts toward tax flight): a misspelt constant fails
-at import, and :meth:`Ledger.pay` refuses anything but a declared kind.
+reads (cash or in kind, status quo or reform): a misspelt constant fails at import, and
+:meth:`Ledger.pay` refuses anything but a declared kind. (What tax flight responds to is declared by
+each policy, ``Policy.escapable_by_expatriation``, not by its flow kinds.)
+
+Expatriates (adults who renounced and left, :mod:`commonwealth.politics`) are non-resident holders of
+US assets from the year after they leave: their records keep their holdings (stocks do not move; no
+flow is posted when they leave), and their per-adult flows are booked to ``rest_of_world``, not to a
+household group. The engine subtracts what they have received in cash so far from the exports plug
+(:attr:`Ledger.abroad_total`), so their saving counts as foreign saving invested in the US.
 """
 
 from __future__ import annotations
@@ -48,7 +55,6 @@ class FlowKind:
     label: str  # the row's name in the ledger matrix (and in error messages)
     in_kind: bool = False  # shares valued on the day (else cash): households' in-kind, not cash, account
     status_quo: bool = False  # the status quo or markets (else a reform's cash, excluded from the base-year budget)
-    flight: bool = False  # households' payments of it are wealth-type taxes that drive tax flight
 
     def __post_init__(self) -> None:
         if self.label in FLOW_KINDS:
@@ -82,11 +88,11 @@ GOVERNMENT_CONSUMPTION = FlowKind("government consumption")
 INTEREST = FlowKind("interest")  # on the funds' financial assets
 #: The budget rule's adjustment on households (engine): an income-tax surcharge or a cut in transfers (+ = paid).
 BUDGET_RULE = FlowKind("budget rule adjustment")
-# Reforms (policy/*.py); the wealth-type taxes, in this order, are the ones tax flight responds to.
-WEALTH_TAX = FlowKind("wealth tax", flight=True)
-LAND_VALUE_TAX = FlowKind("land value tax", flight=True)
-AEF_LAND_TAX = FlowKind("AEF land tax", flight=True)
-AEF_SHARE_LEVY = FlowKind("AEF share levy (in kind)", in_kind=True, flight=True)
+# Reforms (policy/*.py).
+WEALTH_TAX = FlowKind("wealth tax")
+LAND_VALUE_TAX = FlowKind("land value tax")
+AEF_LAND_TAX = FlowKind("AEF land tax")
+AEF_SHARE_LEVY = FlowKind("AEF share levy (in kind)", in_kind=True)
 AEF_PRIVATE_SETTLEMENT = FlowKind("AEF private settlement (in kind)", in_kind=True)
 AEF_SHARE_DISTRIBUTION = FlowKind("AEF share distribution (in kind)", in_kind=True)
 AEF_CASH_DISTRIBUTION = FlowKind("AEF cash distribution")
@@ -103,8 +109,6 @@ SOVEREIGN_FUND_DEPOSIT = FlowKind("sovereign fund deposit")
 CAPPED_PROFIT_TRANSFER = FlowKind("capped-profit transfer (in kind)", in_kind=True)
 WINDFALL_PAYMENT = FlowKind("windfall payment")
 
-#: Household payments kept per adult: the wealth-type taxes that drive tax flight (declaration order).
-FLIGHT_KINDS = tuple(k for k in FLOW_KINDS.values() if k.flight)
 
 
 class LedgerError(RuntimeError):
@@ -114,17 +118,21 @@ class LedgerError(RuntimeError):
 class Ledger:
     """The flows of one year."""
 
-    def __init__(self, year: int, weight: np.ndarray, wealth_rank: np.ndarray) -> None:
+    def __init__(self, year: int, weight: np.ndarray, wealth_rank: np.ndarray,
+                 abroad: np.ndarray | None = None) -> None:
+        """``abroad``: per adult, expatriates, whose household flows are booked to ``rest_of_world``."""
         self.year = year
         self._weight = weight
         self._group = np.searchsorted(np.asarray(GROUP_EDGES), wealth_rank, side="right")
+        if abroad is not None:
+            self._group = np.where(abroad, len(HOUSEHOLD_GROUPS), self._group)
+        #: USD: net of every per-adult flow booked to rest_of_world for expatriates so far this year.
+        self.abroad_total = 0.0
         self._flows: dict[tuple[str, str], float] = defaultdict(float)
         self._policy_of: dict[str, str] = {}
         #: Per adult: net cash received by households, and net value received in kind (shares).
         self.household_cash = np.zeros_like(weight)
         self.household_in_kind = np.zeros_like(weight)
-        #: Per adult: what households paid in these kinds of flow (for behaviour such as tax flight).
-        self.tracked = {kind.label: np.zeros_like(weight) for kind in FLIGHT_KINDS}
 
     def _add(self, kind: str, sector: str, amount: float) -> None:  # kind: a FlowKind's label
         if not np.isfinite(amount):
@@ -146,11 +154,11 @@ class Ledger:
                     self.household_in_kind += sign * per_adult
                 else:
                     self.household_cash += sign * per_adult
-                if flow.flight:
-                    self.tracked[kind] -= sign * per_adult
-                totals = np.bincount(self._group, weights=self._weight * per_adult, minlength=len(HOUSEHOLD_GROUPS))
-                for name, total in zip(HOUSEHOLD_GROUPS, totals, strict=True):
+                totals = np.bincount(self._group, weights=self._weight * per_adult,
+                                     minlength=len(HOUSEHOLD_GROUPS) + 1)
+                for name, total in zip((*HOUSEHOLD_GROUPS, "rest_of_world"), totals, strict=True):
                     self._add(kind, name, sign * float(total))
+                self.abroad_total += sign * float(totals[-1])
             else:
                 total = float(np.dot(self._weight, amount)) if np.ndim(amount) else float(amount)
                 self._add(kind, sector, sign * total)

@@ -51,8 +51,7 @@ class _Revenue(Policy):
         """Static incidence: minus the tax, plus an equal share of the revenue when it is paid back."""
         if self.use != "dividend":
             return -tax
-        every = np.ones(ctx.pop.weight.size, dtype=bool)
-        return equal_shares(float(np.dot(ctx.pop.weight, tax)), ctx.pop.weight, every) - tax
+        return equal_shares(float(np.dot(ctx.pop.weight, tax)), ctx.pop.weight, ~ctx.expatriated) - tax
 
     def _collect(self, ctx: YearContext, flow: FlowKind, tax: np.ndarray) -> np.ndarray:
         ctx.ledger.pay(flow, HOUSEHOLDS, "government", tax, policy=self.name)
@@ -62,8 +61,7 @@ class _Revenue(Policy):
     def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
         if self.use != "dividend" or self.revenue <= 0:
             return None
-        every = np.ones(ctx.pop.weight.size, dtype=bool)
-        per_adult = equal_shares(self.revenue, ctx.pop.weight, every)
+        per_adult = equal_shares(self.revenue, ctx.pop.weight, ~ctx.expatriated)  # US residents
         ctx.ledger.pay(self.dividend_flow, "government", HOUSEHOLDS, per_adult, policy=self.name)
         ctx.dividends.append(self.revenue)
         return per_adult
@@ -98,6 +96,7 @@ class LandValueTax(_Revenue):
 
 class WealthTax(_Revenue):
     kind = "wealth_tax"
+    escapable_by_expatriation = True  # a personal tax on residents' (citizens') worldwide net worth
     dividend_flow = WEALTH_TAX_DIVIDEND
 
     def __init__(self, name, enacted_year, repealed_year, *, thresholds: list[float], rates: list[float],
@@ -140,6 +139,7 @@ class WealthTax(_Revenue):
 
 class IncomeTax(_Revenue):
     kind = "income_tax"
+    escapable_by_expatriation = True  # owed by citizens abroad too: escaped only by renouncing
     dividend_flow = INCOME_TAX_DIVIDEND
 
     def __init__(self, name, enacted_year, repealed_year, *, changes: list[tuple[float, float]], use: str) -> None:
@@ -203,7 +203,7 @@ class UBI(Policy):
     def _eligible(self, ctx: YearContext) -> np.ndarray:
         if self.recipients == "citizens":
             return ctx.eligible
-        return np.ones(ctx.pop.weight.size, dtype=bool)
+        return ~ctx.expatriated  # every adult living in the US
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.cost = 0.0
