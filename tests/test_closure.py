@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 
 from commonwealth.budget import BudgetRule, household_adjustment, safe_rate
 from commonwealth.engine import HouseholdEconomy, run_scenario
@@ -133,41 +131,3 @@ def test_income_tax_instrument_targets_debt_too():
     m = _run({"name": "it", "extends": "status-quo", "years": 25, "budget": {"instrument": "income_tax", "start": 5}})
     assert abs(m["public_debt_ratio"].iloc[-1] - TARGET) < 0.1
     assert (m["government_consumption_share"].diff().abs().iloc[1:] < 1e-9).all()  # G stays α_G·Y
-
-
-POLICY = st.one_of(
-    st.fixed_dictionaries({"type": st.just("american_equity_fund")},
-                          optional={"phase_in": st.sampled_from(["gdp50", "none"])}),
-    st.fixed_dictionaries({"type": st.just("ubi"), "amount": st.floats(0, 6000),
-                           "funding": st.sampled_from(["income_tax", "vat", "fund", "deficit"])}),
-    st.fixed_dictionaries({"type": st.just("income_tax"), "changes": st.lists(
-        st.fixed_dictionaries({"above_percentile": st.floats(0, 0.99), "rate_change": st.floats(-0.3, 0.3)}),
-        min_size=1, max_size=2)}),
-    st.fixed_dictionaries({"type": st.just("land_value_tax"), "rate": st.floats(0, 0.05),
-                           "use": st.sampled_from(["budget", "dividend"])}),
-    st.fixed_dictionaries({"type": st.just("wealth_tax"), "use": st.sampled_from(["budget", "dividend"])}),
-    st.fixed_dictionaries({"type": st.just("sovereign_fund")}),
-)
-
-REFORM = st.fixed_dictionaries({
-    "name": st.just("random-reform"),
-    "extends": st.sampled_from(["status-quo", "agi-5", "stall", "agi-20"]),
-    "years": st.integers(12, 20),
-    "seed": st.integers(0, 3),
-    "population": st.just({"size": 1000}),
-    "policies": st.lists(POLICY, max_size=3, unique_by=lambda p: p["type"]),
-    "budget": st.fixed_dictionaries({"instrument": st.sampled_from(["consumption", "transfers", "income_tax"]),
-                                     "start": st.integers(1, 10)}),
-})
-
-
-@pytest.mark.slow
-@settings(max_examples=20, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow])
-@given(REFORM)
-def test_random_valid_reforms_run_to_the_end_with_bounded_debt(raw):
-    scenario = Scenario.from_dict(raw)
-    m = run_scenario(scenario).metrics.pivot_table(index="year", columns="metric", values="value")
-    assert m.index[-1] == scenario.start_year + scenario.years
-    assert np.isfinite(m["public_debt_ratio"]).all() and m["public_debt_ratio"].abs().max() < 5.0
-    assert (m["government_consumption_share"] >= 0).all()

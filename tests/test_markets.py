@@ -61,6 +61,17 @@ def test_issuance_keeps_every_holders_value_and_ownership_rows_at_one():
     assert foreign == pytest.approx(float(np.sum(f.own_foreign * f.value - before["own_foreign"])), rel=1e-9)
 
 
+def test_a_sale_of_the_whole_index_is_a_buyback_that_leaves_foreign_holdings_in_place():
+    m = market()
+    f = m.firms
+    foreign_before = f.own_foreign * f.value
+    index_value = float(np.dot(f.own_index, f.value))
+    foreign = m.issue_to_index(-index_value * (1 - 1e-9))  # households sell (almost) all they hold
+    assert foreign == 0.0 and (f.value > 0).all()
+    np.testing.assert_allclose(f.own_foreign * f.value, foreign_before, rtol=1e-9)
+    np.testing.assert_allclose(f.ownership_total, 1.0, atol=1e-12)
+
+
 def test_retained_earnings_raise_value_and_book_one_for_one():
     m = market()
     value, book = m.firms.value.copy(), m.book.copy()

@@ -61,6 +61,8 @@ BAD_SCENARIOS = [
      "Did you mean 'Nvidia'"),
     (BASE + "parameters: {production.sigmma: 0.5}\n", "names no parameter"),
     (BASE + "policies: [{type: wealth_taxx}]\n", "Did you mean 'wealth_tax'"),
+    (BASE + "policies: [{type: american_equity_fund}, {type: american_equity_fund, name: second}]\n",
+     "allowed: one per scenario"),
     # economically impossible
     (BASE + "policies: [{type: ubi, amount: 200000, funding: vat}]\n", "no vat on consumption can fund it"),
     (BASE + "policies: [{type: ubi, amount: 500000}]\n", "no income tax on income can fund it"),

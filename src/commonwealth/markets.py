@@ -21,7 +21,9 @@ Firms retain a share of equity income (``assets.retention_ratio``) and invest it
 and value rise together and nobody is diluted — which is how founders' stakes grow. New saving
 invested in the index buys new shares of every firm pro rata to the index's holdings,
 at the pre-money value; foreigners buy their own share of each issue so their fraction is unchanged;
-concentrated holders (founders) and the fund are diluted. Issuance leaves every existing holder's
+concentrated holders (founders) and the fund are diluted. Net sales (households dissaving) are
+buybacks of the households' own shares: foreigners keep theirs (their fraction rises), so a sale never
+takes more capital out of a firm than households held in it. Issuance leaves every existing holder's
 value unchanged and ownership rows summing to one.
 
 Land is priced by capitalisation, V_L = rent / (r − g_e + τ_land + property tax). Buyers expect rents
@@ -162,7 +164,8 @@ class Market:
 
     def issue_to_index(self, purchase: float) -> float:
         """Households put ``purchase`` USD into the index (negative: sell). New shares are issued at
-        pre-money value; foreigners buy their share of each issue. Returns foreign purchases, USD."""
+        pre-money value; foreigners buy their share of each issue, but do not sell in a buyback (net sales).
+        Returns foreign purchases, USD."""
         f = self.firms
         held = f.own_index * f.value
         index_value = float(held.sum())
@@ -170,15 +173,21 @@ class Market:
             raise RuntimeError("the index holds nothing")
         price = index_value / self.index_units
         buy = purchase * held / index_value
-        issue = buy / (1.0 - f.own_foreign)
+        buying = purchase > 0
+        issue = buy / (1.0 - f.own_foreign) if buying else buy
         post = f.value + issue
-        if np.any(post <= 0):
+        live = f.value > 0  # a firm worth nothing (no capital left) trades no shares
+        if np.any(post[live] <= 0):
             raise RuntimeError("index sales exceed what the index holds")
-        foreign_buy = f.own_foreign * issue
-        f.own_index = (f.own_index * f.value + buy) / post
-        f.own_foreign = (f.own_foreign * f.value + foreign_buy) / post
+        foreign_buy = f.own_foreign * issue if buying else np.zeros_like(issue)
+
+        def diluted(held_before: np.ndarray, fraction: np.ndarray) -> np.ndarray:
+            return np.divide(held_before, post, out=fraction.copy(), where=live)
+
+        f.own_index = diluted(f.own_index * f.value + buy, f.own_index)
+        f.own_foreign = diluted(f.own_foreign * f.value + foreign_buy, f.own_foreign)
         for holder in ("own_concentrated", "own_fund", "own_public"):
-            setattr(f, holder, getattr(f, holder) * f.value / post)
+            setattr(f, holder, diluted(getattr(f, holder) * f.value, getattr(f, holder)))
         f.value = post
         self.book = self.book + issue
         self.index_units += purchase / price

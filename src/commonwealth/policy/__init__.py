@@ -231,10 +231,17 @@ def check_feasible(policies: list[Policy], params: ParameterSet, start_year: int
                                 source=source)
 
 
+#: Policy types a scenario may hold once, and why.
+ONE_PER_SCENARIO = {
+    "american_equity_fund": "the fund holds one stake per company; change its rates instead of adding a second",
+}
+
+
 def build_policies(specs: list[Any], params: ParameterSet, start_year: int, source: str) -> list[Policy]:
     """Policy objects for a scenario, in the order listed (which is the order their hooks run)."""
     policies: list[Policy] = []
     names: set[str] = set()
+    kinds: set[str] = set()
     for i, spec in enumerate(specs):
         kind = spec.type
         cls = POLICY_TYPES[kind][1]
@@ -243,6 +250,10 @@ def build_policies(specs: list[Any], params: ParameterSet, start_year: int, sour
             raise UserError(f"key 'policies[{i}].name': {name!r} is used twice; allowed: a unique name per policy "
                             "(add 'name:' to tell them apart).", source=source)
         names.add(name)
+        if kind in ONE_PER_SCENARIO and kind in kinds:
+            raise UserError(f"key 'policies[{i}].type': a second {kind!r}; allowed: one per scenario "
+                            f"({ONE_PER_SCENARIO[kind]}).", source=source)
+        kinds.add(kind)
         values = resolve_parameters(spec, params, start_year, f"policies[{i}]", source)
         enacted = spec.enacted_year if spec.enacted_year is not None else start_year + 1
         policy = cls(name, enacted, spec.repealed_year, **values)

@@ -63,7 +63,7 @@ class CappedProfitLab(Policy):
         private = 1.0 - f.own_public
         cap = self.multiple / max(self.strength, 1e-9) * self.invested  # erosion raises the cap
         excess = np.where(self.mask, np.maximum(private * f.value - cap, 0.0), 0.0)
-        fraction = np.divide(excess, private * f.value, out=np.zeros(f.size), where=private > 0)
+        fraction = np.divide(excess, private * f.value, out=np.zeros(f.size), where=private * f.value > 0)
         if not np.any(fraction > 0):
             return
         moved = {h: getattr(f, h) * fraction for h in f.HOLDERS if h != "own_public"}

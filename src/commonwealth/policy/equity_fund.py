@@ -9,7 +9,7 @@ Each year, once enacted:
   the fund owns 1 − (1 − rate)^n of every covered company;
 * private corporations with revenue above ``private_revenue_threshold`` accrue the same tax for up to
   ``private_accrual_years`` and then settle the accrued amount, and each later year's tax, in cash
-  (the firm pays out of its capital; book capital falls, the fund's cash rises);
+  (the firm pays out of its capital, at most its book capital: book capital falls, the fund's cash rises);
 * landowners pay ``land_rate`` of their land's value in dollars, out of income — and, when income
   falls short, by running down savings or borrowing (the household budget handles it); the land
   price capitalises the tax;
@@ -173,7 +173,9 @@ class AmericanEquityFund(Policy):
         return levy
 
     def _settle_private(self, ctx: YearContext, rate: float) -> None:
-        """Private companies above the revenue threshold accrue the levy, then settle it in cash."""
+        """Private companies above the revenue threshold accrue the levy, then settle it in cash. A firm
+        pays at most its book capital (what it owns at replacement cost; never its market value beyond
+        that): the rest stays accrued, owed from later years' capital."""
         f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
         private = ~f.listed & ~f.aggregate & (f.revenue >= self.private_revenue_threshold)
         self.accrued = self.accrued + np.where(private, rate * f.value, 0.0)
@@ -181,11 +183,12 @@ class AmericanEquityFund(Policy):
         settle = private & (self.accrual_age >= self.private_accrual_years)
         if not settle.any():
             return
-        amount = np.where(settle, np.minimum(self.accrued, f.value), 0.0)
+        payable = np.minimum(f.value, np.maximum(market.book, 0.0))
+        amount = np.where(settle, np.minimum(self.accrued, payable), 0.0)
         owners = {h: getattr(f, h) * amount for h in f.HOLDERS}
         f.value = f.value - amount
         market.book = market.book - amount
-        self.accrued = np.where(settle, 0.0, self.accrued)
+        self.accrued = self.accrued - amount
         total = float(amount.sum())
         per_unit_index = float(owners["own_index"].sum()) / market.index_units
         conc = np.append(np.divide(owners["own_concentrated"], market.conc_base, out=np.zeros(f.size),
