@@ -100,3 +100,25 @@ def test_scenarios_from_mappings_and_objects():
     assert set(r.metrics.scenario) == {"mine", "status-quo"}
     with pytest.raises(UserError, match="yaers"):
         Scenario.from_dict({"name": "x", "yaers": 3})
+
+
+def test_budget_scores_a_tax_for_the_budget_statically_and_a_dividend_reform_as_neutral():
+    """A land value tax kept by the budget improves the primary balance by about its revenue in years
+    1–10 (static), then the rule spends it (a loosening, negative response) and debt/GDP ends near the
+    baseline's; the same tax paid out as a dividend scores about zero."""
+    lvt = {"type": "land_value_tax", "rate": 0.02}
+    results = simulate("status-quo", {"name": "lvt-budget", "extends": "status-quo", "policies": [lvt]},
+                       {"name": "lvt-dividend", "extends": "status-quo", "policies": [{**lvt, "use": "dividend"}]},
+                       size=2_000, years=20)
+    scores = compare(results, baseline="status-quo").budget.set_index("scenario")
+    assert list(scores.index) == ["lvt-budget", "lvt-dividend"]
+    def series(name: str, metric: str) -> np.ndarray:
+        return results[name].metrics.query(f"metric == '{metric}'").value.to_numpy()
+
+    revenue = series("lvt-budget", "tax_revenue") - series("status-quo", "tax_revenue")
+    gdp = series("status-quo", "gdp")
+    budget = scores.loc["lvt-budget"]
+    assert budget.static_10y == pytest.approx(float(np.mean(revenue[1:11] / gdp[1:11])), rel=0.25)
+    assert budget.static_10y > 0.005 and budget.debt_ratio_10y < -0.05
+    assert budget.rule_response < 0  # the rule spends what the tax raised
+    assert abs(scores.loc["lvt-dividend", "static_10y"]) < 1e-3

@@ -19,6 +19,7 @@ of a model failure or an internal error.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -226,6 +227,7 @@ def _comparison_tables(comparison, console: Console) -> None:
                 cells.append(cell)
             table.add_row(_label(metric, unit), *cells)
         console.print(table)
+    _budget_table(comparison, console)
     deciles = comparison.deciles
     if not deciles.empty:
         year = comparison.years[-1]
@@ -239,6 +241,24 @@ def _comparison_tables(comparison, console: Console) -> None:
             winners = float((g["gain more than 5%"] + g["gain less than 5%"]).mean())
             table.add_row(name, *[f"{v:,.0f}" for v in g.mean_change], f"{100 * winners:.0f}%")
         console.print(table)
+
+
+def _budget_table(comparison, console: Console) -> None:
+    """Each reform's static and dynamic budget scores (commonwealth.comparison.budget_scores)."""
+    scores = comparison.budget
+    if scores.empty:
+        return
+    table = Table(title=f"budget score against {comparison.baseline} (share of GDP; debt/GDP in points)",
+                  title_style="bold")
+    for column, head in (("scenario", "scenario"), ("static_10y", "static, yrs 1–10"),
+                         ("debt_ratio_10y", "Δ debt/GDP yr 10"), ("rule_response", "rule's response"),
+                         ("debt_ratio_horizon", "Δ debt/GDP end"), ("gdp_horizon", "Δ GDP end")):
+        table.add_column(head, justify="left" if column == "scenario" else "right",
+                         style="cyan" if column == "scenario" else None, no_wrap=column == "scenario")
+    for row in scores.itertuples():
+        table.add_row(row.scenario, *(f"{100 * v:+.2f}%" if math.isfinite(v) else "–" for v in (
+            row.static_10y, row.debt_ratio_10y, row.rule_response, row.debt_ratio_horizon, row.gdp_horizon)))
+    console.print(table)
 
 
 def cmd_compare(args: argparse.Namespace, console: Console) -> int:
@@ -261,7 +281,9 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
             write_contract(results, tmp)
             comparison.differences.to_csv(tmp / "differences.csv", index=False)
             comparison.deciles.to_csv(tmp / "deciles.csv", index=False)
-        console.print(f"wrote {out}/metrics.parquet, differences.csv, deciles.csv", highlight=False, markup=False)
+            comparison.budget.to_csv(tmp / "budget.csv", index=False)
+        console.print(f"wrote {out}/metrics.parquet, differences.csv, deciles.csv, budget.csv", highlight=False,
+                      markup=False)
     return 0
 
 

@@ -36,6 +36,7 @@ class Comparison:
     deciles: pd.DataFrame  # scenario, year, by, decile, mean_change, relative_change, + one column per band
     lorenz: pd.DataFrame  # scenario, year, variable, population_share, value_share
     ownership: pd.DataFrame  # scenario, year, asset, holder, share
+    budget: pd.DataFrame  # one row per reform of static and dynamic budget scores (see budget_scores)
 
     def at(self, year: int, metrics: Sequence[str]) -> pd.DataFrame:
         """A wide table: one row per scenario, the chosen metrics' values and differences in ``year``."""
@@ -72,6 +73,7 @@ def compare(results: Sequence[ScenarioResult], baseline: str = "status-quo",
                          ignore_index=True),
         ownership=pd.concat([ownership(r, y) for r in results for y in chosen if y in r.snapshots]
                             or [_empty_ownership()], ignore_index=True),
+        budget=budget_scores(results, base),
     )
 
 
@@ -88,6 +90,64 @@ def differences(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd.D
         frames.append(merged)
     columns = ["scenario", "year", "metric", "value", "baseline", "difference", "relative", "unit"]
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+#: Columns of :func:`budget_scores`, with what each means (shares of the baseline's GDP).
+BUDGET_SCORES = {
+    "static_10y": "static score: change in the primary balance before the budget rule acts, mean over years "
+                  "1–10, share of GDP (+ improves the budget)",
+    "debt_ratio_10y": "change in public debt / GDP in year 10",
+    "rule_response": "dynamic: change in the rule's adjustment (+ tightening: G cut, surcharge or transfer cut), "
+                     "mean from the rule's start to the horizon, share of GDP",
+    "debt_ratio_horizon": "change in public debt / GDP at the horizon",
+    "gdp_horizon": "change in real GDP at the horizon, relative",
+}
+
+
+def budget_scores(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd.DataFrame:
+    """Each reform's budget score against the baseline, the way budget offices report one.
+
+    **Static**: the change in the primary balance (``primary_balance``: taxes less transfers and
+    government consumption at its base-year share of GDP, before the rule's adjustment) over the first
+    ten years, as a share of the baseline's GDP. It includes the reform's effects on incomes and prices in
+    the simulation (it is static in the budget-office sense of "before the fiscal rule", not "before
+    any behaviour"). **Dynamic**: what the rule did with it (``budget_adjustment``: it spends a
+    surplus or closes a deficit once it starts, ``budget.start``) and where debt and GDP end. Only
+    household-closure results carry these metrics; the others are left out.
+    """
+    wanted = ("primary_balance", "budget_adjustment", "public_debt_ratio", "gdp")
+
+    def table(result: ScenarioResult) -> pd.DataFrame:
+        m = result.metrics[result.metrics.metric.isin(wanted)]
+        return m.pivot_table(index="year", columns="metric", values="value")
+
+    b = table(base)
+    rows = []
+    if set(wanted) <= set(b.columns):
+        start = base.scenario.start_year
+        for r in results:
+            if r is base:
+                continue
+            m = table(r)
+            if not set(wanted) <= set(m.columns):
+                continue
+            years = m.index.intersection(b.index)
+            window = years[(years > start) & (years <= start + 10)]
+            after = years[years >= start + r.scenario.budget.start]
+            last, tenth = years[-1], window[-1] if len(window) else years[-1]
+            gdp = b.loc[years, "gdp"]
+            delta = m.loc[years] - b.loc[years]
+            rows.append({
+                "scenario": r.scenario.name,
+                "static_10y": float((delta.loc[window, "primary_balance"] / gdp.loc[window]).mean()),
+                "debt_ratio_10y": float(delta.loc[tenth, "public_debt_ratio"]),
+                "rule_response": float((delta.loc[after, "budget_adjustment"] / gdp.loc[after]).mean())
+                if len(after) else float("nan"),
+                "debt_ratio_horizon": float(delta.loc[last, "public_debt_ratio"]),
+                "gdp_horizon": float(m.loc[last, "gdp"] / b.loc[last, "gdp"] - 1.0),
+                "instrument": r.scenario.budget.instrument,
+            })
+    return pd.DataFrame(rows, columns=["scenario", *BUDGET_SCORES, "instrument"])
 
 
 def deciles(reform: ScenarioResult, base: ScenarioResult, year: int) -> pd.DataFrame:

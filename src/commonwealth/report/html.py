@@ -185,6 +185,31 @@ def comparison_tables(data: ReportData) -> str:
     return "\n".join(out)
 
 
+def budget_table(data: ReportData) -> str:
+    """Each reform's budget score: static (before the rule) and dynamic (what the rule did, where debt
+    and GDP end) — commonwealth.comparison.budget_scores."""
+    from commonwealth.comparison import BUDGET_SCORES
+
+    scores = getattr(data.comparison, "budget", None)
+    if scores is None or scores.empty:
+        return ""
+    heads = {"static_10y": "static score, years 1–10", "debt_ratio_10y": "Δ debt/GDP, year 10",
+             "rule_response": "rule's response", "debt_ratio_horizon": "Δ debt/GDP, horizon",
+             "gdp_horizon": "Δ real GDP, horizon"}
+    head = "".join(f'<th scope="col" title="{_E(BUDGET_SCORES[k])}">{_E(v)}</th>' for k, v in heads.items())
+    rows = []
+    for row in scores.to_dict("records"):
+        cells = "".join(f"<td>{_E('–' if _nan(row[k]) else f'{100 * row[k]:+.2f} %')}</td>" for k in heads)
+        rows.append(f'<tr><th scope="row">{_swatch(data, row["scenario"])}{_E(row["scenario"])}'
+                    f' <small>({_E(row["instrument"])})</small></th>{cells}</tr>')
+    return ('<div class="table-wrap"><table class="compare budget">'
+            f"<caption>Budget score against {_E(data.baseline)}: shares of GDP, debt/GDP in points. Static: the "
+            "primary balance before the budget rule acts; dynamic: the rule's adjustment (+ tightening) once it "
+            "starts, and where debt and GDP end.</caption>"
+            f'<thead><tr><th scope="col">reform</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>")
+
+
 # --- assumptions -------------------------------------------------------------------------------------------
 
 
@@ -542,6 +567,7 @@ def render_report(results: Iterable[Any], comparison: Any, *, command: str, pyth
 <p>Key metrics in each compared year. Hover over a metric for its definition; <code>commonwealth metrics</code>
 lists them all.</p>
 {comparison_tables(data)}
+{budget_table(data)}
 </section>
 <section id="charts"><h2>Charts</h2>
 <p class="context">Interactive: hover for values, click a legend entry to hide a scenario, drag to zoom, double-click
