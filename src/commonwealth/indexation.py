@@ -142,4 +142,4 @@ def social_security_index(wage_history: Mapping[int, float], year: int, age: np.
     table = np.array([wage_history.get(y, 1.0) for y in range(first, int(turned_60.max()) + 1)], dtype=float)
     w = table[turned_60 - first]
     weights = weight[retired]
-    return float(np.dot(weights, w) / weights.sum())
+    return 1.0 + float(np.dot(weights, w - 1.0) / weights.sum())  # exactly 1 while no wage has moved
