@@ -137,9 +137,10 @@ def test_income_tax_instrument_targets_debt_too():
 
 POLICY = st.one_of(
     st.fixed_dictionaries({"type": st.just("american_equity_fund")},
-                          optional={"phase_in": st.sampled_from(["gdp50", "none"])}),
+                          optional={"phase_in": st.sampled_from(["gdp50", "gdp50_real", "none"])}),
     st.fixed_dictionaries({"type": st.just("ubi"), "amount": st.floats(0, 6000),
-                           "funding": st.sampled_from(["income_tax", "vat", "fund", "deficit"])}),
+                           "funding": st.sampled_from(["income_tax", "vat", "fund", "deficit"]),
+                           "index": st.sampled_from(["prices", "none", "wages"])}),
     st.fixed_dictionaries({"type": st.just("income_tax"), "changes": st.lists(
         st.fixed_dictionaries({"above_percentile": st.floats(0, 0.99), "rate_change": st.floats(-0.3, 0.3)}),
         min_size=1, max_size=2)}),
