@@ -37,7 +37,8 @@ POLICY = st.one_of(
         "enacted_year": YEAR}),
     st.fixed_dictionaries({"type": st.just("ubi")}, optional={
         "amount": st.floats(0, 120_000), "funding": st.sampled_from(["income_tax", "vat", "fund", "deficit"]),
-        "index": st.sampled_from(["prices", "none", "wages", "gdp"]), "recipients": st.sampled_from(["adults", "citizens"]),
+        "index": st.sampled_from(["prices", "none", "wages", "gdp"]),
+        "recipients": st.sampled_from(["adults", "citizens"]),
         "enacted_year": YEAR}),
     st.fixed_dictionaries({"type": st.just("income_tax"), "changes": st.lists(
         st.fixed_dictionaries({"above_percentile": st.floats(0, 0.99), "rate_change": st.floats(-0.5, 0.5)}),
