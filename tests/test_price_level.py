@@ -239,7 +239,16 @@ def test_social_security_real_benefit_grows_with_wages(status_quo_economy):
     assert ss[-1] > 1.05 * ss[0]
     # the mean benefit follows the wage of the years retirees turned 60, lagging the current wage
     assert ss[-1] / ss[0] < wages[2055 - 7]
-    assert np.all(np.diff(ss) >= -1e-9 * ss[0]) or ss[-1] > ss[0]
+
+
+def test_the_engine_pays_the_mean_benefit_of_the_wage_at_60_of_the_retirees_alive():
+    sim = HouseholdEconomy(Scenario.from_dict({"name": "sq", "extends": "status-quo", "population": {"size": SIZE}}))
+    for _ in range(12):
+        sim.step()  # 2025-2036
+    year = 2025 + sim.t
+    index = social_security_index(sim.wage_history, year, sim.pop.age, sim.pop.weight * ~sim.expatriated, 67, 60)
+    assert index > 1.0
+    assert sim.step().values["social_security_benefit"] == pytest.approx(23_712 * index, rel=1e-12)
 
 
 def test_social_security_index_averages_the_wage_at_60_over_retirees():
