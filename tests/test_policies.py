@@ -78,11 +78,12 @@ def test_equity_fund_pays_equal_slices_to_adult_citizens():
     assert np.all(years[-1].in_kind[noncitizen] <= 1e-6)  # non-citizens only bear the levy
 
 
-def test_phase_in_rises_with_gdp_and_reaches_the_full_rate_at_fifty_percent_growth():
+def test_phase_in_rises_with_nominal_gdp_and_reaches_the_full_rate_at_fifty_percent_growth():
     _sim, years = run(scenario(years=8, ai="agi-5", policies=[{"type": "american_equity_fund"}]))
     rates = [y.values["aef_rate"] for y in years]
     assert rates[0] == 0 and rates[1] == 0  # 2025 before enactment; 2026 the enactment year
-    growth = [y.values["gdp"] / years[1].values["gdp"] - 1 for y in years]
+    nominal = [y.values["gdp"] * y.values["price_level"] for y in years]  # the essay's test is in dollars of GDP
+    growth = [n / nominal[1] - 1 for n in nominal]
     for g, rate in zip(growth[1:], rates[1:], strict=True):
         assert rate == pytest.approx(0.025 * min(max(g / 0.5, 0.0), 1.0), abs=1e-12)
 

@@ -261,7 +261,10 @@ def test_every_prices_parameter_is_sourced_and_bounded():
     assert {f"cpi_weight_{s}" for s in pr.SECTORS if s != "other"} <= names
     for f in files:
         spec = _read_file(f).spec
-        assert spec.unit == "/1" and spec.min == 0.0 and spec.max == 1.0
+        if f.stem == "inflation":  # the price level's growth (commonwealth.indexation), not a sector share
+            assert spec.unit == "1/year" and spec.min < 0 < spec.max
+        else:
+            assert spec.unit == "/1" and spec.min == 0.0 and spec.max == 1.0
         assert all(r.href.startswith("https://") and r.title for r in spec.reference)
 
 

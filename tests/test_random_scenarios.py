@@ -24,11 +24,12 @@ DEBT_BOUND = 5.0
 POLICY = st.one_of(
     st.fixed_dictionaries({"type": st.just("american_equity_fund")}, optional={
         "company_rate": st.floats(0.0, 0.1), "land_rate": st.floats(0.0, 0.1),
-        "phase_in": st.sampled_from(["gdp50", "none"]), "retained_share": st.floats(0.0, 1.0),
+        "phase_in": st.sampled_from(["gdp50", "gdp50_real", "none"]), "retained_share": st.floats(0.0, 1.0),
         "enacted_year": YEAR}),
     st.fixed_dictionaries({"type": st.just("ubi"), "amount": st.floats(0.0, 15_000.0)}, optional={
         "funding": st.sampled_from(["income_tax", "vat", "fund", "deficit"]),
-        "index": st.sampled_from(["prices", "gdp"]), "recipients": st.sampled_from(["adults", "citizens"]),
+        "index": st.sampled_from(["prices", "none", "wages", "gdp"]),
+        "recipients": st.sampled_from(["adults", "citizens"]),
         "enacted_year": YEAR}),
     st.fixed_dictionaries({"type": st.just("income_tax"), "changes": st.lists(
         st.fixed_dictionaries({"above_percentile": st.floats(0.0, 0.99), "rate_change": st.floats(-0.3, 0.3)}),
@@ -84,6 +85,8 @@ def scenarios(draw: st.DrawFn) -> dict:
            "politics": draw(POLITICS), "budget": draw(BUDGET)}
     if draw(st.booleans()):
         raw["years"] = draw(st.integers(30, 50))
+    if draw(st.booleans()):
+        raw["parameters"] = {"prices.inflation": draw(st.floats(0.0, 0.1))}
     return raw
 
 

@@ -31,13 +31,14 @@ POLICY = st.one_of(
     st.fixed_dictionaries({"type": st.just("american_equity_fund")}, optional={
         "company_rate": _bounded("policy.american_equity_fund.company_rate"),
         "land_rate": _bounded("policy.american_equity_fund.land_rate"),
-        "phase_in": st.sampled_from(["gdp50", "none"]),
+        "phase_in": st.sampled_from(["gdp50", "gdp50_real", "none"]),
         "lockup_years": _bounded("policy.american_equity_fund.lockup_years", integer=True),
         "retained_share": _bounded("policy.american_equity_fund.retained_share"),
         "enacted_year": YEAR}),
     st.fixed_dictionaries({"type": st.just("ubi")}, optional={
         "amount": st.floats(0, 120_000), "funding": st.sampled_from(["income_tax", "vat", "fund", "deficit"]),
-        "index": st.sampled_from(["prices", "gdp"]), "recipients": st.sampled_from(["adults", "citizens"]),
+        "index": st.sampled_from(["prices", "none", "wages", "gdp"]),
+        "recipients": st.sampled_from(["adults", "citizens"]),
         "enacted_year": YEAR}),
     st.fixed_dictionaries({"type": st.just("income_tax"), "changes": st.lists(
         st.fixed_dictionaries({"above_percentile": st.floats(0, 0.99), "rate_change": st.floats(-0.5, 0.5)}),

@@ -463,7 +463,9 @@ def cmd_params(args: argparse.Namespace, console: Console) -> int:
     table.add_column("unit")
     table.add_column("source")
     for p in found:
-        table.add_row(p.name, f"{p.value()!s}", p.spec.unit, p.source)
+        indexed = {"none": "fixed nominal", "cpi": "CPI-indexed", "wages": "wage-indexed"}.get(p.spec.indexation or "")
+        unit = p.spec.unit + (f" ({indexed})" if indexed else "")
+        table.add_row(p.name, f"{p.value()!s}", unit, p.source)
     console.print(table)
     return 0
 

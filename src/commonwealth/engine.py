@@ -53,8 +53,10 @@ from commonwealth.households import (
     settle,
 )
 from commonwealth.identities import IDENTITY_RTOL, Audit, IdentityError, check_ownership_rows
+from commonwealth.indexation import PriceLevel, real_value, social_security_index, statutory_indexation
 from commonwealth.markets import Market
 from commonwealth.metrics import (
+    NOMINAL_METRICS,
     REFORM_METRIC_DEFAULTS,
     distribution_metrics,
     growth_series,
@@ -152,6 +154,7 @@ def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = No
     series = macro_metrics(path.prices, path.capital, path.output - path.consumption, path.automation_share,
                            cal.usd_per_unit, economy.depreciation)
     series["gdp_growth"] = growth_series(series["gdp"])
+    series.update(nominal_series(series, PriceLevel(params, y).path(y + np.arange(series["gdp"].size))))
     fp = path.prices
     land = fp.land_rent / fp.land_rent[0] if fp.land_rent[0] > 0 else np.ones_like(fp.land_rent)
     series.update(price_series({"phi": path.automation_share, "wage": fp.wage / fp.wage[0],
@@ -201,6 +204,7 @@ class HouseholdEconomy:
         self.status_quo = status_quo.with_effective_estate_rate(
             expected_taxable=float(np.dot(pop.weight * mortality(pop.age), taxable)),
             revenue=params("taxes.estate_tax_revenue", y0))
+        self._init_indexation(params, y0)
         self.efficiency0 = float(np.dot(pop.weight, pop.efficiency * pop.employed))
         self.policies = [*build_policies(scenario.policies, params, y0, scenario.sources[0]), *policies]
         #: The policies that keep a fund's books (a ledger sector), in the scenario's order.
@@ -257,6 +261,17 @@ class HouseholdEconomy:
         self.t = 0
         self.previous: Prices | None = None
         self.phi_prev = float(self.economy.automation.share(0.0))
+
+    def _init_indexation(self, params, y0: int) -> None:
+        """The price level and the histories indexation needs (:mod:`commonwealth.indexation`)."""
+        #: The base year's status quo; each year's amounts follow their indexation (_index_status_quo).
+        self.status_quo_base = self.status_quo
+        self.price_level = PriceLevel(params, y0)
+        self.price_history: dict[int, float] = {}  # year → P_t, up to this year
+        #: year → W_t, the real average wage (labour income per employed adult) relative to the base year
+        self.wage_history: dict[int, float] = {}
+        self._average_wage0 = 0.0
+        self.ss_indexing_age = int(params("transfers.social_security_indexing_age", y0))
 
     def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float) -> float:
         """Keep this year's inputs of the price block and return this year's CPI."""
@@ -327,6 +342,7 @@ class HouseholdEconomy:
         audit: Audit = {}
         phi = self._technology(t, year)
         production = self._production(t, year)
+        self._index_status_quo(year)
         opening = self._open_year(year, t, production)
         markets = self._markets(opening, production, audit)
         flows, ctx = self._primary_incomes(opening, production, markets, audit)
@@ -341,6 +357,8 @@ class HouseholdEconomy:
         capital_start, net_investment = self._accumulation(ctx, production, markets, audit)
         values = self._report(ctx, phi, production, markets, flows, politics, capital_start, net_investment)
         values.update(self._budget_metrics(production))
+        values.update(nominal_series(values, ctx.price_level))
+        values["social_security_benefit"] = self.status_quo.social_security
         self.politics.decide(year, self.policies)
         self.previous = corporate.end_prices
         self.t += 1
@@ -366,19 +384,47 @@ class HouseholdEconomy:
         gdp = float(fp.output) * usd
         self.rule.growth = gdp / self.gdp_history[year - 1] if year - 1 in self.gdp_history else 1.0
         self.gdp_history[year] = gdp
+        self.price_history[year] = self.price_level.level(year)
         r = float(fp.rental_rate) - self.delta
         return Production(fp=fp, gdp=gdp, r=r, land_rent=float(fp.land_rent) * usd,
                           r_safe=safe_rate(r, self.r0, self.r_safe0, self.pass_through),
                           wage_per_unit=float(fp.wage) * usd * growth / self.efficiency0)
 
+    def _index_status_quo(self, year: int) -> None:
+        """This year's status-quo amounts from the base year's, each by its indexation
+        (:mod:`commonwealth.indexation`): the income floor and the estate exemption by prices (constant
+        real), Social Security by the average wage of the years the retirees turned 60. Wages are known
+        up to last year (the AWI is published with a lag; the indexing year is always past)."""
+        base, p = self.status_quo_base, self.price_level.level(year)
+        ss = real_value(base.social_security, statutory_indexation("transfers.social_security_benefit"), p,
+                        social_security_index(self.wage_history, year, self.pop.age, self.pop.weight * self.resident,
+                                              base.retirement_age, self.ss_indexing_age))
+        self.status_quo = replace(
+            base, social_security=float(ss),
+            income_floor=float(real_value(base.income_floor, statutory_indexation("transfers.income_floor"), p,
+                                          self.wage_history.get(year - 1, 1.0))),
+            estate_exemption=float(real_value(base.estate_exemption, statutory_indexation("taxes.estate_exemption"),
+                                              p, self.wage_history.get(year - 1, 1.0))))
+
+    def _record_average_wage(self, year: int, labour_income: np.ndarray) -> None:
+        """W_year: labour income per employed adult (US residents) relative to the base year's."""
+        w = self.pop.weight * self.resident
+        employed = float(np.dot(w, self.pop.employed))
+        average = float(np.dot(w, labour_income)) / employed if employed > 0 else 0.0
+        if not self.wage_history:
+            self._average_wage0 = average
+        self.wage_history[year] = average / self._average_wage0 if self._average_wage0 > 0 else 1.0
+
     def _open_year(self, year: int, t: int, production: Production) -> YearOpening:
-        """What the policies' market hooks see: the year, production and who is eligible."""
+        """What the policies' market hooks see: the year, production, prices and who is eligible."""
         pop = self.pop
         eligible = pop.citizen & (self.eligible_since <= year) & ~self.expatriated
         return YearOpening(year=year, t=t, gdp=production.gdp, gdp_base=self.gdp0, r=production.r,
                            land_rent=production.land_rent, pop=pop, firms=self.firms, market=self.market,
                            eligible=eligible, government=self.government, gdp_history=self.gdp_history,
-                           expatriated=self.expatriated, retention=self.retention)
+                           expatriated=self.expatriated, retention=self.retention,
+                           price_level=self.price_history[year], price_history=self.price_history,
+                           wage_level=self.wage_history.get(year - 1, 1.0))
 
     def _markets(self, opening: YearOpening, production: Production, audit: Audit) -> Markets:
         """Markets: equity income is r on the equity book, with AI rents; firm payments; firm values,
@@ -426,6 +472,7 @@ class HouseholdEconomy:
         pop, gov, ledger, own_start = self.pop, self.government, markets.ledger, markets.own_start
         w, r, firm_income = pop.weight, production.r, markets.firm_income
         flows = incomes(pop, markets.prices, markets.previous, self.status_quo)
+        self._record_average_wage(opening.year, flows.labour_income)
         ledger.pay(LABOUR_INCOME, "production", HOUSEHOLDS, flows.labour_income)
         ledger.pay(CAPITAL_INCOME, "production", HOUSEHOLDS, flows.capital_income)
         for sector, holder in (("rest_of_world", "own_foreign"), ("public_owners", "own_public")):
@@ -763,6 +810,16 @@ def run_households(scenario: Scenario, progress: Callable[[int], None] | None = 
                                                                                   "value", "unit"]]
     return ScenarioResult(scenario, calibration, metrics, time.perf_counter() - started, audit=audits,
                           snapshots=snapshots, draws=draws if scenario.politics.draws > 1 else None)
+
+
+def nominal_series(values: dict, price_level: float | np.ndarray) -> dict:
+    """The price level and the nominal (current-dollar) headlines: real value × P_t
+    (:mod:`commonwealth.indexation`); only those whose real series is in ``values``."""
+    out = {"price_level": price_level}
+    for real, nominal in NOMINAL_METRICS.items():
+        if real in values:
+            out[nominal] = values[real] * price_level
+    return out
 
 
 def price_series(inputs: dict[str, np.ndarray], params, start_year: int) -> dict[str, np.ndarray]:

@@ -28,6 +28,14 @@ REFORM_METRIC_DEFAULTS: dict[str, float] = {
     "fund_assets": 0.0, "dividend_shares_per_adult": 0.0, "dividend_cash_per_adult": 0.0,
 }
 
+#: The headlines also reported in current (nominal) dollars: real metric → nominal metric (× price_level).
+NOMINAL_METRICS: dict[str, str] = {
+    "gdp": "gdp_nominal",
+    "dividend_per_adult": "dividend_per_adult_nominal",
+    "public_debt": "public_debt_nominal",
+    "median_income": "median_income_nominal",
+}
+
 #: Thresholds for counting fortunes (USD).
 BILLION = 1e9
 TRILLION = 1e12
@@ -45,6 +53,9 @@ METRICS: dict[str, Metric] = {
     for m in [
         Metric("gdp", "USD/year", "Output Y, in base-year dollars per year (real)."),
         Metric("gdp_growth", "1/year", "Growth of real GDP over the year ending in this year (log points)."),
+        Metric("price_level", "index", "Price level P_t: the GDP deflator relative to the base year (base = 1), "
+               "Π(1 + prices.inflation); nominal = real × P_t. The nominal CPI is P_t × cpi."),
+        Metric("gdp_nominal", "USD-current/year", "GDP in current dollars, gdp × price_level."),
         Metric("automation_share", "/1", "Share of tasks machines can perform, Φ_t."),
         Metric("labor_share", "/1", "Labour's share of output, wL/Y."),
         Metric("capital_share", "/1", "Capital's share of output, RK/Y."),
@@ -72,12 +83,18 @@ METRICS: dict[str, Metric] = {
         Metric("trillionaires", "count", "Adults with net worth of at least $1 trillion (base-year dollars)."),
         Metric("largest_fortune", "USD", "Net worth of the richest adult."),
         Metric("gini_income", "/1", "Gini coefficient of income before taxes (market income plus transfers)."),
+        Metric("median_income", "USD/year", "Median adult income before taxes (market income plus transfers), "
+               "base-year dollars."),
         Metric("median_income_real", "USD/year", "Median adult income before taxes, deflated by the CPI."),
+        Metric("median_income_nominal", "USD-current/year", "Median adult income before taxes in current dollars."),
+        Metric("social_security_benefit", "USD/year", "Mean Social Security benefit per retired adult (base-year "
+               "dollars): wage-indexed at 60, CPI-indexed after (commonwealth.indexation)."),
         Metric("displaced_share", "/1", "Share of adults out of work because automation took their job."),
         Metric("tax_revenue", "USD/year", "Taxes received by the government and the funds (cash)."),
         Metric("transfers", "USD/year", "Cash transfers to households: status quo and reforms, dividends included."),
         Metric("public_debt", "USD", "Public debt held by the public at the end of the year (households' bonds and "
                "other holders'), from government.initial_debt_ratio of base-year GDP; negative: net assets."),
+        Metric("public_debt_nominal", "USD-current", "Public debt held by the public in current dollars."),
         Metric("public_debt_ratio", "/1", "Public debt at the end of the year / this year's GDP (the budget rule's "
                "target variable)."),
         Metric("primary_balance", "USD/year", "Static score: the government's primary balance (net lending plus "
@@ -96,6 +113,8 @@ METRICS: dict[str, Metric] = {
                "adults (fund distributions included)."),
         Metric("dividend_per_adult", "USD/year", "Equal dividends per recipient adult: fund shares and cash, "
                "sovereign-fund, windfall and tax dividends."),
+        Metric("dividend_per_adult_nominal", "USD-current/year", "Dividend per adult in current dollars "
+               "(dividend_per_adult × price_level)."),
         Metric("dividend_per_adult_real", "USD/year", "Dividend per adult deflated by the CPI (the price of the "
                "consumer basket relative to output)."),
         Metric("dividend_shares_per_adult", "USD/year", "Value of equity-fund shares distributed per adult citizen."),
@@ -194,10 +213,11 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
 
 
 def income_metrics(flows: Flows, weight: np.ndarray, cpi: float) -> dict[str, float]:
-    """Inequality and the median of income before taxes; the median deflated by this year's ``cpi``."""
+    """Inequality and the median of income before taxes (base-year dollars); the median also deflated by
+    this year's ``cpi`` (the basket's price relative to output)."""
     income = dist.Distribution(flows.income, weight)
-    median_nominal = income.quantile(0.5)
-    return {"gini_income": income.gini(), "median_income_real": median_nominal / cpi}
+    median = income.quantile(0.5)
+    return {"gini_income": income.gini(), "median_income": median, "median_income_real": median / cpi}
 
 
 def tidy(scenario: str, start_year: int, series: dict[str, np.ndarray]) -> pd.DataFrame:

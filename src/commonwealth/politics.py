@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from commonwealth.distribution import Distribution
+from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.parameters import ParameterSet
 from commonwealth.policy.base import NEVER_ENACTED, Policy, YearContext
 
@@ -173,7 +174,8 @@ class Politics:
         leaves = ~expatriated & (wealth >= self.p.flight_min_wealth) & \
             (self.attachment < self.leaving_share(escapable_taxes, np.maximum(ctx.income, ctx.r * wealth)))
         self.expatriated_wealth += float(np.dot(ctx.pop.weight, np.where(leaves, wealth, 0.0)))
-        return leaves, np.where(leaves, self.exit_tax(wealth), 0.0) if self.exit_tax_on else np.zeros(n)
+        return leaves, (np.where(leaves, self.exit_tax(wealth, ctx.price_level), 0.0) if self.exit_tax_on
+                        else np.zeros(n))
 
     def leaving_share(self, escapable_taxes: np.ndarray, income: np.ndarray) -> np.ndarray:
         """Share of adults facing an escapable average tax rate τ who leave: 1 − (1 − τ)^ε, the stock
@@ -184,12 +186,17 @@ class Politics:
         rate = np.where((income <= 0) & (escapable_taxes > 0), 0.99, rate)
         return 1.0 - (1.0 - np.clip(rate, 0.0, 0.99)) ** self.p.expatriation_elasticity
 
-    def exit_tax(self, wealth: np.ndarray) -> np.ndarray:
+    def exit_tax(self, wealth: np.ndarray, price_level: float = 1.0) -> np.ndarray:
         """IRC §877A on covered expatriates (net worth ≥ the net-worth test): every asset is deemed sold
         the day before expatriation; the tax is the rate × the unrealised gain (net worth × the gain
-        share) above the exclusion."""
-        gain = np.maximum(self.p.unrealised_gain_share * wealth - self.p.exit_tax_exclusion, 0.0)
-        return np.where(wealth >= self.p.exit_tax_min_net_worth, self.p.exit_tax_rate * gain, 0.0)
+        share) above the exclusion. The exclusion is indexed to prices (§877A(a)(3)(B), constant real);
+        the $2 M net-worth test is not (§877(a)(2)(B)): its real value is $2 M / P_t."""
+        exclusion = real_value(self.p.exit_tax_exclusion, statutory_indexation("politics.exit_tax_exclusion"),
+                               price_level)
+        test = real_value(self.p.exit_tax_min_net_worth, statutory_indexation("politics.exit_tax_min_net_worth"),
+                          price_level)
+        gain = np.maximum(self.p.unrealised_gain_share * wealth - exclusion, 0.0)
+        return np.where(wealth >= test, self.p.exit_tax_rate * gain, 0.0)
 
     def metrics(self, ctx: YearContext, influence: np.ndarray, policies: list[Policy],
                 wealth_dist: Distribution, expatriated: np.ndarray) -> dict[str, float]:

@@ -2,8 +2,9 @@
 
 Each file ``parameters/<block>/<name>.yaml`` defines the parameter ``<block>.<name>`` with a
 description, a label, a unit from :data:`UNITS`, dated values, at least one reference
-(``{title, href}``) and optional ``min``/``max`` bounds. Values apply from their date onwards; a
-year before the first date takes the first value.
+(``{title, href}``), optional ``min``/``max`` bounds and, for a statutory dollar amount, its
+``indexation`` (``none``, ``cpi`` or ``wages``; see :mod:`commonwealth.indexation`). Values apply from
+their date onwards; a year before the first date takes the first value.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -58,6 +59,9 @@ class ParameterSpec(BaseModel):
     max: float | None = None
     ascending: bool = False  # a list that must rise strictly (band edges, thresholds)
     notes: str | None = None
+    #: How a statutory dollar amount moves with prices (commonwealth.indexation): ``none`` (fixed nominal
+    #: dollars), ``cpi`` (constant real) or ``wages`` (grows with the average wage).
+    indexation: Literal["none", "cpi", "wages"] | None = None
 
     @field_validator("unit")
     @classmethod

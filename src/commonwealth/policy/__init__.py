@@ -47,7 +47,7 @@ class AmericanEquityFundSpec(_Spec):
     valuation_threshold: float | None = None
     private_revenue_threshold: float | None = None
     private_accrual_years: int | None = None
-    phase_in: Literal["gdp50", "none"] = "gdp50"
+    phase_in: Literal["gdp50", "gdp50_real", "none"] = "gdp50"
     phase_in_gdp_growth: float | None = None
     retained_share: float | None = None
     lockup_years: int | None = None
@@ -57,7 +57,7 @@ class AmericanEquityFundSpec(_Spec):
 class UBISpec(_Spec):
     type: Literal["ubi"]
     amount: float | None = None
-    index: Literal["prices", "gdp"] = "prices"
+    index: Literal["prices", "none", "wages", "gdp"] = "prices"
     funding: Literal["income_tax", "vat", "fund", "deficit"] = "income_tax"
     recipients: Literal["adults", "citizens"] = "adults"
 

@@ -80,6 +80,11 @@ class YearOpening:
     #: Per adult: who has left the country (tax flight); out of reach of personal taxes. Nobody by default.
     expatriated: np.ndarray = None  # type: ignore[assignment]
     retention: float = 0.0  # share of equity income firms retain and invest (the rest is paid out)
+    #: P_t, the price level relative to the base year (commonwealth.indexation): nominal = real × P_t.
+    price_level: float = 1.0
+    price_history: dict[int, float] = field(default_factory=dict)  # year → P, up to this year
+    #: W, the real average wage relative to the base year, last year's (what wage indexation uses).
+    wage_level: float = 1.0
 
     def __post_init__(self) -> None:
         if self.expatriated is None:

@@ -13,9 +13,16 @@ Each year, once enacted:
 * landowners pay ``land_rate`` of their land's value in dollars, out of income — and, when income
   falls short, by running down savings or borrowing (the household budget handles it); the land
   price capitalises the tax;
-* both rates phase in with growth (``phase_in: gdp50``): they rise in proportion to GDP growth since
-  enactment and reach their full level once GDP is ``phase_in_gdp_growth`` (50 %) above its level at
-  enactment. ``phase_in: none`` applies the full rates at once;
+* both rates phase in with growth (``phase_in: gdp50``): they rise in proportion to *nominal* GDP growth
+  since enactment and reach their full level once nominal GDP (real GDP × the price level P_t,
+  :mod:`commonwealth.indexation`) is ``phase_in_gdp_growth`` (50 %) above its level at enactment — the
+  essay states the test in dollars of GDP, and its "13 years" to get there fits nominal growth (≈3.2 %/yr),
+  not real (≈2 %/yr: ≈21 years). ``phase_in: gdp50_real`` measures real GDP instead (a sensitivity);
+  ``phase_in: none`` applies the full rates at once;
+* the two dollar thresholds (``valuation_threshold``, ``private_revenue_threshold``) are fixed nominal
+  dollars (indexation ``none``, declared in their parameter files): the essay gives no indexation, and the
+  closest statute, the corporate AMT's $1 bn income test (IRC §59(k), Inflation Reduction Act 2022), is
+  not indexed; so their real value falls as 1/P_t and coverage widens as prices rise;
 * of each year's intake the fund keeps ``retained_share``; the rest goes in equal slices to every
   adult citizen: the newly issued shares at once, as a basket (delivered as units of the broad index,
   which takes over exactly those shares), and the dollars — land tax, private settlements, the cash
@@ -30,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
 from commonwealth.policy.ledger import (
     AEF_CASH_DISTRIBUTION,
@@ -76,13 +84,23 @@ class AmericanEquityFund(Policy):
     # --- rates ----------------------------------------------------------------------------------
 
     def phase(self, ctx: YearOpening) -> float:
-        """Share of the full rates in force: GDP growth since enactment over the phase-in growth."""
+        """Share of the full rates in force: nominal GDP growth since enactment (real with
+        ``gdp50_real``) over the phase-in growth, between 0 and 1."""
         if not self.in_force(ctx.year):
             return 0.0
         if self.phase_in == "none":
             return 1.0
-        base = ctx.gdp_history.get(self.enacted_year, ctx.gdp)
-        return float(np.clip((ctx.gdp / base - 1.0) / self.phase_in_gdp_growth, 0.0, 1.0))
+        growth = ctx.gdp / ctx.gdp_history.get(self.enacted_year, ctx.gdp)
+        if self.phase_in == "gdp50":  # nominal: × P_t / P_enacted
+            growth *= ctx.price_level / ctx.price_history.get(self.enacted_year, ctx.price_level)
+        return float(np.clip((growth - 1.0) / self.phase_in_gdp_growth, 0.0, 1.0))
+
+    def thresholds(self, ctx: YearOpening) -> tuple[float, float]:
+        """This year's valuation and private-revenue thresholds in base-year dollars, by their indexation."""
+        return (float(real_value(self.valuation_threshold, statutory_indexation(
+                    "policy.american_equity_fund.valuation_threshold"), ctx.price_level)),
+                float(real_value(self.private_revenue_threshold, statutory_indexation(
+                    "policy.american_equity_fund.private_revenue_threshold"), ctx.price_level)))
 
     def land_tax_rate(self, ctx: YearOpening) -> float:
         return self.land_rate * self.phase(ctx) * self.strength
@@ -107,7 +125,7 @@ class AmericanEquityFund(Policy):
     def covered(self, ctx: YearContext) -> np.ndarray:
         f = ctx.firms
         american = self.us_revenue_share >= self.us_revenue_share_test
-        return f.listed & ~f.aggregate & (f.value >= self.valuation_threshold) & american
+        return f.listed & ~f.aggregate & (f.value >= self.thresholds(ctx)[0]) & american
 
     # --- household flows ------------------------------------------------------------------------
 
@@ -177,7 +195,7 @@ class AmericanEquityFund(Policy):
         pays at most its book capital (what it owns at replacement cost; never its market value beyond
         that): the rest stays accrued, owed from later years' capital."""
         f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
-        private = ~f.listed & ~f.aggregate & (f.revenue >= self.private_revenue_threshold)
+        private = ~f.listed & ~f.aggregate & (f.revenue >= self.thresholds(ctx)[1])
         self.accrued = self.accrued + np.where(private, rate * f.value, 0.0)
         self.accrual_age = self.accrual_age + private
         settle = private & (self.accrual_age >= self.private_accrual_years)

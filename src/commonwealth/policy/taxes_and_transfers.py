@@ -1,16 +1,20 @@
 """Cash reforms: UBI, income-tax changes, a land value tax and a wealth tax.
 
-* ``ubi`` — ``amount`` per adult (or per adult citizen), indexed to prices (constant in base-year
-  dollars) or to GDP per adult; funded by an income-tax surcharge (a flat rate on income that
-  raises exactly the cost), a VAT (a rate on consumption that raises exactly the cost), the equity
-  fund's cash (any shortfall is borrowed) or deficit (public debt).
+* ``ubi`` — ``amount`` per adult (or per adult citizen), indexed (``index``) to prices (``prices``, the
+  default: constant in base-year dollars, as a CPI-indexed statute), not at all (``none``: fixed nominal
+  dollars, worth amount / P_t), to the average wage (``wages``) or to GDP (``gdp``); funded by an
+  income-tax surcharge (a flat rate on income that raises exactly the cost), a VAT (a rate on
+  consumption that raises exactly the cost), the equity fund's cash (any shortfall is borrowed) or
+  deficit (public debt).
 * ``income_tax`` — rate changes for adults above income percentiles, added to the status-quo
   effective rates; revenue to the budget or an equal dividend.
 * ``land_value_tax`` — ``rate`` × land value, paid in dollars out of income; capitalised into land
   prices; revenue to the budget or an equal dividend.
 * ``wealth_tax`` — marginal rates above net-worth thresholds on the *reported* base, which shrinks
   by ``avoidance_semi_elasticity`` × the average tax rate (Advani & Tarrant 2021); revenue to the
-  budget or an equal dividend.
+  budget or an equal dividend. The thresholds are fixed nominal dollars (indexation ``none``): the
+  Ultra-Millionaire Tax Act (S. 510, 2021; H.R. 7749, 2024) writes $50,000,000 and $1,000,000,000 with
+  no inflation adjustment, so their real value falls as 1/P_t.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import ClassVar
 import numpy as np
 
 from commonwealth.distribution import mid_rank
+from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
 from commonwealth.policy.ledger import (
     HOUSEHOLDS,
@@ -107,10 +112,13 @@ class WealthTax(_Revenue):
         self.avoidance = avoidance_semi_elasticity
         self.base_lost = 0.0
 
-    def statutory(self, wealth: np.ndarray) -> np.ndarray:
-        """Tax on ``wealth`` by the marginal schedule (rates × strength)."""
-        upper = np.append(self.thresholds[1:], np.inf)
-        slices = np.clip(wealth[:, None], self.thresholds, upper) - self.thresholds
+    def statutory(self, wealth: np.ndarray, price_level: float = 1.0) -> np.ndarray:
+        """Tax on ``wealth`` by the marginal schedule (rates × strength), the thresholds at this year's
+        real value (fixed nominal dollars: thresholds / P_t)."""
+        thresholds = np.asarray(real_value(self.thresholds, statutory_indexation("policy.wealth_tax.thresholds"),
+                                           price_level))
+        upper = np.append(thresholds[1:], np.inf)
+        slices = np.clip(wealth[:, None], thresholds, upper) - thresholds
         return slices @ (self.rates * self.strength)
 
     def headline_rate(self, ctx: YearContext) -> float:
@@ -119,10 +127,11 @@ class WealthTax(_Revenue):
     def _liability(self, ctx: YearContext) -> np.ndarray:
         """Tax on each adult's reported wealth; expatriates are out of reach."""
         wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated
-        average = np.divide(self.statutory(wealth), wealth, out=np.zeros_like(wealth), where=wealth > 0)
+        p = ctx.price_level
+        average = np.divide(self.statutory(wealth, p), wealth, out=np.zeros_like(wealth), where=wealth > 0)
         reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
         self.base_lost = float(np.dot(ctx.pop.weight, wealth - reported))
-        return self.statutory(reported)
+        return self.statutory(reported, p)
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = self.base_lost = 0.0
@@ -183,11 +192,15 @@ class UBI(Policy):
         self.vat_rate = 0.0  # share of consumption, this year
 
     def per_adult(self, ctx: YearContext) -> float:
+        """The payment per recipient this year, base-year dollars: ``amount`` (stated in base-year dollars)
+        × strength, indexed by ``index`` (:func:`commonwealth.indexation.real_value`; ``gdp``: × GDP
+        since enactment)."""
         amount = self.amount * self.strength
         if self.index == "gdp":
             base = ctx.gdp_history.get(self.enacted_year, ctx.gdp)
             return amount * ctx.gdp / base
-        return amount  # prices: constant in base-year dollars
+        indexation = {"prices": "cpi", "none": "none", "wages": "wages"}[self.index]
+        return float(real_value(amount, indexation, ctx.price_level, ctx.wage_level))
 
     def expected_gain(self, ctx: YearContext) -> np.ndarray:
         """The payment, less each adult's share of the tax that funds it (none when borrowed)."""

@@ -504,32 +504,28 @@ def fortunes(data: ReportData) -> Chart:
 
 
 def dividends(data: ReportData) -> Chart:
-    """Dividend per adult (real and nominal) and the equity fund's shares and cash."""
+    """Dividend per adult (real, base-year dollars, and nominal, current dollars) and the equity fund's
+    shares and cash."""
     title = "Dividends paid to every adult"
     y0 = data.start_year
-    real = "dividend_per_adult_real" if data.has("dividend_per_adult_real") else "dividend_per_adult"
+    real = "dividend_per_adult"
     finding = ""
     best = _extreme(_at(data, real, data.reforms))
     if best and best[1] >= 1:
         finding = (f"The largest dividend by {data.year}: {fmt.usd(best[1])} a year per adult under "
-                   f"{fmt.display_name(best[0])} ({y0} prices).")
+                   f"{fmt.display_name(best[0])} ({y0} dollars).")
     elif data.has(real):
         finding = f"No scenario pays a dividend by {data.year}."
-    nominal_differs = False
-    if data.has("dividend_per_adult") and real != "dividend_per_adult":
-        a, b = data.wide("dividend_per_adult"), data.wide(real)
-        nominal_differs = not np.allclose(a.to_numpy(float), b.reindex_like(a).to_numpy(float), equal_nan=True)
-    lines = [Line(real, f"real ({y0} prices)" if nominal_differs else "")]
-    if nominal_differs:
-        lines.append(Line("dividend_per_adult", "nominal", "dash"))
+    nominal = data.has("dividend_per_adult_nominal")
+    lines = [Line(real, f"real ({y0} dollars)" if nominal else "")]
+    if nominal:
+        lines.append(Line("dividend_per_adult_nominal", "nominal (current dollars)", "dash"))
     caption = ("Equal dividends per recipient adult from every policy that pays one (equity fund, land value tax, "
-               "wealth tax, sovereign fund …). Right: the American Equity Fund's payout split into shares and cash.")
-    if not nominal_differs:
-        caption += " Nominal dividends equal real ones until the model has a consumer price index."
+               "wealth tax, sovereign fund …): real in base-year dollars, nominal in current dollars (× the price "
+               "level, prices.inflation). Right: the American Equity Fund's payout split into shares and cash.")
     return _timeseries(data, "dividends", title, finding, caption,
-                       [Panel("Dividend per adult" + ("" if nominal_differs else " (real)"),
-                              "USD per adult a year" + ("" if nominal_differs else f" ({y0} prices)"), tuple(lines)),
-                        Panel("Equity fund payout: shares and cash", "USD per adult a year",
+                       [Panel("Dividend per adult", "USD per adult a year", tuple(lines)),
+                        Panel("Equity fund payout: shares and cash", f"USD per adult a year ({y0} dollars)",
                               (Line("dividend_shares_per_adult", "shares", only_nonzero=True),
                                Line("dividend_cash_per_adult", "cash", "dot", only_nonzero=True)),
                               empty="no scenario has an equity fund")])
