@@ -85,14 +85,17 @@ def calibration_targets(pop: Population, firms: Firms, params: ParameterSet) -> 
         ("p50_90", 0.50, 0.90),
         ("bottom50", 0.0, 0.50),
     ]
+    # The DFA ranks households by household wealth: so do the targets (a couple's unit holds both
+    # adults' equal shares; see docs/model/population-and-assets.md, Units).
+    household_nw, households = pop.unit_wealth(nw), pop.unit_weight
     for name, lo, hi in bands:
         in_band = (targets.pct_lo >= lo - 1e-12) & (targets.pct_hi <= hi + 1e-12)
         out.append(
             Target(
                 f"wealth_share_{name}",
-                f"net worth share of adults between percentiles {lo:g} and {hi:g}",
+                f"net worth share of households between percentiles {lo:g} and {hi:g}",
                 float(targets.net_worth[in_band].sum() / total_dfa),
-                share_between(nw, w, lo, hi),
+                share_between(household_nw, households, lo, hi),
                 SHARE_TOLERANCE,
                 "abs",
                 "/1",
