@@ -8,7 +8,8 @@
   effective rates; revenue to the budget or an equal dividend.
 * ``land_value_tax`` — ``rate`` × land value, paid in dollars out of income; capitalised into land
   prices; revenue to the budget or an equal dividend.
-* ``wealth_tax`` — marginal rates above net-worth thresholds on the *reported* base, which shrinks
+* ``wealth_tax`` — marginal rates above net-worth thresholds on each household's (a single adult's or a
+  married couple's joint) *reported* base, shared equally by its adults; the base shrinks
   by ``avoidance_semi_elasticity`` × the average tax rate (Advani & Tarrant 2021); revenue to the
   budget or an equal dividend.
 """
@@ -117,12 +118,15 @@ class WealthTax(_Revenue):
         return float(self.rates[-1]) * self.strength if self.in_force(ctx.year) else 0.0
 
     def _liability(self, ctx: YearContext) -> np.ndarray:
-        """Tax on each adult's reported wealth; expatriates are out of reach."""
-        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated
+        """Tax per adult: the schedule applies to each household's reported net worth (a married couple
+        files jointly: the Ultra-Millionaire Tax Act taxes households), and the unit's tax is shared
+        equally by its adults (equal split). Expatriates are out of reach."""
+        size = ctx.pop.unit_size
+        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated * size  # USD per unit
         average = np.divide(self.statutory(wealth), wealth, out=np.zeros_like(wealth), where=wealth > 0)
         reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
-        self.base_lost = float(np.dot(ctx.pop.weight, wealth - reported))
-        return self.statutory(reported)
+        self.base_lost = float(np.dot(ctx.pop.unit_weight, wealth - reported))
+        return self.statutory(reported) / size
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = self.base_lost = 0.0
