@@ -222,6 +222,8 @@ class HouseholdEconomy:
         self.gdp0 = float(fp0.output) * self.usd
         self.capital = self.calibration.capital0 * self.usd  # USD, start of the current year
         self.structures = float(np.dot(pop.weight, pop.housing_structure))
+        #: Owner-occupied structures per dollar of real GDP, kept from the base year (_housing_investment).
+        self.structures_to_gdp = self.structures / self.gdp0
         # Public debt held by the public from the base year; households' bonds finance their share of it,
         # other holders (foreigners, the Fed, institutions) the rest, and keep that share of the debt.
         self.government = Government(consumption_share=0.0,  # see _calibrate_base_year_budget
@@ -327,6 +329,7 @@ class HouseholdEconomy:
         audit: Audit = {}
         phi = self._technology(t, year)
         production = self._production(t, year)
+        self._housing_investment(production)
         opening = self._open_year(year, t, production)
         markets = self._markets(opening, production, audit)
         flows, ctx = self._primary_incomes(opening, production, markets, audit)
@@ -370,6 +373,24 @@ class HouseholdEconomy:
         return Production(fp=fp, gdp=gdp, r=r, land_rent=float(fp.land_rent) * usd,
                           r_safe=safe_rate(r, self.r0, self.r_safe0, self.pass_through),
                           wage_per_unit=float(fp.wage) * usd * growth / self.efficiency0)
+
+    def _housing_investment(self, production: Production) -> None:
+        """Housing: owner-occupied structures keep their base-year ratio to real GDP, S_t = (S_0/Y_0)·Y_t.
+
+        The housing stock grows with the economy (BEA Fixed Assets: residential structures have stayed
+        near one year of GDP for decades; docs/model/households-and-markets.md, Drifts). Each owner's
+        structures scale by S_t/S_{t−1}, paid out of (or, when GDP falls, into) their bonds; negative
+        bonds are borrowing, like a mortgage. Net worth is unchanged, and so is every claim on K but
+        the split of the bond-financed part into structures: K = structures + net bonds + funds −
+        public debt + Σ firm book still holds, and the equity book is untouched."""
+        pop = self.pop
+        target = self.structures_to_gdp * production.gdp
+        if self.structures <= 0 or target == self.structures:
+            return
+        built = pop.housing_structure * (target / self.structures - 1.0)
+        pop.housing_structure += built
+        pop.bonds -= built
+        self.structures = float(np.dot(pop.weight, pop.housing_structure))
 
     def _open_year(self, year: int, t: int, production: Production) -> YearOpening:
         """What the policies' market hooks see: the year, production and who is eligible."""
