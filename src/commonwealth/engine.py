@@ -428,7 +428,9 @@ class HouseholdEconomy:
         resident = self.resident = ~self.expatriated  # expatriates are out of US adults and distributions
         wealth_dist = Distribution(wealth_start, w * resident)
         wealth_rank = wealth_dist.mid_rank()
-        distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices)
+        households = Distribution(pop.unit_wealth(wealth_start), pop.unit_weight * resident)  # the DFA's unit
+        distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices,
+                                            households)
         return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
                        prices=prices, previous=previous, wealth_carried=wealth_carried, wealth_start=wealth_start,
                        wealth_dist=wealth_dist, wealth_rank=wealth_rank, distribution=distribution,
