@@ -427,8 +427,10 @@ class HouseholdEconomy:
         wealth_start = net_worth(pop, prices)
         resident = self.resident = ~self.expatriated  # expatriates are out of US adults and distributions
         wealth_dist = Distribution(wealth_start, w * resident)
-        wealth_rank = wealth_dist.mid_rank()
-        households = Distribution(pop.unit_wealth(wealth_start), pop.unit_weight * resident)  # the DFA's unit
+        # Households (a single adult or a married couple) ranked by household wealth, as the DFA and Saez &
+        # Zucman's saving rates rank them; each adult takes the rank of their household.
+        households = Distribution(pop.unit_wealth(wealth_start), pop.unit_weight * resident)
+        wealth_rank = households.mid_rank()
         distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices,
                                             households)
         return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
@@ -499,7 +501,9 @@ class HouseholdEconomy:
         pop, ledger = self.pop, ctx.ledger
         w = pop.weight
         locked = sum((p.locked_units(ctx, self.eligible_since) for p in self.policies), 0.0)
-        flows = settle(pop, flows, markets.prices, saving_rates(markets.wealth_start, w, self.params, ctx.year),
+        # Saving rates by household wealth band (Saez & Zucman rank tax units): household wealth, unit weights.
+        rates = saving_rates(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year)
+        flows = settle(pop, flows, markets.prices, rates,
                        policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked)
         consumption_total = float(np.dot(w, flows.consumption))
         vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)
@@ -724,7 +728,7 @@ class Markets:
     wealth_carried: np.ndarray  # per adult: last year's end holdings at last year's prices
     wealth_start: np.ndarray  # per adult: the same holdings at this year's prices
     wealth_dist: Distribution
-    wealth_rank: np.ndarray  # per adult: weighted mid-rank of wealth_start
+    wealth_rank: np.ndarray  # per adult: the weighted mid-rank of their household's wealth among US households
     distribution: dict[str, float]  # metrics of the distribution as the year opens
     ledger: Ledger
 

@@ -94,8 +94,8 @@ METRICS: dict[str, Metric] = {
                "income that is the premium over the safe rate on capital financed by bonds."),
         Metric("fund_assets", "USD", "American Equity Fund: value of its stakes plus its cash."),
         Metric("fund_ownership_share", "/1", "Share of all US corporate equity value held by the equity fund."),
-        Metric("citizen_ownership_share", "/1", "Share of all US corporate equity value held by the poorer 90 % of "
-               "adults (fund distributions included)."),
+        Metric("citizen_ownership_share", "/1", "Share of all US corporate equity value held by the adults of the "
+               "poorer 90 % of households (fund distributions included)."),
         Metric("dividend_per_adult", "USD/year", "Equal dividends per recipient adult: fund shares and cash, "
                "sovereign-fund, windfall and tax dividends."),
         Metric("dividend_per_adult_real", "USD/year", "Dividend per adult deflated by the CPI (the price of the "
