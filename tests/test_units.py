@@ -153,3 +153,12 @@ def test_status_quo_equity_value_and_structures_are_stable_shares_of_gdp(status_
     assert np.all((equity / gdp >= low) & (equity / gdp <= high)), equity / gdp
     np.testing.assert_allclose(structures / gdp, structures[0] / gdp[0], rtol=1e-9)
     assert structures[-1] > 1.5 * structures[0]  # the housing stock grows with the economy
+
+
+def test_the_safe_rate_never_exceeds_the_return_on_capital():
+    """A safe bond never out-earns capital (the equity premium is never negative): with r at 1.3 % the safe
+    rate is 1.3 %, not its base 2 % (docs/model/government-and-rates.md)."""
+    from commonwealth.budget import safe_rate
+
+    assert safe_rate(0.013, 0.078, 0.02, 0.0) == pytest.approx(0.013)
+    assert safe_rate(0.05, 0.078, 0.02, 0.0) == 0.02
