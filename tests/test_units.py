@@ -114,7 +114,7 @@ def test_unit_sizes_follow_the_sourced_married_shares(pop):
         assert achieved == pytest.approx(share, abs=1.0 / members.sum())
     assert np.all(pop.unit_size[pop.stratum < first] == 1)
     married = float(np.dot(pop.weight, pop.unit_size == 2) / pop.weight.sum())
-    assert 0.45 <= married <= 0.55
+    assert married == pytest.approx(PARAMS("population.married_adult_share"), abs=0.05)
 
 
 def test_the_unit_draw_moves_no_wealth_with_the_seed():
