@@ -210,7 +210,8 @@ def household_step(pop: Population, prices: Prices, previous: Prices, status_quo
     without reforms: incomes and status-quo taxes and transfers (income bands by weighted rank), the
     saving rates of the wealth bands, then saving and investing."""
     flows = incomes(pop, prices, previous, status_quo)
-    rate = saving_rates(net_worth(pop, prices), pop.weight, params, year)
+    # Saving bands rank households (single adults and couples) by household wealth, as the engine does.
+    rate = saving_rates(pop.unit_wealth(net_worth(pop, prices)), pop.unit_weight, params, year)
     return settle(pop, flows, prices, rate)
 
 
@@ -374,8 +375,9 @@ class YearInputs:
 
 #: Attributes of a :class:`Household`: the record's fields, then its flows and band rates of the year.
 HOUSEHOLD_FIELDS = ("weight", "age", "employed", "efficiency", "equity_index", "equity_concentrated", "stake_firm",
-                    "housing_land", "housing_structure", "other_land", "bonds", "durables", "debt")
+                    "housing_land", "housing_structure", "other_land", "bonds", "durables", "debt", "unit_size")
 HOUSEHOLD_STATE = ("labour_income", "capital_income", "market_income", "transfers", "income", "wealth",
+                   "household_wealth", "unit_weight",
                    "revaluation", "tax_rate", "saving_rate", "taxes", "consumption", "saving", "retained",
                    "index_purchase")
 
@@ -391,7 +393,7 @@ class Household:
 
     def __init__(self, weight: float, age: int, employed: bool, efficiency: float, equity_index: float,
                  equity_concentrated: float, stake_firm: int, housing_land: float, housing_structure: float,
-                 other_land: float, bonds: float, durables: float, debt: float) -> None:
+                 other_land: float, bonds: float, durables: float, debt: float, unit_size: int = 1) -> None:
         self.weight = weight
         self.age = age
         self.employed = employed
@@ -405,6 +407,9 @@ class Household:
         self.bonds = bonds
         self.durables = durables
         self.debt = debt
+        self.unit_size = unit_size
+        self.unit_weight = weight / unit_size  # households (units) the record stands for
+        self.household_wealth = 0.0
         self.labour_income = self.capital_income = self.market_income = self.transfers = 0.0
         self.income = self.wealth = self.revaluation = self.tax_rate = self.saving_rate = 0.0
         self.taxes = self.consumption = self.saving = self.retained = self.index_purchase = 0.0
@@ -430,6 +435,7 @@ class Household:
                        + self.equity_concentrated * world.concentrated_price[stake]
                        + land * world.land_price
                        + self.housing_structure + self.bonds + self.durables - self.debt)
+        self.household_wealth = self.wealth * self.unit_size  # a couple's two equal shares
 
     def settle(self, world: YearInputs) -> None:
         """Stage 2: tax at the band rate, save at the band rate; firms have reinvested the retained
@@ -460,7 +466,7 @@ class SlottedHousehold(Household):
 
 
 def assign_band_rates(agents: list[Household], key: str, target: str, breaks: list[float],
-                      rates: list[float]) -> None:
+                      rates: list[float], weight_key: str = "weight") -> None:
     """Give every agent the rate of the percentile band its weighted mid-rank by ``key`` falls in.
 
     A Python ``sorted()`` over the agents (stable, like the engine's ``argsort(kind="stable")``), then
@@ -468,12 +474,13 @@ def assign_band_rates(agents: list[Household], key: str, target: str, breaks: li
     :func:`commonwealth.distribution.mid_rank`, so the same ranks to the last bit.
     """
     ranked = sorted(agents, key=attrgetter(key))
+    weight_of = attrgetter(weight_key)
     total = 0.0
     for agent in ranked:
-        total += agent.weight
+        total += weight_of(agent)
     cumulative = 0.0
     for agent in ranked:
-        weight = agent.weight
+        weight = weight_of(agent)
         cumulative += weight
         setattr(agent, target, rates[bisect.bisect_right(breaks, (cumulative - 0.5 * weight) / total)])
 
@@ -496,7 +503,8 @@ class HouseholdModel:
         for agent in agents:
             agent.earn(world)
         assign_band_rates(agents, "income", "tax_rate", world.tax_breaks, world.tax_rates)
-        assign_band_rates(agents, "wealth", "saving_rate", world.saving_breaks, world.saving_rates)
+        assign_band_rates(agents, "household_wealth", "saving_rate", world.saving_breaks, world.saving_rates,
+                          weight_key="unit_weight")
         for agent in agents:
             agent.settle(world)
 
@@ -529,7 +537,8 @@ if mesa is not None:
             self.agents.do("earn", world)
             ranked = list(self.agents)
             assign_band_rates(ranked, "income", "tax_rate", world.tax_breaks, world.tax_rates)
-            assign_band_rates(ranked, "wealth", "saving_rate", world.saving_breaks, world.saving_rates)
+            assign_band_rates(ranked, "household_wealth", "saving_rate", world.saving_breaks,
+                              world.saving_rates, weight_key="unit_weight")
             self.agents.do("settle", world)
 
 

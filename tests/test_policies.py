@@ -146,14 +146,16 @@ def test_windfall_schedule_matches_a_hand_computed_example():
 
 
 def test_capped_profit_lab_holds_private_value_at_the_cap():
+    # A 1.1× cap binds within six years of agi-5 (with housing structures growing with GDP, equity values track
+    # capital rather than absorbing the housing share, and Nvidia's value stays below 1.2× what was invested).
     sim, _years = run(scenario(years=6, ai="agi-5", policies=[{"type": "capped_profit_lab", "firms": ["Nvidia"],
-                                                               "multiple": 1.2}]))
+                                                               "multiple": 1.1}]))
     f = sim.firms
     j = int(np.flatnonzero(f.name == "Nvidia")[0])
     lab = next(p for p in sim.policies if p.kind == "capped_profit_lab")
     assert f.own_public[j] > 0  # the cap has bound
     # private value never ends above the cap (it sits at it in the years the cap binds)
-    assert (1 - f.own_public[j]) * f.value[j] <= 1.2 * lab.invested[j] * (1 + 1e-9)
+    assert (1 - f.own_public[j]) * f.value[j] <= 1.1 * lab.invested[j] * (1 + 1e-9)
     np.testing.assert_allclose(f.ownership_total, 1.0, atol=1e-12)
 
 

@@ -21,12 +21,12 @@ def test_dfa_group_shares_within_one_point(economies, size) -> None:
     pop, _ = economies[size]
     dfa = dfa_wealth_targets(PARAMS)
     shares = dfa.net_worth / dfa.net_worth.sum()
-    nw = pop.net_worth
-    assert top_share(nw, pop.weight, 0.001) == pytest.approx(shares[0], abs=0.01)
-    assert share_between(nw, pop.weight, 0.99, 0.999) == pytest.approx(shares[1], abs=0.01)
-    assert share_between(nw, pop.weight, 0.90, 0.99) == pytest.approx(shares[2], abs=0.01)
-    assert share_between(nw, pop.weight, 0.50, 0.90) == pytest.approx(shares[3], abs=0.01)
-    assert share_between(nw, pop.weight, 0.0, 0.50) == pytest.approx(shares[4], abs=0.01)
+    nw, units = pop.unit_wealth(pop.net_worth), pop.unit_weight  # DFA groups are households
+    assert top_share(nw, units, 0.001) == pytest.approx(shares[0], abs=0.01)
+    assert share_between(nw, units, 0.99, 0.999) == pytest.approx(shares[1], abs=0.01)
+    assert share_between(nw, units, 0.90, 0.99) == pytest.approx(shares[2], abs=0.01)
+    assert share_between(nw, units, 0.50, 0.90) == pytest.approx(shares[3], abs=0.01)
+    assert share_between(nw, units, 0.0, 0.50) == pytest.approx(shares[4], abs=0.01)
 
 
 def test_weights_sum_to_the_adult_population(economies) -> None:
@@ -45,9 +45,9 @@ def test_top_strata_are_oversampled_and_billionaires_have_weight_one(economies) 
     assert top.mean() > 100 * pop.weight[top].sum() / pop.weight.sum()
 
 
-def test_strata_are_ordered_by_net_worth(economies) -> None:
+def test_strata_are_ordered_by_household_net_worth(economies) -> None:
     pop, _ = economies[SIZES[0]]
-    nw = pop.net_worth
+    nw = pop.unit_wealth(pop.net_worth)
     for upper in range(STRATA.index("billionaire"), len(STRATA) - 1):
         assert nw[pop.stratum == upper].min() > nw[pop.stratum == upper + 1].max()
 

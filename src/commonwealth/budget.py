@@ -42,8 +42,10 @@ TRANSFER_SCALE_BOUNDS = (0.0, 3.0)
 
 
 def safe_rate(r: float, r0: float, r_safe0: float, pass_through: float) -> float:
-    """This year's safe real rate given the net return on capital r (base year: r0)."""
-    return max(r_safe0 + pass_through * (r - r0), 0.0)
+    """This year's safe real rate given the net return on capital r (base year: r0), never above r: nobody
+    would hold capital earning less than a safe bond, so the equity premium r − r_safe is never negative
+    (otherwise equity income r·B + (r − r_safe)·D_b turns negative when r falls below the safe rate)."""
+    return min(max(r_safe0 + pass_through * (r - r0), 0.0), max(r, 0.0))
 
 
 @dataclass

@@ -226,6 +226,8 @@ class HouseholdEconomy:
         self.gdp0 = float(fp0.output) * self.usd
         self.capital = self.calibration.capital0 * self.usd  # USD, start of the current year
         self.structures = float(np.dot(pop.weight, pop.housing_structure))
+        #: Owner-occupied structures per dollar of real GDP, kept from the base year (_housing_investment).
+        self.structures_to_gdp = self.structures / self.gdp0
         # Public debt held by the public from the base year; households' bonds finance their share of it,
         # other holders (foreigners, the Fed, institutions) the rest, and keep that share of the debt.
         self.government = Government(consumption_share=0.0,  # see _calibrate_base_year_budget
@@ -343,6 +345,7 @@ class HouseholdEconomy:
         phi = self._technology(t, year)
         production = self._production(t, year)
         self._index_status_quo(year)
+        self._housing_investment(production)
         opening = self._open_year(year, t, production)
         markets = self._markets(opening, production, audit)
         flows, ctx = self._primary_incomes(opening, production, markets, audit)
@@ -414,6 +417,23 @@ class HouseholdEconomy:
         if not self.wage_history:
             self._average_wage0 = average
         self.wage_history[year] = average / self._average_wage0 if self._average_wage0 > 0 else 1.0
+    def _housing_investment(self, production: Production) -> None:
+        """Housing: owner-occupied structures keep their base-year ratio to real GDP, S_t = (S_0/Y_0)·Y_t.
+
+        The housing stock grows with the economy (BEA Fixed Assets: residential structures have stayed
+        near one year of GDP for decades; docs/model/households-and-markets.md, Drifts). Each owner's
+        structures scale by S_t/S_{t−1}, paid out of (or, when GDP falls, into) their bonds; negative
+        bonds are borrowing, like a mortgage. Net worth is unchanged, and so is every claim on K but
+        the split of the bond-financed part into structures: K = structures + net bonds + funds −
+        public debt + Σ firm book still holds, and the equity book is untouched."""
+        pop = self.pop
+        target = self.structures_to_gdp * production.gdp
+        if self.structures <= 0 or target == self.structures:
+            return
+        built = pop.housing_structure * (target / self.structures - 1.0)
+        pop.housing_structure += built
+        pop.bonds -= built
+        self.structures = float(np.dot(pop.weight, pop.housing_structure))
 
     def _open_year(self, year: int, t: int, production: Production) -> YearOpening:
         """What the policies' market hooks see: the year, production, prices and who is eligible."""
@@ -452,8 +472,12 @@ class HouseholdEconomy:
         wealth_start = net_worth(pop, prices)
         resident = self.resident = ~self.expatriated  # expatriates are out of US adults and distributions
         wealth_dist = Distribution(wealth_start, w * resident)
-        wealth_rank = wealth_dist.mid_rank()
-        distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices)
+        # Households (a single adult or a married couple) ranked by household wealth, as the DFA and Saez &
+        # Zucman's saving rates rank them; each adult takes the rank of their household.
+        households = Distribution(pop.unit_wealth(wealth_start), pop.unit_weight * resident)
+        wealth_rank = households.mid_rank()
+        distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices,
+                                            households)
         return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
                        prices=prices, previous=previous, wealth_carried=wealth_carried, wealth_start=wealth_start,
                        wealth_dist=wealth_dist, wealth_rank=wealth_rank, distribution=distribution,
@@ -523,7 +547,9 @@ class HouseholdEconomy:
         pop, ledger = self.pop, ctx.ledger
         w = pop.weight
         locked = sum((p.locked_units(ctx, self.eligible_since) for p in self.policies), 0.0)
-        flows = settle(pop, flows, markets.prices, saving_rates(markets.wealth_start, w, self.params, ctx.year),
+        # Saving rates by household wealth band (Saez & Zucman rank tax units): household wealth, unit weights.
+        rates = saving_rates(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year)
+        flows = settle(pop, flows, markets.prices, rates,
                        policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked)
         consumption_total = float(np.dot(w, flows.consumption))
         vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)
@@ -751,7 +777,7 @@ class Markets:
     wealth_carried: np.ndarray  # per adult: last year's end holdings at last year's prices
     wealth_start: np.ndarray  # per adult: the same holdings at this year's prices
     wealth_dist: Distribution
-    wealth_rank: np.ndarray  # per adult: weighted mid-rank of wealth_start
+    wealth_rank: np.ndarray  # per adult: the weighted mid-rank of their household's wealth among US households
     distribution: dict[str, float]  # metrics of the distribution as the year opens
     ledger: Ledger
 

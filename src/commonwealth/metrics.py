@@ -74,11 +74,13 @@ METRICS: dict[str, Metric] = {
         Metric("household_net_worth", "USD", "Net worth of all adults at this year's prices."),
         Metric("equity_market_value", "USD", "Market value of all US firms (every holder)."),
         Metric("land_value", "USD", "Value of household land, capitalised rent."),
-        Metric("wealth_share_top0_1", "/1", "Share of net worth held by the richest 0.1 % of adults."),
-        Metric("wealth_share_top1", "/1", "Share of net worth held by the richest 1 % of adults."),
-        Metric("wealth_share_top10", "/1", "Share of net worth held by the richest 10 % of adults."),
-        Metric("wealth_share_bottom50", "/1", "Share of net worth held by the poorer half of adults."),
-        Metric("gini_wealth", "/1", "Gini coefficient of net worth across adults."),
+        Metric("wealth_share_top0_1", "/1", "Share of net worth held by the richest 0.1 % of households (one adult "
+               "or a married couple, ranked by household net worth as the DFA ranks them)."),
+        Metric("wealth_share_top1", "/1", "Share of net worth held by the richest 1 % of households (DFA ranking)."),
+        Metric("wealth_share_top10", "/1", "Share of net worth held by the richest 10 % of households (DFA ranking)."),
+        Metric("wealth_share_bottom50", "/1", "Share of net worth held by the poorer half of households "
+               "(DFA ranking)."),
+        Metric("gini_wealth", "/1", "Gini coefficient of net worth across households."),
         Metric("billionaires", "count", "Adults with net worth of at least $1 billion (base-year dollars)."),
         Metric("trillionaires", "count", "Adults with net worth of at least $1 trillion (base-year dollars)."),
         Metric("largest_fortune", "USD", "Net worth of the richest adult."),
@@ -109,8 +111,8 @@ METRICS: dict[str, Metric] = {
                "income that is the premium over the safe rate on capital financed by bonds."),
         Metric("fund_assets", "USD", "American Equity Fund: value of its stakes plus its cash."),
         Metric("fund_ownership_share", "/1", "Share of all US corporate equity value held by the equity fund."),
-        Metric("citizen_ownership_share", "/1", "Share of all US corporate equity value held by the poorer 90 % of "
-               "adults (fund distributions included)."),
+        Metric("citizen_ownership_share", "/1", "Share of all US corporate equity value held by the adults of the "
+               "poorer 90 % of households (fund distributions included)."),
         Metric("dividend_per_adult", "USD/year", "Equal dividends per recipient adult: fund shares and cash, "
                "sovereign-fund, windfall and tax dividends."),
         Metric("dividend_per_adult_nominal", "USD-current/year", "Dividend per adult in current dollars "
@@ -191,20 +193,23 @@ def macro_metrics(fp: FactorPrices, capital, investment, phi, usd: float, deprec
 
 
 def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: np.ndarray, market: Market,
-                         prices: Prices) -> dict[str, float]:
+                         prices: Prices, households: dist.Distribution | None = None) -> dict[str, float]:
     """Wealth distribution and asset totals at this year's prices (``wealth``: adults' net worth,
-    weighted by the US adults among the records; ``displaced``: US adults displaced)."""
+    weighted by the US adults among the records; ``households``: household net worth weighted by the US
+    households, the DFA's unit for the shares and the Gini — default ``wealth``; ``displaced``: US adults
+    displaced). Billionaires and the largest fortune count adults (billionaires are single units)."""
     w = pop.weight
+    households = wealth if households is None else households
     return {
         "adults": wealth.total_weight,
         "household_net_worth": wealth.total,
         "equity_market_value": float(market.firms.value.sum()),
         "land_value": prices.land_price * market.land_units,
-        "wealth_share_top0_1": wealth.top_share(0.001),
-        "wealth_share_top1": wealth.top_share(0.01),
-        "wealth_share_top10": wealth.top_share(0.10),
-        "wealth_share_bottom50": wealth.bottom_share(0.50),
-        "gini_wealth": wealth.gini(),
+        "wealth_share_top0_1": households.top_share(0.001),
+        "wealth_share_top1": households.top_share(0.01),
+        "wealth_share_top10": households.top_share(0.10),
+        "wealth_share_bottom50": households.bottom_share(0.50),
+        "gini_wealth": households.gini(),
         "billionaires": wealth.count_above(BILLION),
         "trillionaires": wealth.count_above(TRILLION),
         "largest_fortune": float(wealth.xs[wealth.ws > 0][-1]),

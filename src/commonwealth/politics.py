@@ -23,7 +23,8 @@ rich move — and Altman's answer — transferring shares transfers power — be
   wherever they live, so moving abroad escapes nothing; renouncing escapes only the taxes that depend
   on residence or citizenship — the policies that declare ``escapable_by_expatriation`` (a personal
   wealth tax, income-tax changes). A levy on US firms' shares or a tax on US land is owed by a
-  non-resident too, so it drives no flight. Adults in the top 1 % (``politics.flight_min_wealth``)
+  non-resident too, so it drives no flight. Adults whose household is in the top 1 % (household
+  net worth ≥ ``politics.flight_min_wealth``, the DFA's household cut-off; a couple decides together)
   respond with the stock elasticity ``politics.expatriation_elasticity`` (central 0.02, range
   0–0.1) of the number of wealthy citizens with respect to the net-of-tax rate 1 − τ, with τ their
   escapable tax this year as a share of their income (or of the net return on their net worth, when
@@ -171,7 +172,9 @@ class Politics:
         if not self.flight_on:
             return np.zeros(n, dtype=bool), np.zeros(n)
         wealth = np.maximum(ctx.wealth, 0.0)
-        leaves = ~expatriated & (wealth >= self.p.flight_min_wealth) & \
+        # The threshold is the DFA's household top-1 % cut-off: compared with household wealth (a couple
+        # leaves together); the exit tax's net-worth test is per individual (§877A), on the adult's share.
+        leaves = ~expatriated & (ctx.pop.unit_wealth(wealth) >= self.p.flight_min_wealth) & \
             (self.attachment < self.leaving_share(escapable_taxes, np.maximum(ctx.income, ctx.r * wealth)))
         self.expatriated_wealth += float(np.dot(ctx.pop.weight, np.where(leaves, wealth, 0.0)))
         return leaves, (np.where(leaves, self.exit_tax(wealth, ctx.price_level), 0.0) if self.exit_tax_on

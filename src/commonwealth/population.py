@@ -1,7 +1,12 @@
 """The base-year synthetic population as a struct of arrays: who each US adult is and what they own.
 
 A :class:`Population` has one row per record; a record stands for ``weight`` adults who share its
-attributes (wealth amounts are per adult of the record, in USD). It is built by
+attributes (wealth amounts are per adult of the record, in USD). Each record also names the size of the
+*unit* its adults belong to (``unit_size``: 1 for a single adult, 2 for a married couple filing jointly):
+the unit is the household of the Fed's DFA and the tax unit of a wealth tax levied on couples jointly.
+A couple splits its wealth equally (the equal-split convention of Piketty, Saez & Zucman's distributional
+national accounts), so the unit's wealth is ``unit_size`` × the adult's and a record stands for
+``weight / unit_size`` units (:meth:`Population.unit_weight`, :func:`unit_wealth`). It is built by
 :func:`commonwealth.population_builder.build_population`; with the matching firms, by
 :func:`commonwealth.base_year.build_base_year`.
 """
@@ -15,7 +20,7 @@ from numpy.typing import NDArray
 
 from commonwealth.sources import occupation_table
 
-__all__ = ["DEFAULT_SIZE", "OCCUPATION_NONE", "STRATA", "Population", "occupation_exposure"]
+__all__ = ["DEFAULT_SIZE", "OCCUPATION_NONE", "STRATA", "Population", "occupation_exposure", "unit_wealth"]
 
 #: Default number of records.
 DEFAULT_SIZE = 100_000
@@ -51,6 +56,7 @@ class Population:
     durables: NDArray[np.float64]  # consumer durables (USD), in Z.1/DFA net worth
     debt: NDArray[np.float64]  # mortgages, consumer credit, other liabilities (USD, positive)
     stratum: NDArray[np.int8]  # index into STRATA
+    unit_size: NDArray[np.int8]  # adults in the record's unit: 1 single, 2 married couple (equal split)
 
     @property
     def size(self) -> int:
@@ -80,6 +86,15 @@ class Population:
         """Owner-occupied housing (land plus structure) per adult (USD)."""
         return self.housing_land + self.housing_structure
 
+    @property
+    def unit_weight(self) -> NDArray[np.float64]:
+        """Units (households, tax units) the record stands for: adults / unit size."""
+        return self.weight / self.unit_size
+
+    def unit_wealth(self, per_adult: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Wealth of each record's unit (USD) from a per-adult amount: unit size × per-adult amount."""
+        return unit_wealth(per_adult, self.unit_size)
+
     def total(self, values: NDArray[np.float64] | str) -> float:
         """Weighted total over all adults of a per-adult field (given by name) or array."""
         array = getattr(self, values) if isinstance(values, str) else values
@@ -94,6 +109,8 @@ class Population:
                 raise ValueError(
                     f"Population.{field.name} has shape {array.shape}, expected ({n},)"
                 )
+        if np.any((self.unit_size != 1) & (self.unit_size != 2)):
+            raise ValueError("Population.unit_size must be 1 (single) or 2 (married couple)")
         if np.any(self.weight <= 0):
             raise ValueError("Population.weight must be positive")
         for name in (
@@ -112,6 +129,10 @@ class Population:
         if np.any((self.stake_firm < 0) & (self.equity_concentrated > 0)):
             raise ValueError("a record holds concentrated equity but names no firm (stake_firm −1)")
 
+
+def unit_wealth(per_adult: NDArray[np.float64], unit_size: NDArray[np.integer]) -> NDArray[np.float64]:
+    """A unit's wealth (USD): its adults' equal shares added up, unit size × the per-adult amount."""
+    return np.asarray(per_adult, dtype=np.float64) * unit_size
 
 
 def occupation_exposure(occupation: NDArray[np.integer]) -> NDArray[np.float64]:

@@ -6,11 +6,16 @@ parameters (``parameters/population`` and ``parameters/assets``). Design, source
 fit are documented in ``docs/model/population-and-assets.md``. In outline:
 
 * **Wealth** follows the Fed's Distributional Financial Accounts (DFA) for 2025:Q4. The DFA groups
-  households (top 0.1%, 99–99.9, 90–99, 50–90, bottom 50); we apply the same group shares to adults
-  (the unit is the adult; see the docs). Inside each group, net worth follows a Pareto law between
-  group cut-offs that are solved so that every group total is exact. The bottom 50% follows a power
-  law from zero. Records are *strata cells*: each record holds the exact conditional mean of its
-  quantile cell, so group totals and top shares are exact at any sample size.
+  households ranked by household wealth (top 0.1%, 99–99.9, 90–99, 50–90, bottom 50); the builder
+  builds *units* (households: a single adult or a married couple) and applies the group shares to
+  them. Inside each group, unit net worth follows a Pareto law between group cut-offs that are solved
+  so that every group total is exact. The bottom 50% follows a power law from zero. Records are
+  *strata cells*: each record holds the exact conditional mean of its quantile cell, so group totals
+  and top shares on household ranks are exact at any sample size.
+* **Units**: a share ``population.couple_share_by_wealth_group`` of each group's cells are married
+  couples (evenly spaced over the group's cells, a deterministic rule that moves no random draw);
+  a couple's two adults split its wealth equally (Piketty–Saez–Zucman's equal split). A
+  record then stands for unit weight × unit size adults, each holding cell / unit size.
 * **Billionaires** are weight-1 records. The 15 largest fortunes are named (Forbes 400, Sept 2025)
   and hold stakes in the firms they built; the other billionaires follow a truncated Pareto law
   calibrated to the Forbes count and total (March 2025).
@@ -76,10 +81,11 @@ _NORMAL_IQR = float(ndtri(0.75) - ndtri(0.25))
 
 @dataclass(frozen=True)
 class _StratumPlan:
-    """Records, weights and net-worth cells of every stratum, top first."""
+    """Records of every stratum, top first: unit net-worth cells, unit weights and unit sizes."""
 
-    net_worth: list[NDArray[np.float64]]
-    weight: list[NDArray[np.float64]]
+    net_worth: list[NDArray[np.float64]]  # USD per unit (household)
+    weight: list[NDArray[np.float64]]  # units (households) per record
+    unit_size: list[NDArray[np.int8]]  # adults per unit: 1 single, 2 married couple
 
 
 def minimum_size(params: ParameterSet) -> int:
@@ -104,20 +110,52 @@ def _stratum_record_counts(size: int, n_billionaires: int, shares: Sequence[floa
     return [int(c) for c in counts]
 
 
+def _couples(counts: Sequence[int], shares: Sequence[float]) -> list[NDArray[np.int8]]:
+    """Unit size of every record of each DFA stratum: a share m_g of the cells are couples, evenly spaced.
+
+    Cell i of a stratum (cells run down the stratum's wealth range) is a couple when
+    ⌊(i + 1)·m_g + ½⌋ > ⌊i·m_g + ½⌋: round(m_g·n) couples spread evenly over the wealth cells, so
+    couples and singles span the same wealth range. The rule is deterministic (no random draw, so no
+    other draw moves and the wealth grid is the same for every seed). Inside a stratum every record
+    stands for the same number of units, so the couples' share of the stratum's units is m_g up to
+    half a record.
+    """
+    shares_array = np.asarray(shares, dtype=np.float64)
+    if shares_array.size != len(DFA_GROUPS) or np.any((shares_array < 0) | (shares_array > 1)):
+        raise ValueError("population.couple_share_by_wealth_group must be 5 numbers in [0, 1]")
+    sizes = []
+    for count, share in zip(counts, shares_array, strict=True):
+        i = np.arange(count)
+        couple = np.floor((i + 1) * share + 0.5) > np.floor(i * share + 0.5)
+        sizes.append(np.where(couple, 2, 1).astype(np.int8))
+    return sizes
+
+
 def _plan_strata(
     size: int, params: ParameterSet, targets: WealthTargets, billionaires: Billionaires
 ) -> _StratumPlan:
+    """The strata of :func:`build_population`, in units (households) ranked by unit wealth.
+
+    With couple shares m_g realised in the strata, p_g the DFA groups' shares of units and b the
+    billionaires (single units), adults A = b + (p_0·U − b)(1 + m_0) + Σ_{g≥1} p_g·U·(1 + m_g), so
+    U = (A + b·m_0) / Σ p_g (1 + m_g) units [derived].
+    """
     year = calibration_year(params)
     adults = float(params("population.adults", year))
     threshold = float(params("population.billionaire_threshold", year))
     counts = _stratum_record_counts(
         size, billionaires.fortune.size, params("population.stratum_record_shares", year)
     )
-    group_adults = (targets.pct_hi - targets.pct_lo) * adults
-    group_adults[0] -= billionaires.fortune.size
+    unit_size = _couples(counts, params("population.couple_share_by_wealth_group", year))
+    couple_share = np.array([float(np.mean(s == 2)) for s in unit_size])
+    group_share = targets.pct_hi - targets.pct_lo
+    n_billionaires = billionaires.fortune.size
+    units = (adults + n_billionaires * couple_share[0]) / float(np.dot(group_share, 1.0 + couple_share))
+    group_units = group_share * units
+    group_units[0] -= n_billionaires
     group_wealth = targets.net_worth.copy()
     group_wealth[0] -= billionaires.fortune.sum()
-    means = group_wealth / group_adults
+    means = group_wealth / group_units
     if np.any(means <= 0):
         raise ValueError("a wealth group has non-positive net worth once billionaires are removed")
 
@@ -153,8 +191,11 @@ def _plan_strata(
     ]
     for g, cell in enumerate(cells):
         net_worth.append(cell)
-        weight.append(np.full(counts[g], group_adults[g] / counts[g]))
-    return _StratumPlan(net_worth=net_worth, weight=weight)
+        weight.append(np.full(counts[g], group_units[g] / counts[g]))
+    # Billionaires are single units: a Forbes fortune is the unit's wealth, held by one record of weight 1.
+    sizes = [np.ones(billionaires.n_named, dtype=np.int8),
+             np.ones(billionaires.fortune.size - billionaires.n_named, dtype=np.int8), *unit_size]
+    return _StratumPlan(net_worth=net_worth, weight=weight, unit_size=sizes)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -426,8 +467,10 @@ def build_population(
     stratum = np.concatenate(
         [np.full(cells.size, s, dtype=np.int8) for s, cells in enumerate(plan.net_worth)]
     )
-    net_worth = np.concatenate(plan.net_worth)
-    weight = np.concatenate(plan.weight)
+    unit_size = np.concatenate(plan.unit_size)
+    household_net_worth = np.concatenate(plan.net_worth)
+    net_worth = household_net_worth / unit_size  # per adult: equal split within a couple
+    weight = np.concatenate(plan.weight) * unit_size  # adults
     n = net_worth.size
 
     # Portfolios: each DFA stratum holds its group's class totals in proportion to net worth.
@@ -453,7 +496,8 @@ def build_population(
     )
 
     # Demography and labour.
-    wealth_normal = ndtri(mid_rank(net_worth, weight))
+    # Both adults of a couple take the rank of their household's wealth (the DFA's ranking).
+    wealth_normal = ndtri(mid_rank(household_net_worth, weight))
     age = _assign_age(rng, wealth_normal, weight, stratum, params)
     band, rate = employment_rate_by_age(age)
     employed = _systematic_select(rng, band, weight, rate)
@@ -485,6 +529,7 @@ def build_population(
         durables=portfolio["durables"],
         debt=portfolio["debt"],
         stratum=stratum,
+        unit_size=unit_size,
     )
     population.validate()
     return population

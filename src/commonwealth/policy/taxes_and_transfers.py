@@ -10,7 +10,8 @@
   effective rates; revenue to the budget or an equal dividend.
 * ``land_value_tax`` — ``rate`` × land value, paid in dollars out of income; capitalised into land
   prices; revenue to the budget or an equal dividend.
-* ``wealth_tax`` — marginal rates above net-worth thresholds on the *reported* base, which shrinks
+* ``wealth_tax`` — marginal rates above net-worth thresholds on each household's (a single adult's or a
+  married couple's joint) *reported* base, shared equally by its adults; the base shrinks
   by ``avoidance_semi_elasticity`` × the average tax rate (Advani & Tarrant 2021); revenue to the
   budget or an equal dividend. The thresholds are fixed nominal dollars (indexation ``none``): the
   Ultra-Millionaire Tax Act (S. 510, 2021; H.R. 7749, 2024) writes $50,000,000 and $1,000,000,000 with
@@ -125,13 +126,17 @@ class WealthTax(_Revenue):
         return float(self.rates[-1]) * self.strength if self.in_force(ctx.year) else 0.0
 
     def _liability(self, ctx: YearContext) -> np.ndarray:
-        """Tax on each adult's reported wealth; expatriates are out of reach."""
-        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated
+        """Tax per adult: the schedule (in force at this year's price level) applies to each household's
+        reported net worth (a married couple files jointly: the Ultra-Millionaire Tax Act taxes
+        households), and the unit's tax is shared equally by its adults (equal split). Expatriates are out
+        of reach."""
+        size = ctx.pop.unit_size
+        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated * size  # USD per unit
         p = ctx.price_level
         average = np.divide(self.statutory(wealth, p), wealth, out=np.zeros_like(wealth), where=wealth > 0)
         reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
-        self.base_lost = float(np.dot(ctx.pop.weight, wealth - reported))
-        return self.statutory(reported, p)
+        self.base_lost = float(np.dot(ctx.pop.unit_weight, wealth - reported))
+        return self.statutory(reported, p) / size
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = self.base_lost = 0.0
