@@ -61,6 +61,9 @@ BAD_SCENARIOS = [
      "Did you mean 'Nvidia'"),
     (BASE + "parameters: {production.sigmma: 0.5}\n", "names no parameter"),
     (BASE + "policies: [{type: wealth_taxx}]\n", "Did you mean 'wealth_tax'"),
+    (BASE + "policies: [{type: income_tax, changes: [{above_percentile: 0.5, rate_change: 0.6}]}, "
+     "{type: income_tax, name: again, changes: [{above_percentile: 0.2, rate_change: 0.6}]}]\n",
+     "combined change between -1 and +1"),
     (BASE + "policies: [{type: american_equity_fund}, {type: american_equity_fund, name: second}]\n",
      "allowed: one per scenario"),
     # economically impossible

@@ -229,6 +229,23 @@ def check_feasible(policies: list[Policy], params: ParameterSet, start_year: int
                                 f"GDP (${gdp / 1e12:,.1f} tn), so no {policy.funding.replace('_', ' ')} on {base} can "
                                 f"fund it; allowed: at most {gdp / adults:,.0f} per adult (or funding: deficit).",
                                 source=source)
+    _check_stacked_income_taxes(policies, source)
+
+
+def _check_stacked_income_taxes(policies: list[Policy], source: str) -> None:
+    """Several income-tax policies add up: their combined change may not exceed ±1 at any rank, as one
+    policy's may not."""
+    stacked = [(i, p) for i, p in enumerate(policies) if isinstance(p, IncomeTax)]
+    if len(stacked) < 2:
+        return
+    edges = sorted({above for _, p in stacked for above, _ in p.changes})
+    for edge in edges:
+        total = sum(change for _, p in stacked for above, change in p.changes if above <= edge)
+        if not -1.0 <= total <= 1.0:
+            keys = ", ".join(f"policies[{i}]" for i, _ in stacked)
+            raise UserError(f"keys {keys}: the income-tax changes add up to {total:+g} above percentile {edge:g}; "
+                            "allowed: a combined change between -1 and +1 (a tax cannot take more than the income "
+                            "it is levied on).", source=source)
 
 
 #: Policy types a scenario may hold once, and why.
