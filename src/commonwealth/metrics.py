@@ -106,6 +106,7 @@ METRICS: dict[str, Metric] = {
         Metric("dividend_shares_per_adult", "USD/year", "Value of equity-fund shares distributed per adult citizen."),
         Metric("dividend_cash_per_adult", "USD/year", "Equity-fund dollars distributed per adult citizen."),
         Metric("aef_rate", "1/year", "Equity-fund company rate in force after phase-in."),
+        Metric("aef_land_tax", "USD/year", "Equity-fund land tax paid by households and firms (privately held land)."),
         Metric("ubi_per_adult", "USD/year", "UBI paid per eligible adult."),
         Metric("wealth_tax_revenue", "USD/year", "Wealth-tax revenue."),
         Metric("windfall_payments", "USD/year", "Windfall Clause payments by AI firms."),
