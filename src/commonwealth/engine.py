@@ -273,6 +273,7 @@ class HouseholdEconomy:
             r_safe0=self.r_safe0,
             rent_growth0=balanced_growth(params("production.tfp_growth", y0), self.labour_growth, cal.labor_share,
                                          cal.land_share),
+            growth_sensitivity=params("saving.eta", y0),
         )
 
     def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float) -> float:

@@ -28,11 +28,13 @@ Land is one asset with one rent and one price per unit (1 unit = $1 at the base 
 households (housing and other land), corporations (inside firm values) and governments. Production's
 land rent (1 − α)·Y is paid per unit to every owner — the corporate share is part of firm income, net of
 the property tax and any land tax the firms pay, and is capitalised in firm values, so corporate land is
-counted once. The price is V_L = rent / (i − g_e + τ_land + τ_p): a land buyer's required return
-i = r_safe + π_L (the safe rate plus a land premium), not the return on capital r, which rises with
-automation without any change in land's risk. Buyers expect rents to keep growing at their average log
-growth over the past ``assets.land_rent_expectation_years`` years (extrapolative expectations); before
-the base year that growth is the baseline's balanced growth g_0 (:func:`balanced_growth`), and the premium
+counted once. The price is V_L = rent / (i − g_e + τ_land + τ_p) with a land buyer's required return
+i = r_safe + π_L + η·(g_e − g_0): the safe rate plus a land premium, moving with expected growth by the
+Ramsey rule (η = ``saving.eta``; with η > 1 faster expected growth lowers price/rent, so extrapolation
+cannot make land's price infinite) — not the return on capital r, which rises with automation without
+any change in land's risk. Buyers expect rents to keep growing at their average log growth over the past
+``assets.land_rent_expectation_years`` years (extrapolative expectations); before the base year that
+growth is the baseline's balanced growth g_0 (:func:`balanced_growth`), and the premium
 π_L = y_0 + g_0 − τ_p − r_safe,0 is what makes the base-year price the calibrated value (y_0 = rent/value).
 """
 
@@ -80,18 +82,21 @@ class Market:
     land_weight: NDArray[np.float64] | None = None  # share of corporate land per firm (corporations), sums to 1
     land_premium: float = 0.0  # π_L: land's required return over the safe rate, per year (derived)
     current_land_price: float = 1.0  # USD per unit, this year's (set by :meth:`land_price`)
+    growth_sensitivity: float = 0.0  # η: change in land's required return per unit of expected growth
 
     @classmethod
     def from_base(cls, firms: Firms, *, book_total: float, r0: float, gdp0: float, land_total: float,
                   land_rent0: float, property_tax: float, rent_capture: float,
                   expectation_years: int, equity_income0: float | None = None,
                   household_land: float | None = None, corporate_land: float = 0.0,
-                  r_safe0: float | None = None, rent_growth0: float = 0.0) -> Market:
+                  r_safe0: float | None = None, rent_growth0: float = 0.0,
+                  growth_sensitivity: float = 0.0) -> Market:
         """``equity_income0``: the base year's equity income from capital, r_0·book plus the safe-rate
         premium on the bond-financed capital (default r_0·book); the firms also earn the rent on
         ``corporate_land`` (USD) net of the property tax. ``land_total`` is all land (USD), households'
         ``household_land`` (default: all but corporate land). ``r_safe0`` (default r_0) and
-        ``rent_growth0`` (g_0) give the land premium π_L = y_0 + g_0 − τ_p − r_safe,0."""
+        ``rent_growth0`` (g_0) give the land premium π_L = y_0 + g_0 − τ_p − r_safe,0; ``growth_sensitivity``
+        is η in the required return (:meth:`discount_rate`)."""
         if book_total <= 0:
             raise UserError(
                 f"calibration: capital stock net of housing structures and net bonds is ${book_total / 1e12:.1f} tn; "
@@ -126,6 +131,7 @@ class Market:
             corporate_land_units=corporate_land,
             land_weight=corporate_value / corporate_value.sum(),
             land_premium=land_rent0 / land_total + rent_growth0 - property_tax - r_safe0,
+            growth_sensitivity=growth_sensitivity,
         )
 
     # --- valuation -----------------------------------------------------------------------------
@@ -176,17 +182,19 @@ class Market:
         observed = float(np.log(history[-1] / history[0])) if len(history) > 1 else 0.0
         return (observed + (n - (len(history) - 1)) * self.g_expected0) / n
 
-    def discount_rate(self, r_safe: float) -> float:
-        """i = r_safe + π_L: a land buyer's required return, per year."""
-        return r_safe + self.land_premium
+    def discount_rate(self, r_safe: float, g_expected: float | None = None) -> float:
+        """i = r_safe + π_L + η·(g_e − g_0): a land buyer's required return, per year (``g_expected``:
+        default the current expectation)."""
+        g = self.expected_rent_growth() if g_expected is None else g_expected
+        return r_safe + self.land_premium + self.growth_sensitivity * (g - self.g_expected0)
 
     def land_price(self, rent: float, r_safe: float, tau_land: float = 0.0) -> float:
         """USD per land unit: V_L / land units, V_L capitalised from this year's rent (all land, USD/year)
         at the required return :meth:`discount_rate` (recorded; call once a year)."""
         self.rent_history.append(rent)
         try:
-            total = land_value(rent, self.discount_rate(r_safe), self.expected_rent_growth(), tau_land,
-                               self.property_tax)
+            g = self.expected_rent_growth()
+            total = land_value(rent, self.discount_rate(r_safe, g), g, tau_land, self.property_tax)
         except ValueError as exc:
             raise UserError(f"land: {exc}") from None
         self.current_land_price = float(total) / self.land_units
