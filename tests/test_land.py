@@ -83,8 +83,17 @@ def test_land_rent_is_paid_once_and_the_sum_over_owners_is_productions_land_rent
     # Corporate land earns through firm income (once): the firms' income is capital's part plus its net rent.
     income = market.firm_income(1e12, y.values["gdp"], corporate)
     assert float(income.sum()) == pytest.approx(1e12 + corporate, rel=1e-12)
-    assert float(income[sim.firms.aggregate].sum()) == pytest.approx(
-        float(market.firm_income(1e12, y.values["gdp"])[sim.firms.aggregate].sum()), rel=1e-12)
+
+
+def test_base_year_reproduces_every_firms_value_with_corporate_land_inside():
+    sim = HouseholdEconomy(_scenario(years=1))
+    market, gdp0 = sim.market, sim.gdp0
+    before = sim.firms.value.copy()
+    rent0 = PARAMS("production.land_share") * gdp0
+    land_income0 = market.corporate_land_units * (market.rent_per_unit(rent0) - market.property_tax)
+    income = market.firm_income(market.equity_income_share0 * gdp0, gdp0, land_income0)
+    market.revalue(income, sim.r0)
+    np.testing.assert_allclose(sim.firms.value, before, rtol=1e-9)
 
 
 # --- expectations ---------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ class Market:
     rent_history: list[float]  # land rent of each year so far, USD/year
     household_land_units: float = 0.0  # households' land, units
     corporate_land_units: float = 0.0  # corporations' land, units (inside firm values)
-    land_weight: NDArray[np.float64] | None = None  # share of corporate land per firm (corporations), sums to 1
+    land_weight: NDArray[np.float64] | None = None  # share of corporate land (its rent and taxes) per firm, sums to 1
     land_premium: float = 0.0  # π_L: land's required return over the safe rate, per year (derived)
     current_land_price: float = 1.0  # USD per unit, this year's (set by :meth:`land_price`)
     growth_sensitivity: float = 0.0  # η: change in land's required return per unit of expected growth
@@ -110,7 +110,6 @@ class Market:
         total = float(value.sum())
         exposure = np.where(firms.aggregate, 0.0, firms.ai_exposure) * value
         index_value = float(np.dot(firms.own_index, value))
-        corporate_value = np.where(firms.aggregate, 0.0, value)
         land_income0 = corporate_land * (land_rent0 / land_total - property_tax)
         return cls(
             firms=firms,
@@ -129,7 +128,8 @@ class Market:
             rent_history=[],
             household_land_units=land_total - corporate_land if household_land is None else household_land,
             corporate_land_units=corporate_land,
-            land_weight=corporate_value / corporate_value.sum(),
+            # Shared like book capital (base value): with one q_0 every firm's base value is reproduced.
+            land_weight=value / total,
             land_premium=land_rent0 / land_total + rent_growth0 - property_tax - r_safe0,
             growth_sensitivity=growth_sensitivity,
         )

@@ -116,7 +116,7 @@ class AmericanEquityFund(Policy):
 
     def firm_payments(self, ctx: YearOpening, firm_income: np.ndarray) -> np.ndarray | None:
         """Corporations pay the land tax on their land (rate × corporate land value), out of firm income,
-        shared among firms like the land itself (:attr:`Market.land_weight`)."""
+        shared among firms like the land itself (:attr:`Market.land_weight`, base values)."""
         rate = self.land_tax_rate(ctx)
         self.corporate_land_tax = rate * ctx.market.corporate_land_value() if rate > 0 else 0.0
         return self.corporate_land_tax * ctx.market.land_weight if self.corporate_land_tax > 0 else None
