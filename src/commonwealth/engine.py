@@ -453,8 +453,8 @@ class HouseholdEconomy:
         """Base year only: the property tax on households' land is now collected on its own, and the ITEP
         state and local rates (sales, excise, property and income taxes) already contain it. The state
         and local part of every band's rate is lowered by the share of its base-year revenue that the
-        property tax at base-year land values accounts for, so households' base-year taxes are unchanged
-        and the tax is not counted twice. The rates then stay fixed."""
+        property tax at base-year land values accounts for, so households pay the same base-year taxes on
+        the same incomes and the tax is not counted twice. The rates then stay fixed."""
         w = self.pop.weight
         base_value = self.market.property_tax * (self.pop.housing_land + self.pop.other_land)  # price 1 at base
         state_local = np.asarray(self.params("taxes.state_local_rates", self.scenario.start_year), dtype=float)
