@@ -205,11 +205,13 @@ def patched_engine(**wrappers: Callable[..., Any]) -> Iterator[None]:
 
 
 def household_step(pop: Population, prices: Prices, previous: Prices, status_quo: StatusQuo, params: ParameterSet,
-                   year: int) -> Flows:
+                   year: int, property_tax: float = 0.0) -> Flows:
     """The vectorised household step of one year, composed as the engine composes it for a scenario
     without reforms: incomes and status-quo taxes and transfers (income bands by weighted rank), the
-    saving rates of the wealth bands, then saving and investing."""
+    property tax on households' land (``property_tax`` × land × land price), the saving rates of the
+    wealth bands, then saving and investing."""
     flows = incomes(pop, prices, previous, status_quo)
+    flows.taxes = flows.taxes + property_tax * (pop.housing_land + pop.other_land) * prices.land_price
     # Saving bands rank households (single adults and couples) by household wealth, as the engine does.
     rate = saving_rates(pop.unit_wealth(net_worth(pop, prices)), pop.unit_weight, params, year)
     return settle(pop, flows, prices, rate)
@@ -335,6 +337,7 @@ class YearInputs:
     index_price_change: float  # this year's price less last year's end price
     concentrated_price_change: list[float]
     land_price_change: float
+    property_tax: float  # rate on households' land value, per year
     index_retained: float  # earnings firms retain per index unit
     concentrated_retained: list[float] | None  # per concentrated unit, by firm
     end_index_price: float  # after the retained earnings are invested
@@ -349,7 +352,7 @@ class YearInputs:
 
     @classmethod
     def from_engine(cls, prices: Prices, previous: Prices, policy: StatusQuo, params: ParameterSet,
-                    year: int) -> YearInputs:
+                    year: int, property_tax: float = 0.0) -> YearInputs:
         conc_retained = prices.concentrated_retained
         return cls(
             wage=float(prices.wage), r=float(prices.r),
@@ -360,6 +363,7 @@ class YearInputs:
             index_price_change=float(prices.index_price - previous.index_price),
             concentrated_price_change=(prices.concentrated_price - previous.concentrated_price).tolist(),
             land_price_change=float(prices.land_price - previous.land_price),
+            property_tax=float(property_tax),
             index_retained=float(prices.index_retained),
             concentrated_retained=None if conc_retained is None else conc_retained.tolist(),
             end_index_price=float(prices.after_retention().index_price),
@@ -440,7 +444,8 @@ class Household:
     def settle(self, world: YearInputs) -> None:
         """Stage 2: tax at the band rate, save at the band rate; firms have reinvested the retained
         earnings, the rest of the saving buys index and bonds in the proportion held."""
-        self.taxes = self.tax_rate * max(self.income, 0.0)
+        self.taxes = self.tax_rate * max(self.income, 0.0) + world.property_tax * (
+            self.housing_land + self.other_land) * world.land_price
         disposable = self.market_income + self.transfers - self.taxes
         saving = self.saving = self.saving_rate * disposable if disposable > 0 else disposable
         self.consumption = disposable - saving
@@ -557,6 +562,7 @@ class EngineYear:
     params: ParameterSet | None = None
     year: int = 0
     reforms: bool = False  # any reform cash flows or locked units passed to settle
+    property_tax: float = 0.0  # the engine's property tax rate on households' land
     flows: Flows | None = None
     population: Population | None = None  # before the household step; kept for the first year only
 
@@ -621,6 +627,7 @@ def agent_comparison(agents: int, agent_years: int, repeats: int, memory_limit: 
     limit_address_space(memory_limit)
     warm_up()
     sim = HouseholdEconomy(make_scenario(agents, agent_years))
+    running = [sim]  # the engine as the recording hooks see it (emptied with sim below)
     calls: list[EngineYear] = []
     pending: list[EngineYear] = []
 
@@ -637,6 +644,9 @@ def agent_comparison(agents: int, agent_years: int, repeats: int, memory_limit: 
     def recording_settle(pop: Population, flows: Flows, prices: Prices, saving_rate: np.ndarray,
                          **reforms: Any) -> Flows:
         call = pending.pop()
+        # The engine credits the property tax against the state and local rates in the base year: the tax
+        # system households pay is the engine's at settle time.
+        call.policy, call.property_tax = running[0].status_quo, running[0].market.property_tax
         call.reforms = any(np.any(np.asarray(value) != 0) for value in reforms.values())
         call.flows = settle(pop, flows, prices, saving_rate, **reforms)
         calls.append(call)
@@ -645,13 +655,14 @@ def agent_comparison(agents: int, agent_years: int, repeats: int, memory_limit: 
     with patched_engine(incomes=recording_incomes, saving_rates=recording_saving_rates, settle=recording_settle):
         for _ in range(agent_years):
             sim.step()
+    running.clear()
     del sim
     start = calls[0].population
     assert start is not None
     if any(c.reforms for c in calls):
         raise RuntimeError(f"{SCENARIO} passes reform cash flows to settle; the per-agent model has only the "
                            "status quo")
-    worlds = [YearInputs.from_engine(c.prices, c.previous, c.policy, c.params, c.year) for c in calls
+    worlds = [YearInputs.from_engine(c.prices, c.previous, c.policy, c.params, c.year, c.property_tax) for c in calls
               if c.params is not None]
     weight = start.weight.copy()
 
@@ -663,14 +674,15 @@ def agent_comparison(agents: int, agent_years: int, repeats: int, memory_limit: 
     # Struct of arrays first, all repeats, before any agent object exists: the per-agent models free
     # ~100 MB of small objects, which would leave this process's heap fragmented for the arrays after them.
     pop = copy.deepcopy(start)
-    household_step(pop, calls[0].prices, calls[0].previous, calls[0].policy, calls[0].params, calls[0].year)
+    household_step(pop, calls[0].prices, calls[0].previous, calls[0].policy, calls[0].params, calls[0].year,
+                   calls[0].property_tax)
     for repeat in range(repeats):  # ^ compiles the step's kernels for its argument types (not timed)
         pop = copy.deepcopy(start)
         clock = Stopwatch()
         for c in calls:
             assert c.params is not None
             with clock.timing():
-                flows = household_step(pop, c.prices, c.previous, c.policy, c.params, c.year)
+                flows = household_step(pop, c.prices, c.previous, c.policy, c.params, c.year, c.property_tax)
             if repeat == 0:
                 vector_years.append(_vector_values(flows, pop))
         times["vectorised"].append(clock)

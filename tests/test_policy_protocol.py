@@ -174,4 +174,4 @@ def test_flow_kind_properties_pin_what_the_label_strings_used_to_say():
     assert escapable == ["income_tax", "wealth_tax"]
     status_quo = {k.label for k in FLOW_KINDS.values() if k.status_quo}
     assert status_quo == {"labour income", "capital income", "status-quo taxes", "status-quo transfers",
-                          "consumption", "VAT", "estate tax"}
+                          "consumption", "VAT", "estate tax", "property tax", "government land rent"}

@@ -146,8 +146,10 @@ def test_share_dividend_matches_company_rate_times_covered_value_per_adult_citiz
 
 def test_cash_dividend_matches_land_rate_times_taxed_land_per_adult_citizen(fund_no_phase_in):
     sim, values = fund_no_phase_in
-    # last year's land tax on the land value reported then, paid out this year
-    hand = 0.025 * values[2034]["land_value"] / _adult_citizens(sim, 2035)
+    # last year's land tax on the privately held land (households' and corporations') reported then,
+    # paid out this year
+    private_land = values[2034]["land_value"] + values[2034]["land_value_corporate"]
+    hand = 0.025 * private_land / _adult_citizens(sim, 2035)
     model = values[2035]["dividend_cash_per_adult"]
     assert model == pytest.approx(hand, rel=0.10)
     assert 500 < hand < 20_000

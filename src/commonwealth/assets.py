@@ -24,7 +24,9 @@ base). The identities are enforced by :func:`commonwealth.base_year.build_base_y
 :func:`commonwealth.base_year.check_ownership`.
 
 **Land**: :func:`land_value` capitalises a rent; :func:`household_land_value` is the base-year land
-held by households (housing land plus land held through private business).
+held by households (housing land plus land held through private business); :func:`land_by_owner` is
+all US land at the base year split by owner (households, corporations, governments), which shares one
+rent and one price per dollar of land.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ __all__ = [
     "build_firms",
     "firm_universe",
     "household_land_value",
+    "land_by_owner",
     "land_value",
     "larson_land_value_scaled",
     "sector_table",
@@ -393,21 +396,63 @@ def household_land_value(params: ParameterSet) -> float:
     return float(classes["housing_land"].sum() + classes["other_land"].sum())
 
 
+def _larson_scale() -> float:
+    """Growth of DFA household real estate from 2009:Q4 to the DFA quarter (×2.47) [derived]."""
+    real_estate_2009 = float(table("dfa_pre2010_real_estate.csv")["real_estate"].sum())
+    levels = table("dfa_networth_levels_2025.csv")
+    real_estate_now = float(levels.loc[levels["quarter"] == DFA_QUARTER, "real_estate"].sum())
+    return real_estate_now / real_estate_2009
+
+
 def larson_land_value_scaled(params: ParameterSet) -> float:
     """Non-federal US land value at 2025:Q4, USD, for comparison.
 
     Larson's 2009 estimate less federal land, scaled by the growth of DFA household real estate from
-    2009:Q4 to 2025:Q4 [derived].
-
-    It covers all owners (households, businesses, state and local governments). Land held by
-    corporations and governments is not household land: the difference from
-    :func:`household_land_value` sits inside firm values or outside the model.
+    2009:Q4 to 2025:Q4 [derived]. It covers all non-federal owners (households, businesses, state and
+    local governments); the scaling includes the growth of the structures' volume, so it is an upper
+    bound rather than an estimate (:func:`land_by_owner` builds the total from its owners).
     """
     year = calibration_year(params)
     land_2009 = float(params("assets.larson_land_value", year)) - float(
         params("assets.larson_federal_land_value", year)
     )
-    real_estate_2009 = float(table("dfa_pre2010_real_estate.csv")["real_estate"].sum())
-    levels = table("dfa_networth_levels_2025.csv")
-    real_estate_now = float(levels.loc[levels["quarter"] == DFA_QUARTER, "real_estate"].sum())
-    return land_2009 * real_estate_now / real_estate_2009
+    return land_2009 * _larson_scale()
+
+
+@dataclass(frozen=True)
+class LandOwners:
+    """US land at the base year by owner, USD (one price per dollar of land: 1 unit = $1 at the base year)."""
+
+    housing: float  # households: land under owner-occupied housing (DFA real estate × land share)
+    other_household: float  # households: land held through private (noncorporate) business
+    corporate: float  # corporations: inside firm values (``assets.corporate_land_value``, judgement)
+    government: float  # federal (Larson, scaled) plus state and local (``assets.state_local_land_share``)
+
+    @property
+    def household(self) -> float:
+        return self.housing + self.other_household
+
+    @property
+    def private(self) -> float:
+        """Privately held land: households' and corporations' (the essay's land-tax base)."""
+        return self.household + self.corporate
+
+    @property
+    def total(self) -> float:
+        return self.private + self.government
+
+
+def land_by_owner(params: ParameterSet) -> LandOwners:
+    """All US land at the base year, USD, by owner.
+
+    Households: the DFA classes ``housing_land`` and ``other_land`` (:func:`household_land_value`, exact
+    with the population). Corporations: ``assets.corporate_land_value`` (judgement, $5-15 tn). Government:
+    federal land, Larson's $1.8 tn (2009) scaled like :func:`larson_land_value_scaled`, plus
+    ``assets.state_local_land_share`` × Larson's scaled non-federal land [derived].
+    """
+    year = calibration_year(params)
+    classes = dfa_wealth_targets(params).classes
+    federal = float(params("assets.larson_federal_land_value", year)) * _larson_scale()
+    state_local = float(params("assets.state_local_land_share", year)) * larson_land_value_scaled(params)
+    return LandOwners(housing=float(classes["housing_land"].sum()), other_household=float(classes["other_land"].sum()),
+                      corporate=float(params("assets.corporate_land_value", year)), government=federal + state_local)

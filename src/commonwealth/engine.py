@@ -35,6 +35,7 @@ import pandas as pd
 
 from commonwealth import identities
 from commonwealth.allocator import retain_freed_memory
+from commonwealth.assets import land_by_owner
 from commonwealth.base_year import build_base_year as build_base_economy
 from commonwealth.budget import BudgetRule, household_adjustment, safe_rate
 from commonwealth.calibration import MacroCalibration, calibrate_us
@@ -54,7 +55,7 @@ from commonwealth.households import (
 )
 from commonwealth.identities import IDENTITY_RTOL, Audit, IdentityError, check_ownership_rows
 from commonwealth.indexation import PriceLevel, real_value, social_security_index, statutory_indexation
-from commonwealth.markets import Market
+from commonwealth.markets import Market, balanced_growth
 from commonwealth.metrics import (
     NOMINAL_METRICS,
     REFORM_METRIC_DEFAULTS,
@@ -75,10 +76,12 @@ from commonwealth.policy.ledger import (
     EXIT_TAX,
     EXPORTS,
     GOVERNMENT_CONSUMPTION,
+    GOVERNMENT_LAND_RENT,
     HOUSEHOLDS,
     LABOUR_INCOME,
     OTHER_HOLDERS_INTEREST,
     OTHER_HOLDERS_SPENDING,
+    PROPERTY_TAX,
     PUBLIC_DEBT_INTEREST,
     PUBLIC_OWNERS_DIVIDENDS,
     RETAINED_EQUITY_INCOME,
@@ -242,20 +245,7 @@ class HouseholdEconomy:
                                params("government.initial_debt_ratio", y0) if budget.target is None
                                else budget.target)
         self.labour_growth = params("production.labor_growth", y0)
-        book0 = self.capital - self.claims_on_capital()
-        self.market = Market.from_base(
-            self.firms,
-            book_total=book0,
-            equity_income0=self.r0 * book0 + (self.r0 - safe_rate(self.r0, self.r0, self.r_safe0, self.pass_through))
-            * self.bond_financed_capital(),
-            r0=self.r0,
-            gdp0=self.gdp0,
-            land_total=float(np.dot(pop.weight, pop.housing_land + pop.other_land)),
-            land_rent0=float(fp0.land_rent) * self.usd,
-            property_tax=params("taxes.property_tax_rate", y0),
-            rent_capture=params("assets.ai_rent_capture", y0),
-            expectation_years=int(params("assets.land_rent_expectation_years", y0)),
-        )
+        self.market = self._base_market(fp0)
         self.retention = float(params("assets.retention_ratio", y0))
         self.fp0 = fp0
         self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp")}
@@ -274,6 +264,34 @@ class HouseholdEconomy:
         self.wage_history: dict[int, float] = {}
         self._average_wage0 = 0.0
         self.ss_indexing_age = int(params("transfers.social_security_indexing_age", y0))
+
+    def _base_market(self, fp0: FactorPrices) -> Market:
+        """Firms and land at the base year: the equity book is K less every other claim; all land (households',
+        corporations', governments', :func:`commonwealth.assets.land_by_owner`) shares one rent and one price;
+        buyers expect rents to grow at the baseline's balanced growth."""
+        params, pop, y0, cal = self.params, self.pop, self.scenario.start_year, self.calibration
+        book0 = self.capital - self.claims_on_capital()
+        owners = land_by_owner(params)
+        household_land = float(np.dot(pop.weight, pop.housing_land + pop.other_land))
+        return Market.from_base(
+            self.firms,
+            book_total=book0,
+            equity_income0=self.r0 * book0 + (self.r0 - safe_rate(self.r0, self.r0, self.r_safe0, self.pass_through))
+            * self.bond_financed_capital(),
+            r0=self.r0,
+            gdp0=self.gdp0,
+            land_total=household_land + owners.corporate + owners.government,
+            household_land=household_land,
+            corporate_land=owners.corporate,
+            land_rent0=float(fp0.land_rent) * self.usd,
+            property_tax=params("taxes.property_tax_rate", y0),
+            rent_capture=params("assets.ai_rent_capture", y0),
+            expectation_years=int(params("assets.land_rent_expectation_years", y0)),
+            r_safe0=self.r_safe0,
+            rent_growth0=balanced_growth(params("production.tfp_growth", y0), self.labour_growth, cal.labor_share,
+                                         cal.land_share),
+            growth_sensitivity=params("saving.eta", y0),
+        )
 
     def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float) -> float:
         """Keep this year's inputs of the price block and return this year's CPI."""
@@ -456,7 +474,9 @@ class HouseholdEconomy:
         book_total = self.capital - self.claims_on_capital()
         identities.equity_book(audit, opening.year, book_total, float(market.book.sum()))
         self._bond_financed_start = self.bond_financed_capital()
-        firm_income = market.firm_income(self._equity_income(production, book_total), gdp)
+        land = self._land_year(production, tau_land)
+        firm_income = market.firm_income(self._equity_income(production, book_total), gdp,
+                                         land.corporate_rent - land.corporate_property_tax)
         for policy in self.policies:
             payment = policy.firm_payments(opening, firm_income)
             if payment is not None:
@@ -466,7 +486,7 @@ class HouseholdEconomy:
         books_start = [(p.financial_assets(), p.equity_stake(firms)) for p in self.funds]
         prices = replace(market_prices(market, firm_income, r, production.land_rent,
                                        wage=production.wage_per_unit, retention=self.retention,
-                                       tau_land=tau_land), r_safe=production.r_safe)
+                                       land_price=land.price), r_safe=production.r_safe)
         previous = self.previous or prices
         wealth_carried = net_worth(pop, previous)  # last year's end, at last year's prices
         wealth_start = net_worth(pop, prices)
@@ -479,9 +499,40 @@ class HouseholdEconomy:
         distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices,
                                             households)
         return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
-                       prices=prices, previous=previous, wealth_carried=wealth_carried, wealth_start=wealth_start,
+                       land=land, prices=prices, previous=previous, wealth_carried=wealth_carried,
+                       wealth_start=wealth_start,
                        wealth_dist=wealth_dist, wealth_rank=wealth_rank, distribution=distribution,
                        ledger=Ledger(opening.year, w, wealth_rank, abroad=self.expatriated.copy()))
+
+    def _land_year(self, production: Production, tau_land: float) -> LandYear:
+        """This year's land price (all land, one price per unit) and the rent and property tax of the
+        corporations' and the government's land; the property tax is τ_p × value (land only)."""
+        market = self.market
+        price = market.land_price(production.land_rent, production.r_safe, tau_land)
+        per_unit = market.rent_per_unit(production.land_rent)
+        government_units = market.land_units - market.household_land_units - market.corporate_land_units
+        return LandYear(price=price, corporate_rent=per_unit * market.corporate_land_units,
+                        corporate_property_tax=market.property_tax * market.corporate_land_value(),
+                        government_rent=per_unit * government_units)
+
+    def _household_property_tax(self, price: float) -> np.ndarray:
+        """Per adult, USD/year: the property tax on households' land, τ_p × land × price."""
+        return self.market.property_tax * (self.pop.housing_land + self.pop.other_land) * price
+
+    def _credit_property_tax(self, flows: Flows) -> None:
+        """Base year only: the property tax on households' land is now collected on its own, and the ITEP
+        state and local rates (sales, excise, property and income taxes) already contain it. The state
+        and local part of every band's rate is lowered by the share of its base-year revenue that the
+        property tax at base-year land values accounts for, so households pay the same base-year taxes on
+        the same incomes and the tax is not counted twice. The rates then stay fixed."""
+        w = self.pop.weight
+        base_value = self.market.property_tax * (self.pop.housing_land + self.pop.other_land)  # price 1 at base
+        state_local = np.asarray(self.params("taxes.state_local_rates", self.scenario.start_year), dtype=float)
+        self.status_quo = self.status_quo.with_property_tax_credited(
+            state_local, float(np.dot(w, base_value)), flows.income, w)
+        # the credited rates are part of the base year's law, which indexation starts from every year
+        self.status_quo_base = replace(self.status_quo_base, rates=self.status_quo.rates)
+        flows.taxes = self.status_quo.income_taxes(flows.income, w)
 
     def _equity_income(self, production: Production, book_total: float) -> float:
         """Equity income: r on the equity book plus the premium (r − r_safe) on the bond-financed capital.
@@ -496,6 +547,11 @@ class HouseholdEconomy:
         pop, gov, ledger, own_start = self.pop, self.government, markets.ledger, markets.own_start
         w, r, firm_income = pop.weight, production.r, markets.firm_income
         flows = incomes(pop, markets.prices, markets.previous, self.status_quo)
+        if opening.t == 0:
+            self._credit_property_tax(flows)
+        land = markets.land
+        property_tax = self._household_property_tax(land.price)
+        flows.taxes = flows.taxes + property_tax
         self._record_average_wage(opening.year, flows.labour_income)
         ledger.pay(LABOUR_INCOME, "production", HOUSEHOLDS, flows.labour_income)
         ledger.pay(CAPITAL_INCOME, "production", HOUSEHOLDS, flows.capital_income)
@@ -505,8 +561,12 @@ class HouseholdEconomy:
                    self.retention * float(np.dot(own_start["own_fund"], firm_income)))
         ledger.pay(PUBLIC_DEBT_INTEREST, "government", "production", production.r_safe * gov.debt)
         ledger.pay(OTHER_HOLDERS_INTEREST, "production", "other_holders", production.r_safe * self.other_bonds)
-        ledger.pay(STATUS_QUO_TAXES, HOUSEHOLDS, "government", flows.taxes)
+        ledger.pay(STATUS_QUO_TAXES, HOUSEHOLDS, "government", flows.taxes - property_tax)
+        ledger.pay(PROPERTY_TAX, HOUSEHOLDS, "government", property_tax)
+        ledger.pay(PROPERTY_TAX, "production", "government", land.corporate_property_tax)
+        ledger.pay(GOVERNMENT_LAND_RENT, "production", "government", land.government_rent)
         ledger.pay(STATUS_QUO_TRANSFERS, "government", HOUSEHOLDS, flows.transfers)
+        self._land_receipts = land.corporate_property_tax + land.government_rent
         ctx = YearContext(**opening.opening(), prices=markets.prices, wealth=markets.wealth_start, ledger=ledger,
                           firm_income=firm_income, own_fund_start=own_start["own_fund"],
                           income=flows.market_income + flows.transfers,
@@ -516,11 +576,12 @@ class HouseholdEconomy:
                                  float(fp.labor_share * fp.output) * usd)
         paid_out = sum(float(np.dot(own_start[h], firm_income)) for h in ("own_foreign", "own_fund", "own_public"))
         funds_interest = r * sum(p.financial_assets() for p in self.policies)
-        gross = self.market.firm_income(self._equity_income(production, markets.book_total), production.gdp)
+        gross = self.market.firm_income(self._equity_income(production, markets.book_total), production.gdp,
+                                        land.corporate_rent)
         identities.capital_income(
             audit, opening.year,
             float(np.dot(w, flows.capital_income)) + paid_out + funds_interest
-            + production.r_safe * self.other_bonds + float(gross.sum() - firm_income.sum()),
+            + production.r_safe * self.other_bonds + float(gross.sum() - firm_income.sum()) + land.government_rent,
             r * self.capital + production.r_safe * gov.debt + production.land_rent)
         return flows, ctx
 
@@ -627,7 +688,8 @@ class HouseholdEconomy:
         """Government consumption G_t = g_t·α_G·Y_t, α_G calibrated in the base year; from the rule's
         start, g_t closes the budget to the debt path (:mod:`commonwealth.budget`), never below zero."""
         if ctx.t == 0:
-            self._calibrate_base_year_budget(flows, ageing.estate_tax, ctx.ledger, production.gdp)
+            self._calibrate_base_year_budget(flows, ageing.estate_tax, ctx.ledger, production.gdp,
+                                             self._land_receipts)
         rule, debt, gdp = self.rule, self.government.debt, production.gdp
         base = self.government.consumption_share * gdp
         net = ctx.ledger.column("government")  # before G, the rule's household instrument included
@@ -646,14 +708,16 @@ class HouseholdEconomy:
             g=consumption / base if base > 0 else 1.0)
         ctx.ledger.pay(GOVERNMENT_CONSUMPTION, "government", "production", consumption)
 
-    def _calibrate_base_year_budget(self, flows: Flows, estate_tax: np.ndarray, ledger: Ledger, gdp: float) -> None:
+    def _calibrate_base_year_budget(self, flows: Flows, estate_tax: np.ndarray, ledger: Ledger, gdp: float,
+                                    land_receipts: float = 0.0) -> None:
         """The base year only (t = 0): government consumption is the share of GDP that balances the
-        status-quo budget — status-quo taxes (estate and exit tax included) less transfers, the
-        reforms' cash taken out. Fixed for every later year. It needs the base year's flows and deaths,
-        so it runs inside the base year (not at construction), once estates are settled."""
+        status-quo budget — status-quo taxes (estate and exit tax and households' property tax included)
+        plus ``land_receipts`` (the corporations' property tax and the rent of government land) less
+        transfers, the reforms' cash taken out. Fixed for every later year. It needs the base year's flows
+        and deaths, so it runs inside the base year (not at construction), once estates are settled."""
         w = self.pop.weight
         status_quo_net = float(np.dot(w, flows.taxes - flows.transfers + estate_tax)) + ledger.reform_transfers() \
-            - ledger.reform_taxes()
+            - ledger.reform_taxes() + land_receipts
         self.government.consumption_share = max(status_quo_net, 0.0) / gdp
 
     def _accumulation(self, ctx: YearContext, production: Production, markets: Markets,
@@ -731,7 +795,9 @@ class HouseholdEconomy:
         matrix = ctx.ledger.matrix()
         government = matrix["government"]
         values: dict[str, float] = {
-            "tax_revenue": float(government[government > 0].sum()),
+            "tax_revenue": float(government[government > 0].sum())
+            - float(government.get(GOVERNMENT_LAND_RENT.label, 0.0)),  # the rent of public land is not a tax
+            "property_tax": float(government.get(PROPERTY_TAX.label, 0.0)),
             "transfers": float(np.dot(w, flows.transfers)),
             "public_debt": self.government.debt,
             "fund_ownership_share": float(np.dot(firms.own_fund, firms.value)) / float(firms.value.sum()),
@@ -765,6 +831,16 @@ class Production:
 
 
 @dataclass(frozen=True)
+class LandYear:
+    """This year's land market: one price per unit of land (USD), and USD/year of rent and property tax."""
+
+    price: float  # USD per unit (1 at the base year with no land tax)
+    corporate_rent: float  # rent on the corporations' land (part of firm income)
+    corporate_property_tax: float  # τ_p × corporate land value, paid by firms out of that income
+    government_rent: float  # rent on government land, a government receipt
+
+
+@dataclass(frozen=True)
 class Markets:
     """What the markets block passes on: incomes and prices of every asset, and the year's ledger."""
 
@@ -772,6 +848,7 @@ class Markets:
     firm_income: np.ndarray  # USD per firm, after firm payments
     own_start: dict[str, np.ndarray]  # each holder's fractions of each firm as the year opened
     books_start: list[tuple[float, float]]  # per fund: financial assets and equity stake (USD) as priced
+    land: LandYear
     prices: Prices  # this year's
     previous: Prices  # last year's end (this year's in the base year)
     wealth_carried: np.ndarray  # per adult: last year's end holdings at last year's prices
@@ -868,8 +945,9 @@ def price_series(inputs: dict[str, np.ndarray], params, start_year: int) -> dict
 
 
 def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_total: float, *,
-                  wage: float, retention: float, tau_land: float = 0.0) -> Prices:
-    """What each unit of each asset pays and is worth this year (before retained earnings are invested)."""
+                  wage: float, retention: float, land_price: float) -> Prices:
+    """What each unit of each asset pays and is worth this year (before retained earnings are invested);
+    ``land_price`` is this year's (:meth:`Market.land_price`), ``land_rent_total`` the rent on all land."""
     firms = market.firms
     concentrated_income = np.divide(firms.own_concentrated * firm_income, market.conc_base,
                                     out=np.zeros_like(firm_income), where=market.conc_base > 0)
@@ -879,10 +957,10 @@ def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_t
         r=r,
         index_income=index_income,
         concentrated_income=np.append(concentrated_income, 0.0),
-        land_rent=land_rent_total / market.land_units,
+        land_rent=market.rent_per_unit(land_rent_total),
         index_price=market.index_price,
         concentrated_price=market.concentrated_price(),
-        land_price=market.land_price(land_rent_total, r, tau_land),
+        land_price=land_price,
         index_retained=retention * index_income,
         concentrated_retained=np.append(retention * concentrated_income, 0.0),
     )

@@ -60,7 +60,8 @@ def labour_income(audit: Audit, year: int, households: float, production: float)
 def capital_income(audit: Audit, year: int, holders: float, production: float) -> None:
     """Primary incomes: what every holder of capital earns, with firm payments, is r·K plus the safe
     rate on public debt plus land rent (bonds earn r_safe; the premium on bond-financed capital goes to
-    equity: docs/model/government-and-rates.md)."""
+    equity: docs/model/government-and-rates.md). Land rent is paid once, per unit of land, to households,
+    to firms (inside firm income; the property tax on it is a firm payment) and to the government."""
     check(audit, "capital income of all holders + firm payments = r·K + r_safe·(public debt) + land rent", holders,
           production, year)
 

@@ -26,10 +26,18 @@ buybacks of the households' own shares: foreigners keep theirs (their fraction r
 takes more capital out of a firm than households held in it. Issuance leaves every existing holder's
 value unchanged and ownership rows summing to one.
 
-Land is priced by capitalisation, V_L = rent / (r − g_e + τ_land + property tax). Buyers expect rents
-to keep growing at their average log growth over the past ``assets.land_rent_expectation_years``
-years (extrapolative expectations); before the base year that growth is the rate g_e0 implied by the
-calibrated base-year land value, so the base year prices land exactly.
+Land is one asset with one rent and one price per unit (1 unit = $1 at the base year), whoever owns it:
+households (housing and other land), corporations (inside firm values) and governments. Production's
+land rent (1 − α)·Y is paid per unit to every owner — the corporate share is part of firm income, net of
+the property tax and any land tax the firms pay, and is capitalised in firm values, so corporate land is
+counted once. The price is V_L = rent / (i − g_e + τ_land + τ_p) with a land buyer's required return
+i = r_safe + π_L + η·(g_e − g_0): the safe rate plus a land premium, moving with expected growth by the
+Ramsey rule (η = ``saving.eta``; with η > 1 faster expected growth lowers price/rent, so extrapolation
+cannot make land's price infinite) — not the return on capital r, which rises with automation without
+any change in land's risk. Buyers expect rents to keep growing at their average log growth over the past
+``assets.land_rent_expectation_years`` years (extrapolative expectations); before the base year that
+growth is the baseline's balanced growth g_0 (:func:`balanced_growth`), and the premium
+π_L = y_0 + g_0 − τ_p − r_safe,0 is what makes the base-year price the calibrated value (y_0 = rent/value).
 """
 
 from __future__ import annotations
@@ -43,6 +51,16 @@ from commonwealth.assets import Firms, land_value
 from commonwealth.errors import UserError
 
 
+def balanced_growth(tfp_growth: float, labour_growth: float, labour_share: float, land_share: float) -> float:
+    """Growth of output and land rent on the balanced path with no further automation, per year.
+
+    With Y = A·X^α·M^{1−α}, X constant-returns in K and L, land fixed and K/Y constant:
+    g = (g_A + λ·n) / (1 − κ), κ = α − λ the capital share, so 1 − κ = λ + (1 − α)
+    (``production.tfp_growth`` notes). Land rent is (1 − α)·Y and grows with Y.
+    """
+    return (tfp_growth + labour_share * labour_growth) / (labour_share + land_share)
+
+
 @dataclass
 class Market:
     """Year-to-year state of firms, the index and land (mutated in place by the engine)."""
@@ -51,23 +69,36 @@ class Market:
     book: NDArray[np.float64]  # equity book capital per firm, USD
     rent_weight: NDArray[np.float64]  # a_j, sums to 1
     market_to_book: float  # q_0 = V_0·r_0 / E_0 (= V_0 / B_0 when E_0 = r_0·B_0)
-    equity_income_share0: float  # E_0 / Y_0
+    equity_income_share0: float  # E_0 / Y_0 (capital's part of equity income, without land rent)
     rent_capture: float  # κ
     index_units: float  # units of the index held by households (1 unit = $1 at the base year)
     conc_base: NDArray[np.float64]  # own_concentrated_j · V_j at the base year, USD
-    land_units: float  # household land, units (1 unit = $1 at the base year)
-    land_value0: float  # USD
-    g_expected0: float  # expected growth of land rents at the base year, per year (derived)
+    land_units: float  # all land, units (1 unit = $1 at the base year)
+    land_value0: float  # USD, all land
+    g_expected0: float  # expected growth of land rents at the base year, per year (balanced growth)
     expectation_years: int  # years of past rent growth that buyers extrapolate
     property_tax: float  # per year
     rent_history: list[float]  # land rent of each year so far, USD/year
+    household_land_units: float = 0.0  # households' land, units
+    corporate_land_units: float = 0.0  # corporations' land, units (inside firm values)
+    land_weight: NDArray[np.float64] | None = None  # share of corporate land (its rent and taxes) per firm, sums to 1
+    land_premium: float = 0.0  # π_L: land's required return over the safe rate, per year (derived)
+    current_land_price: float = 1.0  # USD per unit, this year's (set by :meth:`land_price`)
+    growth_sensitivity: float = 0.0  # η: change in land's required return per unit of expected growth
 
     @classmethod
     def from_base(cls, firms: Firms, *, book_total: float, r0: float, gdp0: float, land_total: float,
                   land_rent0: float, property_tax: float, rent_capture: float,
-                  expectation_years: int, equity_income0: float | None = None) -> Market:
-        """``equity_income0``: the base year's equity income, r_0·book plus the safe-rate premium on the
-        bond-financed capital (default r_0·book)."""
+                  expectation_years: int, equity_income0: float | None = None,
+                  household_land: float | None = None, corporate_land: float = 0.0,
+                  r_safe0: float | None = None, rent_growth0: float = 0.0,
+                  growth_sensitivity: float = 0.0) -> Market:
+        """``equity_income0``: the base year's equity income from capital, r_0·book plus the safe-rate
+        premium on the bond-financed capital (default r_0·book); the firms also earn the rent on
+        ``corporate_land`` (USD) net of the property tax. ``land_total`` is all land (USD), households'
+        ``household_land`` (default: all but corporate land). ``r_safe0`` (default r_0) and
+        ``rent_growth0`` (g_0) give the land premium π_L = y_0 + g_0 − τ_p − r_safe,0; ``growth_sensitivity``
+        is η in the required return (:meth:`discount_rate`)."""
         if book_total <= 0:
             raise UserError(
                 f"calibration: capital stock net of housing structures and net bonds is ${book_total / 1e12:.1f} tn; "
@@ -76,25 +107,33 @@ class Market:
             raise UserError(f"calibration: the base-year net return on capital is {r0:.4f}; allowed: positive "
                             "(lower production.depreciation or calibration.capital_output_ratio).")
         equity_income0 = r0 * book_total if equity_income0 is None else equity_income0
+        r_safe0 = r0 if r_safe0 is None else r_safe0
         value = firms.value.copy()
         total = float(value.sum())
         exposure = np.where(firms.aggregate, 0.0, firms.ai_exposure) * value
         index_value = float(np.dot(firms.own_index, value))
+        land_income0 = corporate_land * (land_rent0 / land_total - property_tax)
         return cls(
             firms=firms,
             book=book_total * value / total,
             rent_weight=exposure / exposure.sum(),
-            market_to_book=total * r0 / equity_income0,
+            market_to_book=total * r0 / (equity_income0 + land_income0),
             equity_income_share0=equity_income0 / gdp0,
             rent_capture=rent_capture,
             index_units=index_value,
             conc_base=firms.own_concentrated * value,
             land_units=land_total,
             land_value0=land_total,
-            g_expected0=r0 + property_tax - land_rent0 / land_total,
+            g_expected0=rent_growth0,
             expectation_years=expectation_years,
             property_tax=property_tax,
             rent_history=[],
+            household_land_units=land_total - corporate_land if household_land is None else household_land,
+            corporate_land_units=corporate_land,
+            # Shared like book capital (base value): with one q_0 every firm's base value is reproduced.
+            land_weight=value / total,
+            land_premium=land_rent0 / land_total + rent_growth0 - property_tax - r_safe0,
+            growth_sensitivity=growth_sensitivity,
         )
 
     # --- valuation -----------------------------------------------------------------------------
@@ -106,10 +145,12 @@ class Market:
             return 0.0
         return self.rent_capture * max(0.0, 1.0 - self.equity_income_share0 / share)
 
-    def firm_income(self, equity_income: float, gdp: float) -> NDArray[np.float64]:
-        """E_j, USD/year: ordinary income by book capital plus AI rents by exposure."""
+    def firm_income(self, equity_income: float, gdp: float, land_income: float = 0.0) -> NDArray[np.float64]:
+        """E_j, USD/year: ordinary income by book capital plus AI rents by exposure, plus the firm's share
+        of ``land_income`` (the corporate land's rent, net of what firms pay on it) by its base value."""
         rho = self.rent_share(equity_income, gdp)
-        return equity_income * ((1.0 - rho) * self.book / self.book.sum() + rho * self.rent_weight)
+        income = equity_income * ((1.0 - rho) * self.book / self.book.sum() + rho * self.rent_weight)
+        return income if land_income == 0.0 else income + land_income * self.land_weight
 
     def revalue(self, firm_income: NDArray[np.float64], r: float) -> None:
         """Set firm values to q_0·E_j/r (before this year's issuance)."""
@@ -143,14 +184,31 @@ class Market:
         observed = float(np.log(history[-1] / history[0])) if len(history) > 1 else 0.0
         return (observed + (n - (len(history) - 1)) * self.g_expected0) / n
 
-    def land_price(self, rent: float, r: float, tau_land: float = 0.0) -> float:
-        """USD per land unit: V_L / land units, V_L capitalised from this year's rent (recorded)."""
+    def discount_rate(self, r_safe: float, g_expected: float | None = None) -> float:
+        """i = r_safe + π_L + η·(g_e − g_0): a land buyer's required return, per year (``g_expected``:
+        default the current expectation)."""
+        g = self.expected_rent_growth() if g_expected is None else g_expected
+        return r_safe + self.land_premium + self.growth_sensitivity * (g - self.g_expected0)
+
+    def land_price(self, rent: float, r_safe: float, tau_land: float = 0.0) -> float:
+        """USD per land unit: V_L / land units, V_L capitalised from this year's rent (all land, USD/year)
+        at the required return :meth:`discount_rate` (recorded; call once a year)."""
         self.rent_history.append(rent)
         try:
-            total = land_value(rent, r, self.expected_rent_growth(), tau_land, self.property_tax)
+            g = self.expected_rent_growth()
+            total = land_value(rent, self.discount_rate(r_safe, g), g, tau_land, self.property_tax)
         except ValueError as exc:
             raise UserError(f"land: {exc}") from None
-        return float(total) / self.land_units
+        self.current_land_price = float(total) / self.land_units
+        return self.current_land_price
+
+    def rent_per_unit(self, rent: float) -> float:
+        """USD per land unit per year, from this year's rent on all land."""
+        return rent / self.land_units
+
+    def corporate_land_value(self) -> float:
+        """USD: the corporations' land at this year's price (a part of firm values, not an extra asset)."""
+        return self.corporate_land_units * self.current_land_price
 
     # --- retained earnings and issuance --------------------------------------------------------
 

@@ -60,6 +60,16 @@ class StatusQuo:
         """Effective-rate taxes on income (market income plus transfers); nothing on negative income."""
         return _band_tax(band_index(income, weights, self.breaks), self.rates, income)
 
+    def with_property_tax_credited(self, state_local_rates: np.ndarray, property_tax: float, income: np.ndarray,
+                                   weights: np.ndarray) -> StatusQuo:
+        """Lower the state and local part of every band's rate by the share s of its revenue that
+        ``property_tax`` (USD/year, collected on its own) accounts for: rates − s·state_local_rates,
+        s = property_tax / Σ w·state_local_rate·income (at most 1)."""
+        band = band_index(income, weights, self.breaks)
+        revenue = float(np.dot(weights, _band_tax(band, np.asarray(state_local_rates, dtype=np.float64), income)))
+        share = min(property_tax / revenue, 1.0) if revenue > 0 else 0.0
+        return replace(self, rates=self.rates - share * np.asarray(state_local_rates, dtype=float))
+
     def estate_tax(self, estate: np.ndarray) -> np.ndarray:
         return self.estate_rate * np.maximum(estate - self.estate_exemption, 0.0)
 

@@ -10,9 +10,10 @@ Each year, once enacted:
 * private corporations with revenue above ``private_revenue_threshold`` accrue the same tax for up to
   ``private_accrual_years`` and then settle the accrued amount, and each later year's tax, in cash
   (the firm pays out of its capital, at most its book capital: book capital falls, the fund's cash rises);
-* landowners pay ``land_rate`` of their land's value in dollars, out of income — and, when income
-  falls short, by running down savings or borrowing (the household budget handles it); the land
-  price capitalises the tax;
+* owners of privately held land pay ``land_rate`` of its value in dollars: households out of income —
+  and, when income falls short, by running down savings or borrowing (the household budget handles
+  it) — and corporations on their land out of firm income (which lowers firm values); the land price
+  capitalises the tax;
 * both rates phase in with growth (``phase_in: gdp50``): they rise in proportion to *nominal* GDP growth
   since enactment and reach their full level once nominal GDP (real GDP × the price level P_t,
   :mod:`commonwealth.indexation`) is ``phase_in_gdp_growth`` (50 %) above its level at enactment — the
@@ -80,6 +81,7 @@ class AmericanEquityFund(Policy):
         self.accrual_age: np.ndarray | None = None  # years accrued per firm
         self.distributed_units: list[float] = []  # index units per eligible adult, by year
         self.year_flows: dict[str, float] = {}
+        self.corporate_land_tax = 0.0  # USD this year, paid by firms on corporate land
 
     # --- rates ----------------------------------------------------------------------------------
 
@@ -114,7 +116,8 @@ class AmericanEquityFund(Policy):
         rate, land_rate = self.company_rate * self.strength, self.land_rate * self.strength
         covered = self.covered(ctx)
         land = (pop.housing_land + pop.other_land) * ctx.prices.land_price
-        intake = rate * float(f.value[covered].sum()) + land_rate * float(np.dot(pop.weight, land))
+        private_land = float(np.dot(pop.weight, land)) + market.corporate_land_units * ctx.prices.land_price
+        intake = rate * float(f.value[covered].sum()) + land_rate * private_land
         dividend = equal_shares(intake * (1.0 - self.retained_share), pop.weight, ctx.eligible)
         index_covered = float(np.dot(f.own_index * covered, f.value)) / market.index_units
         conc = np.append(np.divide(f.own_concentrated * covered * f.value, market.conc_base, out=np.zeros(f.size),
@@ -127,6 +130,15 @@ class AmericanEquityFund(Policy):
         american = self.us_revenue_share >= self.us_revenue_share_test
         return f.listed & ~f.aggregate & (f.value >= self.thresholds(ctx)[0]) & american
 
+    # --- land tax on privately held land -------------------------------------------------------
+
+    def firm_payments(self, ctx: YearOpening, firm_income: np.ndarray) -> np.ndarray | None:
+        """Corporations pay the land tax on their land (rate × corporate land value), out of firm income,
+        shared among firms like the land itself (:attr:`Market.land_weight`, base values)."""
+        rate = self.land_tax_rate(ctx)
+        self.corporate_land_tax = rate * ctx.market.corporate_land_value() if rate > 0 else 0.0
+        return self.corporate_land_tax * ctx.market.land_weight if self.corporate_land_tax > 0 else None
+
     # --- household flows ------------------------------------------------------------------------
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
@@ -138,7 +150,8 @@ class AmericanEquityFund(Policy):
         pop = ctx.pop
         tax = rate * (pop.housing_land + pop.other_land) * ctx.prices.land_price
         ctx.ledger.pay(AEF_LAND_TAX, HOUSEHOLDS, "equity_fund", tax, policy=self.name)
-        self.year_flows["land_tax"] = float(np.dot(pop.weight, tax))
+        ctx.ledger.pay(AEF_LAND_TAX, "production", "equity_fund", self.corporate_land_tax, policy=self.name)
+        self.year_flows["land_tax"] = float(np.dot(pop.weight, tax)) + self.corporate_land_tax
         return tax
 
     def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
@@ -296,4 +309,5 @@ class AmericanEquityFund(Policy):
             "dividend_shares_per_adult": flows.get("shares_distributed", 0.0) / eligible,
             "dividend_cash_per_adult": flows.get("cash_distributed", 0.0) / eligible,
             "aef_rate": self.headline_rate(ctx),
+            "aef_land_tax": flows.get("land_tax", 0.0),
         }

@@ -85,6 +85,10 @@ PUBLIC_OWNERS_DIVIDENDS = FlowKind("public owners' dividends")
 EXIT_TAX = FlowKind("exit tax")
 ESTATE_TAX = FlowKind("estate tax", status_quo=True)
 GOVERNMENT_CONSUMPTION = FlowKind("government consumption")
+#: τ_p × land value, paid by households on their land and by firms on corporate land (out of its rent).
+PROPERTY_TAX = FlowKind("property tax", status_quo=True)
+#: The rent of government land (federal, state and local): production pays it to the government.
+GOVERNMENT_LAND_RENT = FlowKind("government land rent", status_quo=True)
 INTEREST = FlowKind("interest")  # on the funds' financial assets
 #: The budget rule's adjustment on households (engine): an income-tax surcharge or a cut in transfers (+ = paid).
 BUDGET_RULE = FlowKind("budget rule adjustment")
