@@ -727,12 +727,13 @@ class HouseholdEconomy:
         Returns K_t and net investment (USD)."""
         ledger, gov, year = ctx.ledger, self.government, ctx.year
         gov.debt -= ledger.column("government")
-        # Other holders keep at least their share of the debt, and absorb what households no longer hold
-        # (so the equity book never finances public debt): they buy it out of their interest (the rest is
-        # spent on US output; a shortfall is a capital inflow that pays for output).
+        # Other holders keep at least their share of the debt, and absorb what households no longer hold —
+        # lending to households too when their net bonds turn negative — so the equity book never finances
+        # public or household debt at the safe rate. They buy out of their interest (the rest is spent on
+        # US output; a shortfall is a capital inflow that pays for output).
         debt = max(gov.debt, 0.0)
         households = float(np.dot(self.pop.weight, self.pop.bonds - self.pop.debt))
-        held = max(self.other_share * debt, debt - max(households, 0.0))
+        held = max(self.other_share * debt, debt - households)
         ledger.pay(OTHER_HOLDERS_SPENDING, "other_holders", "production", ledger.column("other_holders")
                    - (held - self.other_bonds))
         self.other_bonds = held

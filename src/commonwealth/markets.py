@@ -31,9 +31,10 @@ households (housing and other land), corporations (inside firm values) and gover
 land rent (1 − α)·Y is paid per unit to every owner — the corporate share is part of firm income, net of
 the property tax and any land tax the firms pay, and is capitalised in firm values, so corporate land is
 counted once. The price is V_L = rent / (i − g_e + τ_land + τ_p) with a land buyer's required return
-i = r_safe + π_L + η·(g_e − g_0): the safe rate plus a land premium, moving with expected growth by the
-Ramsey rule (η = ``saving.eta``; with η > 1 faster expected growth lowers price/rent, so extrapolation
-cannot make land's price infinite) — not the return on capital r, which rises with automation without
+i = r_safe + π_L + η·(g_e − g_0) (never below r_safe): the safe rate plus a land premium, moving with
+expected growth by the Ramsey rule (η = ``saving.eta``; with η > 1 faster expected growth lowers
+price/rent, so extrapolation cannot make land's price infinite, and the floor keeps it finite when
+expected rents fall) — not the return on capital r, which rises with automation without
 any change in land's risk. Buyers expect rents to keep growing at their average log growth over the past
 ``assets.land_rent_expectation_years`` years (extrapolative expectations); before the base year that
 growth is the baseline's balanced growth g_0 (:func:`balanced_growth`), and the premium
@@ -48,7 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from commonwealth.assets import Firms, land_value
-from commonwealth.errors import UserError
+from commonwealth.errors import ModelError, UserError
 
 
 def balanced_growth(tfp_growth: float, labour_growth: float, labour_share: float, land_share: float) -> float:
@@ -155,8 +156,8 @@ class Market:
     def revalue(self, firm_income: NDArray[np.float64], r: float) -> None:
         """Set firm values to q_0·E_j/r (before this year's issuance)."""
         if r <= 0:
-            raise UserError(f"markets: the net return on capital fell to {r:.4f}; firms cannot be valued at a "
-                            "non-positive return (allowed: parameters that keep R above depreciation).")
+            raise ModelError(f"markets: the net return on capital fell to {r:.4f}; firms cannot be valued at a "
+                             "non-positive return (parameters that keep R above depreciation avoid it).")
         self.firms.value = self.market_to_book * firm_income / r
 
     @property
@@ -185,10 +186,12 @@ class Market:
         return (observed + (n - (len(history) - 1)) * self.g_expected0) / n
 
     def discount_rate(self, r_safe: float, g_expected: float | None = None) -> float:
-        """i = r_safe + π_L + η·(g_e − g_0): a land buyer's required return, per year (``g_expected``:
-        default the current expectation)."""
+        """i = max(r_safe + π_L + η·(g_e − g_0), r_safe): a land buyer's required return, per year
+        (``g_expected``: default the current expectation). Land never yields its buyer less than the safe
+        rate; with η ≥ 1 the floor keeps i − g_e positive however far expected rents fall (a stalled
+        economy whose rents shrink), so the price stays finite."""
         g = self.expected_rent_growth() if g_expected is None else g_expected
-        return r_safe + self.land_premium + self.growth_sensitivity * (g - self.g_expected0)
+        return max(r_safe + self.land_premium + self.growth_sensitivity * (g - self.g_expected0), r_safe)
 
     def land_price(self, rent: float, r_safe: float, tau_land: float = 0.0) -> float:
         """USD per land unit: V_L / land units, V_L capitalised from this year's rent (all land, USD/year)
@@ -198,7 +201,7 @@ class Market:
             g = self.expected_rent_growth()
             total = land_value(rent, self.discount_rate(r_safe, g), g, tau_land, self.property_tax)
         except ValueError as exc:
-            raise UserError(f"land: {exc}") from None
+            raise ModelError(f"land: {exc}") from None
         self.current_land_price = float(total) / self.land_units
         return self.current_land_price
 
@@ -228,7 +231,8 @@ class Market:
         held = f.own_index * f.value
         index_value = float(held.sum())
         if index_value <= 0:
-            raise RuntimeError("the index holds nothing")
+            raise ModelError("households' index holdings are worth nothing (they sold or borrowed against all of "
+                             "their shares: taxes above their incomes year after year)")
         price = index_value / self.index_units
         buy = purchase * held / index_value
         buying = purchase > 0
@@ -236,7 +240,7 @@ class Market:
         post = f.value + issue
         live = f.value > 0  # a firm worth nothing (no capital left) trades no shares
         if np.any(post[live] <= 0):
-            raise RuntimeError("index sales exceed what the index holds")
+            raise ModelError("households' index sales exceed what the index holds")
         foreign_buy = f.own_foreign * issue if buying else np.zeros_like(issue)
 
         def diluted(held_before: np.ndarray, fraction: np.ndarray) -> np.ndarray:
