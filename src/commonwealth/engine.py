@@ -727,10 +727,11 @@ class HouseholdEconomy:
         Returns K_t and net investment (USD)."""
         ledger, gov, year = ctx.ledger, self.government, ctx.year
         gov.debt -= ledger.column("government")
-        # Other holders keep at least their share of the debt, and absorb what households no longer hold —
-        # lending to households too when their net bonds turn negative — so the equity book never finances
-        # public or household debt at the safe rate. They buy out of their interest (the rest is spent on
-        # US output; a shortfall is a capital inflow that pays for output).
+        # Other holders (foreigners, the Fed, banks, funds: the bond market outside the model's households
+        # and firms) keep at least their share of the public debt, absorb what households no longer hold,
+        # and lend to households whose net bonds turn negative — so firms' equity book never lends at the
+        # safe rate while capital earns r. They buy out of their interest (the rest is spent on US output;
+        # a shortfall is a capital inflow that pays for output).
         debt = max(gov.debt, 0.0)
         households = float(np.dot(self.pop.weight, self.pop.bonds - self.pop.debt))
         held = max(self.other_share * debt, debt - households)
