@@ -186,12 +186,14 @@ class Market:
         return (observed + (n - (len(history) - 1)) * self.g_expected0) / n
 
     def discount_rate(self, r_safe: float, g_expected: float | None = None) -> float:
-        """i = max(r_safe + π_L + η·(g_e − g_0), r_safe): a land buyer's required return, per year
-        (``g_expected``: default the current expectation). Land never yields its buyer less than the safe
-        rate; with η ≥ 1 the floor keeps i − g_e positive however far expected rents fall (a stalled
-        economy whose rents shrink), so the price stays finite."""
+        """i = max(r_safe + π_L + η·(g_e − g_0), r_safe + min(π_L, 0)): a land buyer's required return, per
+        year (``g_expected``: default the current expectation). Falling expected growth never takes land's
+        return below the safe rate (below r_safe + π_L if the premium is negative); with η ≥ 1 and π_L ≥ 0
+        the floor keeps i − g_e positive however far expected rents fall (a stalled economy whose rents
+        shrink), so the price stays finite."""
         g = self.expected_rent_growth() if g_expected is None else g_expected
-        return max(r_safe + self.land_premium + self.growth_sensitivity * (g - self.g_expected0), r_safe)
+        floor = r_safe + min(self.land_premium, 0.0)
+        return max(r_safe + self.land_premium + self.growth_sensitivity * (g - self.g_expected0), floor)
 
     def land_price(self, rent: float, r_safe: float, tau_land: float = 0.0) -> float:
         """USD per land unit: V_L / land units, V_L capitalised from this year's rent (all land, USD/year)
