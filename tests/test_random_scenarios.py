@@ -6,8 +6,9 @@ public debt bounded by the budget rule and government consumption never negative
 up to 50). One reform of each type is stacked on the parent's, and income-tax changes stay within ±0.2
 a band: a rise of ≈ 30 points of everyone's income, for decades, makes households borrow without limit
 at the safe rate until their shares are worth nothing — a documented model failure (exit 3,
-docs/errors.md) until households face a borrowing constraint (the behaviour issue). tests/test_validation_property.py covers the other half: wild values are refused or end
-as a documented model failure, never a traceback.
+docs/errors.md) until households face a borrowing constraint (the behaviour issue).
+tests/test_validation_property.py covers the other half: wild values are refused or end as a
+documented model failure, never a traceback.
 """
 
 from __future__ import annotations
