@@ -510,10 +510,9 @@ class HouseholdEconomy:
         market = self.market
         price = market.land_price(production.land_rent, production.r_safe, tau_land)
         per_unit = market.rent_per_unit(production.land_rent)
-        government_units = market.land_units - market.household_land_units - market.corporate_land_units
         return LandYear(price=price, corporate_rent=per_unit * market.corporate_land_units,
                         corporate_property_tax=market.property_tax * market.corporate_land_value(),
-                        government_rent=per_unit * government_units)
+                        government_rent=per_unit * market.government_land_units)
 
     def _household_property_tax(self, price: float) -> np.ndarray:
         """Per adult, USD/year: the property tax on households' land, τ_p × land × price."""
@@ -526,7 +525,7 @@ class HouseholdEconomy:
         property tax at base-year land values accounts for, so households pay the same base-year taxes on
         the same incomes and the tax is not counted twice. The rates then stay fixed."""
         w = self.pop.weight
-        base_value = self.market.property_tax * (self.pop.housing_land + self.pop.other_land)  # price 1 at base
+        base_value = self._household_property_tax(1.0)  # land is priced at 1 per unit in the base year
         state_local = np.asarray(self.params("taxes.state_local_rates", self.scenario.start_year), dtype=float)
         self.status_quo = self.status_quo.with_property_tax_credited(
             state_local, float(np.dot(w, base_value)), flows.income, w)

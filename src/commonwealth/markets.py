@@ -211,6 +211,11 @@ class Market:
         """USD per land unit per year, from this year's rent on all land."""
         return rent / self.land_units
 
+    @property
+    def government_land_units(self) -> float:
+        """Federal, state and local land, units: all land less households' and corporations'."""
+        return self.land_units - self.household_land_units - self.corporate_land_units
+
     def corporate_land_value(self) -> float:
         """USD: the corporations' land at this year's price (a part of firm values, not an extra asset)."""
         return self.corporate_land_units * self.current_land_price

@@ -213,8 +213,7 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
         "land_value": prices.land_price * market.household_land_units,
         "land_value_total": prices.land_price * market.land_units,
         "land_value_corporate": prices.land_price * market.corporate_land_units,
-        "land_value_government": prices.land_price * (market.land_units - market.household_land_units
-                                                      - market.corporate_land_units),
+        "land_value_government": prices.land_price * market.government_land_units,
         "land_rent_yield": prices.land_rent / prices.land_price if prices.land_price > 0 else 0.0,
         "wealth_share_top0_1": households.top_share(0.001),
         "wealth_share_top1": households.top_share(0.01),
