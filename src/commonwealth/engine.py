@@ -193,6 +193,8 @@ class HouseholdEconomy:
         retain_freed_memory()
         self.scenario = scenario
         self.draw = draw
+        #: Which behavioural responses run (commonwealth.behaviour; docs/model/behaviour.md).
+        self.behaviour = scenario.behaviour
         params = self.params = scenario.parameter_set()
         y0 = scenario.start_year
         self.economy, self.calibration = build_economy(scenario)
@@ -462,7 +464,7 @@ class HouseholdEconomy:
                            eligible=eligible, government=self.government, gdp_history=self.gdp_history,
                            expatriated=self.expatriated, retention=self.retention,
                            price_level=self.price_history[year], price_history=self.price_history,
-                           wage_level=self.wage_history.get(year - 1, 1.0))
+                           wage_level=self.wage_history.get(year - 1, 1.0), behaviour=self.behaviour)
 
     def _markets(self, opening: YearOpening, production: Production, audit: Audit) -> Markets:
         """Markets: equity income is r on the equity book, with AI rents; firm payments; firm values,

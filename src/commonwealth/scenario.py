@@ -2,8 +2,9 @@
 
 A scenario is a small YAML file (safe-loaded) with these top-level keys, all optional but ``name``:
 ``name``, ``description``, ``extends``, ``start_year``, ``years``, ``seed``, ``population``, ``ai``,
-``saving``, ``politics``, ``budget``, ``parameters``, ``policies``. ``extends`` names a built-in scenario or a
-path (relative to the file); the child's mappings (``ai``, ``population``, ``parameters``) are merged key by key
+``saving``, ``politics``, ``budget``, ``behaviour``, ``parameters``, ``policies``. ``extends`` names a
+built-in scenario or a path (relative to the file); the child's mappings (``ai``, ``population``,
+``parameters``, ``politics``, ``budget``, ``behaviour``) are merged key by key
 over the parent's, its ``policies`` are appended to the parent's, and its other keys replace the
 parent's. Every mistake — an unknown key, a wrong type, an out-of-range value, an unknown preset or
 parameter, a cycle in ``extends`` — raises :class:`~commonwealth.errors.UserError` naming the file,
@@ -28,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from commonwealth.behaviour import BehaviourSettings, behaviour_mapping
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies, check_feasible
@@ -151,6 +153,7 @@ class ScenarioFile(_Strict):
     saving: Literal["households", "ramsey", "exogenous"] = "households"
     politics: PoliticsSettings = Field(default_factory=PoliticsSettings)
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    behaviour: BehaviourSettings = Field(default_factory=BehaviourSettings)
     parameters: dict[str, Any] = Field(default_factory=dict)  # checked by ParameterSet.with_overrides
     policies: list[PolicySpec] = Field(default_factory=list)
 
@@ -190,6 +193,7 @@ class Scenario(BaseModel):
     saving: str
     politics: PoliticsSettings = Field(default_factory=PoliticsSettings)
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    behaviour: BehaviourSettings = Field(default_factory=BehaviourSettings)
     parameters: dict[str, Any]
     policies: list[Any]  # validated policy specifications (commonwealth.policy)
     sources: list[str]  # the files it was built from, child first
@@ -369,7 +373,10 @@ def _locate(ref: Any, relative_to: Path | None, source: str) -> Path:
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = dict(parent)
     for key, value in child.items():
-        if key in ("ai", "population", "parameters", "politics", "budget") and isinstance(value, dict) \
+        if key == "behaviour":
+            value = behaviour_mapping(value)
+            parent = {**parent, key: behaviour_mapping(parent.get(key, {}))}
+        if key in ("ai", "population", "parameters", "politics", "budget", "behaviour") and isinstance(value, dict) \
                 and isinstance(parent.get(key, {}), dict):
             merged[key] = {**parent.get(key, {}), **value}
         elif key == "policies" and isinstance(value, list) and isinstance(parent.get(key, []), list):
@@ -488,7 +495,7 @@ def _scenario(raw: dict[str, Any], sources: list[str], doc: Document | None) -> 
     return Scenario(
         name=model.name, description=model.description, start_year=model.start_year,
         years=model.years, seed=model.seed, population=model.population, ai=model.ai, saving=model.saving,
-        politics=model.politics, budget=model.budget,
+        politics=model.politics, budget=model.budget, behaviour=model.behaviour,
         parameters=dict(model.parameters), policies=list(model.policies), sources=sources,
         digest=digest, warnings=_warnings(model),
     )

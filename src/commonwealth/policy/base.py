@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from commonwealth.behaviour import BehaviourSettings
+
 if TYPE_CHECKING:
     from commonwealth.assets import Firms
     from commonwealth.households import Prices
@@ -85,6 +87,8 @@ class YearOpening:
     price_history: dict[int, float] = field(default_factory=dict)  # year → P, up to this year
     #: W, the real average wage relative to the base year, last year's (what wage indexation uses).
     wage_level: float = 1.0
+    #: Which behavioural responses run (commonwealth.behaviour): every one by default.
+    behaviour: BehaviourSettings = field(default_factory=BehaviourSettings)
 
     def __post_init__(self) -> None:
         if self.expatriated is None:
