@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from commonwealth.behaviour import BehaviourSettings
 from commonwealth.engine import run_scenario
 from commonwealth.metrics import METRICS
 from commonwealth.scenario import BUILTIN_DIR, builtin_names, load_scenario
@@ -36,9 +37,12 @@ KEY_METRICS = (
 )
 
 
-def generate(name: str) -> pd.DataFrame:
-    """The key metrics of a built-in scenario at the base year, +10 years and the horizon."""
+def generate(name: str, behaviour: str | None = None) -> pd.DataFrame:
+    """The key metrics of a built-in scenario at the base year, +10 years and the horizon;
+    ``behaviour`` (a :mod:`commonwealth.behaviour` preset such as ``static``) replaces its responses."""
     scenario = load_scenario(name)
+    if behaviour is not None:
+        scenario = scenario.model_copy(update={"behaviour": BehaviourSettings.model_validate(behaviour)})
     if scenario.saving == "households":
         scenario = scenario.model_copy(update={"population": scenario.population.model_copy(update={"size": SIZE})})
     metrics = run_scenario(scenario).metrics
@@ -62,12 +66,14 @@ def update(names: list[str] | None = None) -> list[Path]:
     return written
 
 
-def compare(name: str) -> list[str]:
-    """Differences between a fresh run and the stored file (empty when they agree)."""
-    if not path(name).exists():
-        return [f"{name}: no stored expected output ({path(name)}); run `commonwealth expected --update {name}`"]
-    stored = pd.read_csv(path(name))
-    fresh = generate(name)
+def compare(name: str, stored_dir: Path | None = None, behaviour: str | None = None) -> list[str]:
+    """Differences between a fresh run and the stored file (empty when they agree); ``stored_dir`` and
+    ``behaviour``: another set of stored outputs and the responses they were computed with."""
+    stored_path = path(name) if stored_dir is None else stored_dir / f"{name}.csv"
+    if not stored_path.exists():
+        return [f"{name}: no stored expected output ({stored_path}); run `commonwealth expected --update {name}`"]
+    stored = pd.read_csv(stored_path)
+    fresh = generate(name, behaviour)
     merged = stored.merge(fresh, on=["year", "metric"], how="outer", suffixes=("_stored", "_now"))
     gdp = fresh[fresh.metric == "gdp"].set_index("year")["value"]
     problems = []
