@@ -110,3 +110,22 @@ def test_compare_prints_differences_and_deciles(tmp_path, capsys):
     assert "difference from b" in out and "by income decile" in out
     assert (tmp_path / "o" / "deciles.csv").exists()
     assert main(["compare", str(reform), str(base), "--baseline", "b", "--years", "2099"]) == 2
+
+
+def test_channels_prints_the_split_and_writes_it(tmp_path, capsys):
+    reform = tmp_path / "fund.yaml"
+    reform.write_text("name: fund\nextends: american-equity-fund\nyears: 3\npopulation:\n  size: 5000\n")
+    base = tmp_path / "sq.yaml"
+    base.write_text("name: sq\nextends: status-quo\nyears: 3\npopulation:\n  size: 5000\n")
+    out = tmp_path / "split"
+    assert main(["channels", str(reform), "--baseline", str(base), "--metrics", "gdp", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "static" in printed and "interactions" in printed and "total" in printed
+    split = pd.read_csv(out / "channels.csv")
+    assert list(split.channel)[0] == "static" and list(split.channel)[-1] == "total"
+
+
+def test_channels_refuses_an_unknown_metric_before_running(tmp_path, capsys):
+    assert main(["channels", "american-equity-fund", "--metrics", "gpd", "--out", str(tmp_path / "x")]) == 2
+    assert "gpd is not a metric" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

@@ -170,3 +170,18 @@ def compare(results: Results | Sequence[ScenarioResult], baseline: str = "status
     Lorenz curves and who owns companies and land."""
     items = results.results if isinstance(results, Results) else list(results)
     return compare_results(items, baseline, years)
+
+
+def channels(reform: str | Path | Scenario | dict[str, Any], baseline: str | Path | Scenario | dict[str, Any]
+             = "status-quo", *, metrics: Sequence[str] = ("gdp",), years: Sequence[int] | None = None,
+             size: int | None = None, seed: int | None = None,
+             progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """A reform's effect on ``metrics`` split by behavioural channel: static, what each response adds,
+    interactions, total (:func:`commonwealth.channels.channel_effects`; 2 + 2·5 runs)."""
+    from commonwealth.channels import channel_effects
+
+    chosen = [_overridden(_as_scenario(s), size, None, seed) for s in (reform, baseline)]
+    for s in chosen:
+        check_base_year(s)
+    return channel_effects(chosen[0], chosen[1], metrics, years,
+                           run=lambda s: run_all([s], snapshot_years=[], progress=progress)[0])

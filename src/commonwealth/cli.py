@@ -287,6 +287,49 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_channels(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.api import channels
+    from commonwealth.channels import RESPONSES
+    from commonwealth.metrics import METRICS
+
+    reform, baseline = _load([args.reform])[0], _load([args.baseline])[0]
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    unknown = [m for m in metrics if m not in METRICS]
+    if not metrics or unknown:
+        raise UserError(f"--metrics {args.metrics!r}: {', '.join(unknown) or 'no metric'} is not a metric; allowed: "
+                        "names from `commonwealth metrics`, separated by commas, e.g. gdp,median_income_real.")
+    years = _parse_years(args.years)
+    _check_years(years, [reform, baseline])
+    if args.size is not None:
+        from commonwealth.api import _overridden
+
+        reform, baseline = (_overridden(s, args.size, None, None) for s in (reform, baseline))
+    inputs = _check_outputs(args, [reform, baseline], store=False)
+    runs = 2 * (2 + len(RESPONSES))
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(f"{runs} runs", total=runs * (reform.years + 1))
+        split = channels(reform, baseline, metrics=metrics, years=years,
+                         progress=lambda n: progress.advance(task, n))
+    columns = split[["year", "metric"]].drop_duplicates()
+    table = Table(title=f"{reform.name} against {baseline.name}: the effect by channel", title_style="bold")
+    table.add_column("channel", style="cyan", no_wrap=True)
+    for row in columns.itertuples():
+        unit = "pts" if METRICS[row.metric].unit == "/1" else "%"
+        table.add_column(f"{row.metric} {row.year} ({unit})", justify="right")
+    for channel, rows in split.groupby("channel", sort=False):
+        table.add_row(channel, *(f"{100 * v:+.2f}" for v in rows["effect"]))
+    console.print(table)
+    if args.out:
+        from commonwealth.output import staged_output
+
+        out = Path(args.out)
+        with staged_output(out, inputs) as tmp:
+            split.to_csv(tmp / "channels.csv", index=False)
+        console.print(f"wrote {out}/channels.csv", highlight=False, markup=False)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from rich.markup import escape
 
@@ -502,6 +545,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--years", default=None, help="years to compare, e.g. 2035,2055 (default: +10 and the horizon)")
     cmp.add_argument("--out", default=None, help="also write the outputs and comparison tables here")
     cmp.set_defaults(func=cmd_compare)
+    chn = sub.add_parser("channels", help="split a reform's effect by behavioural channel (static, each response)")
+    chn.add_argument("reform", metavar="SCENARIO", help="built-in name or YAML path")
+    chn.add_argument("--baseline", default="status-quo", help="scenario to compare with (default: status-quo)")
+    chn.add_argument("--metrics", default="gdp,median_income_real,wealth_share_bottom50",
+                     help="metrics, e.g. gdp,median_income_real (default: gdp, median income, bottom-50 share)")
+    chn.add_argument("--years", default=None, help="years, e.g. 2035,2055 (default: +10 and the horizon)")
+    chn.add_argument("--size", type=int, default=None, help="records (default: the scenario's)")
+    chn.add_argument("--out", default=None, help="also write channels.csv here")
+    chn.set_defaults(func=cmd_channels)
     rep = sub.add_parser("report", help="simulate, compare and write a self-contained HTML report")
     rep.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
     rep.add_argument("--baseline", default="status-quo", help="scenario to compare with (default: status-quo)")
