@@ -99,6 +99,7 @@ from commonwealth.saving import (
     SavingRule,
     after_tax_returns,
     age_profile,
+    rank_gradient,
     group_rates,
     level_factors,
     life_cycle_saving,
@@ -659,13 +660,13 @@ class HouseholdEconomy:
             capital_income=flows.capital_income, income=income, taxes=taxes, age=pop.age,
             working=(pop.age < self.status_quo.retirement_age) | pop.employed,
             group=wealth_groups(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year),
-            weight=pop.weight)
+            rank=markets.wealth_rank, weight=pop.weight)
 
     def _life_cycle_saving(self, ctx: YearContext, inputs: SavingInputs, returns: np.ndarray) -> np.ndarray:
         """Each adult's saving (USD) under the life-cycle rule with the return response; the level
         factors and base-year returns are solved at t = 0 (commonwealth.saving)."""
         rule, p, year = self.saving_rule, self.params, ctx.year
-        profile = age_profile(inputs.age, p, year)
+        profile = age_profile(inputs.age, p, year) * rank_gradient(inputs.rank, p("saving.wealth_rank_gradient", year))
         decumulation = np.asarray(p("saving.retiree_decumulation", year), dtype=float)
         if rule.level is None:
             rule.level = level_factors(inputs, profile, np.asarray(p("households.saving_rates", year), dtype=float),

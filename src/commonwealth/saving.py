@@ -61,6 +61,7 @@ class SavingInputs:
     age: NDArray[np.int64]
     working: NDArray[np.bool_]  # below the retirement age or employed
     group: NDArray[np.int8]  # Saez–Zucman wealth group, 0 … 2
+    rank: NDArray[np.float64]  # household's weighted wealth mid-rank, 0 … 1
     weight: NDArray[np.float64]
 
 
@@ -92,6 +93,14 @@ def age_profile(age: NDArray, params: ParameterSet, year: int) -> NDArray[np.flo
                      np.asarray(params("saving.age_profile", year), dtype=float))
 
 
+def rank_gradient(rank: NDArray, gradient: float) -> NDArray[np.float64]:
+    """q(m) = m^γ: the relative saving rate of a household at wealth rank m within the life-cycle rule
+    (γ = 0: none). Dynan, Skinner & Zeldes (2004): saving rates rise with lifetime income; the group level
+    factors keep each group's aggregate rate, so γ only moves saving from the poorer to the richer
+    members of a group (dimensionless)."""
+    return np.power(np.clip(rank, 0.0, 1.0), gradient)
+
+
 def after_tax_returns(inputs: SavingInputs, dilution: NDArray | None) -> NDArray[np.float64]:
     """r̃_g: each group's capital income after its share of taxes, plus in-kind losses, per USD of
     positive net worth (1/year); 0 for a group without wealth."""
@@ -112,7 +121,8 @@ def after_tax_returns(inputs: SavingInputs, dilution: NDArray | None) -> NDArray
 def level_factors(inputs: SavingInputs, profile: NDArray, targets: NDArray, decumulation: NDArray,
                   ) -> NDArray[np.float64]:
     """λ_g such that each group's saving over its disposable income equals its target s_g (see the module
-    docstring). Raises ``ValueError`` if a group's workers would have to save a negative share."""
+    docstring). Raises ``ValueError`` if a group's workers would have to save a negative share (a target
+    below the retirees' dissaving)."""
     unit = life_cycle_saving(inputs, profile, np.ones(len(GROUPS)), decumulation, np.zeros(len(GROUPS)),
                              np.zeros(len(GROUPS)), 1.0)
     w, d = inputs.weight, inputs.disposable
@@ -129,7 +139,7 @@ def level_factors(inputs: SavingInputs, profile: NDArray, targets: NDArray, decu
         out[g] = (target - fixed) / base
         if out[g] < 0:
             raise ValueError(f"saving: group {GROUPS[g]} would need a negative level factor ({out[g]:.3f}): "
-                             f"its retirees dissave more than the group's target saving")
+                             f"the group's target saving is below what its retirees dissave")
     return out
 
 
