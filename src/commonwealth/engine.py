@@ -99,10 +99,10 @@ from commonwealth.saving import (
     SavingRule,
     after_tax_returns,
     age_profile,
-    rank_gradient,
     group_rates,
     level_factors,
     life_cycle_saving,
+    rank_gradient,
     retiree_decumulation_rate,
     wealth_groups,
 )
