@@ -93,6 +93,19 @@ from commonwealth.policy.ledger import (
 from commonwealth.politics import Politics, PoliticsParameters
 from commonwealth.prices import price_metrics, sector_price_paths, sector_prices_at
 from commonwealth.production import FactorPrices
+from commonwealth.saving import (
+    GROUPS,
+    SavingInputs,
+    SavingRule,
+    after_tax_returns,
+    age_profile,
+    group_rates,
+    level_factors,
+    life_cycle_saving,
+    rank_gradient,
+    retiree_decumulation_rate,
+    wealth_groups,
+)
 from commonwealth.scenario import Scenario
 from commonwealth.taxes import StatusQuo
 
@@ -193,8 +206,9 @@ class HouseholdEconomy:
         retain_freed_memory()
         self.scenario = scenario
         self.draw = draw
-        #: Which behavioural responses run (commonwealth.behaviour; docs/model/behaviour.md).
-        self.behaviour = scenario.behaviour
+        #: Which behavioural responses run (commonwealth.behaviour; docs/model/behaviour.md); the
+        #: life-cycle saving rule (commonwealth.saving), calibrated at t = 0.
+        self.behaviour, self.saving_rule = scenario.behaviour, SavingRule.empty()
         params = self.params = scenario.parameter_set()
         y0 = scenario.start_year
         self.economy, self.calibration = build_economy(scenario)
@@ -373,6 +387,8 @@ class HouseholdEconomy:
         flows = self._consumption_and_saving(ctx, flows, markets, reforms)
         foreign_saving = self._investment(markets, flows, year)
         corporate = self._corporate_actions(ctx, markets, audit)
+        if self.behaviour.saving:  # the share levy's dilution lowers next year's after-tax return
+            self.saving_rule.dilution = np.minimum(corporate.in_kind, 0.0)
         politics = self._politics(ctx, reforms)
         self._policies_own_books(ctx)
         ageing = self._ageing(ctx, production, markets, flows, corporate, politics, audit)
@@ -380,6 +396,7 @@ class HouseholdEconomy:
         capital_start, net_investment = self._accumulation(ctx, production, markets, audit)
         values = self._report(ctx, phi, production, markets, flows, politics, capital_start, net_investment)
         values.update(self._budget_metrics(production))
+        values.update(self.saving_rule.metrics)
         values.update(nominal_series(values, ctx.price_level))
         values["social_security_benefit"] = self.status_quo.social_security
         self.politics.decide(year, self.policies)
@@ -609,15 +626,55 @@ class HouseholdEconomy:
         pop, ledger = self.pop, ctx.ledger
         w = pop.weight
         locked = sum((p.locked_units(ctx, self.eligible_since) for p in self.policies), 0.0)
-        # Saving rates by household wealth band (Saez & Zucman rank tax units): household wealth, unit weights.
-        rates = saving_rates(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year)
-        flows = settle(pop, flows, markets.prices, rates,
-                       policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked)
+        inputs = self._saving_inputs(ctx, flows, markets, reforms, locked)
+        returns = after_tax_returns(inputs, self.saving_rule.dilution)
+        if self.behaviour.saving:
+            amounts = self._life_cycle_saving(ctx, inputs, returns)
+            flows = settle(pop, flows, markets.prices, amounts, policy_taxes=reforms.taxes,
+                           policy_transfers=reforms.transfers, locked_units=locked, amounts=True)
+        else:
+            # Saving rates by household wealth band (Saez & Zucman rank tax units): household wealth, unit weights.
+            rates = saving_rates(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year)
+            flows = settle(pop, flows, markets.prices, rates,
+                           policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked)
+        self.saving_rule.metrics = {**group_rates(flows.saving, inputs.disposable, inputs.group, w),
+                             "retiree_decumulation": retiree_decumulation_rate(flows.saving, inputs.wealth,
+                                                                               inputs.working, w),
+                             **{f"after_tax_return_{g}": float(r) for g, r in zip(GROUPS, returns, strict=True)}}
         consumption_total = float(np.dot(w, flows.consumption))
         vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)
         ledger.pay(VAT, HOUSEHOLDS, "government", vat_share * flows.consumption)
         ledger.pay(CONSUMPTION, HOUSEHOLDS, "production", (1.0 - vat_share) * flows.consumption)
         return flows
+
+    def _saving_inputs(self, ctx: YearContext, flows: Flows, markets: Markets, reforms: ReformCash,
+                       locked: np.ndarray | float) -> SavingInputs:
+        """What the saving rule sees this year (commonwealth.saving), before settle moves holdings."""
+        pop = self.pop
+        taxes = flows.taxes + reforms.taxes
+        income = flows.labour_income + flows.capital_income + flows.transfers + reforms.transfers
+        end_index_price = markets.prices.after_retention().index_price
+        liquid = (np.maximum(pop.equity_index - locked, 0.0) * end_index_price + np.maximum(pop.bonds, 0.0))
+        return SavingInputs(
+            disposable=income - taxes, wealth=markets.wealth_start, liquid=liquid,
+            capital_income=flows.capital_income, income=income, taxes=taxes, age=pop.age,
+            working=(pop.age < self.status_quo.retirement_age) | pop.employed,
+            group=wealth_groups(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year),
+            rank=markets.wealth_rank, weight=pop.weight)
+
+    def _life_cycle_saving(self, ctx: YearContext, inputs: SavingInputs, returns: np.ndarray) -> np.ndarray:
+        """Each adult's saving (USD) under the life-cycle rule with the return response; the level
+        factors and base-year returns are solved at t = 0 (commonwealth.saving)."""
+        rule, p, year = self.saving_rule, self.params, ctx.year
+        profile = age_profile(inputs.age, p, year) * rank_gradient(inputs.rank, p("saving.wealth_rank_gradient", year))
+        decumulation = np.asarray(p("saving.retiree_decumulation", year), dtype=float)
+        if rule.level is None:
+            rule.level = level_factors(inputs, profile, np.asarray(p("households.saving_rates", year), dtype=float),
+                                       decumulation)
+            rule.return0 = returns
+        return life_cycle_saving(inputs, profile, rule.level, decumulation,
+                                 np.asarray(p("saving.eis", year), dtype=float), returns - rule.return0,
+                                 float(p("saving.max_rate", year)))
 
     def _investment(self, markets: Markets, flows: Flows, year: int) -> float:
         """Investment: firms invest retained earnings, then issue new shares to the index's buyers;

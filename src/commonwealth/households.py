@@ -172,7 +172,7 @@ def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo
 
 def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[np.float64], *,
            policy_taxes: NDArray | float = 0.0, policy_transfers: NDArray | float = 0.0,
-           locked_units: NDArray | float = 0.0) -> Flows:
+           locked_units: NDArray | float = 0.0, amounts: bool = False) -> Flows:
     """Consumption and saving out of disposable income, and where the saving goes; updates holdings.
 
     ``saving_rate`` is each adult's rate (:func:`saving_rates`); ``policy_taxes`` and ``policy_transfers``
@@ -183,6 +183,9 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
     the rest. Firms already invested the retained earnings; the rest of saving (or the shortfall) goes to
     the index and bonds in the proportion held, at end-of-year prices. A seller cannot sell more index
     than it holds (less what is locked); what remains moves bonds (negative bonds are borrowing).
+
+    With ``amounts``, ``saving_rate`` holds each adult's saving in USD instead (the life-cycle rule of
+    :mod:`commonwealth.saving`), taken as it is.
     """
     n = pop.size
     end = prices.after_retention()
@@ -193,7 +196,7 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
     flows.consumption, flows.saving, flows.retained, flows.index_purchase = _settle(
         flows.labour_income, flows.capital_income, flows.transfers, flows.taxes, saving_rate, pop.equity_index,
         pop.equity_concentrated, pop.stake_firm, pop.bonds, _per_record(locked_units, n), prices.index_retained,
-        concentrated_retained, has_concentrated, end.index_price)
+        concentrated_retained, has_concentrated, end.index_price, amounts)
     return flows
 
 
@@ -257,14 +260,14 @@ def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrate
 
 @njit(cache=True)
 def _settle(labour, capital, transfers, taxes, saving_rate, equity_index, equity_concentrated, stake_firm, bonds,
-            locked_units, index_retained, concentrated_retained, has_concentrated, end_index_price):
+            locked_units, index_retained, concentrated_retained, has_concentrated, end_index_price, amounts):
     """Saving out of disposable income, retained earnings, and the index/bond split (see :func:`settle`);
     updates ``equity_index`` and ``bonds`` in place."""
     n = labour.size
     consumption, saving, retained, index_purchase = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     for i in range(n):
         disposable = labour[i] + capital[i] + transfers[i] - taxes[i]
-        saved = saving_rate[i] * disposable if disposable > 0 else disposable
+        saved = saving_rate[i] if amounts else (saving_rate[i] * disposable if disposable > 0 else disposable)
         saving[i] = saved
         consumption[i] = disposable - saved
         kept = equity_index[i] * index_retained

@@ -145,6 +145,20 @@ METRICS: dict[str, Metric] = {
         Metric("expatriates", "count", "Adults who have renounced and left (out of US adults and "
                "distributions from the next year)."),
         *[Metric(name, unit, description) for name, (unit, description) in PRICE_METRICS.items()],
+        # Saving (commonwealth.saving; behaviour.saving): group saving rates, retirees' dissaving, returns.
+        Metric("saving_rate_bottom90", "/1", "Saving of the bottom 90 % of households by wealth (Saez–Zucman "
+               "groups), including retained earnings, over their disposable income."),
+        Metric("saving_rate_p90_99", "/1", "Saving of households between the 90th and 99th wealth percentiles "
+               "over their disposable income."),
+        Metric("saving_rate_top1", "/1", "Saving of the richest 1 % of households by wealth over their "
+               "disposable income."),
+        Metric("retiree_decumulation", "1/year", "Retired adults' dissaving (before revaluation) over their "
+               "positive net worth: the share of wealth they run down in the year."),
+        Metric("after_tax_return_bottom90", "1/year", "After-tax return on wealth of the bottom 90 %: capital "
+               "income less its share of all taxes, plus last year's in-kind losses (share levy), over wealth."),
+        Metric("after_tax_return_p90_99", "1/year", "After-tax return on wealth of P90–99 (as for the bottom 90 %)."),
+        Metric("after_tax_return_top1", "1/year", "After-tax return on wealth of the top 1 % (as for the "
+               "bottom 90 %)."),
     ]
 }
 

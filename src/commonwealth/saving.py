@@ -1,0 +1,204 @@
+"""Saving: the life cycle, dissaving in retirement and the response to the after-tax return.
+
+The behavioural saving block of the households closure (``behaviour.saving``; docs/model/behaviour.md).
+Each adult i in household-wealth group g (Saez & Zucman: bottom 90 %, P90–99, top 1 %, ranked as in
+:func:`commonwealth.households.saving_rates`) with disposable income D_i and net worth W_i (USD per adult)
+saves S_i (USD per adult, including the earnings firms retain on its behalf):
+
+* **working age** (below the full retirement age, or still employed): S_i = λ_g · p(a_i) · D_i for
+  D_i > 0, else D_i (nothing consumed), with p the age profile ``saving.age_profile`` (Gourinchas &
+  Parker 2002: buffer-stock saving when young, accumulation from ≈ 40) and λ_g the group's level factor;
+* **retired** (at or past the retirement age and not working): S_i = min(D_i, 0) − min(d_g · W_i⁺, L_i):
+  consumption is disposable income plus the decumulation share d_g of wealth (``saving.retiree_decumulation``;
+  De Nardi, French & Jones 2010), never more than the liquid wealth L_i (sellable index units and
+  positive bonds), so that dissaving sells the index, then bonds, and never borrows;
+* **return response**: + (σ_g − m_i) · (r̃_g,t − r̃_g,0) · W_i⁺, where m_i is the share of extra income the
+  rule above saves (λ_g·p(a_i) at work, 0 in retirement) and σ_g the EIS (``saving.eis``; Havranek 2015).
+  Derivation: a CRRA consumer with EIS σ and discount rate ρ consumes c = [r(1 − σ) + ρσ]·W out of
+  wealth W; when the net return rises by Δr its capital income rises by W·Δr and its consumption by
+  (1 − σ)·W·Δr, so saving rises by σ·W·Δr — the substitution effect net of the income effect (for σ < 1
+  the consumer saves part, not all, of a higher return). The fixed-share rule already saves m_i of the
+  extra income, hence the difference. The response may not raise saving above ``saving.max_rate`` of
+  D_i, nor cut it below min(D_i, 0) − L_i.
+
+**Calibration.** At t = 0 the level factors solve, group by group,
+Σ_g w_i S_i = s_g · Σ_g w_i D_i exactly (s_g: ``households.saving_rates``; the response is zero then):
+λ_g = (s_g · Σ_g wD − Σ_g w S_i[not working with D > 0]) / Σ_g w p(a_i) D_i [working, D_i > 0]. They stay
+fixed afterwards.
+
+**After-tax return by group.** r̃_g = Σ_g w (k_i − τ_i · k_i / y_i + dilution_i) / Σ_g w W_i⁺: capital
+income k_i less the share k_i / y_i of all the adult's taxes (status quo and reforms': the wealth tax,
+the land tax, the income tax on capital), y_i its income before tax, plus last year's in-kind losses
+(the Fund's share levy dilutes holdings by ≈ 2.5 %/yr of firm value; in-kind gains, a transfer, are
+left out). Per year, USD per USD of wealth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+from commonwealth.parameters import ParameterSet
+from commonwealth.ranking import band_index
+
+#: Labels of the Saez–Zucman wealth groups, in band order (metric suffixes).
+GROUPS = ("bottom90", "p90_99", "top1")
+
+
+@dataclass(frozen=True)
+class SavingInputs:
+    """One year's per-adult inputs to the saving rule (USD per adult unless stated)."""
+
+    disposable: NDArray[np.float64]
+    wealth: NDArray[np.float64]  # net worth at the start of the year
+    liquid: NDArray[np.float64]  # sellable index at end-of-year prices plus positive bonds
+    capital_income: NDArray[np.float64]
+    income: NDArray[np.float64]  # before taxes: market income plus transfers
+    taxes: NDArray[np.float64]  # status quo and reforms'
+    age: NDArray[np.int64]
+    working: NDArray[np.bool_]  # below the retirement age or employed
+    group: NDArray[np.int8]  # Saez–Zucman wealth group, 0 … 2
+    rank: NDArray[np.float64]  # household's weighted wealth mid-rank, 0 … 1
+    weight: NDArray[np.float64]
+
+
+@dataclass
+class SavingRule:
+    """The life-cycle saving rule, its base-year level factors and base-year after-tax returns."""
+
+    profile: NDArray[np.float64]  # per-record relative saving rate by age, refreshed each year
+    level: NDArray[np.float64] | None = None  # λ_g, solved at t = 0
+    return0: NDArray[np.float64] | None = None  # r̃_g,0
+    dilution: NDArray[np.float64] | None = None  # last year's in-kind losses per adult (≤ 0)
+    metrics: dict[str, float] = field(default_factory=dict)  # this year's saving metrics
+
+    @classmethod
+    def empty(cls) -> SavingRule:
+        return cls(profile=np.zeros(0))
+
+
+def wealth_groups(unit_wealth: NDArray, unit_weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.int8]:
+    """Each adult's Saez–Zucman wealth group by its household's weighted wealth rank (0 bottom 90 %,
+    1 P90–99, 2 top 1 %), as the fixed saving rates rank them."""
+    return band_index(unit_wealth, unit_weight, params("households.saving_wealth_breaks", year))
+
+
+def age_profile(age: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
+    """p(a): the relative working-age saving rate at each age, linear between the nodes of
+    ``saving.age_profile_ages``, flat beyond them (dimensionless)."""
+    return np.interp(age, np.asarray(params("saving.age_profile_ages", year), dtype=float),
+                     np.asarray(params("saving.age_profile", year), dtype=float))
+
+
+def rank_gradient(rank: NDArray, gradient: float) -> NDArray[np.float64]:
+    """q(m) = m^γ: the relative saving rate of a household at wealth rank m within the life-cycle rule
+    (γ = 0: none). Dynan, Skinner & Zeldes (2004): saving rates rise with lifetime income; the group level
+    factors keep each group's aggregate rate, so γ only moves saving from the poorer to the richer
+    members of a group (dimensionless)."""
+    return np.power(np.clip(rank, 0.0, 1.0), gradient)
+
+
+def after_tax_returns(inputs: SavingInputs, dilution: NDArray | None) -> NDArray[np.float64]:
+    """r̃_g: each group's capital income after its share of taxes, plus in-kind losses, per USD of
+    positive net worth (1/year); 0 for a group without wealth."""
+    share = np.where(inputs.income > 0, np.clip(inputs.capital_income / np.where(inputs.income > 0, inputs.income, 1.0),
+                                                0.0, 1.0), 0.0)
+    net = inputs.capital_income - share * inputs.taxes
+    if dilution is not None:
+        net = net + dilution
+    w = inputs.weight
+    out = np.zeros(len(GROUPS))
+    for g in range(len(GROUPS)):
+        members = inputs.group == g
+        wealth = float(np.dot(w[members], np.maximum(inputs.wealth[members], 0.0)))
+        out[g] = float(np.dot(w[members], net[members])) / wealth if wealth > 0 else 0.0
+    return out
+
+
+def level_factors(inputs: SavingInputs, profile: NDArray, targets: NDArray, decumulation: NDArray,
+                  ) -> NDArray[np.float64]:
+    """λ_g such that each group's saving over its disposable income equals its target s_g (see the module
+    docstring). Raises ``ValueError`` if a group's workers would have to save a negative share (a target
+    below the retirees' dissaving)."""
+    unit = life_cycle_saving(inputs, profile, np.ones(len(GROUPS)), decumulation, np.zeros(len(GROUPS)),
+                             np.zeros(len(GROUPS)), 1.0)
+    w, d = inputs.weight, inputs.disposable
+    scaled = inputs.working & (d > 0)
+    out = np.zeros(len(GROUPS))
+    for g in range(len(GROUPS)):
+        members = inputs.group == g
+        fixed = float(np.dot(w[members & ~scaled], unit[members & ~scaled]))
+        base = float(np.dot(w[members & scaled], unit[members & scaled]))
+        target = float(targets[g]) * float(np.dot(w[members], d[members]))
+        if base <= 0:
+            out[g] = float(targets[g])
+            continue
+        out[g] = (target - fixed) / base
+        if out[g] < 0:
+            raise ValueError(f"saving: group {GROUPS[g]} would need a negative level factor ({out[g]:.3f}): "
+                             f"the group's target saving is below what its retirees dissave")
+    return out
+
+
+def life_cycle_saving(inputs: SavingInputs, profile: NDArray, level: NDArray, decumulation: NDArray,
+                      eis: NDArray, return_gap: NDArray, max_rate: float) -> NDArray[np.float64]:
+    """S_i, USD per adult (module docstring): the life-cycle rule plus the bounded return response."""
+    return _life_cycle_saving(inputs.disposable, inputs.wealth, inputs.liquid, inputs.working, inputs.group,
+                              np.asarray(profile, dtype=np.float64), np.asarray(level, dtype=np.float64),
+                              np.asarray(decumulation, dtype=np.float64), np.asarray(eis, dtype=np.float64),
+                              np.asarray(return_gap, dtype=np.float64), float(max_rate))
+
+
+@njit(cache=True)
+def _life_cycle_saving(disposable, wealth, liquid, working, group, profile, level, decumulation, eis, return_gap,
+                       max_rate):
+    n = disposable.size
+    out = np.empty(n)
+    for i in range(n):
+        g = group[i]
+        d = disposable[i]
+        w_pos = wealth[i] if wealth[i] > 0 else 0.0
+        if working[i]:
+            marginal = level[g] * profile[i] if d > 0 else 0.0
+            base = marginal * d if d > 0 else d
+        else:
+            marginal = 0.0
+            run_down = decumulation[g] * w_pos
+            if run_down > liquid[i]:
+                run_down = liquid[i]
+            base = (d if d < 0 else 0.0) - run_down
+        response = (eis[g] - marginal) * return_gap[g] * w_pos
+        saved = base + response
+        if d > 0 and response > 0:
+            cap = max_rate * d
+            if cap < base:
+                cap = base
+            if saved > cap:
+                saved = cap
+        floor = (d if d < 0 else 0.0) - liquid[i]
+        if saved < floor:
+            saved = floor  # the rule itself never goes below the floor
+        out[i] = saved
+    return out
+
+
+def group_rates(saving: NDArray, disposable: NDArray, group: NDArray, weight: NDArray) -> dict[str, float]:
+    """Each group's aggregate saving over its aggregate disposable income (the Saez–Zucman rate)."""
+    out = {}
+    for g, name in enumerate(GROUPS):
+        members = group == g
+        denominator = float(np.dot(weight[members], disposable[members]))
+        total = float(np.dot(weight[members], saving[members]))
+        out[f"saving_rate_{name}"] = total / denominator if denominator else 0.0
+    return out
+
+
+def retiree_decumulation_rate(saving: NDArray, wealth: NDArray, working: NDArray, weight: NDArray) -> float:
+    """Retirees' aggregate dissaving over their aggregate positive net worth (1/year; > 0 when they
+    run wealth down)."""
+    retired = ~working
+    wealth_total = float(np.dot(weight[retired], np.maximum(wealth[retired], 0.0)))
+    return -float(np.dot(weight[retired], saving[retired])) / wealth_total if wealth_total > 0 else 0.0

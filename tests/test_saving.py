@@ -1,0 +1,143 @@
+"""Saving: the life-cycle rule, its base-year calibration, the return response, and its effect on the
+wealth distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from commonwealth.behaviour import BehaviourSettings
+from commonwealth.engine import run_scenario
+from commonwealth.saving import (
+    SavingInputs,
+    after_tax_returns,
+    group_rates,
+    level_factors,
+    life_cycle_saving,
+    rank_gradient,
+)
+from commonwealth.scenario import load_scenario
+
+DECUMULATION = np.array([0.03, 0.015, 0.01])
+EIS = np.array([0.35, 0.35, 0.5])
+NO_GAP = np.zeros(3)
+
+
+def _inputs(**overrides) -> SavingInputs:
+    """Six adults, two per group: a worker and a retiree in each."""
+    base = dict(
+        disposable=np.array([40e3, 30e3, 150e3, 80e3, 900e3, 500e3]),
+        wealth=np.array([50e3, 200e3, 2e6, 3e6, 20e6, 40e6]),
+        liquid=np.array([20e3, 100e3, 1e6, 2e6, 15e6, 30e6]),
+        capital_income=np.array([1e3, 8e3, 60e3, 70e3, 700e3, 450e3]),
+        income=np.array([50e3, 35e3, 200e3, 100e3, 1.3e6, 700e3]),
+        taxes=np.array([10e3, 5e3, 50e3, 20e3, 400e3, 200e3]),
+        age=np.array([35, 75, 50, 70, 55, 80]),
+        working=np.array([True, False, True, False, True, False]),
+        group=np.array([0, 0, 1, 1, 2, 2], dtype=np.int8),
+        rank=np.array([0.3, 0.6, 0.95, 0.97, 0.995, 0.999]),
+        weight=np.array([2.0, 1.0, 1.0, 1.0, 1.0, 1.0]),
+    )
+    base.update(overrides)
+    return SavingInputs(**base)
+
+
+def test_level_factors_make_each_groups_saving_over_disposable_income_its_target_rate():
+    inputs = _inputs()
+    targets = np.array([0.03, 0.15, 0.225])
+    profile = np.array([1.0, 0.0, 1.3, 0.0, 1.4, 0.0])
+    level = level_factors(inputs, profile, targets, DECUMULATION)
+    saving = life_cycle_saving(inputs, profile, level, DECUMULATION, EIS, NO_GAP, 0.6)
+    rates = group_rates(saving, inputs.disposable, inputs.group, inputs.weight)
+    assert [rates["saving_rate_bottom90"], rates["saving_rate_p90_99"], rates["saving_rate_top1"]] == \
+        pytest.approx(targets, rel=1e-12)
+
+
+def test_level_factors_refuse_a_target_below_what_the_groups_retirees_dissave():
+    with pytest.raises(ValueError, match="negative level factor"):
+        level_factors(_inputs(), np.ones(6), np.array([-0.5, 0.15, 0.225]), DECUMULATION)
+
+
+def test_retirees_run_down_their_decumulation_share_of_wealth_but_not_beyond_liquid_wealth():
+    inputs = _inputs(liquid=np.array([20e3, 1e3, 1e6, 2e6, 15e6, 30e6]))
+    saving = life_cycle_saving(inputs, np.ones(6), np.ones(3), DECUMULATION, EIS, NO_GAP, 0.6)
+    assert saving[1] == pytest.approx(-1e3)  # 3 % of 200k is 6k, but only 1k is liquid
+    assert saving[3] == pytest.approx(-0.015 * 3e6)
+    assert saving[5] == pytest.approx(-0.01 * 40e6)
+
+
+def test_return_response_adds_eis_less_the_marginal_saving_rate_times_the_return_gap_times_wealth():
+    inputs = _inputs()
+    level, gap = np.array([0.05, 0.1, 0.2]), np.array([0.01, 0.01, 0.01])
+    profile = np.ones(6)
+    static = life_cycle_saving(inputs, profile, level, DECUMULATION, EIS, NO_GAP, 1.0)
+    moved = life_cycle_saving(inputs, profile, level, DECUMULATION, EIS, gap, 1.0)
+    assert moved[0] - static[0] == pytest.approx((0.35 - 0.05) * 0.01 * 50e3)
+    assert moved[3] - static[3] == pytest.approx(0.35 * 0.01 * 3e6)  # retirees save none of extra income
+
+
+def test_return_response_cannot_lift_saving_above_the_maximum_rate():
+    inputs = _inputs()
+    saving = life_cycle_saving(inputs, np.ones(6), np.array([0.05, 0.1, 0.2]), DECUMULATION, EIS,
+                               np.full(3, 0.2), 0.6)
+    assert saving[4] == pytest.approx(0.6 * 900e3)
+
+
+def test_rank_gradient_is_flat_at_zero_and_favours_the_richer_when_positive():
+    rank = np.array([0.1, 0.5, 0.9])
+    assert np.all(rank_gradient(rank, 0.0) == 1.0)
+    assert np.all(np.diff(rank_gradient(rank, 3.0)) > 0)
+
+
+def test_after_tax_return_nets_each_adults_tax_share_of_capital_income_and_share_levy_dilution():
+    inputs = _inputs()
+    dilution = np.array([0.0, 0.0, 0.0, 0.0, -400e3, -800e3])
+    returns = after_tax_returns(inputs, dilution)
+    net_top = (700e3 - 400e3 * 700e3 / 1.3e6 - 400e3) + (450e3 - 200e3 * 450e3 / 700e3 - 800e3)
+    assert returns[2] == pytest.approx(net_top / 60e6)
+
+
+def _run(name: str, behaviour: str | dict, size: int, years: int | None = None):
+    scenario = load_scenario(name)
+    update = {"behaviour": BehaviourSettings.model_validate(behaviour),
+              "population": scenario.population.model_copy(update={"size": size})}
+    if years is not None:
+        update["years"] = years
+    return run_scenario(scenario.model_copy(update=update)).metrics
+
+
+def _values(metrics, metric: str):
+    return metrics[metrics.metric == metric].set_index("year")["value"]
+
+
+def test_base_year_group_saving_rates_equal_saez_zucman_targets_in_the_engine():
+    metrics = _run("status-quo", {"saving": True}, 4000, years=2)
+    first = metrics.year.min()
+    for name, target in [("bottom90", 0.03), ("p90_99", 0.15), ("top1", 0.225)]:
+        assert _values(metrics, f"saving_rate_{name}")[first] == pytest.approx(target, rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def stall_shares():
+    """Household wealth shares under ``stall`` (no AI, status quo) at 20k records, saving response on."""
+    metrics = _run("stall", "responsive", 20_000)
+    first, last = metrics.year.min(), metrics.year.max()
+    assert last - first >= 30
+    return {m: (_values(metrics, m)[first], _values(metrics, m)[last])
+            for m in ("wealth_share_top0_1", "wealth_share_top1", "wealth_share_top10", "wealth_share_bottom50")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("metric", ["wealth_share_top10", "wealth_share_bottom50"])
+def test_without_ai_the_wealth_shares_of_the_top_tenth_and_bottom_half_stay_within_a_point(stall_shares, metric):
+    start, end = stall_shares[metric]
+    assert abs(end - start) <= 0.01
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the top shares fall ≈ 1.6–1.7 pp in 30 years: a top fortune's heir "
+                   "enters at 18 and saves at a young adult's rate (docs/model/behaviour.md, Saving)")
+@pytest.mark.parametrize("metric", ["wealth_share_top0_1", "wealth_share_top1"])
+def test_without_ai_the_top_wealth_shares_stay_within_a_point(stall_shares, metric):
+    start, end = stall_shares[metric]
+    assert abs(end - start) <= 0.01
