@@ -5,8 +5,9 @@ capital accumulation, Korinek & Suh's closures in continuous time). ``saving: ho
 default) runs the whole economy once a year, :meth:`HouseholdEconomy.step`, as these blocks in
 this order (each a method below, with what it passes on in a small dataclass):
 
-    technology           Φ_t, and who is displaced by it
-    production           Y, w, R, land rent from K_t and the employed efficiency units L_t
+    technology           Φ_t, and who is displaced by it; participation and hours respond to last
+                         year's taxes, cash and wage (commonwealth.labour_supply)
+    production           Y, w, R, land rent from K_t and the employed efficiency units L_t (× hours)
     markets              firm income, AI rents, firm payments; firm values, index and land prices
     primary incomes      labour and capital income, status-quo taxes and transfers
     reforms' cash        the policies' taxes and transfers per adult

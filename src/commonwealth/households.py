@@ -23,7 +23,8 @@ reforms have added their taxes and transfers, :func:`settle` (consumption, savin
 5. **Revaluation** of each holding at this year's prices, computed explicitly from price changes.
 
 Jobs: every adult carries a fixed latent draw; they work when it is below the employment rate of
-their age (BLS CPS 2024, which also sets how many work past 65), unless displaced. Automation
+their age (BLS CPS 2024, which also sets how many work past 65) — scaled by the participation factor of
+the labour-supply response when it runs (:mod:`commonwealth.labour_supply`) — unless displaced. Automation
 displaces employed workers of occupation group g with probability (β_g / β̄) · ΔΦ/(1 − Φ): the share
 of still-human tasks that machines took over this year, tilted by the group's exposure (Eloundou et
 al. 2024), capped at ``households.max_displacement_rate`` a year (a reallocation friction: the share
