@@ -101,3 +101,10 @@ def household_adjustment(kind: str, amount: float, weight: np.ndarray, income: n
         scale = float(np.clip(wanted, *TRANSFER_SCALE_BOUNDS))
         return (1.0 - scale) * transfers, scale, scale != wanted
     return np.zeros_like(weight), float("nan"), False
+
+
+def marginal_tax_rate(kind: str, value: float) -> float:
+    """The rule's addition to every adult's marginal tax rate: the surcharge rate when the instrument this
+    year is the income-tax surcharge (a flat share of each marginal dollar of income), else 0 (scaling
+    transfers is not income-tested at the margin; G is no tax)."""
+    return float(value) if kind == "income_tax" and np.isfinite(value) else 0.0

@@ -5,8 +5,9 @@ capital accumulation, Korinek & Suh's closures in continuous time). ``saving: ho
 default) runs the whole economy once a year, :meth:`HouseholdEconomy.step`, as these blocks in
 this order (each a method below, with what it passes on in a small dataclass):
 
-    technology           Φ_t, and who is displaced by it
-    production           Y, w, R, land rent from K_t and the employed efficiency units L_t
+    technology           Φ_t, and who is displaced by it; participation and hours respond to last
+                         year's taxes, cash and wage (commonwealth.labour_supply)
+    production           Y, w, R, land rent from K_t and the employed efficiency units L_t (× hours)
     markets              firm income, AI rents, firm payments; firm values, index and land prices
     primary incomes      labour and capital income, status-quo taxes and transfers
     reforms' cash        the policies' taxes and transfers per adult
@@ -37,7 +38,7 @@ from commonwealth import identities
 from commonwealth.allocator import retain_freed_memory
 from commonwealth.assets import land_by_owner
 from commonwealth.base_year import build_base_year as build_base_economy
-from commonwealth.budget import BudgetRule, household_adjustment, safe_rate
+from commonwealth.budget import BudgetRule, household_adjustment, marginal_tax_rate, safe_rate
 from commonwealth.calibration import MacroCalibration, calibrate_us
 from commonwealth.distribution import Distribution
 from commonwealth.growth import Economy, GrowthPath, solve_exogenous, solve_ramsey
@@ -55,6 +56,15 @@ from commonwealth.households import (
 )
 from commonwealth.identities import IDENTITY_RTOL, Audit, IdentityError, check_ownership_rows
 from commonwealth.indexation import PriceLevel, real_value, social_security_index, statutory_indexation
+from commonwealth.labour_supply import (
+    LabourParameters,
+    LabourSupply,
+    TaxableIncome,
+    capacity_breaks,
+    capacity_decile,
+    labour_metrics,
+    substitution_elasticity,
+)
 from commonwealth.markets import Market, balanced_growth
 from commonwealth.metrics import (
     NOMINAL_METRICS,
@@ -224,7 +234,7 @@ class HouseholdEconomy:
             expected_taxable=float(np.dot(pop.weight * mortality(pop.age), taxable)),
             revenue=params("taxes.estate_tax_revenue", y0))
         self._init_indexation(params, y0)
-        self.efficiency0 = float(np.dot(pop.weight, pop.efficiency * pop.employed))
+        self._init_labour_supply(params, y0)
         self.policies = [*build_policies(scenario.policies, params, y0, scenario.sources[0]), *policies]
         #: The policies that keep a fund's books (a ledger sector), in the scenario's order.
         self.funds = [p for p in self.policies if p.sector is not None]
@@ -280,6 +290,19 @@ class HouseholdEconomy:
         self.wage_history: dict[int, float] = {}
         self._average_wage0 = 0.0
         self.ss_indexing_age = int(params("transfers.social_security_indexing_age", y0))
+
+    def _init_labour_supply(self, params, y0: int) -> None:
+        """Hours (1 = the base year's), the labour-supply response's state and the base year's deciles of
+        earnings capacity (:mod:`commonwealth.labour_supply`)."""
+        pop, cal = self.pop, self.calibration
+        self.efficiency0 = float(np.dot(pop.weight, pop.efficiency * pop.employed))
+        self.labour_params = LabourParameters.from_parameters(params, y0)
+        self.hours = np.ones(pop.size)
+        self.capacity_breaks = capacity_breaks(pop.efficiency, pop.weight)
+        trend = balanced_growth(params("production.tfp_growth", y0), params("production.labor_growth", y0),
+                                cal.labor_share, cal.land_share)
+        self.labour_supply = LabourSupply.create(self.labour_params, pop.efficiency, pop.weight, trend) \
+            if self.behaviour.labour else None
 
     def _base_market(self, fp0: FactorPrices) -> Market:
         """Firms and land at the base year: the equity book is K less every other claim; all land (households',
@@ -410,15 +433,18 @@ class HouseholdEconomy:
         """Technology: this year's automation share Φ_t; the newly automated tasks displace workers."""
         phi = float(self.economy.automation.share(float(t)))
         displace(self.pop, self.labour, self.phi_prev, phi, self.rng, self.params, year)
+        if self.labour_supply is not None:  # work and leisure respond to last year's taxes, cash and wage
+            self.labour.participation, self.hours = self.labour_supply.respond(self.pop.efficiency,
+                                                                               self.pop.unit_size, self.pop.age)
         self.labour.update_employment(self.pop)
         self.phi_prev = phi
         return phi
 
     def _production(self, t: int, year: int) -> Production:
-        """Production: factor prices from K_t and L_t, the employed efficiency units relative to the
-        base year."""
+        """Production: factor prices from K_t and L_t, the employed efficiency units (weighted by hours)
+        relative to the base year."""
         pop, usd = self.pop, self.usd
-        employed_efficiency = float(np.dot(pop.weight, pop.efficiency * pop.employed))
+        employed_efficiency = float(np.dot(pop.weight, pop.efficiency * pop.employed * self.hours))
         growth = float(np.exp(self.labour_growth * t))  # each efficiency unit stands for e^{nt} units of L
         fp = self.economy.prices(float(t), self.capital / usd, growth * employed_efficiency / self.efficiency0)
         gdp = float(fp.output) * usd
@@ -426,9 +452,12 @@ class HouseholdEconomy:
         self.gdp_history[year] = gdp
         self.price_history[year] = self.price_level.level(year)
         r = float(fp.rental_rate) - self.delta
+        wage_per_unit = float(fp.wage) * usd * growth / self.efficiency0
+        if self.labour_supply is not None:
+            self.labour_supply.observe_wage(t, wage_per_unit)
         return Production(fp=fp, gdp=gdp, r=r, land_rent=float(fp.land_rent) * usd,
                           r_safe=safe_rate(r, self.r0, self.r_safe0, self.pass_through),
-                          wage_per_unit=float(fp.wage) * usd * growth / self.efficiency0)
+                          wage_per_unit=wage_per_unit)
 
     def _index_status_quo(self, year: int) -> None:
         """This year's status-quo amounts from the base year's, each by its indexation
@@ -564,7 +593,7 @@ class HouseholdEconomy:
         the equity income of the other holders. Returns the flows and the policies' year context."""
         pop, gov, ledger, own_start = self.pop, self.government, markets.ledger, markets.own_start
         w, r, firm_income = pop.weight, production.r, markets.firm_income
-        flows = incomes(pop, markets.prices, markets.previous, self.status_quo)
+        flows = incomes(pop, markets.prices, markets.previous, self.status_quo, self.hours)
         if opening.t == 0:
             self._credit_property_tax(flows)
         land = markets.land
@@ -588,7 +617,8 @@ class HouseholdEconomy:
         ctx = YearContext(**opening.opening(), prices=markets.prices, wealth=markets.wealth_start, ledger=ledger,
                           firm_income=firm_income, own_fund_start=own_start["own_fund"],
                           income=flows.market_income + flows.transfers,
-                          status_quo_taxes=float(np.dot(w, flows.taxes)), policies=self.policies)
+                          status_quo_taxes=float(np.dot(w, flows.taxes)), policies=self.policies,
+                          taxable_income=self._taxable_income(flows))
         fp, usd = production.fp, self.usd
         identities.labour_income(audit, opening.year, float(np.dot(w, flows.labour_income)),
                                  float(fp.labor_share * fp.output) * usd)
@@ -603,6 +633,31 @@ class HouseholdEconomy:
             r * self.capital + production.r_safe * gov.debt + production.land_rent)
         return flows, ctx
 
+    def _taxable_income(self, flows: Flows) -> TaxableIncome | None:
+        """This year's taxable-income response for income-tax reforms (``behaviour.taxable_income``); the
+        real hours response it contains is ε_sub × labour income when the labour response runs."""
+        if not self.behaviour.taxable_income:
+            return None
+        pop, income = self.pop, flows.market_income + flows.transfers
+        real = 0.0
+        if self.labour_supply is not None:
+            decile = capacity_decile(pop.efficiency, self.capacity_breaks)
+            real = substitution_elasticity(decile, pop.unit_size, pop.age, self.labour_params) * flows.labour_income
+        return TaxableIncome.build(self.labour_params, income, pop.weight,
+                                   self.status_quo.marginal_rates(income, pop.weight), real)
+
+    def _remember_labour_inputs(self, ctx: YearContext, flows: Flows, cash: ReformCash, rule_kind: str,
+                                rule_value: float) -> None:
+        """Next year's labour-supply inputs: status-quo and reform marginal rates, the reforms' net cash and
+        status-quo disposable income, per adult."""
+        if self.labour_supply is None:
+            return
+        w = ctx.pop.weight
+        rates = [p.marginal_tax_rate(ctx) for p in self.policies]
+        reform = sum((m for m in rates if m is not None), marginal_tax_rate(rule_kind, rule_value))
+        self.labour_supply.remember(self.status_quo.marginal_rates(ctx.income, w), reform,
+                                    cash.transfers - cash.taxes, ctx.income - flows.taxes)
+
     def _reforms_cash(self, ctx: YearContext, flows: Flows) -> ReformCash:
         """Reforms' cash: every policy's taxes, then every policy's transfers, per adult; then the budget
         rule's household instrument (planned from last year's budget, :mod:`commonwealth.budget`)."""
@@ -616,9 +671,11 @@ class HouseholdEconomy:
         self._rule_year = {"household": float(np.dot(w, adjustment)), "value": value, "bound": bound}
         escapable = [x for p, x in zip(self.policies, taxes, strict=True)
                      if x is not None and p.escapable_by_expatriation]
-        return ReformCash(taxes=sum((x for x in taxes if x is not None), adjustment),
+        cash = ReformCash(taxes=sum((x for x in taxes if x is not None), adjustment),
                           transfers=sum((x for x in transfers if x is not None), np.zeros_like(w)),
                           escapable=sum(escapable, np.zeros_like(w)))
+        self._remember_labour_inputs(ctx, flows, cash, kind, value)
+        return cash
 
     def _consumption_and_saving(self, ctx: YearContext, flows: Flows, markets: Markets,
                                 reforms: ReformCash) -> Flows:
@@ -826,6 +883,8 @@ class HouseholdEconomy:
                                     usd, self.delta))
         values["wage_index"] = float(fp.wage) / self.wage0
         values.update(income_metrics(flows, w * self.resident, cpi))
+        values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
+                                     capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
         values.update(self.politics.metrics(ctx, politics.influence, self.policies, markets.wealth_dist,
                                             self.expatriated))

@@ -7,8 +7,9 @@ prices of :mod:`commonwealth.markets`:
 Each year has two calls: :func:`incomes` (what the markets and the status quo pay) and, once the
 reforms have added their taxes and transfers, :func:`settle` (consumption, saving, investment).
 
-1. **Labour income** = wage per efficiency unit × efficiency, for the employed; so Σ labour income is
-   exactly w·L, with L the employed efficiency units.
+1. **Labour income** = wage per efficiency unit × efficiency × hours (relative to the base year, 1 unless
+   the labour-supply response moves them, :mod:`commonwealth.labour_supply`), for the employed; so Σ
+   labour income is exactly w·L, with L the employed efficiency units weighted by hours.
 2. **Capital income** by holdings: index equity and concentrated stakes earn their firms' equity
    income; owner-occupied structures earn the net return r; bonds earn the safe rate and debt costs it;
    land earns rent.
@@ -22,7 +23,8 @@ reforms have added their taxes and transfers, :func:`settle` (consumption, savin
 5. **Revaluation** of each holding at this year's prices, computed explicitly from price changes.
 
 Jobs: every adult carries a fixed latent draw; they work when it is below the employment rate of
-their age (BLS CPS 2024, which also sets how many work past 65), unless displaced. Automation
+their age (BLS CPS 2024, which also sets how many work past 65) — scaled by the participation factor of
+the labour-supply response when it runs (:mod:`commonwealth.labour_supply`) — unless displaced. Automation
 displaces employed workers of occupation group g with probability (β_g / β̄) · ΔΦ/(1 − Φ): the share
 of still-human tasks that machines took over this year, tilted by the group's exposure (Eloundou et
 al. 2024), capped at ``households.max_displacement_rate`` a year (a reallocation friction: the share
@@ -78,6 +80,9 @@ class Labour:
 
     latent: NDArray[np.float64]  # fixed uniform draw: works when below the age's employment rate
     displaced: NDArray[np.bool_]  # lost a job to automation and not yet re-employed
+    #: Per record: the factor on the age's employment rate from the labour-supply response
+    #: (commonwealth.labour_supply); None: no response (the rate itself).
+    participation: NDArray[np.float64] | None = None
 
     @classmethod
     def from_population(cls, pop: Population, rng: np.random.Generator) -> Labour:
@@ -88,7 +93,10 @@ class Labour:
         return cls(latent=latent, displaced=np.zeros(pop.weight.size, dtype=bool))
 
     def update_employment(self, pop: Population) -> None:
-        pop.employed = (self.latent < employment_rate(pop.age)) & ~self.displaced
+        rate = employment_rate(pop.age)
+        if self.participation is not None:
+            rate = rate * self.participation
+        pop.employed = (self.latent < rate) & ~self.displaced
 
 
 @dataclass(frozen=True)
@@ -153,11 +161,14 @@ def saving_rates(wealth: NDArray, weight: NDArray, params: ParameterSet, year: i
                               params("households.saving_rates", year))
 
 
-def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo) -> Flows:
-    """Revaluation, labour and capital income, status-quo taxes and transfers for the year."""
+def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo,
+            hours: NDArray[np.float64] | None = None) -> Flows:
+    """Revaluation, labour and capital income, status-quo taxes and transfers for the year; ``hours``: each
+    adult's hours relative to the base year (:mod:`commonwealth.labour_supply`; default 1)."""
     _check_stakes(pop, prices)
     labour, capital, transfers, revaluation, income = _primary_incomes(
-        pop.employed, pop.efficiency, pop.age, pop.equity_index, pop.equity_concentrated, pop.stake_firm,
+        pop.employed, pop.efficiency, _per_record(1.0 if hours is None else hours, pop.size), pop.age,
+        pop.equity_index, pop.equity_concentrated, pop.stake_firm,
         pop.housing_land, pop.other_land, pop.housing_structure, pop.bonds, pop.debt,
         prices.wage, prices.r, prices.r if prices.r_safe is None else prices.r_safe,
         prices.index_income, prices.concentrated_income, prices.land_rent,
@@ -236,11 +247,12 @@ def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, othe
 
 
 @njit(cache=True)
-def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrated, stake_firm, housing_land,
+def _primary_incomes(employed, efficiency, hours, age, equity_index, equity_concentrated, stake_firm, housing_land,
                      other_land, housing_structure, bonds, debt, wage, r, r_safe, index_income, concentrated_income,
                      land_rent, index_price_change, concentrated_price_change, land_price_change, retirement_age,
                      social_security, income_floor):
-    """Labour income w·e of the employed; capital income by holdings; Social Security and the floor."""
+    """Labour income w·e·h of the employed (h: hours relative to the base year); capital income by holdings;
+    Social Security and the floor."""
     n = efficiency.size
     labour, capital, transfers = np.empty(n), np.empty(n), np.empty(n)
     revaluation, income = np.empty(n), np.empty(n)
@@ -249,7 +261,7 @@ def _primary_incomes(employed, efficiency, age, equity_index, equity_concentrate
         firm = stake_firm[i]
         revaluation[i] = (equity_index[i] * index_price_change
                           + equity_concentrated[i] * concentrated_price_change[firm] + land * land_price_change)
-        labour[i] = wage * efficiency[i] if employed[i] else 0.0
+        labour[i] = wage * efficiency[i] * hours[i] if employed[i] else 0.0
         capital[i] = (equity_index[i] * index_income + equity_concentrated[i] * concentrated_income[firm]
                       + housing_structure[i] * r + (bonds[i] - debt[i]) * r_safe + land * land_rent)
         market = labour[i] + capital[i]

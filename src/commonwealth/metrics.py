@@ -144,6 +144,15 @@ METRICS: dict[str, Metric] = {
                "held from abroad)."),
         Metric("expatriates", "count", "Adults who have renounced and left (out of US adults and "
                "distributions from the next year)."),
+        # Work and leisure (commonwealth.labour_supply, behaviour.labour): hours are the base-year level
+        # labour.hours_per_worker × each adult's hours factor; US residents.
+        Metric("hours_per_worker", "hours/year", "Annual hours worked per employed adult (base year: "
+               "labour.hours_per_worker, ≈ 1,790, OECD/BLS)."),
+        Metric("hours_per_adult", "hours/year", "Annual hours worked per adult (employed or not)."),
+        Metric("participation_rate", "/1", "Share of adults employed (the model's participation: the "
+               "employment–population ratio, displaced workers out)."),
+        Metric("leisure_per_adult", "hours/year", "Leisure per adult: the time endowment labour.time_endowment "
+               "(5,840 hours, 16 a day) less hours worked per adult."),
         *[Metric(name, unit, description) for name, (unit, description) in PRICE_METRICS.items()],
         # Saving (commonwealth.saving; behaviour.saving): group saving rates, retirees' dissaving, returns.
         Metric("saving_rate_bottom90", "/1", "Saving of the bottom 90 % of households by wealth (Saez–Zucman "
@@ -168,6 +177,16 @@ METRIC_FAMILIES: dict[str, Metric] = {
     "policy_rate": Metric("policy_rate", "/1", "The named policy's main rate in force after phase-in and erosion "
                           "(for UBI, sovereign funds and capped-profit labs: the share of the enacted level)."),
     "support": Metric("support", "/1", "Influence-weighted share of adults supporting the named policy."),
+    # Work and leisure by decile of earnings capacity (d1 … d10: base-year deciles of efficiency, the wage
+    # rate every adult has, so the same adult is in the same decile in every scenario).
+    "hours_per_worker_by_decile": Metric("hours_per_worker_by_decile", "hours/year",
+                                         "Hours per employed adult in the named decile of earnings capacity."),
+    "hours_per_adult_by_decile": Metric("hours_per_adult_by_decile", "hours/year",
+                                        "Hours per adult in the named decile of earnings capacity."),
+    "participation_by_decile": Metric("participation_by_decile", "/1",
+                                      "Share of adults employed in the named decile of earnings capacity."),
+    "leisure_per_adult_by_decile": Metric("leisure_per_adult_by_decile", "hours/year",
+                                          "Leisure per adult in the named decile of earnings capacity."),
 }
 
 

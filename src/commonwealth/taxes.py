@@ -60,6 +60,12 @@ class StatusQuo:
         """Effective-rate taxes on income (market income plus transfers); nothing on negative income."""
         return _band_tax(band_index(income, weights, self.breaks), self.rates, income)
 
+    def marginal_rates(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Each adult's status-quo marginal tax rate, proxied by the effective average rate of their income
+        band (the schedule is measured as average rates by percentile; the statutory marginal rate is
+        higher for most earners, so this understates the net-of-tax-rate changes' base)."""
+        return self.rates[band_index(income, weights, self.breaks)]
+
     def with_property_tax_credited(self, state_local_rates: np.ndarray, property_tax: float, income: np.ndarray,
                                    weights: np.ndarray) -> StatusQuo:
         """Lower the state and local part of every band's rate by the share s of its revenue that

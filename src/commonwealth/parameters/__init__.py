@@ -34,6 +34,7 @@ UNITS: dict[str, str] = {
     "year": "a duration in years",
     "calendar-year": "a calendar year",
     "count": "a number of people or things",
+    "hours/year": "hours per person per year",
     "model-unit": "a quantity in the model's normalised units (labour force L = 1)",
 }
 

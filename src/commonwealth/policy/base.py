@@ -10,6 +10,8 @@ names a concrete reform. The year (:mod:`commonwealth.engine`) runs the hooks at
  2    ``firm_payments``           markets, once firms' equity income is known (:class:`YearOpening`)
  3    ``household_taxes``         reforms' cash, after primary incomes (a :class:`YearContext` from here)
  4    ``household_transfers``     reforms' cash, after every policy's ``household_taxes``
+ 4b   ``marginal_tax_rate``       reforms' cash, after the transfers: the policy's addition to each
+                                  adult's marginal tax rate (next year's labour-supply response)
  5    ``locked_units``            consumption and saving: index units adults may not sell
  6    ``vat_share``               consumption and saving, once consumption is known
  7    ``corporate_actions``       corporate actions, after investment: share levies, transfers
@@ -43,6 +45,7 @@ from commonwealth.behaviour import BehaviourSettings
 if TYPE_CHECKING:
     from commonwealth.assets import Firms
     from commonwealth.households import Prices
+    from commonwealth.labour_supply import TaxableIncome
     from commonwealth.markets import Market
     from commonwealth.policy.ledger import Ledger
     from commonwealth.population import Population
@@ -116,6 +119,9 @@ class YearContext(YearOpening):
     #: USD each: equal cash dividends paid to adults this year (appended by the hooks that pay them;
     #: they make up the dividend_per_adult metric with the fund's share and cash dividends).
     dividends: list[float] = field(default_factory=list)
+    #: The taxable-income response (commonwealth.labour_supply.TaxableIncome) that income-tax reforms
+    #: apply to their base with ``labour_supply.reported_income``; None: off (``behaviour.taxable_income``).
+    taxable_income: TaxableIncome | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -187,6 +193,12 @@ class Policy:
         """Cash each adult receives from the policy this year (USD per adult, not taxable), or None.
         Post it to the ledger (paying sector → ``HOUSEHOLDS``); append equal cash dividends' total to
         ``ctx.dividends``. A policy paid from a fund draws on it with :meth:`draw` (``ctx.fund``)."""
+        return None
+
+    def marginal_tax_rate(self, ctx: YearContext) -> np.ndarray | float | None:
+        """The policy's addition to each adult's marginal tax rate on income this year (share of a marginal
+        dollar of income taken; per adult or one rate for all), or None. Runs after ``household_taxes``;
+        the labour-supply response (:mod:`commonwealth.labour_supply`) uses it the next year."""
         return None
 
     def locked_units(self, ctx: YearContext, eligible_since: np.ndarray) -> np.ndarray | float:

@@ -26,6 +26,7 @@ import numpy as np
 
 from commonwealth.distribution import mid_rank
 from commonwealth.indexation import real_value, statutory_indexation
+from commonwealth.labour_supply import reported_income
 from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
 from commonwealth.policy.ledger import (
     HOUSEHOLDS,
@@ -160,14 +161,25 @@ class IncomeTax(_Revenue):
         super().__init__(name, enacted_year, repealed_year, use)
         self.changes = changes  # (above_percentile, rate_change)
 
-    def _tax(self, ctx: YearContext) -> np.ndarray:
-        income = ctx.income
-        rank = mid_rank(income, ctx.pop.weight)
+    def _rate_change(self, ctx: YearContext) -> np.ndarray:
+        """Per adult: the change in the rate on income (× strength), 0 for expatriates."""
+        rank = mid_rank(ctx.income, ctx.pop.weight)
         change = np.zeros_like(rank)
         for above, delta in self.changes:
             change += np.where(rank >= above, delta * self.strength, 0.0)
-        resident = ~ctx.expatriated
-        return change * np.maximum(income, 0.0) * resident
+        return change * ~ctx.expatriated
+
+    def _tax(self, ctx: YearContext, respond: bool = True) -> np.ndarray:
+        """The rate change × income; with ``respond``, on the income reported under the change
+        (the taxable-income response, :func:`commonwealth.labour_supply.reported_income`)."""
+        change = self._rate_change(ctx)
+        base = np.maximum(ctx.income, 0.0)
+        if respond:
+            base = reported_income(ctx.taxable_income, base, change)
+        return change * base
+
+    def marginal_tax_rate(self, ctx: YearContext) -> np.ndarray | None:
+        return self._rate_change(ctx) if self.in_force(ctx.year) else None
 
     def headline_rate(self, ctx: YearContext) -> float:
         top = max((delta for _, delta in self.changes), key=abs)
@@ -180,7 +192,7 @@ class IncomeTax(_Revenue):
         return self._collect(ctx, INCOME_TAX_CHANGE, self._tax(ctx))
 
     def expected_gain(self, ctx: YearContext) -> np.ndarray:
-        return self._gain(ctx, self._tax(ctx))
+        return self._gain(ctx, self._tax(ctx, respond=False))
 
 
 class UBI(Policy):
@@ -195,6 +207,7 @@ class UBI(Policy):
         self.recipients = recipients
         self.cost = 0.0
         self.vat_rate = 0.0  # share of consumption, this year
+        self.surcharge = 0.0  # income-tax surcharge rate, this year
 
     def per_adult(self, ctx: YearContext) -> float:
         """The payment per recipient this year, base-year dollars: ``amount`` (stated in base-year dollars)
@@ -224,7 +237,7 @@ class UBI(Policy):
         return ~ctx.expatriated  # every adult living in the US
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
-        self.cost = 0.0
+        self.cost = self.surcharge = 0.0
         if not self.in_force(ctx.year):
             return None
         eligible = self._eligible(ctx)
@@ -232,7 +245,10 @@ class UBI(Policy):
         if self.funding != "income_tax":
             return None
         base = np.maximum(ctx.income, 0.0)
-        rate = self.cost / float(np.dot(ctx.pop.weight, base))
+        if ctx.taxable_income is not None:
+            # reported income under the static rate; the rate then rises to raise the cost from it
+            base = reported_income(ctx.taxable_income, base, self.cost / float(np.dot(ctx.pop.weight, base)))
+        rate = self.surcharge = self.cost / float(np.dot(ctx.pop.weight, base))
         tax = rate * base
         ctx.ledger.pay(UBI_SURCHARGE, HOUSEHOLDS, "government", tax, policy=self.name)
         return tax
@@ -250,6 +266,10 @@ class UBI(Policy):
             return payment
         ctx.ledger.pay(UBI_PAYMENT, "government", HOUSEHOLDS, payment, policy=self.name)
         return payment
+
+    def marginal_tax_rate(self, ctx: YearContext) -> float | None:
+        """The income-tax surcharge that funds it (a flat rate on every adult's income), else None."""
+        return self.surcharge if self.surcharge > 0 else None
 
     def vat_share(self, ctx: YearContext, consumption_total: float) -> float:
         """Share of consumption spending taken by the VAT that funds the UBI (0 unless funded so)."""

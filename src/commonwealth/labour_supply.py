@@ -1,0 +1,258 @@
+"""Work and leisure, and taxable income: how adults' earnings respond to taxes, transfers and the wage.
+
+**Labour supply** (``behaviour.labour``; docs/model/behaviour.md, "Work and leisure"). Each adult's
+earnings respond as in PolicyEngine-US's behavioural-response formula with CBO's elasticities
+(reference D11):
+
+    Δe/e = ε_sub·s + ε_inc·n + (ε_sub + ε_inc)·g
+
+* s = (1 − MTR_sq − ΔMTR)/(1 − MTR_sq) − 1: the change in the net-of-tax rate the reforms make, MTR_sq
+  the status-quo marginal rate (a proxy: the effective average rate of the adult's income band,
+  :meth:`commonwealth.taxes.StatusQuo.marginal_rates`), ΔMTR the reforms' addition (the policies'
+  ``marginal_tax_rate`` hooks and the budget rule's surcharge). The status-quo law is the reference, so
+  under it s = 0.
+* n = ΔN/N: the reforms' net cash (transfers − taxes, per adult) over status-quo disposable income.
+* g = w/w̄ − 1: the wage per efficiency unit's deviation from its balanced-growth trend w̄_t = w_0·e^{g_Y t}
+  (g_Y: :func:`commonwealth.markets.balanced_growth`, the growth of output with no further automation).
+  With balanced-growth preferences hours do not trend with the trend wage; a deviation (AI raising or
+  lowering the wage) moves earnings with the uncompensated elasticity, by Slutsky ≈ ε_sub + ε_inc.
+
+Each of s, n, g is capped at ±``labour.response_bound``; ε_sub by decile of earnings capacity
+(``labour.substitution_elasticity_primary``; an adult of a married couple takes the mean with the
+secondary earner's, the records not linking spouses), ε_inc = ``labour.income_elasticity``, both ×
+``labour.age_multiplier`` from ``labour.age_threshold``. The inputs are last year's (a one-year lag: the
+reforms' cash and the wage depend on this year's hours, and the lag avoids solving a fixed point).
+
+The response splits between the margins: a share x = ``labour.extensive_share`` on participation,
+the rest on hours. The employment threshold of every adult's latent draw is scaled by 1 + x·Δe/e and
+hours by (1 + Δe/e)/(1 + x·Δe/e), so expected earnings change by exactly Δe/e.
+
+**Taxable income** (``behaviour.taxable_income``; reference D15). Under an income-tax reform that adds
+Δτ to the marginal rate, reported income is
+
+    I_rep = I + (ETI·I − ε_sub·L)⁺ · ln((1 − MTR_sq − Δτ)/(1 − MTR_sq))
+
+ETI = ``labour.eti_broad``, ``labour.eti_top`` from income rank ``labour.eti_top_rank``; ε_sub·L is the
+real hours response to the same change, already in income when the labour response runs, so only
+the avoidance and shifting part goes unreported. Unreported income escapes the reform's tax but stays
+the household's income.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+from commonwealth.distribution import Distribution, mid_rank
+from commonwealth.parameters import ParameterSet
+
+#: Earnings-capacity deciles.
+DECILES = 10
+
+
+@dataclass(frozen=True)
+class LabourParameters:
+    """The ``labour.*`` parameters of one year."""
+
+    substitution_primary: NDArray[np.float64]  # by decile of earnings capacity
+    substitution_secondary: float
+    income: float
+    age_threshold: int
+    age_multiplier: float
+    bound: float  # cap on each relative change
+    extensive_share: float
+    hours_per_worker: float  # base-year annual hours per worker
+    time_endowment: float  # hours a year
+    eti_broad: float
+    eti_top: float
+    eti_top_rank: float
+
+    @classmethod
+    def from_parameters(cls, params: ParameterSet, year: int) -> LabourParameters:
+        primary = np.asarray(params("labour.substitution_elasticity_primary", year), dtype=float)
+        if primary.size != DECILES:
+            raise ValueError(f"labour.substitution_elasticity_primary needs {DECILES} values, got {primary.size}")
+        return cls(
+            substitution_primary=primary,
+            substitution_secondary=float(params("labour.substitution_elasticity_secondary", year)),
+            income=float(params("labour.income_elasticity", year)),
+            age_threshold=int(params("labour.age_threshold", year)),
+            age_multiplier=float(params("labour.age_multiplier", year)),
+            bound=float(params("labour.response_bound", year)),
+            extensive_share=float(params("labour.extensive_share", year)),
+            hours_per_worker=float(params("labour.hours_per_worker", year)),
+            time_endowment=float(params("labour.time_endowment", year)),
+            eti_broad=float(params("labour.eti_broad", year)),
+            eti_top=float(params("labour.eti_top", year)),
+            eti_top_rank=float(params("labour.eti_top_rank", year)),
+        )
+
+
+def capacity_breaks(efficiency: NDArray, weight: NDArray) -> NDArray[np.float64]:
+    """The nine upper edges of the weighted deciles of earnings capacity (efficiency, the wage rate every
+    adult has, employed or not), fixed at the base year."""
+    dist = Distribution(efficiency, weight)
+    return np.array([dist.quantile(d / DECILES) for d in range(1, DECILES)])
+
+
+def capacity_decile(efficiency: NDArray, breaks: NDArray) -> NDArray[np.int64]:
+    """Each adult's decile of earnings capacity, 0 … 9, against the base year's edges: the same adult falls
+    in the same decile in every scenario."""
+    return np.searchsorted(breaks, efficiency, side="right").astype(np.int64)
+
+
+def substitution_elasticity(decile: NDArray, unit_size: NDArray, age: NDArray,
+                            p: LabourParameters) -> NDArray[np.float64]:
+    """ε_sub per adult: the primary earner's by decile for a single adult, the mean of primary and secondary
+    for an adult of a married couple (half of them are their unit's secondary earner), × the age multiplier."""
+    primary = p.substitution_primary[decile]
+    eps = np.where(unit_size == 2, 0.5 * (primary + p.substitution_secondary), primary)
+    return eps * _age_factor(age, p)
+
+
+def income_elasticity(age: NDArray, p: LabourParameters) -> NDArray[np.float64]:
+    """ε_inc per adult, × the age multiplier from the age threshold."""
+    return p.income * _age_factor(age, p)
+
+
+def _age_factor(age: NDArray, p: LabourParameters) -> NDArray[np.float64]:
+    return np.where(np.asarray(age) >= p.age_threshold, p.age_multiplier, 1.0)
+
+
+@njit(cache=True)
+def _clip(x: float, bound: float) -> float:
+    return -bound if x < -bound else (bound if x > bound else x)
+
+
+@njit(cache=True)
+def earnings_response(eps_sub, eps_inc, mtr_status_quo, mtr_reform, net_cash, net_income, wage_gap, bound):
+    """Δe/e per adult (see the module docstring), never below −1 (no negative earnings).
+
+    ``mtr_status_quo``, ``mtr_reform``, ``net_cash`` and ``net_income`` are per adult; ``wage_gap`` = w/w̄ − 1
+    (one number); a non-positive status-quo net income counts as a relative change of ±bound."""
+    n = eps_sub.size
+    out = np.empty(n)
+    g = _clip(wage_gap, bound)
+    for i in range(n):
+        keep = 1.0 - mtr_status_quo[i]
+        s = _clip((keep - mtr_reform[i]) / keep - 1.0, bound) if keep > 0 else 0.0
+        if net_income[i] > 0:
+            m = _clip(net_cash[i] / net_income[i], bound)
+        else:
+            m = bound if net_cash[i] > 0 else (-bound if net_cash[i] < 0 else 0.0)
+        d = eps_sub[i] * s + eps_inc[i] * m + (eps_sub[i] + eps_inc[i]) * g
+        out[i] = d if d > -1.0 else -1.0
+    return out
+
+
+def margins(response: NDArray, extensive_share: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(participation factor, hours factor) with participation × hours = 1 + Δe/e: the employment rate
+    scales by 1 + x·Δe/e, hours by (1 + Δe/e)/(1 + x·Δe/e)."""
+    participation = 1.0 + extensive_share * response
+    hours = np.divide(1.0 + response, participation, out=np.zeros_like(response), where=participation > 0)
+    return participation, hours
+
+
+@dataclass
+class LabourSupply:
+    """Last year's inputs of the labour-supply response and the wage trend (mutated by the engine)."""
+
+    params: LabourParameters
+    breaks: NDArray[np.float64]  # base-year deciles of earnings capacity
+    trend_growth: float  # g_Y, per year
+    mtr_status_quo: NDArray[np.float64]
+    mtr_reform: NDArray[np.float64]
+    net_cash: NDArray[np.float64]
+    net_income: NDArray[np.float64]
+    wage0: float | None = None  # wage per efficiency unit at the base year, USD
+    wage_gap: float = 0.0  # last year's w/w̄ − 1
+
+    @classmethod
+    def create(cls, params: LabourParameters, efficiency: NDArray, weight: NDArray,
+               trend_growth: float) -> LabourSupply:
+        n = weight.size
+        return cls(params=params, breaks=capacity_breaks(efficiency, weight), trend_growth=trend_growth,
+                   mtr_status_quo=np.zeros(n), mtr_reform=np.zeros(n), net_cash=np.zeros(n), net_income=np.ones(n))
+
+    def respond(self, efficiency: NDArray, unit_size: NDArray, age: NDArray) -> tuple[NDArray, NDArray]:
+        """This year's (participation factor, hours factor) per adult, from last year's inputs."""
+        p = self.params
+        decile = capacity_decile(efficiency, self.breaks)
+        response = earnings_response(substitution_elasticity(decile, unit_size, age, p), income_elasticity(age, p),
+                                     self.mtr_status_quo, self.mtr_reform, self.net_cash, self.net_income,
+                                     self.wage_gap, p.bound)
+        return margins(response, p.extensive_share)
+
+    def observe_wage(self, t: int, wage: float) -> None:
+        """Record this year's wage per efficiency unit against the trend w̄_t = w_0·e^{g_Y t}."""
+        if self.wage0 is None:
+            self.wage0 = wage
+        trend = self.wage0 * float(np.exp(self.trend_growth * t))
+        self.wage_gap = wage / trend - 1.0 if trend > 0 else 0.0
+
+    def remember(self, mtr_status_quo: NDArray, mtr_reform: NDArray | float, net_cash: NDArray,
+                 net_income: NDArray) -> None:
+        """This year's marginal rates and the reforms' net cash, for next year's response."""
+        n = self.net_cash.size
+        self.mtr_status_quo = np.asarray(mtr_status_quo, dtype=float)
+        self.mtr_reform = np.broadcast_to(np.asarray(mtr_reform, dtype=float), (n,)).copy()
+        self.net_cash = np.asarray(net_cash, dtype=float)
+        self.net_income = np.asarray(net_income, dtype=float)
+
+
+@dataclass(frozen=True)
+class TaxableIncome:
+    """This year's taxable-income response: what policies' ``household_taxes`` use for their base."""
+
+    mtr: NDArray[np.float64]  # status-quo marginal rate per adult (proxy: the band's effective rate)
+    eti: NDArray[np.float64]  # ETI per adult
+    real: NDArray[np.float64]  # ε_sub × labour income, USD per adult: the real part already in income
+
+    @classmethod
+    def build(cls, p: LabourParameters, income: NDArray, weight: NDArray, mtr: NDArray,
+              real: NDArray | float = 0.0) -> TaxableIncome:
+        rank = mid_rank(income, weight)
+        eti = np.where(rank >= p.eti_top_rank, p.eti_top, p.eti_broad)
+        return cls(mtr=np.asarray(mtr, dtype=float), eti=eti,
+                   real=np.broadcast_to(np.asarray(real, dtype=float), income.shape))
+
+    def reported(self, base: NDArray, rate_change: NDArray | float) -> NDArray[np.float64]:
+        """Reported income per adult given the reform's addition to the marginal rate (see the module
+        docstring); the unreported part is the avoidance and shifting response; never negative."""
+        keep = np.maximum(1.0 - self.mtr, 1e-9)
+        log_change = np.log(np.maximum(keep - rate_change, 1e-9) / keep)
+        avoidable = np.maximum(self.eti * base - self.real, 0.0)
+        return np.maximum(base + avoidable * log_change, 0.0)
+
+
+def reported_income(response: TaxableIncome | None, base: NDArray, rate_change: NDArray | float) -> NDArray:
+    """``base`` when the taxable-income response is off (``response`` None), else what adults report."""
+    return base if response is None else response.reported(base, rate_change)
+
+
+def labour_metrics(employed: NDArray, hours: NDArray, weight: NDArray, decile: NDArray,
+                   p: LabourParameters) -> dict[str, float]:
+    """Hours per worker and per adult (annual, base-year level ``labour.hours_per_worker`` × the hours
+    factor), participation (employed share of adults), leisure per adult (time endowment − hours per adult),
+    overall and by decile of earnings capacity (``<metric>_by_decile.d1`` … ``d10``)."""
+    values: dict[str, float] = {}
+    worked = p.hours_per_worker * hours * employed
+    for suffix, mask in [("", None)] + [(f"_by_decile.d{d + 1}", decile == d) for d in range(DECILES)]:
+        w = weight if mask is None else weight * mask
+        adults, workers = float(w.sum()), float(np.dot(w, employed))
+        total = float(np.dot(w, worked))
+        per_adult = total / adults if adults > 0 else 0.0
+        if mask is None:
+            values["hours_per_worker"] = total / workers if workers > 0 else 0.0
+            values["hours_per_adult"] = per_adult
+            values["participation_rate"] = workers / adults if adults > 0 else 0.0
+            values["leisure_per_adult"] = p.time_endowment - per_adult
+        else:
+            values[f"hours_per_worker{suffix}"] = total / workers if workers > 0 else 0.0
+            values[f"hours_per_adult{suffix}"] = per_adult
+            values[f"participation{suffix}"] = workers / adults if adults > 0 else 0.0
+            values[f"leisure_per_adult{suffix}"] = p.time_endowment - per_adult
+    return values
