@@ -80,6 +80,7 @@ class AmericanEquityFund(Policy):
         self.accrued: np.ndarray | None = None  # USD per firm
         self.accrual_age: np.ndarray | None = None  # years accrued per firm
         self.distributed_units: list[float] = []  # index units per eligible adult, by year
+        self.units_received: np.ndarray | None = None  # index units per adult distributed this year
         self.year_flows: dict[str, float] = {}
         self.corporate_land_tax = 0.0  # USD this year, paid by firms on corporate land
 
@@ -172,6 +173,7 @@ class AmericanEquityFund(Policy):
         distribution of the new shares not retained."""
         rate = self.company_rate * self.phase(ctx) * self.strength
         f = ctx.firms
+        self.units_received = None
         if self.accrued is None:
             self.accrued = np.zeros(f.size)
             self.accrual_age = np.zeros(f.size, dtype=np.int64)
@@ -244,7 +246,8 @@ class AmericanEquityFund(Policy):
             f.own_fund = f.own_fund - give
             f.own_index = f.own_index + give
             per_adult_value = equal_shares(value, pop.weight, ctx.eligible)
-            pop.equity_index += per_adult_value / price
+            self.units_received = per_adult_value / price
+            pop.equity_index += self.units_received
             market.index_units += value / price
             ctx.ledger.pay(AEF_SHARE_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult_value,
                            policy=self.name)
@@ -254,6 +257,9 @@ class AmericanEquityFund(Policy):
             self.distributed_units.append(value / price / recipients)
         else:
             self.distributed_units.append(0.0)
+
+    def shares_distributed(self) -> np.ndarray | None:
+        return self.units_received
 
     def locked_units(self, ctx: YearContext, eligible_since: np.ndarray) -> np.ndarray | float:
         """Index units per adult still locked: those received in the last ``lockup_years`` years
