@@ -10,9 +10,10 @@ this order (each a method below, with what it passes on in a small dataclass):
     markets              firm income, AI rents, firm payments; firm values, index and land prices
     primary incomes      labour and capital income, status-quo taxes and transfers
     reforms' cash        the policies' taxes and transfers per adult
-    consumption, saving  what households consume and save, and where the saving goes; the VAT
+    consumption, saving  what households consume and save, and where the saving goes; recipients sell
+                         part of the shares received (commonwealth.portfolios); the VAT
     investment           retained earnings and new shares; foreigners keep their share
-    corporate actions    the policies' share levies, transfers and distributions (in kind)
+    corporate actions    the policies' share levies, transfers and distributions (in kind); shares received
     politics             influence, support, tax flight and the exit tax
     ageing               the policies' own books (funds' income); deaths, estates, heirs;
                          government consumption (its share of GDP calibrated in the base year)
