@@ -135,7 +135,7 @@ METRICS: dict[str, Metric] = {
                "not), per US adult, at end-of-year prices, deflated by the CPI."),
         Metric("received_shares_held_share", "/1", "Index units received from the fund still held, as a share "
                "of all units received (by the adults alive; heirs start afresh); 1 with behaviour.portfolios "
-               "off."),
+               "off, 0 before anything is received."),
         Metric("aef_rate", "1/year", "Equity-fund company rate in force after phase-in."),
         Metric("aef_land_tax", "USD/year", "Equity-fund land tax paid by households and firms (privately held land)."),
         Metric("ubi_per_adult", "USD/year", "UBI paid per eligible adult."),
