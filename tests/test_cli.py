@@ -122,7 +122,7 @@ def test_channels_prints_the_split_and_writes_it(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "static" in printed and "interactions" in printed and "total" in printed
     split = pd.read_csv(out / "channels.csv")
-    assert list(split.channel)[0] == "static" and list(split.channel)[-1] == "total"
+    assert split.channel.iloc[0] == "static" and split.channel.iloc[-1] == "total"
 
 
 def test_channels_refuses_an_unknown_metric_before_running(tmp_path, capsys):

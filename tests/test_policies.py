@@ -214,3 +214,26 @@ def test_money_and_shares_neither_appear_nor_vanish(seed, size, ai, policies):
             assert years[-1].values["dividend_shares_per_adult"] * flows["eligible"] == pytest.approx(
                 flows["shares_distributed"], rel=1e-12)
             assert flows["eligible"] <= float(w.sum())
+
+
+def test_lockup_counts_the_years_of_distributions_so_tranches_unlock_on_time_after_a_pause():
+    """Tranches of 2026 and 2027, then none (repeal or a zero rate): with a 2-year lock-up, 2026's is
+    locked in 2027–2028 and 2027's in 2028–2029, whatever happens after; an adult eligible only from
+    2029 holds none of them."""
+    from types import SimpleNamespace
+
+    from commonwealth.policy.equity_fund import AmericanEquityFund
+
+    fund = AmericanEquityFund("aef", 2026, None, company_rate=0.025, land_rate=0.0, valuation_threshold=0.0,
+                              private_revenue_threshold=0.0, private_accrual_years=0, phase_in="none",
+                              phase_in_gdp_growth=0.5, retained_share=0.0, lockup_years=2,
+                              us_revenue_share_test=0.0, us_revenue_share=1.0)
+    fund.distributed_units, fund.distribution_years = [1.0, 10.0], [2026, 2027]
+    since = np.array([2025, 2029])
+
+    def locked(year):
+        ctx = SimpleNamespace(year=year, pop=SimpleNamespace(weight=np.ones(2)), eligible=np.ones(2, dtype=bool))
+        return fund.locked_units(ctx, since).tolist()
+
+    assert [locked(y) for y in (2027, 2028, 2029, 2030, 2035)] == [[1.0, 0.0], [11.0, 0.0], [10.0, 0.0],
+                                                                  [0.0, 0.0], [0.0, 0.0]]

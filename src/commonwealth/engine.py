@@ -11,9 +11,10 @@ this order (each a method below, with what it passes on in a small dataclass):
     markets              firm income, AI rents, firm payments; firm values, index and land prices
     primary incomes      labour and capital income, status-quo taxes and transfers
     reforms' cash        the policies' taxes and transfers per adult
-    consumption, saving  what households consume and save, and where the saving goes; the VAT
+    consumption, saving  what households consume and save, and where the saving goes; recipients sell
+                         part of the shares received (commonwealth.portfolios); the VAT
     investment           retained earnings and new shares; foreigners keep their share
-    corporate actions    the policies' share levies, transfers and distributions (in kind)
+    corporate actions    the policies' share levies, transfers and distributions (in kind); shares received
     politics             influence, support, tax flight and the exit tax
     ageing               the policies' own books (funds' income); deaths, estates, heirs;
                          government consumption (its share of GDP calibrated in the base year)
@@ -101,6 +102,7 @@ from commonwealth.policy.ledger import (
     Ledger,
 )
 from commonwealth.politics import Politics, PoliticsParameters
+from commonwealth.portfolios import PortfolioParameters, SharesReceived, received_metrics, sell_received
 from commonwealth.prices import price_metrics, sector_price_paths, sector_prices_at
 from commonwealth.production import FactorPrices
 from commonwealth.saving import (
@@ -238,10 +240,7 @@ class HouseholdEconomy:
         self.policies = [*build_policies(scenario.policies, params, y0, scenario.sources[0]), *policies]
         #: The policies that keep a fund's books (a ledger sector), in the scenario's order.
         self.funds = [p for p in self.policies if p.sector is not None]
-        #: Per adult: the year from which each adult has been eligible for citizens' dividends.
-        self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int64)
-        self.expatriated = np.zeros(pop.weight.size, dtype=bool)
-        self.resident = ~self.expatriated  # as the year opened (markets): the US adults measured
+        self._init_adult_state(y0)
         settings = scenario.politics
         self.politics = Politics(PoliticsParameters.from_parameters(params, y0, settings.plutocracy),
                                  endogenous=settings.mode == "endogenous",
@@ -279,6 +278,16 @@ class HouseholdEconomy:
         self.t = 0
         self.previous: Prices | None = None
         self.phi_prev = float(self.economy.automation.share(0.0))
+
+    def _init_adult_state(self, y0: int) -> None:
+        """Per adult state beside the population: eligibility, expatriation, the shares received."""
+        pop = self.pop
+        #: Per adult: the year from which each adult has been eligible for citizens' dividends.
+        self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int64)
+        self.expatriated = np.zeros(pop.weight.size, dtype=bool)
+        self.resident = ~self.expatriated  # as the year opened (markets): the US adults measured
+        #: Per adult: the index units received from policies and what became of them (commonwealth.portfolios).
+        self.shares_received = SharesReceived.empty(pop.weight.size)
 
     def _init_indexation(self, params, y0: int) -> None:
         """The price level and the histories indexation needs (:mod:`commonwealth.indexation`)."""
@@ -694,10 +703,12 @@ class HouseholdEconomy:
             rates = saving_rates(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year)
             flows = settle(pop, flows, markets.prices, rates,
                            policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked)
-        self.saving_rule.metrics = {**group_rates(flows.saving, inputs.disposable, inputs.group, w),
-                             "retiree_decumulation": retiree_decumulation_rate(flows.saving, inputs.wealth,
-                                                                               inputs.working, w),
-                             **{f"after_tax_return_{g}": float(r) for g, r in zip(GROUPS, returns, strict=True)}}
+        if self.behaviour.portfolios:
+            self._sell_received_shares(flows, markets.prices, locked, ctx.year)
+        self.saving_rule.metrics = {
+            **group_rates(flows.saving, inputs.disposable, inputs.group, w),
+            "retiree_decumulation": retiree_decumulation_rate(flows.saving, inputs.wealth, inputs.working, w),
+            **{f"after_tax_return_{g}": float(r) for g, r in zip(GROUPS, returns, strict=True)}}
         consumption_total = float(np.dot(w, flows.consumption))
         vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)
         ledger.pay(VAT, HOUSEHOLDS, "government", vat_share * flows.consumption)
@@ -733,6 +744,18 @@ class HouseholdEconomy:
                                  np.asarray(p("saving.eis", year), dtype=float), returns - rule.return0,
                                  float(p("saving.max_rate", year)))
 
+    def _sell_received_shares(self, flows: Flows, prices: Prices, locked: np.ndarray | float, year: int) -> None:
+        """Portfolios: recipients sell part of the index units they received (commonwealth.portfolios) at
+        the end-of-year index price; the proceeds are consumption, so saving and the index purchase fall
+        by the same amount. Investment nets the sales against other households' purchases and firms buy
+        back the rest (Market.issue_to_index)."""
+        params = PortfolioParameters.from_parameters(self.params, year)
+        sale = sell_received(self.shares_received, self.pop.equity_index, locked,
+                             prices.after_retention().index_price, params)
+        flows.consumption = flows.consumption + sale
+        flows.saving = flows.saving - sale
+        flows.index_purchase = flows.index_purchase - sale
+
     def _investment(self, markets: Markets, flows: Flows, year: int) -> float:
         """Investment: firms invest retained earnings, then issue new shares to the index's buyers;
         foreigners keep their share. Returns foreigners' saving (USD)."""
@@ -755,6 +778,10 @@ class HouseholdEconomy:
         wealth_before = net_worth(pop, before)
         for policy in self.policies:
             policy.corporate_actions(ctx)
+        for policy in self.policies:  # tracked with or without sales (behaviour.portfolios): the metrics
+            units = policy.shares_distributed()
+            if units is not None:
+                self.shares_received.receive(units)
         check_ownership_rows(self.firms, ctx.year)
         end_prices = replace(before, index_price=self.market.index_price,
                              concentrated_price=self.market.concentrated_price())
@@ -788,6 +815,7 @@ class HouseholdEconomy:
                                         self.params, year)
         estate_tax = estate_tax + politics.exit_tax  # both are paid out of wealth, not income
         self.eligible_since[dies] = np.where(pop.citizen[dies], year + 1, NEVER_ELIGIBLE)
+        self.shares_received.forget(dies)
         ledger.pay(ESTATE_TAX, HOUSEHOLDS, "government", estate_tax - politics.exit_tax)
         wealth_end = net_worth(pop, corporate.end_prices)
         identities.household_wealth(
@@ -886,6 +914,8 @@ class HouseholdEconomy:
         values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
+        values.update(received_metrics(self.shares_received, w * self.resident, markets.wealth_rank,
+                                       self.market.index_price, cpi))
         values.update(self.politics.metrics(ctx, politics.influence, self.policies, markets.wealth_dist,
                                             self.expatriated))
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]

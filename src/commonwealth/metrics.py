@@ -126,6 +126,16 @@ METRICS: dict[str, Metric] = {
                "consumer basket relative to output)."),
         Metric("dividend_shares_per_adult", "USD/year", "Value of equity-fund shares distributed per adult citizen."),
         Metric("dividend_cash_per_adult", "USD/year", "Equity-fund dollars distributed per adult citizen."),
+        # Selling the shares received (commonwealth.portfolios; behaviour.portfolios; docs/model/behaviour.md).
+        Metric("received_shares_sold_per_adult", "USD/year", "Value of received fund shares (index units) sold "
+               "and consumed this year, per US adult, deflated by the CPI (0 with behaviour.portfolios off)."),
+        Metric("received_shares_sold_per_adult_bottom50", "USD/year", "received_shares_sold_per_adult among "
+               "adults in the poorer half of households by wealth (at the year's opening)."),
+        Metric("received_shares_held_per_adult", "USD", "Value of received fund shares still held (locked or "
+               "not), per US adult, at end-of-year prices, deflated by the CPI."),
+        Metric("received_shares_held_share", "/1", "Index units received from the fund still held, as a share "
+               "of all units received (by the adults alive; heirs start afresh); 1 with behaviour.portfolios "
+               "off, 0 before anything is received."),
         Metric("aef_rate", "1/year", "Equity-fund company rate in force after phase-in."),
         Metric("aef_land_tax", "USD/year", "Equity-fund land tax paid by households and firms (privately held land)."),
         Metric("ubi_per_adult", "USD/year", "UBI paid per eligible adult."),

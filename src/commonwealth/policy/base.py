@@ -15,6 +15,7 @@ names a concrete reform. The year (:mod:`commonwealth.engine`) runs the hooks at
  5    ``locked_units``            consumption and saving: index units adults may not sell
  6    ``vat_share``               consumption and saving, once consumption is known
  7    ``corporate_actions``       corporate actions, after investment: share levies, transfers
+ 7b   ``shares_distributed``      after corporate actions: index units each adult received (portfolios)
  8    ``expected_gain``           politics: each adult's static gain, for support
  9    ``end_of_year``             after politics: the policy's own income and books
 10    ``metrics``, ``headline_rate``  the year's report, after accumulation
@@ -219,6 +220,11 @@ class Policy:
         ``ctx.pop``'s equity holdings; post every move to the ledger as an in-kind flow, valued on
         the day. The engine checks afterwards that ownership sums to one and that households'
         in-kind account matches the change in their wealth."""
+        return None
+
+    def shares_distributed(self) -> np.ndarray | None:
+        """Index units each adult received from this policy in this year's ``corporate_actions`` (per
+        adult), or None: the shares recipients may later sell (:mod:`commonwealth.portfolios`)."""
         return None
 
     # --- 8. Politics ----------------------------------------------------------------------------

@@ -80,6 +80,8 @@ class AmericanEquityFund(Policy):
         self.accrued: np.ndarray | None = None  # USD per firm
         self.accrual_age: np.ndarray | None = None  # years accrued per firm
         self.distributed_units: list[float] = []  # index units per eligible adult, by year
+        self.distribution_years: list[int] = []  # the year of each entry of distributed_units
+        self.units_received: np.ndarray | None = None  # index units per adult distributed this year
         self.year_flows: dict[str, float] = {}
         self.corporate_land_tax = 0.0  # USD this year, paid by firms on corporate land
 
@@ -172,6 +174,7 @@ class AmericanEquityFund(Policy):
         distribution of the new shares not retained."""
         rate = self.company_rate * self.phase(ctx) * self.strength
         f = ctx.firms
+        self.units_received = None
         if self.accrued is None:
             self.accrued = np.zeros(f.size)
             self.accrual_age = np.zeros(f.size, dtype=np.int64)
@@ -244,7 +247,8 @@ class AmericanEquityFund(Policy):
             f.own_fund = f.own_fund - give
             f.own_index = f.own_index + give
             per_adult_value = equal_shares(value, pop.weight, ctx.eligible)
-            pop.equity_index += per_adult_value / price
+            self.units_received = per_adult_value / price
+            pop.equity_index += self.units_received
             market.index_units += value / price
             ctx.ledger.pay(AEF_SHARE_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult_value,
                            policy=self.name)
@@ -254,18 +258,24 @@ class AmericanEquityFund(Policy):
             self.distributed_units.append(value / price / recipients)
         else:
             self.distributed_units.append(0.0)
+        self.distribution_years.append(ctx.year)
+
+    def shares_distributed(self) -> np.ndarray | None:
+        return self.units_received
 
     def locked_units(self, ctx: YearContext, eligible_since: np.ndarray) -> np.ndarray | float:
         """Index units per adult still locked: those received in the last ``lockup_years`` years
-        while eligible."""
+        while eligible. A tranche distributed at the end of year s (after consumption) is locked in the
+        ``lockup_years`` years s + 1 … s + lockup_years and may be sold from s + lockup_years + 1; an heir
+        eligible from e holds the tranches of years ≥ e − 1 (the year of death's came with the estate).
+        Years are those of the distributions (a year at rate zero, or after repeal, distributes nothing)."""
         if self.lockup_years <= 0 or not self.distributed_units:
             return np.zeros(ctx.pop.weight.size)
-        first_year = ctx.year - len(self.distributed_units) + 1
-        years = np.arange(first_year, ctx.year + 1)
+        years = np.asarray(self.distribution_years) + 1  # the first year each tranche is held at consumption
         units = np.asarray(self.distributed_units)
-        recent = years > ctx.year - self.lockup_years
+        recent = (years > ctx.year - self.lockup_years) & (years <= ctx.year)
         cumulative = np.concatenate([[0.0], np.cumsum(np.where(recent, units, 0.0))])
-        start = np.clip(eligible_since - first_year, 0, units.size)
+        start = np.searchsorted(years, eligible_since, side="left")
         return np.where(ctx.eligible, cumulative[-1] - cumulative[start], 0.0)
 
     # --- the fund's own income ------------------------------------------------------------------
