@@ -54,8 +54,8 @@ from commonwealth.households import (
     settle,
 )
 from commonwealth.identities import IDENTITY_RTOL, Audit, IdentityError, check_ownership_rows
-from commonwealth.investment import FirmParameters, FirmResponse
 from commonwealth.indexation import PriceLevel, real_value, social_security_index, statutory_indexation
+from commonwealth.investment import FirmParameters, FirmResponse
 from commonwealth.markets import Market, balanced_growth
 from commonwealth.metrics import (
     NOMINAL_METRICS,
@@ -77,9 +77,9 @@ from commonwealth.policy.ledger import (
     EXIT_TAX,
     EXPORTS,
     GOVERNMENT_CONSUMPTION,
-    INCOME_ON_CAPITAL_ABROAD,
     GOVERNMENT_LAND_RENT,
     HOUSEHOLDS,
+    INCOME_ON_CAPITAL_ABROAD,
     LABOUR_INCOME,
     OTHER_HOLDERS_INTEREST,
     OTHER_HOLDERS_SPENDING,
@@ -250,17 +250,21 @@ class HouseholdEconomy:
                                else budget.target)
         self.labour_growth = params("production.labor_growth", y0)
         self.market = self._base_market(fp0)
-        self.retention = float(params("assets.retention_ratio", y0))
-        #: Firms' response to the reforms' wedges on capital (commonwealth.investment; behaviour.investment).
-        self.firm_parameters = FirmParameters.from_parameters(params, y0)
-        self.firm_response = FirmResponse(retention0=self.retention, retention=self.retention)
-        self._capital_abroad = 0.0  # USD, this year's business capital invested abroad
+        self._init_firm_response(params, y0)
         self.fp0 = fp0
         self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp")}
         self.gdp_history: dict[int, float] = {}
         self.t = 0
         self.previous: Prices | None = None
         self.phi_prev = float(self.economy.automation.share(0.0))
+
+    def _init_firm_response(self, params, y0: int) -> None:
+        """Firms' response to the reforms' wedges on capital (commonwealth.investment; behaviour.investment),
+        starting from the status quo: nothing abroad, the status-quo retention."""
+        self.retention = float(params("assets.retention_ratio", y0))
+        self.firm_parameters = FirmParameters.from_parameters(params, y0)
+        self.firm_response = FirmResponse(retention0=self.retention, retention=self.retention)
+        self._capital_abroad = 0.0  # USD, this year's business capital invested abroad
 
     def _init_indexation(self, params, y0: int) -> None:
         """The price level and the histories indexation needs (:mod:`commonwealth.indexation`)."""
