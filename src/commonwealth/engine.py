@@ -642,6 +642,10 @@ class HouseholdEconomy:
         if self._capital_abroad:  # the net return on US-owned capital abroad, paid by the rest of the world
             ledger.pay(INCOME_ON_CAPITAL_ABROAD, "rest_of_world", "production", markets.prices.r * self._capital_abroad)
         foreign_saving = float(np.dot(firms.own_foreign, retained))
+        if self.retention < self.firm_response.retention0:  # firms pay out more than under the status quo:
+            # foreigners reinvest the extra payout (they see through the veil as households do, Yagan 2015)
+            foreign_saving += market.issue_to_foreigners(
+                (self.firm_response.retention0 - self.retention) * firms.own_foreign * markets.firm_income)
         foreign_saving += market.issue_to_index(float(np.dot(self.pop.weight, flows.index_purchase)))
         # Expatriates' flows are the rest of the world's; their saving stays invested in the US.
         ledger.pay(EXPORTS, "rest_of_world", "production",
