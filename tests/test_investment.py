@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -153,3 +154,30 @@ def test_the_ledger_posts_the_net_return_on_capital_abroad_and_production_uses_d
     assert row["rest_of_world"] == pytest.approx(-r * abroad_before, rel=1e-9)
     assert year.values["domestic_capital"] == pytest.approx(capital_before - abroad_before)
     assert year.values["capital_stock"] == pytest.approx(capital_before)
+
+
+def test_with_firms_responding_the_fund_levies_tau_exp_minus_beta_tau_and_records_the_escaped_base():
+    s = load_scenario("status-quo")
+    s = s.model_copy(update={"years": 1, "population": s.population.model_copy(update={"size": SIZE}),
+                             "policies": [*s.policies, *load_scenario("american-equity-fund").policies]})
+    sim = HouseholdEconomy(s)
+    fund = sim.equity_fund
+    fund.valuation_threshold, fund.phase_in, fund.retained_share = 0.0, "none", 1.0
+    firms = sim.firms
+    covered = firms.listed & ~firms.aggregate
+    from commonwealth.policy.base import YearContext
+    from commonwealth.policy.ledger import Ledger
+
+    w = sim.pop.weight
+    ctx = YearContext(year=2030, t=0, gdp=1.0, gdp_base=1.0, r=0.05, land_rent=0.0, pop=sim.pop, firms=firms,
+                      market=sim.market, prices=None, wealth=None, eligible=sim.pop.citizen,
+                      ledger=Ledger(2030, w, np.full(w.size, 0.5)), government=sim.government, gdp_history={})
+    fund.year_flows = {}
+    private = ~firms.listed & ~firms.aggregate & (firms.revenue >= fund.thresholds(ctx)[1])
+    base = float(firms.value[covered | private].sum())  # the levy's statutory base, listed and private
+    fund.corporate_actions(ctx)
+    tau = fund.company_rate
+    levied = tau * math.exp(-10.0 * tau)
+    np.testing.assert_allclose(firms.own_fund[covered], levied, atol=1e-12)
+    assert fund.year_flows["base_escaped"] == pytest.approx((1 - math.exp(-10.0 * tau)) * base, rel=1e-9)
+    assert fund.capital_levy(ctx) == pytest.approx(levied * base, rel=1e-9)
