@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commonwealth.behaviour import BehaviourSettings
 from commonwealth.engine import HouseholdEconomy
 from commonwealth.policy.ai_firms import windfall_schedule
 from commonwealth.policy.sovereign_fund import dividend_per_person, pomv_draw
@@ -50,7 +51,8 @@ def test_fund_stake_after_n_years_is_one_minus_0975_to_the_n():
     w = sim.pop.weight
     ctx = YearContext(year=2025, t=0, gdp=1.0, gdp_base=1.0, r=0.05, land_rent=0.0, pop=sim.pop, firms=firms,
                       market=sim.market, prices=None, wealth=None, eligible=sim.pop.citizen,
-                      ledger=Ledger(2025, w, np.full(w.size, 0.5)), government=sim.government, gdp_history={})
+                      ledger=Ledger(2025, w, np.full(w.size, 0.5)), government=sim.government, gdp_history={},
+                      behaviour=BehaviourSettings(investment=False))  # the statutory levy: no base escapes
     before = {h: getattr(firms, h).copy() for h in firms.HOLDERS}
     value = firms.value.copy()
     for n in range(1, 11):

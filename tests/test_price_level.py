@@ -19,6 +19,7 @@ from commonwealth.indexation import (
     social_security_index,
     statutory_indexation,
 )
+from commonwealth.investment import levied_share
 from commonwealth.parameters import ParameterSet
 from commonwealth.policy.taxes_and_transfers import UBI, WealthTax
 from commonwealth.politics import Politics, PoliticsParameters
@@ -138,7 +139,9 @@ def test_share_dividend_matches_company_rate_times_covered_value_per_adult_citiz
     f, p = sim.firms, values[2035]["price_level"]
     threshold = 1e9 / p  # $1 bn fixed nominal, in base-year dollars
     covered = f.listed & ~f.aggregate & (f.value >= threshold)  # every firm passes the 59 % > 50 % US test
-    hand = 0.025 * float(f.value[covered].sum()) / _adult_citizens(sim, 2035)
+    # firms respond (behaviour.investment): the levy applies to exp(−β·τ) of the base (commonwealth.investment)
+    levied = levied_share(0.025, ParameterSet()("firms.levy_base_semi_elasticity", 2035))
+    hand = 0.025 * levied * float(f.value[covered].sum()) / _adult_citizens(sim, 2035)
     model = values[2035]["dividend_shares_per_adult"]
     assert model == pytest.approx(hand, rel=0.10)
     assert 1_000 < hand < 100_000  # a sanity scale: thousands of dollars a year per adult citizen

@@ -57,6 +57,7 @@ from commonwealth.households import (
 )
 from commonwealth.identities import IDENTITY_RTOL, Audit, IdentityError, check_ownership_rows
 from commonwealth.indexation import PriceLevel, real_value, social_security_index, statutory_indexation
+from commonwealth.investment import FirmParameters, FirmResponse
 from commonwealth.labour_supply import (
     LabourParameters,
     LabourSupply,
@@ -89,6 +90,7 @@ from commonwealth.policy.ledger import (
     GOVERNMENT_CONSUMPTION,
     GOVERNMENT_LAND_RENT,
     HOUSEHOLDS,
+    INCOME_ON_CAPITAL_ABROAD,
     LABOUR_INCOME,
     OTHER_HOLDERS_INTEREST,
     OTHER_HOLDERS_SPENDING,
@@ -271,7 +273,7 @@ class HouseholdEconomy:
                                else budget.target)
         self.labour_growth = params("production.labor_growth", y0)
         self.market = self._base_market(fp0)
-        self.retention = float(params("assets.retention_ratio", y0))
+        self._init_firm_response(params, y0)
         self.fp0 = fp0
         self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp")}
         self.gdp_history: dict[int, float] = {}
@@ -288,6 +290,14 @@ class HouseholdEconomy:
         self.resident = ~self.expatriated  # as the year opened (markets): the US adults measured
         #: Per adult: the index units received from policies and what became of them (commonwealth.portfolios).
         self.shares_received = SharesReceived.empty(pop.weight.size)
+
+    def _init_firm_response(self, params, y0: int) -> None:
+        """Firms' response to the reforms' wedges on capital (commonwealth.investment; behaviour.investment),
+        starting from the status quo: nothing abroad, the status-quo retention."""
+        self.retention = float(params("assets.retention_ratio", y0))
+        self.firm_parameters = FirmParameters.from_parameters(params, y0)
+        self.firm_response = FirmResponse(retention0=self.retention, retention=self.retention)
+        self._capital_abroad = 0.0  # USD, this year's business capital invested abroad
 
     def _init_indexation(self, params, y0: int) -> None:
         """The price level and the histories indexation needs (:mod:`commonwealth.indexation`)."""
@@ -455,7 +465,12 @@ class HouseholdEconomy:
         pop, usd = self.pop, self.usd
         employed_efficiency = float(np.dot(pop.weight, pop.efficiency * pop.employed * self.hours))
         growth = float(np.exp(self.labour_growth * t))  # each efficiency unit stands for e^{nt} units of L
-        fp = self.economy.prices(float(t), self.capital / usd, growth * employed_efficiency / self.efficiency0)
+        # Production uses the capital located in the US: K less what the firms' response moved abroad.
+        if self.behaviour.investment:
+            self.retention = self.firm_response.retention
+            self._capital_abroad = self.firm_response.capital_abroad
+        domestic = self.capital - self._capital_abroad if self._capital_abroad else self.capital
+        fp = self.economy.prices(float(t), domestic / usd, growth * employed_efficiency / self.efficiency0)
         gdp = float(fp.output) * usd
         self.rule.growth = gdp / self.gdp_history[year - 1] if year - 1 in self.gdp_history else 1.0
         self.gdp_history[year] = gdp
@@ -761,7 +776,13 @@ class HouseholdEconomy:
         foreigners keep their share. Returns foreigners' saving (USD)."""
         market, firms, ledger = self.market, self.firms, markets.ledger
         retained = market.retain(markets.firm_income, self.retention)
+        if self._capital_abroad:  # the net return on US-owned capital abroad, paid by the rest of the world
+            ledger.pay(INCOME_ON_CAPITAL_ABROAD, "rest_of_world", "production", markets.prices.r * self._capital_abroad)
         foreign_saving = float(np.dot(firms.own_foreign, retained))
+        if self.retention < self.firm_response.retention0:  # firms pay out more than under the status quo:
+            # foreigners reinvest the extra payout (they see through the veil as households do, Yagan 2015)
+            foreign_saving += market.issue_to_foreigners(
+                (self.firm_response.retention0 - self.retention) * firms.own_foreign * markets.firm_income)
         foreign_saving += market.issue_to_index(float(np.dot(self.pop.weight, flows.index_purchase)))
         # Expatriates' flows are the rest of the world's; their saving stays invested in the US.
         ledger.pay(EXPORTS, "rest_of_world", "production",
@@ -889,7 +910,17 @@ class HouseholdEconomy:
         identities.balance_sheets(audit, year, self.capital, self.claims_on_capital() + float(self.market.book.sum()))
         if self.capital <= 0:
             raise IdentityError(f"year {year}: the capital stock is exhausted")
+        if self.behaviour.investment:
+            self._firms_respond(ctx, production, markets)
         return capital_start, net_investment
+
+    def _firms_respond(self, ctx: YearContext, production: Production, markets: Markets) -> None:
+        """Firms' response to this year's levies on firm value, for next year (commonwealth.investment):
+        the capital moved abroad and the share of equity income retained. With no levy both are the
+        status quo's exactly."""
+        levy = sum(p.capital_levy(ctx) for p in self.policies)
+        self.firm_response.update(self.firm_parameters, levy=levy, business_capital=self.capital - self.structures,
+                                  equity_income=float(markets.firm_income.sum()), r=production.r, delta=self.delta)
 
     def _check_fund_books(self, ledger: Ledger, markets: Markets, gdp: float, year: int, audit: Audit) -> None:
         """Each fund sector's ledger column is the change in its funds' cash and stakes this year."""
@@ -910,6 +941,7 @@ class HouseholdEconomy:
         values.update(macro_metrics(fp, capital_start / usd, (net_investment + self.delta * capital_start) / usd, phi,
                                     usd, self.delta))
         values["wage_index"] = float(fp.wage) / self.wage0
+        values.update(self._firm_metrics(capital_start))
         values.update(income_metrics(flows, w * self.resident, cpi))
         values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
@@ -922,6 +954,17 @@ class HouseholdEconomy:
         for policy in self.policies:
             values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)
         return values
+
+    def _firm_metrics(self, capital_start: float) -> dict[str, float]:
+        """Firms' response this year (commonwealth.investment): capital in US production and abroad, the
+        user-cost wedge and the share of equity income retained."""
+        response = self.firm_response if self.behaviour.investment else None
+        return {
+            "domestic_capital": capital_start - self._capital_abroad,
+            "capital_abroad": self._capital_abroad,
+            "user_cost_wedge": response.cost_ratio - 1.0 if response else 0.0,  # this year's levy
+            "retention_ratio": self.retention,
+        }
 
     def _budget_metrics(self, production: Production) -> dict[str, float]:
         """The budget rule and the safe rate this year (static score: primary balance before the rule)."""

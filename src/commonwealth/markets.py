@@ -230,6 +230,21 @@ class Market:
         self.book = self.book + retained
         return retained
 
+    def issue_to_foreigners(self, purchase: NDArray[np.float64]) -> float:
+        """Foreigners buy ``purchase`` USD of new shares of each firm at pre-money value (their payouts
+        above the status-quo payout ratio, reinvested: they see through the corporate veil as households
+        do, :mod:`commonwealth.investment`); every other holder is diluted, nobody's value changes.
+        Returns the foreign purchases, USD."""
+        f = self.firms
+        post = f.value + purchase
+        live = post > 0
+        for holder in ("own_index", "own_concentrated", "own_fund", "own_public"):
+            setattr(f, holder, np.divide(getattr(f, holder) * f.value, post, out=getattr(f, holder).copy(), where=live))
+        f.own_foreign = np.divide(f.own_foreign * f.value + purchase, post, out=f.own_foreign.copy(), where=live)
+        f.value = post
+        self.book = self.book + purchase
+        return float(purchase.sum())
+
     def issue_to_index(self, purchase: float) -> float:
         """Households put ``purchase`` USD into the index (negative: sell). New shares are issued at
         pre-money value; foreigners buy their share of each issue, but do not sell in a buyback (net sales).

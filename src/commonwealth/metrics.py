@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 #: Metrics of reforms that every households-closure run reports: 0 unless a policy reports them.
 REFORM_METRIC_DEFAULTS: dict[str, float] = {
     "fund_assets": 0.0, "dividend_shares_per_adult": 0.0, "dividend_cash_per_adult": 0.0,
+    "levy_base_escaped": 0.0,
 }
 
 #: The headlines also reported in current (nominal) dollars: real metric → nominal metric (× price_level).
@@ -178,6 +179,17 @@ METRICS: dict[str, Metric] = {
         Metric("after_tax_return_p90_99", "1/year", "After-tax return on wealth of P90–99 (as for the bottom 90 %)."),
         Metric("after_tax_return_top1", "1/year", "After-tax return on wealth of the top 1 % (as for the "
                "bottom 90 %)."),
+        # Firms' response to the reforms' wedges: investment, payout and listing (commonwealth.investment).
+        Metric("domestic_capital", "USD", "Capital in US production at the start of the year: K less the capital "
+               "abroad (base-year dollars); what production uses."),
+        Metric("capital_abroad", "USD", "US-owned business capital invested abroad instead of at home because of "
+               "the reforms' levies on firm value (share ζ_K of the user-cost gap); still owned, earning r."),
+        Metric("user_cost_wedge", "/1", "The reforms' levies on firm value per dollar of business capital as a "
+               "share of the status-quo user cost r + δ: c/c_0 − 1 (0 under the status quo)."),
+        Metric("retention_ratio", "/1", "Share of equity income firms retain and invest (status quo: "
+               "assets.retention_ratio; lower when a levy on value makes paying out cheaper)."),
+        Metric("levy_base_escaped", "USD", "American Equity Fund: firm value out of the levy's base because firms "
+               "stay private, list abroad or restructure below the thresholds, 1 − exp(−β·τ) of the base."),
     ]
 }
 

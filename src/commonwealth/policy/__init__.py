@@ -174,6 +174,7 @@ def resolve_parameters(spec: _Spec, params: ParameterSet, year: int, where: str,
                             f"(unit {params[name].spec.unit}).", source=source)
     if kind == "american_equity_fund":
         values["us_revenue_share"] = params("assets.us_revenue_share", year)
+        values["levy_base_semi_elasticity"] = params("firms.levy_base_semi_elasticity", year)
     if kind == "income_tax":
         values["changes"] = [(b["above_percentile"], b["rate_change"]) for b in values["changes"]]
     problem = _schedule_problem(kind, values)

@@ -255,6 +255,12 @@ class Policy:
         payment from this policy's ``sector``); returns what was drawn. Nothing, unless a fund."""
         return 0.0
 
+    def capital_levy(self, ctx: YearContext) -> float:
+        """USD/year this policy levied this year on the value of firms (share levies, firm-value taxes
+        settled in cash), after the base that escaped: the wedge in the user cost of capital that firms
+        respond to (:mod:`commonwealth.investment`). Read once the corporate actions have run."""
+        return 0.0
+
     # --- 10. The year's report ------------------------------------------------------------------
 
     def headline_rate(self, ctx: YearContext) -> float:

@@ -29,7 +29,11 @@ Each year, once enacted:
   which takes over exactly those shares), and the dollars — land tax, private settlements, the cash
   part of the fund's dividends and interest — the following year. Shares received are locked for
   ``lockup_years``; future distributions cannot be borrowed against (the model has no borrowing
-  against future income, so the rule holds by construction).
+  against future income, so the rule holds by construction);
+* with ``behaviour.investment`` on, part of the base escapes (firms stay private, list abroad or
+  restructure below the thresholds): the share and private levies apply to exp(−β·τ) of their statutory
+  base (:func:`commonwealth.investment.levied_share`, β = ``firms.levy_base_semi_elasticity``), and what
+  is levied is the wedge in firms' user cost of capital (:meth:`capital_levy`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commonwealth.indexation import real_value, statutory_indexation
+from commonwealth.investment import levied_share
 from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
 from commonwealth.policy.ledger import (
     AEF_CASH_DISTRIBUTION,
@@ -62,7 +67,8 @@ class AmericanEquityFund(Policy):
     def __init__(self, name: str, enacted_year: int, repealed_year: int | None, *, company_rate: float,
                  land_rate: float, valuation_threshold: float, private_revenue_threshold: float,
                  private_accrual_years: int, phase_in: str, phase_in_gdp_growth: float, retained_share: float,
-                 lockup_years: int, us_revenue_share_test: float, us_revenue_share: float) -> None:
+                 lockup_years: int, us_revenue_share_test: float, us_revenue_share: float,
+                 levy_base_semi_elasticity: float = 0.0) -> None:
         super().__init__(name, enacted_year, repealed_year)
         self.company_rate = company_rate
         self.land_rate = land_rate
@@ -75,6 +81,8 @@ class AmericanEquityFund(Policy):
         self.lockup_years = lockup_years
         self.us_revenue_share_test = us_revenue_share_test
         self.us_revenue_share = us_revenue_share
+        #: β, −d ln(levied base)/dτ per unit of rate, when firms respond (behaviour.investment)
+        self.levy_base_semi_elasticity = levy_base_semi_elasticity
         self.cash = 0.0  # USD, invested in bonds (claims on capital)
         self.pending = 0.0  # USD to distribute next year
         self.accrued: np.ndarray | None = None  # USD per firm
@@ -145,7 +153,8 @@ class AmericanEquityFund(Policy):
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.year_flows = {"land_tax": 0.0, "cash_distributed": 0.0, "shares_distributed": 0.0,
-                           "share_levy": 0.0, "private_settlement": 0.0, "eligible": 0.0}
+                           "share_levy": 0.0, "private_settlement": 0.0, "eligible": 0.0,
+                           "capital_levy": 0.0, "base_escaped": 0.0}
         rate = self.land_tax_rate(ctx)
         if rate <= 0:
             return None
@@ -180,9 +189,25 @@ class AmericanEquityFund(Policy):
             self.accrual_age = np.zeros(f.size, dtype=np.int64)
         if rate <= 0:
             return
+        rate = self._escape(ctx, rate)
         levy = self._levy_shares(ctx, rate)
         self._settle_private(ctx, rate)
         self._distribute_shares(ctx, levy)
+
+    def _escape(self, ctx: YearContext, rate: float) -> float:
+        """The rate applied to the statutory base once part of it escapes, τ·exp(−β·τ) (firms'
+        response, behaviour.investment; τ otherwise); records the base that escaped and the levy on
+        firm value (USD), covered listed companies and private ones above the revenue threshold."""
+        f = ctx.firms
+        private = ~f.listed & ~f.aggregate & (f.revenue >= self.thresholds(ctx)[1])
+        base = float(f.value[self.covered(ctx) | private].sum())
+        levied = levied_share(rate, self.levy_base_semi_elasticity) if ctx.behaviour.investment else 1.0
+        self.year_flows["base_escaped"] = (1.0 - levied) * base
+        self.year_flows["capital_levy"] = rate * levied * base
+        return rate * levied if levied < 1.0 else rate
+
+    def capital_levy(self, ctx: YearContext) -> float:
+        return self.year_flows.get("capital_levy", 0.0)
 
     def _levy_shares(self, ctx: YearContext, rate: float) -> np.ndarray:
         """New shares worth ``rate`` of every covered company's value, issued to the fund; every other
@@ -320,4 +345,5 @@ class AmericanEquityFund(Policy):
             "dividend_cash_per_adult": flows.get("cash_distributed", 0.0) / eligible,
             "aef_rate": self.headline_rate(ctx),
             "aef_land_tax": flows.get("land_tax", 0.0),
+            "levy_base_escaped": flows.get("base_escaped", 0.0),
         }

@@ -78,6 +78,9 @@ OTHER_HOLDERS_SPENDING = FlowKind("other holders' spending net of debt purchases
 STATUS_QUO_TAXES = FlowKind("status-quo taxes", status_quo=True)
 STATUS_QUO_TRANSFERS = FlowKind("status-quo transfers", status_quo=True)
 CONSUMPTION = FlowKind("consumption", status_quo=True)
+#: The net return on US-owned business capital that firms invested abroad in response to the reforms'
+#: wedges (commonwealth.investment), paid by the rest of the world to the firms that own it.
+INCOME_ON_CAPITAL_ABROAD = FlowKind("income on capital abroad")
 #: The UBI's VAT is levied on consumption and counted with it in the base-year budget.
 VAT = FlowKind("VAT", status_quo=True)
 EXPORTS = FlowKind("exports")
