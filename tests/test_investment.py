@@ -28,9 +28,11 @@ SIZE = 2_000
 
 
 def with_behaviour(name: str, **switches: bool):
-    """A built-in scenario with the given behaviour switches (the others at their defaults)."""
+    """A built-in scenario with the given behaviour switches (the other responses off, so that each test
+    sees the firms' response alone)."""
     scenario = load_scenario(name)
-    return scenario.model_copy(update={"behaviour": BehaviourSettings(**switches)})
+    others = {k: False for k in BehaviourSettings.model_fields}
+    return scenario.model_copy(update={"behaviour": BehaviourSettings(**{**others, **switches})})
 
 
 def metric(result, name: str, year: int) -> float:

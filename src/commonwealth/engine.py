@@ -709,15 +709,17 @@ class HouseholdEconomy:
         locked = sum((p.locked_units(ctx, self.eligible_since) for p in self.policies), 0.0)
         inputs = self._saving_inputs(ctx, flows, markets, reforms, locked)
         returns = after_tax_returns(inputs, self.saving_rule.dilution)
+        reinvested = self._reinvested_payouts(markets.prices)
         if self.behaviour.saving:
             amounts = self._life_cycle_saving(ctx, inputs, returns)
             flows = settle(pop, flows, markets.prices, amounts, policy_taxes=reforms.taxes,
-                           policy_transfers=reforms.transfers, locked_units=locked, amounts=True)
+                           policy_transfers=reforms.transfers, locked_units=locked, amounts=True,
+                           reinvested=reinvested)
         else:
             # Saving rates by household wealth band (Saez & Zucman rank tax units): household wealth, unit weights.
             rates = saving_rates(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year)
-            flows = settle(pop, flows, markets.prices, rates,
-                           policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked)
+            flows = settle(pop, flows, markets.prices, rates, policy_taxes=reforms.taxes,
+                           policy_transfers=reforms.transfers, locked_units=locked, reinvested=reinvested)
         if self.behaviour.portfolios:
             self._sell_received_shares(flows, markets.prices, locked, ctx.year)
         self.saving_rule.metrics = {
@@ -729,6 +731,17 @@ class HouseholdEconomy:
         ledger.pay(VAT, HOUSEHOLDS, "government", vat_share * flows.consumption)
         ledger.pay(CONSUMPTION, HOUSEHOLDS, "production", (1.0 - vat_share) * flows.consumption)
         return flows
+
+    def _reinvested_payouts(self, prices: Prices) -> np.ndarray | float:
+        """Per adult, USD: the payouts beyond the status-quo payout ratio (firms pay out more when a levy on
+        value taxes what they keep, commonwealth.investment), which shareholders put back into the index,
+        as foreigners do (_investment); 0 when firms keep the status-quo ratio."""
+        extra = self.firm_response.retention0 - self.retention
+        if extra <= 0:
+            return 0.0
+        pop = self.pop
+        return extra * (pop.equity_index * prices.index_income
+                        + pop.equity_concentrated * prices.concentrated_income[pop.stake_firm])
 
     def _saving_inputs(self, ctx: YearContext, flows: Flows, markets: Markets, reforms: ReformCash,
                        locked: np.ndarray | float) -> SavingInputs:

@@ -183,7 +183,8 @@ def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo
 
 def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[np.float64], *,
            policy_taxes: NDArray | float = 0.0, policy_transfers: NDArray | float = 0.0,
-           locked_units: NDArray | float = 0.0, amounts: bool = False) -> Flows:
+           locked_units: NDArray | float = 0.0, amounts: bool = False,
+           reinvested: NDArray | float = 0.0) -> Flows:
     """Consumption and saving out of disposable income, and where the saving goes; updates holdings.
 
     ``saving_rate`` is each adult's rate (:func:`saving_rates`); ``policy_taxes`` and ``policy_transfers``
@@ -197,6 +198,12 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
 
     With ``amounts``, ``saving_rate`` holds each adult's saving in USD instead (the life-cycle rule of
     :mod:`commonwealth.saving`), taken as it is.
+
+    ``reinvested`` (USD per adult) is the part of the discretionary saving that buys the index before the
+    proportional split: the payouts firms make beyond the status-quo payout ratio
+    (:mod:`commonwealth.investment`), which shareholders put back into equity, so that a change of
+    payout policy alone does not move their portfolio between equity and bonds (the saving rule sees
+    through the corporate veil; Yagan 2015 finds no effect of payout taxes on investment).
     """
     n = pop.size
     end = prices.after_retention()
@@ -207,7 +214,7 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
     flows.consumption, flows.saving, flows.retained, flows.index_purchase = _settle(
         flows.labour_income, flows.capital_income, flows.transfers, flows.taxes, saving_rate, pop.equity_index,
         pop.equity_concentrated, pop.stake_firm, pop.bonds, _per_record(locked_units, n), prices.index_retained,
-        concentrated_retained, has_concentrated, end.index_price, amounts)
+        concentrated_retained, has_concentrated, end.index_price, amounts, _per_record(reinvested, n))
     return flows
 
 
@@ -272,7 +279,8 @@ def _primary_incomes(employed, efficiency, hours, age, equity_index, equity_conc
 
 @njit(cache=True)
 def _settle(labour, capital, transfers, taxes, saving_rate, equity_index, equity_concentrated, stake_firm, bonds,
-            locked_units, index_retained, concentrated_retained, has_concentrated, end_index_price, amounts):
+            locked_units, index_retained, concentrated_retained, has_concentrated, end_index_price, amounts,
+            reinvested):
     """Saving out of disposable income, retained earnings, and the index/bond split (see :func:`settle`);
     updates ``equity_index`` and ``bonds`` in place."""
     n = labour.size
@@ -291,7 +299,7 @@ def _settle(labour, capital, transfers, taxes, saving_rate, equity_index, equity
         sellable = maximum(equity_index[i] - locked_units[i], 0.0) * end_index_price
         liquid = index_value + maximum(bonds[i], 0.0)
         equity_share = index_value / liquid if liquid > 0 else 0.0
-        purchase = maximum(equity_share * discretionary, -sellable)
+        purchase = maximum(reinvested[i] + equity_share * (discretionary - reinvested[i]), -sellable)
         index_purchase[i] = purchase
         equity_index[i] += purchase / end_index_price
         bonds[i] += discretionary - purchase
