@@ -76,6 +76,7 @@ except ImportError:  # pragma: no cover
 from rich.table import Table
 
 import commonwealth.engine as engine_module
+from commonwealth.behaviour import BehaviourSettings
 from commonwealth.engine import HouseholdEconomy
 from commonwealth.households import (
     Flows,
@@ -111,10 +112,13 @@ GIB = 1024.0**3
 
 
 def make_scenario(size: int, years: int) -> Scenario:
-    """The business-as-usual scenario with ``size`` population records over ``years`` years."""
+    """The business-as-usual scenario with ``size`` population records over ``years`` years, with the fixed
+    rules of ``behaviour: static``: the per-agent versions compared here implement those rules, not the
+    behavioural responses (docs/model/behaviour.md)."""
     scenario = load_scenario(SCENARIO)
     return scenario.model_copy(
-        update={"population": scenario.population.model_copy(update={"size": size}), "years": years})
+        update={"population": scenario.population.model_copy(update={"size": size}), "years": years,
+                "behaviour": BehaviourSettings.model_validate("static")})
 
 
 def _status_kib(key: str, path: str = "/proc/self/status") -> int:
@@ -631,10 +635,11 @@ def agent_comparison(agents: int, agent_years: int, repeats: int, memory_limit: 
     calls: list[EngineYear] = []
     pending: list[EngineYear] = []
 
-    def recording_incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo) -> Flows:
+    def recording_incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo,
+                          hours: np.ndarray | None = None) -> Flows:
         first = not calls and not pending
         pending.append(EngineYear(prices, previous, policy, population=copy.deepcopy(pop) if first else None))
-        return incomes(pop, prices, previous, policy)
+        return incomes(pop, prices, previous, policy, hours)
 
     def recording_saving_rates(wealth: np.ndarray, weight: np.ndarray, params: ParameterSet, year: int,
                                ) -> np.ndarray:

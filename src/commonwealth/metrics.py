@@ -193,7 +193,8 @@ METRICS: dict[str, Metric] = {
     ]
 }
 
-#: Families of metrics with one member per policy: ``<family>.<policy name>``.
+#: Families of metrics with one member per policy (``<family>.<policy name>``) or per decile
+#: (``<family>.d1`` … ``.d10``).
 METRIC_FAMILIES: dict[str, Metric] = {
     "policy_in_force": Metric("policy_in_force", "/1", "1 while the named policy is in force, else 0."),
     "policy_rate": Metric("policy_rate", "/1", "The named policy's main rate in force after phase-in and erosion "
