@@ -311,15 +311,17 @@ def cmd_channels(args: argparse.Namespace, console: Console) -> int:
         task = progress.add_task(f"{runs} runs", total=runs * (reform.years + 1))
         split = channels(reform, baseline, metrics=metrics, years=years,
                          progress=lambda n: progress.advance(task, n))
-    columns = split[["year", "metric"]].drop_duplicates()
-    table = Table(title=f"{reform.name} against {baseline.name}: the effect by channel", title_style="bold")
-    table.add_column("channel", style="cyan", no_wrap=True)
-    for row in columns.itertuples():
-        unit = "pts" if METRICS[row.metric].unit == "/1" else "%"
-        table.add_column(f"{row.metric} {row.year} ({unit})", justify="right")
-    for channel, rows in split.groupby("channel", sort=False):
-        table.add_row(channel, *(f"{100 * v:+.2f}" for v in rows["effect"]))
-    console.print(table)
+    for year, rows in split.groupby("year", sort=True):  # one table a year, so that it fits a terminal
+        table = Table(title=f"{reform.name} against {baseline.name} in {year}: the effect by channel",
+                      title_style="bold")
+        table.add_column("channel", style="cyan", no_wrap=True)
+        chosen = list(dict.fromkeys(rows.metric))
+        for name in chosen:
+            table.add_column(f"{name} ({'pts' if METRICS[name].unit == '/1' else '%'})", justify="right",
+                             overflow="fold")
+        for channel, cells in rows.groupby("channel", sort=False):
+            table.add_row(channel, *(f"{100 * v:+.2f}" for v in cells.set_index("metric")["effect"][chosen]))
+        console.print(table)
     if args.out:
         from commonwealth.output import staged_output
 
