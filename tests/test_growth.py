@@ -106,3 +106,38 @@ def test_integrator_uses_the_same_production_function_as_the_reported_prices():
         fp = economy.prices(t, k)
         assert y == pytest.approx(float(fp.output), rel=1e-12)
         assert f_k == pytest.approx(float(fp.rental_rate), rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def ks_households():
+    """Korinek & Suh's AGI-20 with their Table 2 parameters in the households closure (10k records, 40
+    years), with every behavioural response and with none."""
+    from commonwealth.api import simulate
+
+    out = {}
+    for label, behaviour in (("responsive", "responsive"), ("static", "static")):
+        m = simulate({"name": label, "extends": "korinek-suh-2024", "saving": "households",
+                      "behaviour": behaviour}, size=10_000).metrics
+        out[label] = m.pivot_table(index="year", columns="metric", values="value")
+    return out
+
+
+@pytest.mark.slow
+def test_households_closure_tells_korinek_and_suhs_agi_20_story(ks_households):
+    """Wages rise before they collapse, and growth takes off after full automation — with the saving
+    response to the rising return, the households' saving rate approaches the Ramsey one (s∞ = 0.56)
+    and growth comes near g* = 0.18 (docs/validation.md, "Korinek & Suh in the households closure")."""
+    p = ks_households["responsive"]
+    w, g = p["wage_index"], p["gdp_growth"]
+    peak = int(w.idxmax()) - 2025
+    assert 2 <= peak < 15 and w.max() > 1.05  # wages rise at first
+    assert w.loc[2045] < 0.5 * w.max()  # and have collapsed by year 20
+    assert g.loc[2026:2035].mean() < 0.06 < 0.12 < g.loc[2056:2065].mean() < G_STAR + 0.01  # take-off
+    assert p["saving_rate"].loc[2065] == pytest.approx(S_INF, abs=0.05)
+
+
+@pytest.mark.slow
+def test_without_the_return_response_households_save_too_little_for_korinek_and_suhs_growth(ks_households):
+    static, responsive = ks_households["static"], ks_households["responsive"]
+    assert static["gdp_growth"].loc[2056:2065].mean() < 0.10 < responsive["gdp_growth"].loc[2056:2065].mean()
+    assert static["saving_rate"].loc[2065] < responsive["saving_rate"].loc[2065] - 0.1

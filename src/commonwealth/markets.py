@@ -179,10 +179,11 @@ class Market:
 
     def expected_rent_growth(self) -> float:
         """Average log growth of land rent over the last ``expectation_years`` years (g_e0 before the
-        base year)."""
+        base year); an economy without land rent (``production.land_share`` 0) observes no growth."""
         n = self.expectation_years
         history = self.rent_history[-(n + 1):]
-        observed = float(np.log(history[-1] / history[0])) if len(history) > 1 else 0.0
+        observed = float(np.log(history[-1] / history[0])) if len(history) > 1 and history[0] > 0 \
+            and history[-1] > 0 else 0.0
         return (observed + (n - (len(history) - 1)) * self.g_expected0) / n
 
     def discount_rate(self, r_safe: float, g_expected: float | None = None) -> float:
