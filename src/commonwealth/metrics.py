@@ -94,6 +94,8 @@ METRICS: dict[str, Metric] = {
         Metric("median_income", "USD/year", "Median adult income before taxes (market income plus transfers), "
                "base-year dollars."),
         Metric("median_income_real", "USD/year", "Median adult income before taxes, deflated by the CPI."),
+        Metric("median_consumption_real", "USD/year", "Median adult consumption (disposable income less saving, "
+               "shares received and sold included), deflated by the CPI: what a reform leaves people to live on."),
         Metric("median_income_nominal", "USD-current/year", "Median adult income before taxes in current dollars."),
         Metric("social_security_benefit", "USD/year", "Mean Social Security benefit per retired adult (base-year "
                "dollars): wage-indexed at 60, CPI-indexed after (commonwealth.indexation)."),
@@ -285,10 +287,12 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
 
 def income_metrics(flows: Flows, weight: np.ndarray, cpi: float) -> dict[str, float]:
     """Inequality and the median of income before taxes (base-year dollars); the median also deflated by
-    this year's ``cpi`` (the basket's price relative to output)."""
+    this year's ``cpi`` (the basket's price relative to output); the median of consumption, deflated."""
     income = dist.Distribution(flows.income, weight)
     median = income.quantile(0.5)
-    return {"gini_income": income.gini(), "median_income": median, "median_income_real": median / cpi}
+    consumption = dist.Distribution(flows.consumption, weight).quantile(0.5)
+    return {"gini_income": income.gini(), "median_income": median, "median_income_real": median / cpi,
+            "median_consumption_real": consumption / cpi}
 
 
 def tidy(scenario: str, start_year: int, series: dict[str, np.ndarray]) -> pd.DataFrame:
