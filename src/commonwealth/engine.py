@@ -7,23 +7,30 @@ this order (each a method below, with what it passes on in a small dataclass):
 
     technology           Φ_t, and who is displaced by it; participation and hours respond to last
                          year's taxes, cash and wage (commonwealth.labour_supply)
-    production           Y, w, R, land rent from K_t and the employed efficiency units L_t (× hours)
+    production           Y, w, R, land rent from K_t (less the capital firms moved abroad) and the
+                         employed efficiency units L_t (× hours)
     markets              firm income, AI rents, firm payments; firm values, index and land prices
     primary incomes      labour and capital income, status-quo taxes and transfers
     reforms' cash        the policies' taxes and transfers per adult
-    consumption, saving  what households consume and save, and where the saving goes; recipients sell
-                         part of the shares received (commonwealth.portfolios); the VAT
-    investment           retained earnings and new shares; foreigners keep their share
+    consumption, saving  what households consume and save (life cycle and the after-tax return,
+                         commonwealth.saving), and where the saving goes; recipients sell part of the
+                         shares received (commonwealth.portfolios); the VAT
+    investment           retained earnings and new shares; foreigners keep their share; payouts above
+                         the status-quo ratio are reinvested
     corporate actions    the policies' share levies, transfers and distributions (in kind); shares received
     politics             influence, support, tax flight and the exit tax
     ageing               the policies' own books (funds' income); deaths, estates, heirs;
                          government consumption (its share of GDP calibrated in the base year)
-    accumulation         public debt, K_{t+1} = K_t + net investment (= saving of every sector)
+    accumulation         public debt, K_{t+1} = K_t + net investment (= saving of every sector); firms
+                         set next year's capital abroad, payout and the levy base escaped from the
+                         reforms' wedges (commonwealth.investment)
 
 then reports the year's metrics and lets politics decide next year's policies. The one-economy
 identities (:mod:`commonwealth.identities`) are checked at the block boundaries every year
 (``IdentityError`` names the year). The policies' hooks (:mod:`commonwealth.policy.base`) run inside
-the blocks; the engine never names a concrete reform. docs/architecture.md maps it all.
+the blocks; the engine never names a concrete reform. The behavioural responses run only when the
+scenario's ``behaviour:`` switches them on (all by default; docs/model/behaviour.md); switched off,
+each block follows the fixed rule it had before. docs/architecture.md maps it all.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ names a concrete reform. The year (:mod:`commonwealth.engine`) runs the hooks at
  7b   ``shares_distributed``      after corporate actions: index units each adult received (portfolios)
  8    ``expected_gain``           politics: each adult's static gain, for support
  9    ``end_of_year``             after politics: the policy's own income and books
+ 9b   ``capital_levy``            accumulation: USD levied on firm value (firms' user cost, next year)
 10    ``metrics``, ``headline_rate``  the year's report, after accumulation
 ====  ==========================  ===============================================================
 
