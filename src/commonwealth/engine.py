@@ -121,6 +121,7 @@ from commonwealth.saving import (
     after_tax_returns,
     age_profile,
     group_rates,
+    income_mix_profile,
     level_factors,
     life_cycle_saving,
     rank_gradient,
@@ -769,7 +770,9 @@ class HouseholdEconomy:
         """Each adult's saving (USD) under the life-cycle rule with the return response; the level
         factors and base-year returns are solved at t = 0 (commonwealth.saving)."""
         rule, p, year = self.saving_rule, self.params, ctx.year
-        profile = age_profile(inputs.age, p, year) * rank_gradient(inputs.rank, p("saving.wealth_rank_gradient", year))
+        profile = (income_mix_profile(age_profile(inputs.age, p, year), inputs.capital_income, inputs.income,
+                                      p("saving.capital_income_weight", year))
+                   * rank_gradient(inputs.rank, p("saving.wealth_rank_gradient", year)))
         decumulation = np.asarray(p("saving.retiree_decumulation", year), dtype=float)
         if rule.level is None:
             rule.level = level_factors(inputs, profile, np.asarray(p("households.saving_rates", year), dtype=float),

@@ -5,9 +5,15 @@ Each adult i in household-wealth group g (Saez & Zucman: bottom 90 %, P90–99, 
 :func:`commonwealth.households.saving_rates`) with disposable income D_i and net worth W_i (USD per adult)
 saves S_i (USD per adult, including the earnings firms retain on its behalf):
 
-* **working age** (below the full retirement age, or still employed): S_i = λ_g · p(a_i) · D_i for
-  D_i > 0, else D_i (nothing consumed), with p the age profile ``saving.age_profile`` (Gourinchas &
-  Parker 2002: buffer-stock saving when young, accumulation from ≈ 40) and λ_g the group's level factor;
+* **working age** (below the full retirement age, or still employed): S_i = λ_g · q(m_i) · π_i · D_i for
+  D_i > 0, else D_i (nothing consumed), with λ_g the group's level factor, q the wealth-rank gradient
+  (:func:`rank_gradient`) and π_i = (1 − c_i) · p(a_i) + c_i · q_k the profile of the adult's income mix:
+  p the age profile ``saving.age_profile`` (Gourinchas & Parker 2002: buffer-stock saving when young,
+  accumulation from ≈ 40) applies to the share 1 − c_i of income that is earned, while the share
+  c_i = k_i / y_i that is capital income is saved at the age-free weight q_k
+  (``saving.capital_income_weight``; Fagereng, Holm, Moll & Natvik 2019: the wealthy save by holding on
+  to what their capital earns, whatever their age) — an heir who inherits a fortune at 18 keeps
+  reinvesting its income as its previous owner did (:func:`income_mix_profile`);
 * **retired** (at or past the retirement age and not working): S_i = min(D_i, 0) − min(d_g · W_i⁺, L_i):
   consumption is disposable income plus the decumulation share d_g of wealth (``saving.retiree_decumulation``;
   De Nardi, French & Jones 2010), never more than the liquid wealth L_i (sellable index units and
@@ -91,6 +97,16 @@ def age_profile(age: NDArray, params: ParameterSet, year: int) -> NDArray[np.flo
     ``saving.age_profile_ages``, flat beyond them (dimensionless)."""
     return np.interp(age, np.asarray(params("saving.age_profile_ages", year), dtype=float),
                      np.asarray(params("saving.age_profile", year), dtype=float))
+
+
+def income_mix_profile(age_profile: NDArray, capital_income: NDArray, income: NDArray,
+                       capital_weight: float) -> NDArray[np.float64]:
+    """π_i = (1 − c_i) · p(a_i) + c_i · q_k with c_i = k_i / y_i clipped to [0, 1] (0 without income):
+    the relative saving rate of an adult whose income is the share c_i capital income (dimensionless;
+    module docstring)."""
+    positive = income > 0
+    share = np.where(positive, np.clip(capital_income / np.where(positive, income, 1.0), 0.0, 1.0), 0.0)
+    return (1.0 - share) * age_profile + share * capital_weight
 
 
 def rank_gradient(rank: NDArray, gradient: float) -> NDArray[np.float64]:
