@@ -77,8 +77,10 @@ def test_status_quo_grows_at_cbo_like_real_rates(status_quo):
     gdp = status_quo["gdp"]
     growth = (gdp.iloc[-1] / gdp.iloc[0]) ** (1 / (len(gdp) - 1)) - 1
     # CBO real potential GDP 2.0 %/yr 2025-35, 1.4 % by 2055 (≈ 1.8 % on average) without AI; the status
-    # quo's business-as-usual automation path adds to it after 2040 (2.1-2.2 % on average in 2025-55)
-    assert 0.017 <= growth <= 0.023
+    # quo's business-as-usual automation path adds to it after 2040 (≈ 2.1 % on average in 2025-55 with the
+    # fixed saving rates) and the saving response to the rising return ≈ 0.2 pp more (≈ 2.3 %;
+    # docs/model/government-and-rates.md, docs/model/behaviour.md)
+    assert 0.017 <= growth <= 0.025
 
 
 def test_status_quo_debt_converges_to_the_target_and_g_stays_positive(status_quo):
