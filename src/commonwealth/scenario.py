@@ -30,10 +30,12 @@ from pydantic import (
 )
 
 from commonwealth.behaviour import BehaviourSettings, behaviour_mapping
+from commonwealth.compute import ComputeParameters
+from commonwealth.diffusion import DiffusionParameters
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies, check_feasible
-from commonwealth.technology import BOUNDED_PRESETS, PRESETS, AutomationPath, automation_path
+from commonwealth.technology import BOUNDED_PRESETS, COMPUTE_PRESETS, PRESETS, AutomationPath, automation_path
 from commonwealth.yaml_input import Document, read_yaml_file, shown
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
@@ -43,7 +45,7 @@ DEFAULT_SET = ["status-quo", "american-equity-fund", "ubi-income-tax", "land-val
 #: fund under endogenous politics, with and without a constitutional lock.
 REPORT_SET = [*DEFAULT_SET, "american-equity-fund-politics", "american-equity-fund-locked"]
 #: One built-in scenario per AI preset, no reform.
-AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
+AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x", "gate"]
 
 POLICY_NAMES = list(POLICY_TYPES)
 Preset = Literal.__getitem__(tuple(PRESETS))  # the AI presets: technology.PRESETS
@@ -107,6 +109,8 @@ class AISettings(_Strict):
     compute_growth_factor: float | None = Field(default=None, gt=1.0, le=1000.0)
     compute_gap_orders: float | None = Field(default=None, gt=0.0, le=100.0)
     path: dict[int, float] | None = Field(default=None, description="custom: {year: automation share}")
+    diffusion: bool | None = Field(default=None, description="deployment lags (diffusion.*); default on for "
+                                   "the compute presets, off for the others")
 
     @field_validator("path")
     @classmethod
@@ -231,7 +235,16 @@ class Scenario(BaseModel):
             compute_growth_factor=ai.compute_growth_factor or p("technology.compute_growth_factor", y),
             compute_gap_orders=ai.compute_gap_orders or p("technology.compute_gap_orders", y),
             path={year - self.start_year: share for year, share in (ai.path or {}).items()},
+            compute=ComputeParameters.from_parameters(p, y) if ai.preset in COMPUTE_PRESETS else None,
+            diffusion=DiffusionParameters.from_parameters(p, y) if self.diffusion_on else None,
+            gdp0=p("calibration.gdp", y),
+            years=self.years,
         )
+
+    @property
+    def diffusion_on(self) -> bool:
+        """Whether deployment lags apply (``ai.diffusion``; default on for the compute presets)."""
+        return self.ai.diffusion if self.ai.diffusion is not None else self.ai.preset in COMPUTE_PRESETS
 
 
 # --- loading ------------------------------------------------------------------------------------
