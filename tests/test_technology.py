@@ -131,5 +131,29 @@ def test_every_preset_builds_the_path_of_its_kind(name) -> None:
 
 
 def test_an_unknown_preset_is_refused_with_the_registered_names() -> None:
-    with pytest.raises(ValueError, match="allowed: business-as-usual, agi-20"):
+    with pytest.raises(ValueError, match="allowed: business-as-usual, acemoglu-2024, agi-20"):
         automation_path("agi-3", phi0=0.6, automation_rate=0.01)
+
+
+def _output_at_base_inputs(phi: float) -> float:
+    from commonwealth.calibration import calibrate_us
+    from commonwealth.production import factor_prices
+
+    p = ParameterSet()
+    cal = calibrate_us(p, 2025)
+    return float(factor_prices(cal.capital0, 1.0, phi, tfp=cal.tfp, sigma=p("production.sigma", 2025),
+                               alpha=cal.alpha).output)
+
+
+def test_the_acemoglu_preset_gives_his_ten_year_tfp_gain_in_the_engine_and_business_as_usual_gives_more():
+    from commonwealth.scenario import load_scenario
+    from commonwealth.technology import acemoglu_inputs
+
+    target = acemoglu_estimate(acemoglu_inputs(ParameterSet(), 2025))["tfp"]
+    gains = {}
+    for name in ("acemoglu-2024", "business-as-usual"):
+        path = load_scenario(name).automation()
+        gains[name] = math.log(_output_at_base_inputs(float(path.share(10.0))) / _output_at_base_inputs(PHI0))
+    assert gains["acemoglu-2024"] == pytest.approx(target, rel=1e-9)
+    assert target == pytest.approx(0.0066, abs=0.0005)
+    assert 5 < gains["business-as-usual"] / gains["acemoglu-2024"] < 10  # ≈ 5 % against 0.66 %

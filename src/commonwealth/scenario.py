@@ -30,12 +30,23 @@ from pydantic import (
 )
 
 from commonwealth.behaviour import BehaviourSettings, behaviour_mapping
+from commonwealth.calibration import calibrate_us
 from commonwealth.compute import ComputeParameters
 from commonwealth.diffusion import DiffusionParameters
 from commonwealth.errors import UserError
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies, check_feasible
-from commonwealth.technology import BOUNDED_PRESETS, COMPUTE_PRESETS, PRESETS, AutomationPath, automation_path
+from commonwealth.production import factor_prices
+from commonwealth.technology import (
+    BOUNDED_PRESETS,
+    COMPUTE_PRESETS,
+    PRESETS,
+    AutomationPath,
+    acemoglu_estimate,
+    acemoglu_inputs,
+    automation_path,
+    rate_for_ten_year_gain,
+)
 from commonwealth.yaml_input import Document, read_yaml_file, shown
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
@@ -45,7 +56,7 @@ DEFAULT_SET = ["status-quo", "american-equity-fund", "ubi-income-tax", "land-val
 #: fund under endogenous politics, with and without a constitutional lock.
 REPORT_SET = [*DEFAULT_SET, "american-equity-fund-politics", "american-equity-fund-locked"]
 #: One built-in scenario per AI preset, no reform.
-AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x", "gate"]
+AI_SET = ["business-as-usual", "acemoglu-2024", "agi-20", "agi-5", "stall", "compute-10x", "gate"]
 
 POLICY_NAMES = list(POLICY_TYPES)
 Preset = Literal.__getitem__(tuple(PRESETS))  # the AI presets: technology.PRESETS
@@ -226,10 +237,12 @@ class Scenario(BaseModel):
         p = params or self.parameter_set()
         y = self.start_year
         ai = self.ai
+        automation_rate = acemoglu_automation_rate(p, y) if ai.preset == "acemoglu-2024" else None
         return automation_path(
             ai.preset,
             phi0=p("technology.automation_share_base", y),
-            automation_rate=ai.lambda_g if ai.lambda_g is not None else p("technology.pareto_automation_rate", y),
+            automation_rate=(automation_rate if automation_rate is not None else ai.lambda_g if ai.lambda_g is not None
+                             else p("technology.pareto_automation_rate", y)),
             beta=ai.beta if ai.beta is not None else p("technology.agi_beta", y),
             agi_years=ai.agi_years,
             compute_growth_factor=ai.compute_growth_factor or p("technology.compute_growth_factor", y),
@@ -245,6 +258,19 @@ class Scenario(BaseModel):
     def diffusion_on(self) -> bool:
         """Whether deployment lags apply (``ai.diffusion``; default on for the compute presets)."""
         return self.ai.diffusion if self.ai.diffusion is not None else self.ai.preset in COMPUTE_PRESETS
+
+
+def acemoglu_automation_rate(params: ParameterSet, year: int) -> float:
+    """λg of the acemoglu-2024 preset: the Pareto rate that gives Acemoglu's (2024) ten-year TFP gain as
+    the output gain at base-year capital, labour, land and TFP (commonwealth.technology)."""
+    cal = calibrate_us(params, year)
+    sigma = params("production.sigma", year)
+
+    def output_at(phi: float) -> float:
+        return float(factor_prices(cal.capital0, 1.0, phi, tfp=cal.tfp, sigma=sigma, alpha=cal.alpha).output)
+
+    return rate_for_ten_year_gain(acemoglu_estimate(acemoglu_inputs(params, year))["tfp"],
+                                  params("technology.automation_share_base", year), output_at)
 
 
 # --- loading ------------------------------------------------------------------------------------

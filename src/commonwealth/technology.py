@@ -26,10 +26,11 @@ Suh's, whose Φ is the paper's).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 
 from commonwealth.compute import ComputeParameters, ComputePath, ai_cost_per_hour, compute_path
 from commonwealth.diffusion import DiffusionParameters, deployed
@@ -51,6 +52,9 @@ PRESETS: dict[str, AIPreset] = {
     "business-as-usual": AIPreset(
         "Pareto tail, automation rate λg = technology.pareto_automation_rate "
         "(Korinek & Suh 2024, 'business as usual')", "pareto", ("lambda_g",)),
+    "acemoglu-2024": AIPreset(
+        "Pareto tail with the automation rate λg that gives, at base-year capital and labour, Acemoglu's "
+        "(2024) ten-year TFP gain (acemoglu.*: 0.66 %)", "pareto"),
     "agi-20": AIPreset(
         "bounded distribution, full automation after 20 years (Korinek & Suh 2024, 'baseline AGI')",
         "bounded", _BOUNDED, years_to_full=20.0),
@@ -194,6 +198,32 @@ def _analytic_path(preset: str, *, phi0: float, automation_rate: float, beta: fl
 
 
 # --- Acemoglu (2024): Hulten's theorem -------------------------------------------------------
+
+
+def acemoglu_inputs(params, year: int) -> AcemogluInputs:
+    """Acemoglu's (2024) inputs from the parameters ``acemoglu.*``."""
+    names = ("exposed_task_share", "profitable_share", "labour_cost_saving", "labour_share_exposed",
+             "hard_task_gdp_share", "hard_task_cost_saving", "capital_share")
+    return AcemogluInputs(**{n: float(params(f"acemoglu.{n}", year)) for n in names})
+
+
+def rate_for_ten_year_gain(gain: float, phi0: float, output_at: Callable[[float], float], years: float = 10.0,
+                           ) -> float:
+    """The Pareto automation rate λg (1/year) at which moving Φ from Φ_0 to 1 − (1 − Φ_0)e^{−λg·years}
+    raises output at fixed inputs by ``gain`` in log points: ln Y(Φ_years) − ln Y(Φ_0) = gain
+    (``output_at(Φ)``: output at base-year capital, labour, land and TFP). The engine's counterpart of a
+    Hulten TFP gain over ``years``."""
+    base = math.log(output_at(phi0))
+
+    def excess(rate: float) -> float:
+        return math.log(output_at(1.0 - (1.0 - phi0) * math.exp(-rate * years))) - base - gain
+
+    if gain <= 0:
+        return 0.0
+    high = 1.0
+    if excess(high) < 0:
+        raise ValueError(f"no automation rate gives a {gain:.4f} log-point gain in {years:g} years")
+    return float(brentq(excess, 0.0, high, xtol=1e-14, rtol=1e-12))
 
 
 def hulten_tfp_gain(gdp_share_affected: float, average_cost_saving: float) -> float:
