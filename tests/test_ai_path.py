@@ -11,8 +11,8 @@ from commonwealth.errors import UserError
 from commonwealth.scenario import Scenario
 
 SIZE, YEARS = 2000, 12
-AI_METRICS = ("automation_possible", "automation_cost_effective", "effective_compute",
-              "ai_cost_per_hour_median_task", "ai_cost_per_hour_frontier")
+AI_METRICS = ("automation_possible", "new_task_share", "hybrid_productivity", "automation_cost_effective",
+              "effective_compute", "ai_cost_per_hour_median_task", "ai_cost_per_hour_frontier")
 
 
 def _wide(raw: dict):
@@ -21,7 +21,8 @@ def _wide(raw: dict):
 
 
 def test_a_compute_path_acts_only_through_its_automation_share():
-    scenario, compute = _wide({"name": "c", "extends": "status-quo", "ai": {"preset": "compute-10x"}})
+    no_new_work = {"preset": "compute-10x", "new_work": False}
+    scenario, compute = _wide({"name": "c", "extends": "status-quo", "ai": no_new_work})
     path = scenario.automation()
     shares = {scenario.start_year + int(t): v for t, v in zip(path.path_years, path.path_values, strict=True)}
     later = {y: s for y, s in shares.items() if y > scenario.start_year}
@@ -56,3 +57,14 @@ def test_compute_settings_apply_to_compute_10x_only():
         Scenario.from_dict({"name": "x", "ai": {"preset": "gate", "compute_growth_factor": 5.0}})
     with pytest.raises(UserError, match="agi_years"):
         Scenario.from_dict({"name": "x", "ai": {"preset": "compute-10x", "agi_years": 5.0}})
+
+
+def test_hybrid_work_raises_the_wage_and_new_tasks_lower_the_automated_share():
+    base = {"name": "n", "extends": "status-quo", "years": 20}
+    _, without = _wide({**base, "ai": {"preset": "gate", "new_work": False}})
+    _, with_new = _wide({**base, "ai": {"preset": "gate"}})
+    assert (with_new["automation_share"].iloc[1:] < without["automation_share"].iloc[1:]).all()
+    assert with_new["new_task_share"].iloc[-1] > 0 == without["new_task_share"].iloc[-1]
+    assert with_new["hybrid_productivity"].iloc[-1] > 1 == without["hybrid_productivity"].iloc[-1]
+    assert with_new["wage_index"].iloc[-1] > without["wage_index"].iloc[-1]
+    assert with_new["labor_share"].iloc[-1] > without["labor_share"].iloc[-1]

@@ -61,6 +61,10 @@ METRICS: dict[str, Metric] = {
                "function's automation share."),
         Metric("automation_possible", "/1", "Share of tasks machines could perform: Φ_t before deployment lags "
                "(compute presets: what the last training run makes possible, GATE's eq. 13)."),
+        Metric("new_task_share", "/1", "Share of all tasks created after the base year, new work in which labour "
+               "had the comparative advantage (Acemoglu & Restrepo's reinstatement; 0 without ai.new_work)."),
+        Metric("hybrid_productivity", "index", "h_t: productivity of a unit of human labour from AI assistance "
+               "(hybrid work), base = 1 (1 without ai.new_work)."),
         Metric("automation_cost_effective", "/1", "Share of tasks whose AI hour costs no more than an hour of "
                "work (compute.labour_cost_per_hour), Acemoglu & Restrepo's Ĩ; not reported without a compute "
                "block."),

@@ -34,6 +34,7 @@ from commonwealth.calibration import calibrate_us
 from commonwealth.compute import ComputeParameters
 from commonwealth.diffusion import DiffusionParameters
 from commonwealth.errors import UserError
+from commonwealth.new_work import NewWorkParameters
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies, check_feasible
 from commonwealth.production import factor_prices
@@ -122,6 +123,8 @@ class AISettings(_Strict):
     path: dict[int, float] | None = Field(default=None, description="custom: {year: automation share}")
     diffusion: bool | None = Field(default=None, description="deployment lags (diffusion.*); default on for "
                                    "the compute presets, off for the others")
+    new_work: bool | None = Field(default=None, description="new human tasks and hybrid work (new_work.*); "
+                                  "default on for the compute presets, off for the others")
 
     @field_validator("path")
     @classmethod
@@ -250,9 +253,15 @@ class Scenario(BaseModel):
             path={year - self.start_year: share for year, share in (ai.path or {}).items()},
             compute=ComputeParameters.from_parameters(p, y) if ai.preset in COMPUTE_PRESETS else None,
             diffusion=DiffusionParameters.from_parameters(p, y) if self.diffusion_on else None,
+            new_work=NewWorkParameters.from_parameters(p, y) if self.new_work_on else None,
             gdp0=p("calibration.gdp", y),
             years=self.years,
         )
+
+    @property
+    def new_work_on(self) -> bool:
+        """Whether new tasks and hybrid work apply (``ai.new_work``; default on for the compute presets)."""
+        return self.ai.new_work if self.ai.new_work is not None else self.ai.preset in COMPUTE_PRESETS
 
     @property
     def diffusion_on(self) -> bool:

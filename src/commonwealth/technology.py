@@ -34,6 +34,7 @@ from scipy.optimize import brentq
 
 from commonwealth.compute import ComputeParameters, ComputePath, ai_cost_per_hour, compute_path
 from commonwealth.diffusion import DiffusionParameters, deployed
+from commonwealth.new_work import NewWorkParameters, new_work
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class AutomationPath:
     path_values: tuple[float, ...] = ()
     possible_values: tuple[float, ...] = ()  # "table": what AI could do, by year
     compute: ComputePath | None = None  # "table" from a compute preset
+    augmentation_values: tuple[float, ...] = ()  # "table" with new work: h(t), by year
+    new_task_values: tuple[float, ...] = ()  # "table" with new work: new tasks since the base year, by year
 
     def share(self, t: float | np.ndarray) -> np.ndarray:
         """Automation share Φ_t ∈ [0, 1] at time ``t`` (years since the base year)."""
@@ -117,6 +120,22 @@ class AutomationPath:
             return np.interp(np.maximum(np.asarray(t, dtype=float), 0.0), self.path_years, self.possible_values)
         return self.share(t)
 
+    def labour_augmentation(self, t: float | np.ndarray) -> np.ndarray:
+        """h(t): how much more productive AI-assisted human work makes a unit of labour (1 without new
+        work; commonwealth.new_work)."""
+        t = np.maximum(np.asarray(t, dtype=float), 0.0)
+        if not self.augmentation_values:
+            return np.ones_like(t)
+        return np.interp(t, self.path_years, self.augmentation_values)
+
+    def new_task_share(self, t: float | np.ndarray) -> np.ndarray:
+        """Share of all tasks created after the base year (0 without new work)."""
+        t = np.maximum(np.asarray(t, dtype=float), 0.0)
+        if not self.new_task_values:
+            return np.zeros_like(t)
+        created = np.interp(t, self.path_years, self.new_task_values)
+        return created / (1.0 + created)
+
     def full_automation_time(self) -> float:
         """Years until Φ = 1 (inf if never)."""
         if self.kind == "bounded":
@@ -138,6 +157,7 @@ def automation_path(
     path: Mapping[float, float] | None = None,
     compute: ComputeParameters | None = None,
     diffusion: DiffusionParameters | None = None,
+    new_work: NewWorkParameters | None = None,
     gdp0: float = 0.0,
     years: int = 0,
 ) -> AutomationPath:
@@ -147,7 +167,8 @@ def automation_path(
     full automation of the bounded presets; ``path`` maps years since the base year to Φ for
     ``custom`` (values before the first given year are interpolated from Φ_0 at t = 0). The compute
     presets need ``compute`` (and ``gdp0``, base-year GDP in USD, for the spending cap); ``diffusion``
-    adds deployment lags to any preset; both are tabulated over ``years`` years.
+    adds deployment lags and ``new_work`` new tasks and hybrid work to any preset; these are tabulated
+    over ``years`` years.
     """
     spec = PRESETS.get(preset)
     if spec is not None and spec.kind == "compute":
@@ -156,20 +177,31 @@ def automation_path(
         block = compute_path(compute, phi0=phi0, gdp0=gdp0, years=years,
                              effective_compute_growth=compute_growth_factor if preset == "compute-10x" else None,
                              gap_orders=compute_gap_orders if preset == "compute-10x" else None)
-        return _tabulated(block.adoptable, diffusion, block)
+        return _tabulated(block.possible, block.adoptable, diffusion, new_work, block)
     base = _analytic_path(preset, phi0=phi0, automation_rate=automation_rate, beta=beta, agi_years=agi_years,
                           path=path)
-    if diffusion is None:
+    if diffusion is None and new_work is None:
         return base
-    return _tabulated(base.share(np.arange(years + 1, dtype=float)), diffusion, None)
+    shares = base.share(np.arange(years + 1, dtype=float))
+    return _tabulated(shares, shares, diffusion, new_work, None)
 
 
-def _tabulated(possible: np.ndarray, diffusion: DiffusionParameters | None, block: ComputePath | None,
-               ) -> AutomationPath:
-    values = possible if diffusion is None else deployed(possible, diffusion)
+def _tabulated(possible: np.ndarray, adoptable: np.ndarray, diffusion: DiffusionParameters | None,
+               new: NewWorkParameters | None, block: ComputePath | None) -> AutomationPath:
+    """A yearly table: deployment lags on the adoptable share, then new work on what is deployed and
+    possible."""
+    values = adoptable if diffusion is None else deployed(adoptable, diffusion)
+    augmentation: tuple[float, ...] = ()
+    new_tasks: tuple[float, ...] = ()
+    if new is not None:
+        work = new_work(values, possible, new)
+        values, possible = work.deployed, work.possible
+        augmentation = tuple(map(float, work.labour_augmentation))
+        new_tasks = tuple(map(float, work.new_tasks))
     t = tuple(float(k) for k in range(possible.size))
     return AutomationPath("table", float(possible[0]), path_years=t, path_values=tuple(map(float, values)),
-                          possible_values=tuple(map(float, possible)), compute=block)
+                          possible_values=tuple(map(float, possible)), compute=block,
+                          augmentation_values=augmentation, new_task_values=new_tasks)
 
 
 def _analytic_path(preset: str, *, phi0: float, automation_rate: float, beta: float, agi_years: float | None,
@@ -287,7 +319,9 @@ def ai_metrics(path: AutomationPath, t: np.ndarray | float) -> dict[str, np.ndar
     run and the price of an AI hour on the median task and on the most complex task deployed (NaN for
     presets without a compute block)."""
     t = np.asarray(t, dtype=float)
-    out = {"automation_possible": np.asarray(path.possible(t), dtype=float)}
+    out = {"automation_possible": np.asarray(path.possible(t), dtype=float),
+           "new_task_share": np.asarray(path.new_task_share(t), dtype=float),
+           "hybrid_productivity": np.asarray(path.labour_augmentation(t), dtype=float)}
     block = path.compute
     names = ("automation_cost_effective", "effective_compute", "ai_cost_per_hour_median_task",
              "ai_cost_per_hour_frontier")
