@@ -9,6 +9,7 @@ import pytest
 
 from commonwealth.errors import UserError
 from commonwealth.scenario import AI_SET, DEFAULT_SET, builtin_names, load_scenario
+from commonwealth.technology import PRESETS
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -31,7 +32,7 @@ def test_default_set_is_the_five_policy_scenarios_on_the_default_ai_path():
 
 def test_ai_preset_scenarios_cover_every_preset():
     presets = {load_scenario(n).ai.preset for n in AI_SET}
-    assert presets == {"business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"}
+    assert presets == set(PRESETS) - {"custom"}
 
 
 def test_extends_merges_mappings_and_replaces_scalars(tmp_path):

@@ -9,9 +9,17 @@ import typing
 import numpy as np
 import pytest
 
+from commonwealth.compute import ComputeParameters
 from commonwealth.parameters import ParameterSet
 from commonwealth.scenario import AISettings, Preset
-from commonwealth.technology import BOUNDED_PRESETS, PRESETS, AcemogluInputs, acemoglu_estimate, automation_path
+from commonwealth.technology import (
+    BOUNDED_PRESETS,
+    COMPUTE_PRESETS,
+    PRESETS,
+    AcemogluInputs,
+    acemoglu_estimate,
+    automation_path,
+)
 
 PHI0 = 0.608
 
@@ -42,13 +50,19 @@ def test_bounded_distribution_shape_beta_changes_the_path_not_its_endpoints():
     assert float(steep.share(10.0)) != pytest.approx(float(linear.share(10.0)))
 
 
-def test_compute_10x_maps_ten_orders_of_magnitude_to_ten_years():
-    path = automation_path("compute-10x", phi0=PHI0, automation_rate=0.01,
-                           compute_growth_factor=10.0, compute_gap_orders=10.0)
-    assert path.full_automation_time() == pytest.approx(10.0)
-    faster = automation_path("compute-10x", phi0=PHI0, automation_rate=0.01,
-                             compute_growth_factor=100.0, compute_gap_orders=10.0)
-    assert faster.full_automation_time() == pytest.approx(5.0)
+def test_compute_10x_makes_every_task_possible_once_compute_is_ten_orders_above_today():
+    compute = ComputeParameters.from_parameters(ParameterSet(), 2025)
+    path = automation_path("compute-10x", phi0=PHI0, automation_rate=0.01, compute_growth_factor=10.0,
+                           compute_gap_orders=10.0, compute=compute, gdp0=3e13, years=30)
+    lag = compute.lag  # capability follows the training run by this many years
+    assert float(path.possible(10.0 + lag)) == 1.0 > float(path.possible(9.0 + lag))
+    # nothing becomes possible until the run is within the FLOP gap of the requirement
+    start = 10.0 * (1.0 - compute.flop_gap_fraction) + lag
+    assert float(path.possible(np.floor(start))) == PHI0 < float(path.possible(np.ceil(start) + 1.0))
+    faster = automation_path("compute-10x", phi0=PHI0, automation_rate=0.01, compute_growth_factor=100.0,
+                             compute_gap_orders=10.0, compute=compute, gdp0=3e13, years=30)
+    assert float(faster.possible(5.0 + lag)) == 1.0
+    assert path.full_automation_time() == 10.0 + lag  # without deployment lags deployed = possible
 
 
 def test_stall_freezes_the_automation_share():
@@ -97,7 +111,8 @@ def test_acemoglu_2024_hulten_arithmetic_from_its_inputs():
 
 def test_the_scenario_schema_accepts_exactly_the_registered_presets() -> None:
     assert typing.get_args(Preset) == tuple(PRESETS)
-    assert BOUNDED_PRESETS == ("agi-20", "agi-5", "compute-10x")
+    assert BOUNDED_PRESETS == ("agi-20", "agi-5")
+    assert COMPUTE_PRESETS == ("gate", "compute-10x")
     with pytest.raises(ValueError, match="preset"):
         AISettings(preset="agi-3")
 
@@ -105,17 +120,40 @@ def test_the_scenario_schema_accepts_exactly_the_registered_presets() -> None:
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_builds_the_path_of_its_kind(name) -> None:
     spec = PRESETS[name]
-    path = automation_path(name, phi0=0.6, automation_rate=0.01, path={10.0: 1.0})
-    assert path.kind == spec.kind
+    path = automation_path(name, phi0=0.6, automation_rate=0.01, path={10.0: 1.0},
+                           compute=ComputeParameters.from_parameters(ParameterSet(), 2025), gdp0=3e13, years=30)
+    assert path.kind == ("table" if spec.kind == "compute" else spec.kind)
     assert spec.description and set(spec.settings) <= set(AISettings.model_fields)
     if spec.years_to_full is not None:
         assert path.full_automation_time() == spec.years_to_full
-    if name == "compute-10x":
-        assert path.full_automation_time() == pytest.approx(10.0)
     if spec.kind in ("pareto", "frozen"):
         assert math.isinf(path.full_automation_time())
 
 
 def test_an_unknown_preset_is_refused_with_the_registered_names() -> None:
-    with pytest.raises(ValueError, match="allowed: business-as-usual, agi-20"):
+    with pytest.raises(ValueError, match="allowed: business-as-usual, acemoglu-2024, agi-20"):
         automation_path("agi-3", phi0=0.6, automation_rate=0.01)
+
+
+def _output_at_base_inputs(phi: float) -> float:
+    from commonwealth.calibration import calibrate_us
+    from commonwealth.production import factor_prices
+
+    p = ParameterSet()
+    cal = calibrate_us(p, 2025)
+    return float(factor_prices(cal.capital0, 1.0, phi, tfp=cal.tfp, sigma=p("production.sigma", 2025),
+                               alpha=cal.alpha).output)
+
+
+def test_the_acemoglu_preset_gives_his_ten_year_tfp_gain_in_the_engine_and_business_as_usual_gives_more():
+    from commonwealth.scenario import load_scenario
+    from commonwealth.technology import acemoglu_inputs
+
+    target = acemoglu_estimate(acemoglu_inputs(ParameterSet(), 2025))["tfp"]
+    gains = {}
+    for name in ("acemoglu-2024", "business-as-usual"):
+        path = load_scenario(name).automation()
+        gains[name] = math.log(_output_at_base_inputs(float(path.share(10.0))) / _output_at_base_inputs(PHI0))
+    assert gains["acemoglu-2024"] == pytest.approx(target, rel=1e-9)
+    assert target == pytest.approx(0.0066, abs=0.0005)
+    assert 5 < gains["business-as-usual"] / gains["acemoglu-2024"] < 10  # ≈ 5 % against 0.66 %

@@ -130,6 +130,7 @@ from commonwealth.saving import (
 )
 from commonwealth.scenario import Scenario
 from commonwealth.taxes import StatusQuo
+from commonwealth.technology import ai_metrics
 
 __all__ = [
     "IDENTITY_RTOL",
@@ -192,6 +193,7 @@ def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = No
     series = macro_metrics(path.prices, path.capital, path.output - path.consumption, path.automation_share,
                            cal.usd_per_unit, economy.depreciation)
     series["gdp_growth"] = growth_series(series["gdp"])
+    series.update(ai_metrics(economy.automation, path.years))
     series.update(nominal_series(series, PriceLevel(params, y).path(y + np.arange(series["gdp"].size))))
     fp = path.prices
     land = fp.land_rent / fp.land_rent[0] if fp.land_rent[0] > 0 else np.ones_like(fp.land_rent)
@@ -964,6 +966,7 @@ class HouseholdEconomy:
         values.update(macro_metrics(fp, capital_start / usd, (net_investment + self.delta * capital_start) / usd, phi,
                                     usd, self.delta))
         values["wage_index"] = float(fp.wage) / self.wage0
+        values.update({k: float(v) for k, v in ai_metrics(self.economy.automation, float(ctx.t)).items()})
         values.update(self._firm_metrics(capital_start))
         values.update(income_metrics(flows, w * self.resident, cpi))
         values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,

@@ -16,7 +16,7 @@ automation in the AGI scenarios) stays well scaled. Paths are sampled once a yea
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -60,21 +60,25 @@ class Economy:
     def prices(self, t, capital, labour=None) -> FactorPrices:
         """Output and factor prices at time(s) ``t`` for capital stock(s) ``capital`` (and labour,
         by default the exogenous path L_0 e^{nt})."""
-        return factor_prices(
+        augmentation = self.automation.labour_augmentation(t)
+        fp = factor_prices(
             capital,
-            self.labour_at(t) if labour is None else labour,
+            (self.labour_at(t) if labour is None else labour) * augmentation,
             self.automation.share(t),
             tfp=self.tfp_at(t),
             sigma=self.sigma,
             alpha=self.alpha,
             land=self.land,
         )
+        # hybrid work (commonwealth.new_work): labour enters as h·L; the wage is per unit of L, h × the
+        # marginal product of an effective unit, so wL/Y is unchanged
+        return replace(fp, wage=fp.wage * augmentation)
 
     def _scalar(self, t: float, k: float) -> tuple[float, float]:
         """Fast scalar (Y, F_K) for the integrator; the same equations as :func:`factor_prices`."""
         phi = float(self.automation.share(t))
         a = self.tfp * math.exp(self.tfp_growth * t)
-        lab = self.labour * math.exp(self.labour_growth * t)
+        lab = self.labour * math.exp(self.labour_growth * t) * float(self.automation.labour_augmentation(t))
         if k * (1.0 - phi) <= phi * lab:  # region 2
             x = k + lab
             dx_dk = 1.0

@@ -57,7 +57,25 @@ METRICS: dict[str, Metric] = {
         Metric("price_level", "index", "Price level P_t: the GDP deflator relative to the base year (base = 1), "
                "Π(1 + prices.inflation); nominal = real × P_t. The nominal CPI is P_t × cpi."),
         Metric("gdp_nominal", "USD-current/year", "GDP in current dollars, gdp × price_level."),
-        Metric("automation_share", "/1", "Share of tasks machines can perform, Φ_t."),
+        Metric("automation_share", "/1", "Share of tasks machines perform (deployed), Φ_t; the production "
+               "function's automation share."),
+        Metric("automation_possible", "/1", "Share of tasks machines could perform: Φ_t before deployment lags "
+               "(compute presets: what the last training run makes possible, GATE's eq. 13)."),
+        Metric("new_task_share", "/1", "Share of all tasks created after the base year, new work in which labour "
+               "had the comparative advantage (Acemoglu & Restrepo's reinstatement; 0 without ai.new_work)."),
+        Metric("hybrid_productivity", "index", "h_t: productivity of a unit of human labour from AI assistance "
+               "(hybrid work), base = 1 (1 without ai.new_work)."),
+        Metric("automation_cost_effective", "/1", "Share of tasks whose AI hour costs no more than an hour of "
+               "work (compute.labour_cost_per_hour), Acemoglu & Restrepo's Ĩ; not reported without a compute "
+               "block."),
+        Metric("effective_compute", "log10", "Effective compute of the largest training run, log10 eFLOP; not "
+               "reported without a compute block."),
+        Metric("ai_cost_per_hour_median_task", "USD/hour", "Price of an hour of AI work on the median task "
+               "(complexity quantile 0.5): runtime compute at the compute price and margin; not reported "
+               "without a compute block."),
+        Metric("ai_cost_per_hour_frontier", "USD/hour", "Price of an hour of AI work on the most complex task "
+               "deployed (quantile Φ_t): Restrepo's bound on the wage of the work AI does; not "
+               "reported without a compute block."),
         Metric("labor_share", "/1", "Labour's share of output, wL/Y."),
         Metric("capital_share", "/1", "Capital's share of output, RK/Y."),
         Metric("land_share", "/1", "Land's share of output, 1 − α."),

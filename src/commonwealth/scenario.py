@@ -30,10 +30,24 @@ from pydantic import (
 )
 
 from commonwealth.behaviour import BehaviourSettings, behaviour_mapping
+from commonwealth.calibration import calibrate_us
+from commonwealth.compute import ComputeParameters
+from commonwealth.diffusion import DiffusionParameters
 from commonwealth.errors import UserError
+from commonwealth.new_work import NewWorkParameters
 from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy import POLICY_TYPES, PolicySpec, build_policies, check_feasible
-from commonwealth.technology import BOUNDED_PRESETS, PRESETS, AutomationPath, automation_path
+from commonwealth.production import factor_prices
+from commonwealth.technology import (
+    BOUNDED_PRESETS,
+    COMPUTE_PRESETS,
+    PRESETS,
+    AutomationPath,
+    acemoglu_estimate,
+    acemoglu_inputs,
+    automation_path,
+    rate_for_ten_year_gain,
+)
 from commonwealth.yaml_input import Document, read_yaml_file, shown
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
@@ -43,7 +57,7 @@ DEFAULT_SET = ["status-quo", "american-equity-fund", "ubi-income-tax", "land-val
 #: fund under endogenous politics, with and without a constitutional lock.
 REPORT_SET = [*DEFAULT_SET, "american-equity-fund-politics", "american-equity-fund-locked"]
 #: One built-in scenario per AI preset, no reform.
-AI_SET = ["business-as-usual", "agi-20", "agi-5", "stall", "compute-10x"]
+AI_SET = ["business-as-usual", "acemoglu-2024", "agi-20", "agi-5", "stall", "compute-10x", "gate"]
 
 POLICY_NAMES = list(POLICY_TYPES)
 Preset = Literal.__getitem__(tuple(PRESETS))  # the AI presets: technology.PRESETS
@@ -107,6 +121,10 @@ class AISettings(_Strict):
     compute_growth_factor: float | None = Field(default=None, gt=1.0, le=1000.0)
     compute_gap_orders: float | None = Field(default=None, gt=0.0, le=100.0)
     path: dict[int, float] | None = Field(default=None, description="custom: {year: automation share}")
+    diffusion: bool | None = Field(default=None, description="deployment lags (diffusion.*); default on for "
+                                   "the compute presets, off for the others")
+    new_work: bool | None = Field(default=None, description="new human tasks and hybrid work (new_work.*); "
+                                  "default on for the compute presets, off for the others")
 
     @field_validator("path")
     @classmethod
@@ -222,16 +240,46 @@ class Scenario(BaseModel):
         p = params or self.parameter_set()
         y = self.start_year
         ai = self.ai
+        automation_rate = acemoglu_automation_rate(p, y) if ai.preset == "acemoglu-2024" else None
         return automation_path(
             ai.preset,
             phi0=p("technology.automation_share_base", y),
-            automation_rate=ai.lambda_g if ai.lambda_g is not None else p("technology.pareto_automation_rate", y),
+            automation_rate=(automation_rate if automation_rate is not None else ai.lambda_g if ai.lambda_g is not None
+                             else p("technology.pareto_automation_rate", y)),
             beta=ai.beta if ai.beta is not None else p("technology.agi_beta", y),
             agi_years=ai.agi_years,
             compute_growth_factor=ai.compute_growth_factor or p("technology.compute_growth_factor", y),
             compute_gap_orders=ai.compute_gap_orders or p("technology.compute_gap_orders", y),
             path={year - self.start_year: share for year, share in (ai.path or {}).items()},
+            compute=ComputeParameters.from_parameters(p, y) if ai.preset in COMPUTE_PRESETS else None,
+            diffusion=DiffusionParameters.from_parameters(p, y) if self.diffusion_on else None,
+            new_work=NewWorkParameters.from_parameters(p, y) if self.new_work_on else None,
+            gdp0=p("calibration.gdp", y),
+            years=self.years,
         )
+
+    @property
+    def new_work_on(self) -> bool:
+        """Whether new tasks and hybrid work apply (``ai.new_work``; default on for the compute presets)."""
+        return self.ai.new_work if self.ai.new_work is not None else self.ai.preset in COMPUTE_PRESETS
+
+    @property
+    def diffusion_on(self) -> bool:
+        """Whether deployment lags apply (``ai.diffusion``; default on for the compute presets)."""
+        return self.ai.diffusion if self.ai.diffusion is not None else self.ai.preset in COMPUTE_PRESETS
+
+
+def acemoglu_automation_rate(params: ParameterSet, year: int) -> float:
+    """λg of the acemoglu-2024 preset: the Pareto rate that gives Acemoglu's (2024) ten-year TFP gain as
+    the output gain at base-year capital, labour, land and TFP (commonwealth.technology)."""
+    cal = calibrate_us(params, year)
+    sigma = params("production.sigma", year)
+
+    def output_at(phi: float) -> float:
+        return float(factor_prices(cal.capital0, 1.0, phi, tfp=cal.tfp, sigma=sigma, alpha=cal.alpha).output)
+
+    return rate_for_ten_year_gain(acemoglu_estimate(acemoglu_inputs(params, year))["tfp"],
+                                  params("technology.automation_share_base", year), output_at)
 
 
 # --- loading ------------------------------------------------------------------------------------

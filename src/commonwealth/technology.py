@@ -12,23 +12,29 @@ automation share is Φ_t = Φ(I_t). Two families of complexity distributions, as
 Source: A. Korinek and D. Suh, "Scenarios for the Transition to AGI", NBER WP 32255 (2024),
 equations for Φ(·), Table 2 and the scenarios of section 4.
 
-The `compute-10x` preset maps Sam Altman's "10X per year in terms of these model sizes" onto the
-bounded distribution: complexity is measured in training compute, compute grows ×10 per year
-(g = ln 10), and full automation needs `technology.compute_gap_orders` more orders of magnitude than
-today ("10 to the 10th 10 years from now — the base model is plenty good at everything"). With
-β = 1 (log-complexity uniform over tasks) this gives T = gap_orders / log10(growth factor) years.
-The assumption that every order of magnitude of compute automates an equal share of the remaining
-tasks is exactly β = 1; users can change β, the growth factor and the gap. (The quotations are from
-Altman's conversation with Ezra Klein on The Ezra Klein Show, 2021.)
+Two presets derive Φ from compute instead (:mod:`commonwealth.compute`, :mod:`commonwealth.diffusion`):
+``gate`` grows the effective compute of the largest training run with spending, hardware and software
+as Epoch's GATE does and maps it to the tasks AI can do by GATE's eq. 13; ``compute-10x`` takes Sam
+Altman's "10X per year in terms of these model sizes" literally as effective compute ×10 a year, with
+every task possible ``technology.compute_gap_orders`` orders of magnitude above today's run ("10 to the
+10th 10 years from now — the base model is plenty good at everything"; The Ezra Klein Show, 2021). In
+both, what can be done is automated only where an AI hour costs less than a worker's, and deployment
+follows with lags (``ai.diffusion``, on by default for these presets; off by default for Korinek &
+Suh's, whose Φ is the paper's).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
+
+from commonwealth.compute import ComputeParameters, ComputePath, ai_cost_per_hour, compute_path
+from commonwealth.diffusion import DiffusionParameters, deployed
+from commonwealth.new_work import NewWorkParameters, new_work
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class AIPreset:
     """An AI preset of the registry :data:`PRESETS`: what it means and what it needs."""
 
     description: str  # in the paper's words or the seed's
-    kind: str  # the AutomationPath it builds: "pareto" | "bounded" | "frozen" | "custom"
+    kind: str  # the AutomationPath it builds: "pareto" | "bounded" | "frozen" | "custom" | "compute"
     settings: tuple[str, ...] = ()  # the scenario's ai.* settings that apply to it
     years_to_full: float | None = None  # default years to full automation of a bounded preset
 
@@ -47,6 +53,9 @@ PRESETS: dict[str, AIPreset] = {
     "business-as-usual": AIPreset(
         "Pareto tail, automation rate λg = technology.pareto_automation_rate "
         "(Korinek & Suh 2024, 'business as usual')", "pareto", ("lambda_g",)),
+    "acemoglu-2024": AIPreset(
+        "Pareto tail with the automation rate λg that gives, at base-year capital and labour, Acemoglu's "
+        "(2024) ten-year TFP gain (acemoglu.*: 0.66 %)", "pareto"),
     "agi-20": AIPreset(
         "bounded distribution, full automation after 20 years (Korinek & Suh 2024, 'baseline AGI')",
         "bounded", _BOUNDED, years_to_full=20.0),
@@ -54,29 +63,41 @@ PRESETS: dict[str, AIPreset] = {
         "bounded distribution, full automation after 5 years (Korinek & Suh 2024, 'aggressive AGI')",
         "bounded", _BOUNDED, years_to_full=5.0),
     "stall": AIPreset("AI hits a wall: Φ frozen at its base value", "frozen"),
+    "gate": AIPreset(
+        "effective compute of the largest training run grows with spending, hardware and software "
+        "(Epoch's GATE, compute.*); capability by GATE's eq. 13, automation where an AI hour costs less "
+        "than a worker's, deployment with lags (diffusion.*)", "compute"),
     "compute-10x": AIPreset(
-        "frontier compute ×10 a year (seed conversation) on a bounded log-compute distribution: full "
-        "automation after technology.compute_gap_orders orders of magnitude",
-        "bounded", (*_BOUNDED, "compute_growth_factor", "compute_gap_orders")),
+        "effective compute ×10 a year (seed conversation, technology.compute_growth_factor), every task "
+        "possible technology.compute_gap_orders orders of magnitude above today's run; costs and lags as "
+        "gate", "compute", ("compute_growth_factor", "compute_gap_orders")),
     "custom": AIPreset(
         "a user path of automation shares by year (ai.path), linear between the given years",
         "custom", ("path",)),
 }
 #: The presets on the bounded complexity distribution (ai.agi_years and ai.beta apply to them).
 BOUNDED_PRESETS: tuple[str, ...] = tuple(name for name, p in PRESETS.items() if p.kind == "bounded")
+#: The presets whose Φ comes from the compute block (deployment lags on by default).
+COMPUTE_PRESETS: tuple[str, ...] = tuple(name for name, p in PRESETS.items() if p.kind == "compute")
 
 
 @dataclass(frozen=True)
 class AutomationPath:
-    """Φ(t) for t in years since the base year (t may be fractional or an array)."""
+    """Φ(t) for t in years since the base year (t may be fractional or an array): the share of tasks
+    machines perform (deployed). Kind "table" holds yearly values (compute presets, or any preset with
+    deployment lags) with what was possible and, for compute presets, the compute block's paths."""
 
-    kind: str  # "pareto" | "bounded" | "frozen" | "custom"
+    kind: str  # "pareto" | "bounded" | "frozen" | "custom" | "table"
     phi0: float
     automation_rate: float = 0.0  # λg, per year (pareto)
     years_to_full: float = math.inf  # T (bounded)
     beta: float = 1.0  # β (bounded)
     path_years: tuple[float, ...] = ()
     path_values: tuple[float, ...] = ()
+    possible_values: tuple[float, ...] = ()  # "table": what AI could do, by year
+    compute: ComputePath | None = None  # "table" from a compute preset
+    augmentation_values: tuple[float, ...] = ()  # "table" with new work: h(t), by year
+    new_task_values: tuple[float, ...] = ()  # "table" with new work: new tasks since the base year, by year
 
     def share(self, t: float | np.ndarray) -> np.ndarray:
         """Automation share Φ_t ∈ [0, 1] at time ``t`` (years since the base year)."""
@@ -89,15 +110,37 @@ class AutomationPath:
             x0 = 1.0 - (1.0 - self.phi0) ** (1.0 / self.beta)
             x = np.minimum(x0 + (1.0 - x0) * t / self.years_to_full, 1.0)
             return 1.0 - (1.0 - x) ** self.beta
-        if self.kind == "custom":
+        if self.kind in ("custom", "table"):
             return np.interp(t, self.path_years, self.path_values)
         raise ValueError(f"unknown automation path kind {self.kind!r}")
+
+    def possible(self, t: float | np.ndarray) -> np.ndarray:
+        """The share of tasks machines could perform at ``t`` (before deployment lags; = Φ_t without them)."""
+        if self.kind == "table":
+            return np.interp(np.maximum(np.asarray(t, dtype=float), 0.0), self.path_years, self.possible_values)
+        return self.share(t)
+
+    def labour_augmentation(self, t: float | np.ndarray) -> np.ndarray:
+        """h(t): how much more productive AI-assisted human work makes a unit of labour (1 without new
+        work; commonwealth.new_work)."""
+        t = np.maximum(np.asarray(t, dtype=float), 0.0)
+        if not self.augmentation_values:
+            return np.ones_like(t)
+        return np.interp(t, self.path_years, self.augmentation_values)
+
+    def new_task_share(self, t: float | np.ndarray) -> np.ndarray:
+        """Share of all tasks created after the base year (0 without new work)."""
+        t = np.maximum(np.asarray(t, dtype=float), 0.0)
+        if not self.new_task_values:
+            return np.zeros_like(t)
+        created = np.interp(t, self.path_years, self.new_task_values)
+        return created / (1.0 + created)
 
     def full_automation_time(self) -> float:
         """Years until Φ = 1 (inf if never)."""
         if self.kind == "bounded":
             return self.years_to_full
-        if self.kind == "custom" and self.path_values and self.path_values[-1] >= 1.0:
+        if self.kind in ("custom", "table") and self.path_values and self.path_values[-1] >= 1.0:
             return float(self.path_years[self.path_values.index(1.0)])
         return math.inf
 
@@ -112,13 +155,58 @@ def automation_path(
     compute_growth_factor: float = 10.0,
     compute_gap_orders: float = 10.0,
     path: Mapping[float, float] | None = None,
+    compute: ComputeParameters | None = None,
+    diffusion: DiffusionParameters | None = None,
+    new_work: NewWorkParameters | None = None,
+    gdp0: float = 0.0,
+    years: int = 0,
 ) -> AutomationPath:
     """Build the automation path of an AI preset.
 
     ``automation_rate`` is λg (1/year) for the Pareto preset; ``agi_years`` overrides the years to
     full automation of the bounded presets; ``path`` maps years since the base year to Φ for
-    ``custom`` (values before the first given year are interpolated from Φ_0 at t = 0).
+    ``custom`` (values before the first given year are interpolated from Φ_0 at t = 0). The compute
+    presets need ``compute`` (and ``gdp0``, base-year GDP in USD, for the spending cap); ``diffusion``
+    adds deployment lags and ``new_work`` new tasks and hybrid work to any preset; these are tabulated
+    over ``years`` years.
     """
+    spec = PRESETS.get(preset)
+    if spec is not None and spec.kind == "compute":
+        if compute is None:
+            raise ValueError(f"preset {preset!r} needs the compute parameters")
+        block = compute_path(compute, phi0=phi0, gdp0=gdp0, years=years,
+                             effective_compute_growth=compute_growth_factor if preset == "compute-10x" else None,
+                             gap_orders=compute_gap_orders if preset == "compute-10x" else None)
+        return _tabulated(block.possible, block.adoptable, diffusion, new_work, block)
+    base = _analytic_path(preset, phi0=phi0, automation_rate=automation_rate, beta=beta, agi_years=agi_years,
+                          path=path)
+    if diffusion is None and new_work is None:
+        return base
+    shares = base.share(np.arange(years + 1, dtype=float))
+    return _tabulated(shares, shares, diffusion, new_work, None)
+
+
+def _tabulated(possible: np.ndarray, adoptable: np.ndarray, diffusion: DiffusionParameters | None,
+               new: NewWorkParameters | None, block: ComputePath | None) -> AutomationPath:
+    """A yearly table: deployment lags on the adoptable share, then new work on what is deployed and
+    possible."""
+    values = adoptable if diffusion is None else deployed(adoptable, diffusion)
+    augmentation: tuple[float, ...] = ()
+    new_tasks: tuple[float, ...] = ()
+    if new is not None:
+        work = new_work(values, possible, new)
+        values, possible = work.deployed, work.possible
+        augmentation = tuple(map(float, work.labour_augmentation))
+        new_tasks = tuple(map(float, work.new_tasks))
+    t = tuple(float(k) for k in range(possible.size))
+    return AutomationPath("table", float(possible[0]), path_years=t, path_values=tuple(map(float, values)),
+                          possible_values=tuple(map(float, possible)), compute=block,
+                          augmentation_values=augmentation, new_task_values=new_tasks)
+
+
+def _analytic_path(preset: str, *, phi0: float, automation_rate: float, beta: float, agi_years: float | None,
+                   path: Mapping[float, float] | None) -> AutomationPath:
+    """The Korinek & Suh presets, ``stall`` and ``custom``: Φ(t) in closed form."""
     spec = PRESETS.get(preset)
     kind = spec.kind if spec is not None else None
     if kind == "pareto":
@@ -127,8 +215,6 @@ def automation_path(
         years = agi_years
         if years is None:
             years = spec.years_to_full
-        if years is None:  # compute-10x: the compute gap closed at the compute growth rate
-            years = compute_gap_orders / math.log10(compute_growth_factor)
         return AutomationPath("bounded", phi0, years_to_full=years, beta=beta)
     if kind == "frozen":
         return AutomationPath("frozen", phi0)
@@ -144,6 +230,32 @@ def automation_path(
 
 
 # --- Acemoglu (2024): Hulten's theorem -------------------------------------------------------
+
+
+def acemoglu_inputs(params, year: int) -> AcemogluInputs:
+    """Acemoglu's (2024) inputs from the parameters ``acemoglu.*``."""
+    names = ("exposed_task_share", "profitable_share", "labour_cost_saving", "labour_share_exposed",
+             "hard_task_gdp_share", "hard_task_cost_saving", "capital_share")
+    return AcemogluInputs(**{n: float(params(f"acemoglu.{n}", year)) for n in names})
+
+
+def rate_for_ten_year_gain(gain: float, phi0: float, output_at: Callable[[float], float], years: float = 10.0,
+                           ) -> float:
+    """The Pareto automation rate λg (1/year) at which moving Φ from Φ_0 to 1 − (1 − Φ_0)e^{−λg·years}
+    raises output at fixed inputs by ``gain`` in log points: ln Y(Φ_years) − ln Y(Φ_0) = gain
+    (``output_at(Φ)``: output at base-year capital, labour, land and TFP). The engine's counterpart of a
+    Hulten TFP gain over ``years``."""
+    base = math.log(output_at(phi0))
+
+    def excess(rate: float) -> float:
+        return math.log(output_at(1.0 - (1.0 - phi0) * math.exp(-rate * years))) - base - gain
+
+    if gain <= 0:
+        return 0.0
+    high = 1.0
+    if excess(high) < 0:
+        raise ValueError(f"no automation rate gives a {gain:.4f} log-point gain in {years:g} years")
+    return float(brentq(excess, 0.0, high, xtol=1e-14, rtol=1e-12))
 
 
 def hulten_tfp_gain(gdp_share_affected: float, average_cost_saving: float) -> float:
@@ -195,4 +307,33 @@ def acemoglu_estimate(inputs: AcemogluInputs) -> dict[str, float]:
         "tfp_hard_easy": tfp_split,
         "gdp": gdp_gain_constant_capital_output(tfp, inputs.capital_share),
         "gdp_hard_easy": gdp_gain_constant_capital_output(tfp_split, inputs.capital_share),
+    }
+
+
+# --- metrics of the AI path ------------------------------------------------------------------------
+
+
+def ai_metrics(path: AutomationPath, t: np.ndarray | float) -> dict[str, np.ndarray]:
+    """What the AI path reports for year(s) ``t`` (commonwealth.metrics): the share of tasks AI could do
+    and, for the compute presets, the share worth automating, the log10 effective compute of the largest
+    run and the price of an AI hour on the median task and on the most complex task deployed (NaN for
+    presets without a compute block)."""
+    t = np.asarray(t, dtype=float)
+    out = {"automation_possible": np.asarray(path.possible(t), dtype=float),
+           "new_task_share": np.asarray(path.new_task_share(t), dtype=float),
+           "hybrid_productivity": np.asarray(path.labour_augmentation(t), dtype=float)}
+    block = path.compute
+    names = ("automation_cost_effective", "effective_compute", "ai_cost_per_hour_median_task",
+             "ai_cost_per_hour_frontier")
+    if block is None:
+        return out | {n: np.full(t.shape, np.nan) for n in names}
+    k = np.clip(np.rint(t).astype(int), 0, block.possible.size - 1)
+    deployed_share = np.asarray(path.share(t), dtype=float)  # tasks i ≤ Φ are done by machines
+    efficiency = block.log_hardware[k] + block.log_software[k]
+    cost = np.vectorize(lambda task, e: float(ai_cost_per_hour(np.asarray(task), float(e), block.params)))
+    return out | {
+        "automation_cost_effective": np.maximum(block.possible[0], block.cost_frontier[k]),
+        "effective_compute": block.log_training_compute[k],
+        "ai_cost_per_hour_median_task": cost(0.5, efficiency),
+        "ai_cost_per_hour_frontier": cost(deployed_share, efficiency),
     }

@@ -36,6 +36,9 @@ UNITS: dict[str, str] = {
     "count": "a number of people or things",
     "hours/year": "hours per person per year",
     "model-unit": "a quantity in the model's normalised units (labour force L = 1)",
+    "USD/hour": "US dollars of the base year per hour",
+    "eFLOP": "effective floating-point operations (FLOP at base-year software efficiency)",
+    "log10": "orders of magnitude: the base-10 logarithm of a quantity, or a difference of such logarithms",
 }
 
 Value = float | int | bool | list[float]
