@@ -73,3 +73,14 @@ def test_adoptable_is_the_smaller_of_possible_and_worth_doing():
 def test_a_requirement_below_todays_run_is_refused():
     with pytest.raises(ValueError, match="AGI requirement"):
         compute_path(dataclasses.replace(PARAMS, agi_requirement=20.0), phi0=PHI0, gdp0=3e13, years=5)
+
+
+def test_occupations_map_onto_the_remaining_tasks_most_exposed_first():
+    from commonwealth.compute import occupation_task_quantiles
+
+    exposure = np.array([0.2, 0.6, 0.4, 0.6])
+    employment = np.array([1.0, 1.0, 2.0, 1.0])
+    q = occupation_task_quantiles(exposure, employment, PHI0)
+    assert q[1] == q[3] < q[2] < q[0]  # ties share a rank
+    assert PHI0 < q.min() and q.max() < 1.0
+    assert q[0] == pytest.approx(PHI0 + (1 - PHI0) * (1 - 0.5 / 5))  # the least exposed fifth's mid-rank

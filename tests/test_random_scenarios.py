@@ -55,9 +55,10 @@ POLICY = st.one_of(
 )
 
 AI = st.one_of(
-    st.fixed_dictionaries({"preset": st.sampled_from(["business-as-usual", "agi-20", "agi-5", "stall",
-                                                      "compute-10x"])}),
+    st.fixed_dictionaries({"preset": st.sampled_from(["business-as-usual", "acemoglu-2024", "agi-20", "agi-5",
+                                                      "stall", "compute-10x", "gate"])}),
     st.fixed_dictionaries({"preset": st.just("agi-20"), "agi_years": st.floats(3.0, 60.0)}),
+    st.fixed_dictionaries({"preset": st.just("gate"), "diffusion": st.booleans(), "new_work": st.booleans()}),
 )
 
 POLITICS = st.fixed_dictionaries({}, optional={

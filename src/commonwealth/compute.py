@@ -173,3 +173,21 @@ def compute_path(p: ComputeParameters, *, phi0: float, gdp0: float, years: int,
     return ComputePath(log_hardware=log_h, log_software=log_s, log_training_compute=log_c,
                        possible=capability(trained, phi0, requirement, gap),
                        cost_frontier=cost_frontier(log_h + log_s, p), params=p)
+
+
+def occupation_task_quantiles(exposure: NDArray, employment: NDArray, phi0: float) -> NDArray[np.float64]:
+    """i_o: the task quantile at which each occupation's work is automated — the stated mapping of
+    occupations onto the task index. Occupations are ordered by AI exposure, most exposed first (as
+    automation displaces workers in proportion to exposure, commonwealth.households.displace), and placed
+    on the not-yet-automated quantiles (Φ_0, 1] at the employment-weighted mid-rank of their exposure
+    (ties share a rank)."""
+    exposure = np.asarray(exposure, dtype=float)
+    employment = np.asarray(employment, dtype=float)
+    order = np.argsort(-exposure, kind="stable")
+    cumulative = np.cumsum(employment[order]) / employment.sum()
+    mid = np.empty_like(exposure)
+    mid[order] = cumulative - 0.5 * employment[order] / employment.sum()
+    for value in np.unique(exposure):  # ties: the mean of their mid-ranks, weighted by employment
+        tied = exposure == value
+        mid[tied] = np.average(mid[tied], weights=employment[tied])
+    return phi0 + (1.0 - phi0) * mid

@@ -220,6 +220,12 @@ METRIC_FAMILIES: dict[str, Metric] = {
     "policy_rate": Metric("policy_rate", "/1", "The named policy's main rate in force after phase-in and erosion "
                           "(for UBI, sovereign funds and capped-profit labs: the share of the enacted level)."),
     "support": Metric("support", "/1", "Influence-weighted share of adults supporting the named policy."),
+    # The AI hour by occupation group (SOC major groups; compute presets only, docs/model/ai-economy.md).
+    "ai_cost_per_hour_by_occupation": Metric("ai_cost_per_hour_by_occupation", "USD/hour",
+                                             "Price of an hour of AI work on the named occupation group's tasks."),
+    "ai_cost_to_wage_by_occupation": Metric("ai_cost_to_wage_by_occupation", "/1",
+                                            "Price of an hour of AI work on the named occupation group's tasks over "
+                                            "the group's mean hourly wage (OEWS 2021 mean annual wage / 2,080)."),
     # Work and leisure by decile of earnings capacity (d1 … d10: base-year deciles of efficiency, the wage
     # rate every adult has, so the same adult is in the same decile in every scenario).
     "hours_per_worker_by_decile": Metric("hours_per_worker_by_decile", "hours/year",

@@ -32,7 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from commonwealth.compute import ComputeParameters, ComputePath, ai_cost_per_hour, compute_path
+from commonwealth.compute import (
+    ComputeParameters,
+    ComputePath,
+    ai_cost_per_hour,
+    compute_path,
+    occupation_task_quantiles,
+)
 from commonwealth.diffusion import DiffusionParameters, deployed
 from commonwealth.new_work import NewWorkParameters, new_work
 
@@ -336,4 +342,30 @@ def ai_metrics(path: AutomationPath, t: np.ndarray | float) -> dict[str, np.ndar
         "effective_compute": block.log_training_compute[k],
         "ai_cost_per_hour_median_task": cost(0.5, efficiency),
         "ai_cost_per_hour_frontier": cost(deployed_share, efficiency),
+        **occupation_metrics(block, efficiency),
     }
+
+
+def occupation_slug(name: str) -> str:
+    """A metric suffix for an occupation group's name: lower case, words joined by underscores."""
+    return "_".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split())
+
+
+def occupation_metrics(block: ComputePath, efficiency: np.ndarray) -> dict[str, np.ndarray]:
+    """For each occupation group o (SOC major groups, OEWS 2021): the price of an hour of AI work on its
+    tasks, c(i_o, t) (:func:`commonwealth.compute.occupation_task_quantiles`), and that price over the
+    group's mean hourly wage (mean annual wage / 2,080 hours) — "a lawyer's $1,000 hour" against "a couple
+    of cents of electricity"."""
+    from commonwealth.sources import occupation_table
+
+    table = occupation_table()
+    quantiles = occupation_task_quantiles(table["ai_exposure"].to_numpy(float), table["employment"].to_numpy(float),
+                                          float(block.possible[0]))
+    wages = table["mean_wage"].to_numpy(float) / block.params.hours_per_year
+    out = {}
+    for name, task, wage in zip(table["name"], quantiles, wages, strict=True):
+        cost = float(ai_cost_per_hour(np.asarray(task), 0.0, block.params)) * np.power(10.0, -np.asarray(efficiency))
+        slug = occupation_slug(name)
+        out[f"ai_cost_per_hour_by_occupation.{slug}"] = cost
+        out[f"ai_cost_to_wage_by_occupation.{slug}"] = cost / wage
+    return out
