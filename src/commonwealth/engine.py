@@ -101,6 +101,7 @@ from commonwealth.policy.ledger import (
     LABOUR_INCOME,
     OTHER_HOLDERS_INTEREST,
     OTHER_HOLDERS_SPENDING,
+    POLICY_PURCHASES,
     PROPERTY_TAX,
     PUBLIC_DEBT_INTEREST,
     PUBLIC_OWNERS_DIVIDENDS,
@@ -112,7 +113,7 @@ from commonwealth.policy.ledger import (
 )
 from commonwealth.politics import Politics, PoliticsParameters
 from commonwealth.portfolios import PortfolioParameters, SharesReceived, received_metrics, sell_received
-from commonwealth.prices import price_metrics, sector_price_paths, sector_prices_at
+from commonwealth.prices import SECTORS, price_metrics, sector_price_paths, sector_prices_at
 from commonwealth.production import FactorPrices
 from commonwealth.saving import (
     GROUPS,
@@ -285,7 +286,8 @@ class HouseholdEconomy:
         self.market = self._base_market(fp0)
         self._init_firm_response(params, y0)
         self.fp0 = fp0
-        self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp")}
+        self.price_inputs: dict[str, list[float]] = {k: [] for k in ("phi", "wage", "rental", "land", "tfp",
+                                                                     *(f"factor.{s}" for s in SECTORS))}
         self.gdp_history: dict[int, float] = {}
         self.t = 0
         self.previous: Prices | None = None
@@ -361,17 +363,29 @@ class HouseholdEconomy:
             growth_sensitivity=params("saving.eta", y0),
         )
 
-    def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float) -> float:
-        """Keep this year's inputs of the price block and return this year's CPI."""
+    def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float,
+                             factors: dict[str, float] | None = None) -> float:
+        """Keep this year's inputs of the price block (``factors``: the policies' sector price multipliers)
+        and return this year's CPI."""
         fp0 = self.fp0
         inputs = self.price_inputs
+        for sector in SECTORS:
+            inputs[f"factor.{sector}"].append((factors or {}).get(sector, 1.0))
         inputs["phi"].append(phi)
         inputs["wage"].append(float(fp.wage / fp0.wage))
         inputs["rental"].append(float(fp.rental_rate / fp0.rental_rate))
         inputs["land"].append(land_rent / (float(fp0.land_rent) * self.usd) if fp0.land_rent > 0 else 1.0)
         inputs["tfp"].append(float(self.economy.tfp_at(t) / self.economy.tfp))
         return sector_prices_at(phi, inputs["wage"][-1], inputs["rental"][-1], inputs["land"][-1], self.params,
-                                self.scenario.start_year, tfp_index=inputs["tfp"][-1])["cpi"]
+                                self.scenario.start_year, tfp_index=inputs["tfp"][-1], sector_factors=factors)["cpi"]
+
+    def _sector_factors(self, ctx: YearContext) -> dict[str, float] | None:
+        """The product of every policy's sector price multipliers this year (None if no policy has any)."""
+        out: dict[str, float] = {}
+        for policy in self.policies:
+            for sector, factor in (policy.sector_cost_factors(ctx) or {}).items():
+                out[sector] = out.get(sector, 1.0) * factor
+        return out or None
 
     def price_series(self) -> dict[str, np.ndarray]:
         """Sector prices and CPI over the years simulated, and halving times (at the last year)."""
@@ -881,7 +895,10 @@ class HouseholdEconomy:
                                              self._land_receipts)
         rule, debt, gdp = self.rule, self.government.debt, production.gdp
         base = self.government.consumption_share * gdp
-        net = ctx.ledger.column("government")  # before G, the rule's household instrument included
+        purchases = sum(p.government_purchases(ctx) for p in self.policies)
+        if purchases:
+            ctx.ledger.pay(POLICY_PURCHASES, "government", "production", purchases)
+        net = ctx.ledger.column("government")  # before G, the rule's household instrument and purchases included
         consumption = base
         closes = rule.active(ctx.t) and (rule.instrument == "consumption" or self._rule_year["bound"])
         if closes:
@@ -961,7 +978,7 @@ class HouseholdEconomy:
                 politics: PoliticsOutcome, capital_start: float, net_investment: float) -> dict[str, float]:
         """The year's metrics (commonwealth.metrics), real ones deflated by this year's CPI."""
         usd, w, fp = self.usd, self.pop.weight, production.fp
-        cpi = self._record_price_inputs(phi, fp, ctx.t, production.land_rent)
+        cpi = self._record_price_inputs(phi, fp, ctx.t, production.land_rent, self._sector_factors(ctx))
         values = dict(markets.distribution)
         values.update(macro_metrics(fp, capital_start / usd, (net_investment + self.delta * capital_start) / usd, phi,
                                     usd, self.delta))
@@ -1148,8 +1165,9 @@ def nominal_series(values: dict, price_level: float | np.ndarray) -> dict:
 
 def price_series(inputs: dict[str, np.ndarray], params, start_year: int) -> dict[str, np.ndarray]:
     """The price block over a whole path: sector indices, CPI, and halving times placed at the last year."""
+    factors = {s: inputs[f"factor.{s}"] for s in SECTORS if f"factor.{s}" in inputs}
     prices = sector_price_paths(inputs["phi"], inputs["wage"], inputs["rental"], inputs["land"], params, start_year,
-                                tfp_index=inputs["tfp"])
+                                tfp_index=inputs["tfp"], sector_factors=factors or None)
     years = np.arange(len(inputs["phi"]), dtype=float)
     out: dict[str, np.ndarray] = {}
     for name, value in price_metrics(prices, years).items():

@@ -220,6 +220,8 @@ METRIC_FAMILIES: dict[str, Metric] = {
     "policy_rate": Metric("policy_rate", "/1", "The named policy's main rate in force after phase-in and erosion "
                           "(for UBI, sovereign funds and capped-profit labs: the share of the enacted level)."),
     "support": Metric("support", "/1", "Influence-weighted share of adults supporting the named policy."),
+    "prize_spending": Metric("prize_spending", "USD/year", "Prize money the named public_prize policy paid this "
+                             "year (government consumption; base-year dollars)."),
     # The AI hour by occupation group (SOC major groups; compute presets only, docs/model/ai-economy.md).
     "ai_cost_per_hour_by_occupation": Metric("ai_cost_per_hour_by_occupation", "USD/hour",
                                              "Price of an hour of AI work on the named occupation group's tasks."),

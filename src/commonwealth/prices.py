@@ -222,7 +222,8 @@ def task_cost_index(theta: float, kappa: float, remaining: np.ndarray, wage_inde
 
 def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, rental_index: ArrayLike,
                        land_price_index: ArrayLike, params: ParameterSet, year: int, *, phi0: float | None = None,
-                       tfp_index: ArrayLike | None = None) -> dict[str, np.ndarray]:
+                       tfp_index: ArrayLike | None = None,
+                       sector_factors: Mapping[str, ArrayLike] | None = None) -> dict[str, np.ndarray]:
     """Price indices of the five sectors and the CPI (base year = 1), vectorised over years.
 
     Args:
@@ -238,6 +239,8 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
         year: the year whose parameter values apply (normally the base year).
         phi0: Φ_0, the base-year automation share (default ``technology.automation_share_base``).
         tfp_index: Â_t, non-AI productivity relative to the base year (default 1), common to all sectors.
+        sector_factors: multipliers on named sectors' prices (default none), e.g. a public prize's
+            (:meth:`commonwealth.policy.base.Policy.sector_cost_factors`); the CPI uses the multiplied prices.
 
     Returns:
         ``{"housing", "health", "education", "food", "other", "cpi"}`` → arrays (index, base = 1) of the
@@ -264,6 +267,8 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
         automated = task_cost_index(theta, kappa, remaining, w_hat, r_hat, sigma)
         bundle = no_new - (1.0 - fric[sector]) * (no_new - automated)
         out[sector] = (cost.land * land + (1.0 - cost.land) * bundle) / tfp
+        if sector_factors and sector in sector_factors:
+            out[sector] = out[sector] * np.asarray(sector_factors[sector], dtype=float)
     weights = cpi_weights(params, year)
     out["cpi"] = sum(weights[s] * out[s] for s in SECTORS)
     return out
@@ -271,10 +276,10 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
 
 def sector_prices_at(automation_share: float, wage_index: float, rental_index: float, land_price_index: float,
                      params: ParameterSet, year: int, *, phi0: float | None = None,
-                     tfp_index: float = 1.0) -> dict[str, float]:
+                     tfp_index: float = 1.0, sector_factors: Mapping[str, float] | None = None) -> dict[str, float]:
     """One year's sector price indices and CPI as floats (same model and arguments as :func:`sector_price_paths`)."""
     paths = sector_price_paths(automation_share, wage_index, rental_index, land_price_index, params, year,
-                               phi0=phi0, tfp_index=tfp_index)
+                               phi0=phi0, tfp_index=tfp_index, sector_factors=sector_factors)
     return {k: float(v) for k, v in paths.items()}
 
 

@@ -18,6 +18,7 @@ from commonwealth.parameters import ParameterSet, suggest
 from commonwealth.policy.ai_firms import CappedProfitLab, WindfallClause
 from commonwealth.policy.base import Government, Policy, YearContext
 from commonwealth.policy.equity_fund import AmericanEquityFund
+from commonwealth.policy.prizes import PublicPrize
 from commonwealth.policy.sovereign_fund import SovereignFund
 from commonwealth.policy.taxes_and_transfers import UBI, IncomeTax, LandValueTax, WealthTax
 from commonwealth.yaml_input import shown
@@ -124,6 +125,20 @@ class WindfallClauseSpec(_Spec):
         return self
 
 
+class PublicPrizeSpec(_Spec):
+    type: Literal["public_prize"]
+    sectors: list[Literal["housing", "health", "education", "food", "other"]] = Field(
+        min_length=1, max_length=5, description="consumption sectors whose AI applications win prizes")
+    amount: float | None = None
+    cost_elasticity: float | None = None
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PublicPrizeSpec:
+        if len(set(self.sectors)) != len(self.sectors):
+            raise ValueError(f"sectors {self.sectors} name a sector twice; allowed: each sector once")
+        return self
+
+
 class SovereignFundSpec(_Spec):
     type: Literal["sovereign_fund"]
     initial_assets: float = Field(default=0.0, ge=0.0, le=1e15)
@@ -138,7 +153,7 @@ class SovereignFundSpec(_Spec):
 
 PolicySpec = Annotated[
     AmericanEquityFundSpec | UBISpec | IncomeTaxSpec | LandValueTaxSpec | WealthTaxSpec | CappedProfitLabSpec
-    | WindfallClauseSpec | SovereignFundSpec,
+    | WindfallClauseSpec | SovereignFundSpec | PublicPrizeSpec,
     Field(discriminator="type"),
 ]
 
@@ -151,6 +166,7 @@ POLICY_TYPES: dict[str, tuple[type[_Spec], type[Policy]]] = {
     "capped_profit_lab": (CappedProfitLabSpec, CappedProfitLab),
     "windfall_clause": (WindfallClauseSpec, WindfallClause),
     "sovereign_fund": (SovereignFundSpec, SovereignFund),
+    "public_prize": (PublicPrizeSpec, PublicPrize),
 }
 
 #: Keys that are not numeric parameters with defaults.
@@ -175,6 +191,10 @@ def resolve_parameters(spec: _Spec, params: ParameterSet, year: int, where: str,
     if kind == "american_equity_fund":
         values["us_revenue_share"] = params("assets.us_revenue_share", year)
         values["levy_base_semi_elasticity"] = params("firms.levy_base_semi_elasticity", year)
+    if kind == "public_prize":
+        from commonwealth.prices import cpi_weights
+
+        values["cpi_weights"] = cpi_weights(params, year)
     if kind == "income_tax":
         values["changes"] = [(b["above_percentile"], b["rate_change"]) for b in values["changes"]]
     problem = _schedule_problem(kind, values)

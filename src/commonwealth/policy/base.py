@@ -213,6 +213,18 @@ class Policy:
         policy levies; the engine posts the VAT row for all policies together."""
         return 0.0
 
+    def government_purchases(self, ctx: YearContext) -> float:
+        """USD the government spends this year on the policy's purchases (prizes): posted by the engine
+        as government consumption of output before the budget rule closes the year, so the rule finances
+        it like any other spending."""
+        return 0.0
+
+    def sector_cost_factors(self, ctx: YearContext) -> dict[str, float] | None:
+        """Multipliers on this year's sector price indices (``commonwealth.prices.SECTORS`` → factor, 1 =
+        no change), or None: what the policy does to a sector's cost beyond the factor prices. The engine
+        multiplies every policy's factors and recomputes the CPI with them."""
+        return None
+
     # --- 7. Corporate actions -------------------------------------------------------------------
 
     def corporate_actions(self, ctx: YearContext) -> None:

@@ -115,6 +115,7 @@ SOVEREIGN_FUND_DRAW = FlowKind("sovereign fund draw to budget")
 SOVEREIGN_FUND_DEPOSIT = FlowKind("sovereign fund deposit")
 CAPPED_PROFIT_TRANSFER = FlowKind("capped-profit transfer (in kind)", in_kind=True)
 WINDFALL_PAYMENT = FlowKind("windfall payment")
+POLICY_PURCHASES = FlowKind("policies' government purchases")  # e.g. public prizes (Policy.government_purchases)
 
 
 
