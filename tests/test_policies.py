@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from commonwealth.behaviour import BehaviourSettings
 from commonwealth.engine import HouseholdEconomy
+from commonwealth.errors import UserError
 from commonwealth.policy.ai_firms import windfall_schedule
 from commonwealth.policy.sovereign_fund import dividend_per_person, pomv_draw
 from commonwealth.scenario import Scenario, load_scenario
@@ -190,7 +191,9 @@ policy_strategy = st.one_of(
     st.fixed_dictionaries({"type": st.just("income_tax"),
                            "changes": st.just([{"above_percentile": 0.9, "rate_change": 0.03}])}),
     st.fixed_dictionaries({"type": st.just("sovereign_fund"), "initial_assets": st.floats(0, 1e12),
-                           "deposit_source": st.sampled_from(["land_rent", "gdp", "none"])}),
+                           "deposit_source": st.sampled_from(["land_rent", "none"])}),
+    st.fixed_dictionaries({"type": st.just("sovereign_fund"), "deposit_source": st.just("gdp"),
+                           "deposit_rate": st.floats(0, 0.05)}),
 )
 
 
@@ -239,3 +242,11 @@ def test_lockup_counts_the_years_of_distributions_so_tranches_unlock_on_time_aft
 
     assert [locked(y) for y in (2027, 2028, 2029, 2030, 2035)] == [[1.0, 0.0], [11.0, 0.0], [10.0, 0.0],
                                                                   [0.0, 0.0], [0.0, 0.0]]
+
+
+@pytest.mark.parametrize("source", ["gdp", "tax_revenue"])
+def test_a_sovereign_fund_fed_from_gdp_or_taxes_needs_its_deposit_rate_stated(source):
+    with pytest.raises(UserError, match="needs an explicit deposit_rate"):
+        Scenario.from_dict({"name": "x", "policies": [{"type": "sovereign_fund", "deposit_source": source}]})
+    Scenario.from_dict({"name": "x", "policies": [{"type": "sovereign_fund", "deposit_source": source,
+                                                   "deposit_rate": 0.01}]})

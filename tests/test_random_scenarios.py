@@ -46,8 +46,11 @@ POLICY = st.one_of(
         "rates": st.lists(st.floats(0.0, 0.1), min_size=2, max_size=2).map(sorted),
         "use": st.sampled_from(["budget", "dividend"]), "enacted_year": YEAR}),
     st.fixed_dictionaries({"type": st.just("sovereign_fund")}, optional={
-        "deposit_source": st.sampled_from(["land_rent", "gdp", "tax_revenue", "none"]),
+        "deposit_source": st.sampled_from(["land_rent", "none"]),
         "draw_rule": st.sampled_from(["pomv", "realised_income"]), "initial_assets": st.floats(0.0, 5e12)}),
+    st.fixed_dictionaries({"type": st.just("sovereign_fund"),
+                           "deposit_source": st.sampled_from(["gdp", "tax_revenue"]),
+                           "deposit_rate": st.floats(0.0, 0.05)}),
     st.fixed_dictionaries({"type": st.just("capped_profit_lab"),
                            "firms": st.sampled_from([["Nvidia"], ["Microsoft", "Alphabet"]])}),
     st.fixed_dictionaries({"type": st.just("windfall_clause"), "firms": st.just(["Nvidia", "Microsoft"]),

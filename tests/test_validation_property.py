@@ -49,8 +49,9 @@ POLICY = st.one_of(
         "thresholds": st.just([5.0e7, 1.0e9]), "rates": st.lists(st.floats(0, 0.2), min_size=2, max_size=2),
         "use": st.sampled_from(["budget", "dividend"])}),
     st.fixed_dictionaries({"type": st.just("sovereign_fund")}, optional={
-        "deposit_source": st.sampled_from(["land_rent", "gdp", "tax_revenue", "none"]),
-        "initial_assets": st.floats(0, 1e13)}),
+        "deposit_source": st.sampled_from(["land_rent", "none"]), "initial_assets": st.floats(0, 1e13)}),
+    st.fixed_dictionaries({"type": st.just("sovereign_fund"), "deposit_source": st.sampled_from(["gdp", "tax_revenue"]),
+                           "deposit_rate": st.floats(0, 0.05)}),
     st.fixed_dictionaries({"type": st.just("capped_profit_lab"), "firms": st.just(["Nvidia", "Microsoft"])}),
     st.fixed_dictionaries({"type": st.just("windfall_clause"), "firms": st.just(["Nvidia"]),
                            "brackets": st.just([0.001, 0.01]), "rates": st.just([0.2, 0.5])}),

@@ -150,6 +150,17 @@ class SovereignFundSpec(_Spec):
     realised_income_rate: float | None = None
     dividend_share: float | None = None
 
+    @model_validator(mode="after")
+    def _deposit_rate_for_its_source(self) -> SovereignFundSpec:
+        # The default deposit rate is Alaska's share of mineral royalties: a share of land rent. A share of
+        # GDP or of all tax revenue has no such default (25 % of GDP a year would be a saving programme
+        # that drives the return on capital below zero), so it must be stated.
+        if self.deposit_source in ("gdp", "tax_revenue") and self.deposit_rate is None:
+            raise ValueError(f"deposit_source {self.deposit_source!r} needs an explicit deposit_rate (the share of "
+                             f"{self.deposit_source.replace('_', ' ')} paid in each year, e.g. 0.01); the default "
+                             "0.25 is Alaska's share of mineral royalties and applies to deposit_source 'land_rent'")
+        return self
+
 
 PolicySpec = Annotated[
     AmericanEquityFundSpec | UBISpec | IncomeTaxSpec | LandValueTaxSpec | WealthTaxSpec | CappedProfitLabSpec
