@@ -21,7 +21,7 @@ def _wide(raw: dict):
 
 
 def test_a_compute_path_acts_only_through_its_automation_share():
-    no_new_work = {"preset": "compute-10x", "new_work": False}
+    no_new_work = {"preset": "compute-10x"}  # new work is off by default
     scenario, compute = _wide({"name": "c", "extends": "status-quo", "ai": no_new_work})
     path = scenario.automation()
     shares = {scenario.start_year + int(t): v for t, v in zip(path.path_years, path.path_values, strict=True)}
@@ -64,9 +64,18 @@ def test_compute_settings_apply_to_compute_10x_only():
 def test_hybrid_work_raises_the_wage_and_new_tasks_lower_the_automated_share():
     base = {"name": "n", "extends": "status-quo", "years": 20}
     _, without = _wide({**base, "ai": {"preset": "gate", "new_work": False}})
-    _, with_new = _wide({**base, "ai": {"preset": "gate"}})
+    _, with_new = _wide({**base, "ai": {"preset": "gate", "new_work": True}})
     assert (with_new["automation_share"].iloc[1:] < without["automation_share"].iloc[1:]).all()
     assert with_new["new_task_share"].iloc[-1] > 0 == without["new_task_share"].iloc[-1]
     assert with_new["hybrid_productivity"].iloc[-1] > 1 == without["hybrid_productivity"].iloc[-1]
     assert with_new["wage_index"].iloc[-1] > without["wage_index"].iloc[-1]
     assert with_new["labor_share"].iloc[-1] > without["labor_share"].iloc[-1]
+
+
+def test_hybrid_work_lowers_the_cpi_as_a_productivity_gain_and_does_not_raise_it_as_a_wage_cost():
+    base = {"name": "h", "extends": "status-quo", "years": 20,
+            "parameters": {"new_work.reinstatement_rate": 0.0}}
+    _, without = _wide({**base, "ai": {"preset": "gate"}})
+    _, hybrid = _wide({**base, "ai": {"preset": "gate", "new_work": True}})
+    assert hybrid["hybrid_productivity"].iloc[-1] > 1.02
+    assert hybrid["cpi"].iloc[-1] <= without["cpi"].iloc[-1] * 1.001

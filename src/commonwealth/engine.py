@@ -198,7 +198,8 @@ def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = No
     series.update(nominal_series(series, PriceLevel(params, y).path(y + np.arange(series["gdp"].size))))
     fp = path.prices
     land = fp.land_rent / fp.land_rent[0] if fp.land_rent[0] > 0 else np.ones_like(fp.land_rent)
-    series.update(price_series({"phi": path.automation_share, "wage": fp.wage / fp.wage[0],
+    series.update(price_series({"phi": path.automation_share,
+                                "wage": fp.wage / fp.wage[0] / economy.automation.labour_augmentation(path.years),
                                 "rental": fp.rental_rate / fp.rental_rate[0], "land": land,
                                 "tfp": economy.tfp_at(path.years) / economy.tfp}, params, y))
     if progress:
@@ -372,7 +373,8 @@ class HouseholdEconomy:
         for sector in SECTORS:
             inputs[f"factor.{sector}"].append((factors or {}).get(sector, 1.0))
         inputs["phi"].append(phi)
-        inputs["wage"].append(float(fp.wage / fp0.wage))
+        # per task unit of labour: hybrid work makes a worker h(t) task units (commonwealth.new_work)
+        inputs["wage"].append(float(fp.wage / fp0.wage / self.economy.automation.labour_augmentation(float(t))))
         inputs["rental"].append(float(fp.rental_rate / fp0.rental_rate))
         inputs["land"].append(land_rent / (float(fp0.land_rent) * self.usd) if fp0.land_rent > 0 else 1.0)
         inputs["tfp"].append(float(self.economy.tfp_at(t) / self.economy.tfp))

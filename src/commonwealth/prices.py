@@ -239,8 +239,9 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
         year: the year whose parameter values apply (normally the base year).
         phi0: Φ_0, the base-year automation share (default ``technology.automation_share_base``).
         tfp_index: Â_t, non-AI productivity relative to the base year (default 1), common to all sectors.
-        sector_factors: multipliers on named sectors' prices (default none), e.g. a public prize's
-            (:meth:`commonwealth.policy.base.Policy.sector_cost_factors`); the CPI uses the multiplied prices.
+        sector_factors: multipliers on named sectors' task-bundle cost (default none; land's cost share is
+            untouched), e.g. a public prize's (:meth:`commonwealth.policy.base.Policy.sector_cost_factors`);
+            the CPI uses the resulting prices.
 
     Returns:
         ``{"housing", "health", "education", "food", "other", "cpi"}`` → arrays (index, base = 1) of the
@@ -266,9 +267,9 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
         no_new = task_cost_index(theta, kappa, np.ones_like(remaining), w_hat, r_hat, sigma)
         automated = task_cost_index(theta, kappa, remaining, w_hat, r_hat, sigma)
         bundle = no_new - (1.0 - fric[sector]) * (no_new - automated)
+        if sector_factors and sector in sector_factors:  # a policy lowers the cost of the task bundle, not of land
+            bundle = bundle * np.asarray(sector_factors[sector], dtype=float)
         out[sector] = (cost.land * land + (1.0 - cost.land) * bundle) / tfp
-        if sector_factors and sector in sector_factors:
-            out[sector] = out[sector] * np.asarray(sector_factors[sector], dtype=float)
     weights = cpi_weights(params, year)
     out["cpi"] = sum(weights[s] * out[s] for s in SECTORS)
     return out

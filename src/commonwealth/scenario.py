@@ -123,8 +123,9 @@ class AISettings(_Strict):
     path: dict[int, float] | None = Field(default=None, description="custom: {year: automation share}")
     diffusion: bool | None = Field(default=None, description="deployment lags (diffusion.*); default on for "
                                    "the compute presets, off for the others")
-    new_work: bool | None = Field(default=None, description="new human tasks and hybrid work (new_work.*); "
-                                  "default on for the compute presets, off for the others")
+    new_work: bool = Field(default=False, description="new human tasks and hybrid work (new_work.*); off by "
+                           "default: the task model gives new tasks no productivity advantage, so reinstatement "
+                           "lowers output at given capital (docs/model/ai-economy.md)")
 
     @field_validator("path")
     @classmethod
@@ -260,8 +261,8 @@ class Scenario(BaseModel):
 
     @property
     def new_work_on(self) -> bool:
-        """Whether new tasks and hybrid work apply (``ai.new_work``; default on for the compute presets)."""
-        return self.ai.new_work if self.ai.new_work is not None else self.ai.preset in COMPUTE_PRESETS
+        """Whether new tasks and hybrid work apply (``ai.new_work``, off by default)."""
+        return self.ai.new_work
 
     @property
     def diffusion_on(self) -> bool:

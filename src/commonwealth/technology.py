@@ -104,6 +104,7 @@ class AutomationPath:
     compute: ComputePath | None = None  # "table" from a compute preset
     augmentation_values: tuple[float, ...] = ()  # "table" with new work: h(t), by year
     new_task_values: tuple[float, ...] = ()  # "table" with new work: new tasks since the base year, by year
+    frontier_values: tuple[float, ...] = ()  # "table": deployed frontier on the base year's task index, by year
 
     def share(self, t: float | np.ndarray) -> np.ndarray:
         """Automation share Φ_t ∈ [0, 1] at time ``t`` (years since the base year)."""
@@ -197,6 +198,7 @@ def _tabulated(possible: np.ndarray, adoptable: np.ndarray, diffusion: Diffusion
     """A yearly table: deployment lags on the adoptable share, then new work on what is deployed and
     possible."""
     values = adoptable if diffusion is None else deployed(adoptable, diffusion)
+    frontier = tuple(map(float, values))
     augmentation: tuple[float, ...] = ()
     new_tasks: tuple[float, ...] = ()
     if new is not None:
@@ -207,7 +209,7 @@ def _tabulated(possible: np.ndarray, adoptable: np.ndarray, diffusion: Diffusion
     t = tuple(float(k) for k in range(possible.size))
     return AutomationPath("table", float(possible[0]), path_years=t, path_values=tuple(map(float, values)),
                           possible_values=tuple(map(float, possible)), compute=block,
-                          augmentation_values=augmentation, new_task_values=new_tasks)
+                          augmentation_values=augmentation, new_task_values=new_tasks, frontier_values=frontier)
 
 
 def _analytic_path(preset: str, *, phi0: float, automation_rate: float, beta: float, agi_years: float | None,
@@ -334,7 +336,9 @@ def ai_metrics(path: AutomationPath, t: np.ndarray | float) -> dict[str, np.ndar
     if block is None:
         return out | {n: np.full(t.shape, np.nan) for n in names}
     k = np.clip(np.rint(t).astype(int), 0, block.possible.size - 1)
-    deployed_share = np.asarray(path.share(t), dtype=float)  # tasks i ≤ Φ are done by machines
+    # the deployed frontier on the base year's task index (before new tasks dilute the share of all tasks)
+    deployed_share = np.interp(t, path.path_years, path.frontier_values) if path.frontier_values else \
+        np.asarray(path.share(t), dtype=float)
     efficiency = block.log_hardware[k] + block.log_software[k]
     cost = np.vectorize(lambda task, e: float(ai_cost_per_hour(np.asarray(task), float(e), block.params)))
     return out | {
