@@ -2,7 +2,7 @@
 reforms on every AI path, with politics, flight and the budget rule's options — with finite books,
 public debt bounded by the budget rule and government consumption never negative.
 
-200 scenarios at the smallest population (1,000 records), each at its full horizon (30 years by default,
+120 scenarios at the smallest population (1,000 records), each at its full horizon (30 years by default,
 up to 50). One reform of each type is stacked on the parent's, and income-tax changes stay within ±0.2
 a band: a rise of ≈ 30 points of everyone's income, for decades, makes households borrow without limit
 at the safe rate until their shares are worth nothing — a documented model failure (exit 3,
@@ -99,7 +99,7 @@ def scenarios(draw: st.DrawFn) -> dict:
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=120, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(scenarios())
 def test_every_valid_scenario_runs_to_its_horizon_with_bounded_debt(raw):
