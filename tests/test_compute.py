@@ -68,6 +68,11 @@ def test_adoptable_is_the_smaller_of_possible_and_worth_doing():
     assert np.all(path.adoptable <= path.cost_frontier + 1e-15)
     assert np.all(path.adoptable <= path.possible + 1e-15)
     assert path.cost_frontier[0] == pytest.approx(float(cost_frontier(np.zeros(1), expensive)[0]))
+    # with work this cheap only the simplest 28 % of tasks are worth an AI hour: a base share above that
+    # is kept (machines already doing tasks are not undone), and nothing is added
+    assert path.cost_frontier.max() < 0.5
+    floored = compute_path(expensive, phi0=0.5, gdp0=3e13, years=30)
+    np.testing.assert_array_equal(floored.adoptable, 0.5)
 
 
 def test_a_requirement_below_todays_run_is_refused():

@@ -133,10 +133,11 @@ def capability(log_compute: NDArray, phi0: float, log_requirement: float, gap: f
     return phi0 + (1.0 - phi0) * x
 
 
-def ai_cost_per_hour(task: NDArray, log_efficiency: float, p: ComputeParameters) -> NDArray[np.float64]:
+def ai_cost_per_hour(task: NDArray | float, log_efficiency: NDArray | float, p: ComputeParameters,
+                     ) -> NDArray[np.float64]:
     """c(i) = 10^(γ0 + γ1 i) (δ_Q + r) / (H S (1 − m) hours), USD/hour; ``log_efficiency`` = log(H S) −
-    log H(0)."""
-    log_cost = (p.runtime_base + p.runtime_slope * task - p.hardware_base - log_efficiency
+    log H(0); both broadcast."""
+    log_cost = (p.runtime_base + p.runtime_slope * np.asarray(task) - p.hardware_base - np.asarray(log_efficiency)
                 + math.log10((p.depreciation + p.financing_rate) / ((1.0 - p.gross_margin) * p.hours_per_year)))
     return np.power(10.0, log_cost)
 

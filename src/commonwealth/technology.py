@@ -340,12 +340,11 @@ def ai_metrics(path: AutomationPath, t: np.ndarray | float) -> dict[str, np.ndar
     deployed_share = np.interp(t, path.path_years, path.frontier_values) if path.frontier_values else \
         np.asarray(path.share(t), dtype=float)
     efficiency = block.log_hardware[k] + block.log_software[k]
-    cost = np.vectorize(lambda task, e: float(ai_cost_per_hour(np.asarray(task), float(e), block.params)))
     return out | {
         "automation_cost_effective": np.maximum(block.possible[0], block.cost_frontier[k]),
         "effective_compute": block.log_training_compute[k],
-        "ai_cost_per_hour_median_task": cost(0.5, efficiency),
-        "ai_cost_per_hour_frontier": cost(deployed_share, efficiency),
+        "ai_cost_per_hour_median_task": ai_cost_per_hour(0.5, efficiency, block.params),
+        "ai_cost_per_hour_frontier": ai_cost_per_hour(deployed_share, efficiency, block.params),
         **occupation_metrics(block, efficiency),
     }
 
@@ -368,7 +367,7 @@ def occupation_metrics(block: ComputePath, efficiency: np.ndarray) -> dict[str, 
     wages = table["mean_wage"].to_numpy(float) / block.params.hours_per_year
     out = {}
     for name, task, wage in zip(table["name"], quantiles, wages, strict=True):
-        cost = float(ai_cost_per_hour(np.asarray(task), 0.0, block.params)) * np.power(10.0, -np.asarray(efficiency))
+        cost = ai_cost_per_hour(task, efficiency, block.params)
         slug = occupation_slug(name)
         out[f"ai_cost_per_hour_by_occupation.{slug}"] = cost
         out[f"ai_cost_to_wage_by_occupation.{slug}"] = cost / wage
