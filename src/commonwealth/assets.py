@@ -57,6 +57,7 @@ __all__ = [
     "land_by_owner",
     "land_value",
     "larson_land_value_scaled",
+    "revenue_proxy",
     "sector_table",
     "settle",
 ]
@@ -243,12 +244,12 @@ def firm_universe(params: ParameterSet, seed: int) -> Firms:
         own_fund=np.zeros(n),
         own_public=np.zeros(n),
     )
-    firms.revenue = _revenue(firms)
+    firms.revenue = revenue_proxy(firms)
     firms.validate()
     return firms
 
 
-def _revenue(firms: Firms) -> NDArray[np.float64]:
+def revenue_proxy(firms: Firms) -> NDArray[np.float64]:
     """Revenue proxy: each sector's value added shared among its firms in proportion to value."""
     va = sector_table()["value_added"].to_numpy(dtype=np.float64)
     sector_value = np.bincount(firms.sector, weights=firms.value, minlength=va.size)
@@ -324,7 +325,7 @@ def settle(firms: Firms, concentrated_value: NDArray[np.float64], index_total: f
         own_fund=np.zeros(firms.size),
         own_public=np.zeros(firms.size),
     )
-    settled.revenue = _revenue(settled)
+    settled.revenue = revenue_proxy(settled)
     settled.validate()
     return settled
 

@@ -74,7 +74,15 @@ from commonwealth.labour_supply import (
     labour_metrics,
     substitution_elasticity,
 )
-from commonwealth.markets import Market, balanced_growth
+from commonwealth.labs import (
+    add_lab_rows,
+    frontier_labs,
+    herfindahl,
+    lab_rent_weights,
+    producer_surplus_share,
+    rent_forecast,
+)
+from commonwealth.markets import LabIndustry, Market, balanced_growth
 from commonwealth.metrics import (
     NOMINAL_METRICS,
     REFORM_METRIC_DEFAULTS,
@@ -131,7 +139,7 @@ from commonwealth.saving import (
 )
 from commonwealth.scenario import Scenario
 from commonwealth.taxes import StatusQuo
-from commonwealth.technology import ai_metrics
+from commonwealth.technology import ai_metrics, occupation_slug
 
 __all__ = [
     "IDENTITY_RTOL",
@@ -240,6 +248,8 @@ class HouseholdEconomy:
         self.economy, self.calibration = build_economy(scenario)
         self.rng = np.random.default_rng(scenario.seed)
         self.pop, self.firms = build_base_economy(scenario.population.size, params, scenario.seed)
+        if scenario.labs_on:  # the frontier labs' own rows (commonwealth.labs)
+            self.firms = add_lab_rows(self.firms, frontier_labs())
         pop = self.pop
         self.usd = self.calibration.usd_per_unit
         self.delta = self.economy.depreciation
@@ -362,7 +372,24 @@ class HouseholdEconomy:
             rent_growth0=balanced_growth(params("production.tfp_growth", y0), self.labour_growth, cal.labor_share,
                                          cal.land_share),
             growth_sensitivity=params("saving.eta", y0),
+            industry=self._lab_industry() if self.scenario.labs_on else None,
         )
+
+    def _lab_industry(self) -> LabIndustry:
+        """The frontier labs' share of the AI surplus and the rents investors expect (commonwealth.labs): the
+        forecast is the macro model on this scenario's technology path, solved past the horizon with the
+        base-year saving rate."""
+        params, scenario, y0 = self.params, self.scenario, self.scenario.start_year
+        labs = frontier_labs()
+        horizon = scenario.years + int(params("labs.forecast_years", y0))
+        economy = replace(self.economy, automation=scenario.automation(params, years=horizon))
+        path = solve_exogenous(economy, self.calibration.capital0, params("saving.rate", y0), horizon)
+        own = [lab.name for lab in labs if lab.own_row]
+        return LabIndustry(lab_share=producer_surplus_share(herfindahl([lab.model_share for lab in labs])),
+                           lab_weight=lab_rent_weights(self.firms, labs), lab_rows=np.isin(self.firms.name, own),
+                           paid_in=np.array([next((lab.paid_in for lab in labs if lab.name == name), 0.0)
+                                             for name in self.firms.name]),
+                           forecast=rent_forecast(path, self.delta))
 
     def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float,
                              factors: dict[str, float] | None = None) -> float:
@@ -579,7 +606,7 @@ class HouseholdEconomy:
             payment = policy.firm_payments(opening, firm_income)
             if payment is not None:
                 firm_income = firm_income - payment
-        market.revalue(firm_income, r)
+        market.revalue(firm_income, r, opening.t, gdp)
         own_start = {h: getattr(firms, h).copy() for h in firms.HOLDERS}
         books_start = [(p.financial_assets(), p.equity_stake(firms)) for p in self.funds]
         prices = replace(market_prices(market, firm_income, r, production.land_rent,
@@ -987,6 +1014,8 @@ class HouseholdEconomy:
         values["wage_index"] = float(fp.wage) / self.wage0
         values.update({k: float(v) for k, v in ai_metrics(self.economy.automation, float(ctx.t)).items()})
         values.update(self._firm_metrics(capital_start))
+        if self.market.industry is not None:
+            values.update(self._lab_metrics(markets))
         values.update(income_metrics(flows, w * self.resident, cpi))
         values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
@@ -998,6 +1027,30 @@ class HouseholdEconomy:
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
         for policy in self.policies:
             values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)
+        return values
+
+    def _lab_metrics(self, markets: Markets) -> dict[str, float]:
+        """Who captures the AI surplus this year: the labs, fine-tuners and users (firms), and the owners of
+        the rents (commonwealth.labs); the labs' valuations and the market's confidence in the AI path."""
+        market, firms = self.market, self.firms
+        industry = market.industry
+        labs, fine, users = market.surplus_split
+        rents = market.rents if market.rents is not None else np.zeros(firms.size)
+        own = markets.own_start
+        values = {"ai_surplus": labs + fine + users, "ai_rents_labs": labs, "ai_rents_fine_tuners": fine,
+                  "ai_surplus_users": users, "lab_surplus_share": industry.lab_share,
+                  "ai_rent_belief": industry.belief,
+                  "ai_rents_founders": float(np.dot(own["own_concentrated"], rents)),
+                  "ai_rents_index_holders": float(np.dot(own["own_index"], rents)),
+                  "ai_rents_abroad": float(np.dot(own["own_foreign"], rents)),
+                  "ai_rents_public": float(np.dot(own["own_fund"] + own["own_public"], rents))}
+        for lab in frontier_labs():
+            if lab.own_row:
+                row = firms.name == lab.name
+                values[f"lab_value.{occupation_slug(lab.name)}"] = float(firms.value[row].sum()) / \
+                    (1.0 - lab.partner_stake)
+        developers = industry.lab_weight > 0
+        values["lab_founders_wealth"] = float(np.dot(firms.own_concentrated[developers], firms.value[developers]))
         return values
 
     def _firm_metrics(self, capital_start: float) -> dict[str, float]:

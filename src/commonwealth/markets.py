@@ -43,13 +43,14 @@ growth is the baseline's balanced growth g_0 (:func:`balanced_growth`), and the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from commonwealth.assets import Firms, land_value
 from commonwealth.errors import ModelError, UserError
+from commonwealth.labs import RentForecast
 
 
 def balanced_growth(tfp_growth: float, labour_growth: float, labour_share: float, land_share: float) -> float:
@@ -60,6 +61,23 @@ def balanced_growth(tfp_growth: float, labour_growth: float, labour_share: float
     (``production.tfp_growth`` notes). Land rent is (1 − α)·Y and grows with Y.
     """
     return (tfp_growth + labour_share * labour_growth) / (labour_share + land_share)
+
+
+@dataclass(frozen=True)
+class LabIndustry:
+    """The frontier labs' part of the market (:mod:`commonwealth.labs`): their share θ of the AI surplus,
+    each firm's share of the labs' rents, the rent forecast and the market's calibrated confidence β in it."""
+
+    lab_share: float  # θ = 2/(1/HHI + 2)
+    lab_weight: NDArray[np.float64]  # per firm, sums to 1
+    lab_rows: NDArray[np.bool_]  # the labs' own rows
+    paid_in: NDArray[np.float64]  # per firm, USD: capital paid in to each lab's own row (0 elsewhere)
+    forecast: RentForecast
+    belief: float = 0.0  # β, set by Market.from_base
+
+    def rent_weights(self, fine_tuner_weight: NDArray[np.float64], kappa: float) -> NDArray[np.float64]:
+        """Each firm's share of the AI surplus as rent: θ·lab_weight + κ(1 − θ)·fine_tuner_weight."""
+        return self.lab_share * self.lab_weight + kappa * (1.0 - self.lab_share) * fine_tuner_weight
 
 
 @dataclass
@@ -86,6 +104,9 @@ class Market:
     land_premium: float = 0.0  # π_L: land's required return over the safe rate, per year (derived)
     current_land_price: float = 1.0  # USD per unit, this year's (set by :meth:`land_price`)
     growth_sensitivity: float = 0.0  # η: change in land's required return per unit of expected growth
+    industry: LabIndustry | None = None  # frontier labs and forward-looking rents (commonwealth.labs); None: off
+    rents: NDArray[np.float64] | None = None  # this year's AI rents per firm (labs' and fine-tuners'), USD/year
+    surplus_split: tuple[float, float, float] = (0.0, 0.0, 0.0)  # this year's AI surplus to labs, fine-tuners, users
 
     @classmethod
     def from_base(cls, firms: Firms, *, book_total: float, r0: float, gdp0: float, land_total: float,
@@ -93,13 +114,19 @@ class Market:
                   expectation_years: int, equity_income0: float | None = None,
                   household_land: float | None = None, corporate_land: float = 0.0,
                   r_safe0: float | None = None, rent_growth0: float = 0.0,
-                  growth_sensitivity: float = 0.0) -> Market:
+                  growth_sensitivity: float = 0.0, industry: LabIndustry | None = None) -> Market:
         """``equity_income0``: the base year's equity income from capital, r_0·book plus the safe-rate
         premium on the bond-financed capital (default r_0·book); the firms also earn the rent on
         ``corporate_land`` (USD) net of the property tax. ``land_total`` is all land (USD), households'
         ``household_land`` (default: all but corporate land). ``r_safe0`` (default r_0) and
         ``rent_growth0`` (g_0) give the land premium π_L = y_0 + g_0 − τ_p − r_safe,0; ``growth_sensitivity``
-        is η in the required return (:meth:`discount_rate`)."""
+        is η in the required return (:meth:`discount_rate`).
+
+        With frontier labs (``industry``), base-year values include the expected rents the market prices:
+        V_j = q_0·(C·B_j/B + β·P_j), C = (E_0 + land income)/r_0, P_j firm j's share of the forecast's present
+        value of the AI surplus. q_0 and β solve the total and a lab's row (book = its capital paid in):
+        V = q_0·(C + β·P), V_lab = q_0·(C·K_lab/B + β·P_lab). With several labs, β is the smallest of their
+        solutions (so no lab's book falls below its paid-in capital), kept in [0, 1]."""
         if book_total <= 0:
             raise UserError(
                 f"calibration: capital stock net of housing structures and net bonds is ${book_total / 1e12:.1f} tn; "
@@ -114,11 +141,18 @@ class Market:
         exposure = np.where(firms.aggregate, 0.0, firms.ai_exposure) * value
         index_value = float(np.dot(firms.own_index, value))
         land_income0 = corporate_land * (land_rent0 / land_total - property_tax)
+        rent_weight = exposure / exposure.sum()
+        book = book_total * value / total
+        market_to_book = total * r0 / (equity_income0 + land_income0)
+        if industry is not None:
+            industry, book, market_to_book = _price_expected_rents(
+                industry, value, rent_weight * rent_capture, book_total, (equity_income0 + land_income0) / r0,
+                industry.forecast.present_value(0, gdp0, r0), firms.name)
         return cls(
             firms=firms,
-            book=book_total * value / total,
-            rent_weight=exposure / exposure.sum(),
-            market_to_book=total * r0 / (equity_income0 + land_income0),
+            book=book,
+            rent_weight=rent_weight,
+            market_to_book=market_to_book,
             equity_income_share0=equity_income0 / gdp0,
             rent_capture=rent_capture,
             index_units=index_value,
@@ -132,9 +166,10 @@ class Market:
             household_land_units=land_total - corporate_land if household_land is None else household_land,
             corporate_land_units=corporate_land,
             # Shared like book capital (base value): with one q_0 every firm's base value is reproduced.
-            land_weight=value / total,
+            land_weight=value / total if industry is None else book / book.sum(),
             land_premium=land_rent0 / land_total + rent_growth0 - property_tax - r_safe0,
             growth_sensitivity=growth_sensitivity,
+            industry=industry,
         )
 
     # --- valuation -----------------------------------------------------------------------------
@@ -149,16 +184,44 @@ class Market:
     def firm_income(self, equity_income: float, gdp: float, land_income: float = 0.0) -> NDArray[np.float64]:
         """E_j, USD/year: ordinary income by book capital plus AI rents by exposure, plus the firm's share
         of ``land_income`` (the corporate land's rent, net of what firms pay on it) by its base value."""
+        if self.industry is not None:
+            return self._income_with_labs(equity_income, gdp, land_income)
         rho = self.rent_share(equity_income, gdp)
         income = equity_income * ((1.0 - rho) * self.book / self.book.sum() + rho * self.rent_weight)
         return income if land_income == 0.0 else income + land_income * self.land_weight
 
-    def revalue(self, firm_income: NDArray[np.float64], r: float) -> None:
-        """Set firm values to q_0·E_j/r (before this year's issuance)."""
+    def ai_surplus(self, equity_income: float, gdp: float) -> float:
+        """S = max(0, E − (E_0/Y_0)·Y), USD/year: equity income above its base-year share of GDP."""
+        return max(0.0, equity_income - self.equity_income_share0 * gdp) if equity_income > 0 else 0.0
+
+    def _income_with_labs(self, equity_income: float, gdp: float, land_income: float) -> NDArray[np.float64]:
+        """E_j with frontier labs: the labs take θ·S (∝ s_i²), fine-tuners κ(1 − θ)·S by exposure, and the
+        rest of equity income (users' share of S included) goes by book capital (commonwealth.labs)."""
+        industry = self.industry
+        surplus = self.ai_surplus(equity_income, gdp)
+        rents = surplus * industry.rent_weights(self.rent_weight, self.rent_capture)
+        labs = industry.lab_share * surplus
+        fine = self.rent_capture * (1.0 - industry.lab_share) * surplus
+        self.rents = rents
+        self.surplus_split = (labs, fine, surplus - labs - fine)
+        income = (equity_income - labs - fine) * self.book / self.book.sum() + rents
+        return income if land_income == 0.0 else income + land_income * self.land_weight
+
+    def revalue(self, firm_income: NDArray[np.float64], r: float, t: int = 0, gdp: float = 0.0) -> None:
+        """Set firm values to q_0·E_j/r (before this year's issuance). With frontier labs, rents are valued
+        forward: V_j = q_0·(E_j/r + β·(P_j,t − rent_j/r)), P_j,t firm j's share of the present value of the
+        AI surplus expected after year ``t`` (GDP ``gdp``): the market's weight β on the technology path."""
         if r <= 0:
             raise ModelError(f"markets: the net return on capital fell to {r:.4f}; firms cannot be valued at a "
                              "non-positive return (parameters that keep R above depreciation avoid it).")
-        self.firms.value = self.market_to_book * firm_income / r
+        if self.industry is None:
+            self.firms.value = self.market_to_book * firm_income / r
+            return
+        industry = self.industry
+        expected = industry.forecast.present_value(t, gdp, r) * industry.rent_weights(self.rent_weight,
+                                                                                     self.rent_capture)
+        rents = self.rents if self.rents is not None else np.zeros_like(firm_income)
+        self.firms.value = self.market_to_book * (firm_income / r + industry.belief * (expected - rents / r))
 
     @property
     def index_value(self) -> float:
@@ -277,3 +340,28 @@ class Market:
         self.book = self.book + issue
         self.index_units += purchase / price
         return float(foreign_buy.sum())
+
+
+def _price_expected_rents(industry: LabIndustry, value: NDArray[np.float64], fine_weight: NDArray[np.float64],
+                          book_total: float, capitalised: float, present_value: float, names: NDArray[np.object_]
+                          ) -> tuple[LabIndustry, NDArray[np.float64], float]:
+    """β, the books B_j and q_0 that reproduce every base-year value with expected rents priced in
+    (:meth:`Market.from_base`); ``fine_weight`` is κ × the fine-tuners' weights, ``capitalised`` C."""
+    expected = present_value * (industry.lab_share * industry.lab_weight + (1.0 - industry.lab_share) * fine_weight)
+    v_total, p_total = float(value.sum()), float(expected.sum())
+    beliefs = []
+    for j in np.flatnonzero(industry.lab_rows):  # β that gives lab j exactly its paid-in capital as book
+        denominator = v_total * expected[j] - value[j] * p_total
+        if denominator > 0:
+            beliefs.append((value[j] * capitalised - v_total * capitalised * industry.paid_in[j] / book_total)
+                           / denominator)
+    belief = min(beliefs) if beliefs else 0.0
+    belief = min(max(belief, 0.0), 1.0)
+    q0 = v_total / (capitalised + belief * p_total)
+    book = book_total / capitalised * (value / q0 - belief * expected)
+    if np.any(book <= 0):
+        worst = int(np.argmin(book))
+        raise ModelError(f"labs: firm {worst} ({names[worst] or 'a generated firm'}) is worth less in 2025 "
+                         "than the AI rents the market is calibrated to expect of it; lower "
+                         "assets.ai_rent_capture or the labs' shares")
+    return replace(industry, belief=belief), book, q0

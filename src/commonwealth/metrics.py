@@ -76,6 +76,28 @@ METRICS: dict[str, Metric] = {
         Metric("ai_cost_per_hour_frontier", "USD/hour", "Price of an hour of AI work on the most complex task "
                "deployed (quantile Φ_t): Restrepo's bound on the wage of the work AI does; not "
                "reported without a compute block."),
+        # Frontier labs and who captures the AI surplus (commonwealth.labs; with ai.labs only).
+        Metric("ai_surplus", "USD/year", "AI surplus S: equity income above its base-year share of GDP (the income "
+               "automation moved to capital), shared among labs, fine-tuners and users; with ai.labs only."),
+        Metric("ai_rents_labs", "USD/year", "The frontier labs' rents: θ·S, θ = 2/(1/HHI + 2) (Cournot, linear "
+               "demand); with ai.labs only."),
+        Metric("ai_rents_fine_tuners", "USD/year", "Fine-tuners' rents: κ(1 − θ)·S, to firms by AI exposure × value; "
+               "with ai.labs only."),
+        Metric("ai_surplus_users", "USD/year", "The users' part of the AI surplus, (1 − κ)(1 − θ)·S, paid to all "
+               "firms by book capital as ordinary equity income; with ai.labs only."),
+        Metric("ai_rents_founders", "USD/year", "AI rents (labs' and fine-tuners') accruing to founders' "
+               "concentrated stakes; with ai.labs only."),
+        Metric("ai_rents_index_holders", "USD/year", "AI rents accruing to households' index holdings; with ai.labs "
+               "only."),
+        Metric("ai_rents_abroad", "USD/year", "AI rents accruing to the rest of the world and other non-household "
+               "holders (foundations, funds); with ai.labs only."),
+        Metric("ai_rents_public", "USD/year", "AI rents accruing to public owners (the equity fund, capped-profit "
+               "transfers); with ai.labs only."),
+        Metric("lab_surplus_share", "/1", "θ: the frontier labs' share of the AI surplus; with ai.labs only."),
+        Metric("ai_rent_belief", "/1", "β: the market's weight on the scenario's AI path in valuing rents, "
+               "calibrated to the labs' 2025 valuations; with ai.labs only."),
+        Metric("lab_founders_wealth", "USD", "Founders' concentrated stakes in the firms that develop frontier "
+               "models (Alphabet, Meta, Microsoft) at market value; with ai.labs only."),
         Metric("labor_share", "/1", "Labour's share of output, wL/Y."),
         Metric("capital_share", "/1", "Capital's share of output, RK/Y."),
         Metric("land_share", "/1", "Land's share of output, 1 − α."),
@@ -222,6 +244,8 @@ METRIC_FAMILIES: dict[str, Metric] = {
     "support": Metric("support", "/1", "Influence-weighted share of adults supporting the named policy."),
     "prize_spending": Metric("prize_spending", "USD/year", "Prize money the named public_prize policy paid this "
                              "year (government consumption; base-year dollars)."),
+    "lab_value": Metric("lab_value", "USD", "Market value of the named frontier lab (its own row, plus the "
+                        "listed partner's stake valued alike); with ai.labs only."),
     # The AI hour by occupation group (SOC major groups; compute presets only, docs/model/ai-economy.md).
     "ai_cost_per_hour_by_occupation": Metric("ai_cost_per_hour_by_occupation", "USD/hour",
                                              "Price of an hour of AI work on the named occupation group's tasks."),

@@ -123,6 +123,8 @@ class AISettings(_Strict):
     path: dict[int, float] | None = Field(default=None, description="custom: {year: automation share}")
     diffusion: bool | None = Field(default=None, description="deployment lags (diffusion.*); default on for "
                                    "the compute presets, off for the others")
+    labs: bool | None = Field(default=None, description="frontier labs with market power and forward-looking "
+                              "rents (commonwealth.labs); default on for the compute presets, off for the others")
     new_work: bool = Field(default=False, description="new human tasks and hybrid work (new_work.*); off by "
                            "default: the task model gives new tasks no productivity advantage, so reinstatement "
                            "lowers output at given capital (docs/model/ai-economy.md)")
@@ -236,8 +238,9 @@ class Scenario(BaseModel):
     def parameter_set(self) -> ParameterSet:
         return ParameterSet().with_overrides(self.parameters, source=self.sources[0])
 
-    def automation(self, params: ParameterSet | None = None) -> AutomationPath:
-        """The automation path Φ(t) of this scenario's AI settings."""
+    def automation(self, params: ParameterSet | None = None, years: int | None = None) -> AutomationPath:
+        """The automation path Φ(t) of this scenario's AI settings (tabulated for ``years``, by default the
+        scenario's horizon; beyond the table Φ stays at its last value)."""
         p = params or self.parameter_set()
         y = self.start_year
         ai = self.ai
@@ -256,8 +259,14 @@ class Scenario(BaseModel):
             diffusion=DiffusionParameters.from_parameters(p, y) if self.diffusion_on else None,
             new_work=NewWorkParameters.from_parameters(p, y) if self.new_work_on else None,
             gdp0=p("calibration.gdp", y),
-            years=self.years,
+            years=self.years if years is None else years,
         )
+
+    @property
+    def labs_on(self) -> bool:
+        """Whether frontier labs and forward-looking AI rents apply (``ai.labs``; default on for the compute
+        presets)."""
+        return self.ai.labs if self.ai.labs is not None else self.ai.preset in COMPUTE_PRESETS
 
     @property
     def new_work_on(self) -> bool:
