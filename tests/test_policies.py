@@ -250,3 +250,16 @@ def test_a_sovereign_fund_fed_from_gdp_or_taxes_needs_its_deposit_rate_stated(so
         Scenario.from_dict({"name": "x", "policies": [{"type": "sovereign_fund", "deposit_source": source}]})
     Scenario.from_dict({"name": "x", "policies": [{"type": "sovereign_fund", "deposit_source": source,
                                                    "deposit_rate": 0.01}]})
+
+
+def test_capped_profit_cap_binds_on_a_frontier_lab_under_ten_times_compute():
+    # 100× the capital paid in to Anthropic ($27 bn): the cap Altman calls "somewhat trivial to hit" binds
+    # within the decade when compute grows tenfold a year; retained earnings are returns, not investment.
+    sim, _years = run(scenario(years=10, ai="compute-10x", policies=[{"type": "capped_profit_lab",
+                                                                     "firms": ["Anthropic"], "multiple": 100}]))
+    f = sim.firms
+    j = int(np.flatnonzero(f.name == "Anthropic")[0])
+    lab = next(p for p in sim.policies if p.kind == "capped_profit_lab")
+    assert f.own_public[j] > 0
+    assert (1 - f.own_public[j]) * f.value[j] <= 100 * lab.invested[j] * (1 + 1e-9)
+    assert lab.invested[j] < 2 * 27e9  # new shares only: the cap is not raised by retained rents

@@ -107,6 +107,7 @@ class Market:
     industry: LabIndustry | None = None  # frontier labs and forward-looking rents (commonwealth.labs); None: off
     rents: NDArray[np.float64] | None = None  # this year's AI rents per firm (labs' and fine-tuners'), USD/year
     surplus_split: tuple[float, float, float] = (0.0, 0.0, 0.0)  # this year's AI surplus to labs, fine-tuners, users
+    retained: NDArray[np.float64] | None = None  # this year's retained earnings per firm, USD (set by :meth:`retain`)
 
     @classmethod
     def from_base(cls, firms: Firms, *, book_total: float, r0: float, gdp0: float, land_total: float,
@@ -290,6 +291,7 @@ class Market:
         """Firms keep ``ratio`` of equity income and invest it: book capital and value rise by the
         same dollars, no shares are issued. Returns the retained earnings per firm, USD."""
         retained = ratio * firm_income
+        self.retained = retained
         self.firms.value = self.firms.value + retained
         self.book = self.book + retained
         return retained

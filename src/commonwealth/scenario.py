@@ -455,7 +455,8 @@ def _validated(raw: dict[str, Any], source: str, doc: Document | None = None, *,
         params = ParameterSet().with_overrides(model.parameters, source=source)
         policies = build_policies(model.policies, params, model.start_year, source)  # checks bounds and names
         if not partial:
-            check_feasible(policies, params, model.start_year, source)
+            labs = model.ai.labs if model.ai.labs is not None else model.ai.preset in COMPUTE_PRESETS
+            check_feasible(policies, params, model.start_year, source, labs=labs)
             if model.saving == "households" and model.population.size < minimum_size(params):
                 raise UserError(f"key 'population.size' has value {model.population.size}; allowed: at least "
                                 f"{minimum_size(params)} records with these parameters (every billionaire is a "

@@ -231,25 +231,32 @@ def _schedule_problem(kind: str, values: dict[str, Any]) -> str | None:
     return None
 
 
-def named_firms() -> list[str]:
-    """Companies a scenario may name (capped-profit labs, the Windfall Clause): the named listed firms."""
+def named_firms(labs: bool = False) -> list[str]:
+    """Companies a scenario may name (capped-profit labs, the Windfall Clause): the named listed firms, and
+    with frontier labs (``ai.labs``) the labs' own rows (commonwealth.labs)."""
+    from commonwealth.labs import frontier_labs
     from commonwealth.sources import table
 
-    return list(table("largest_market_caps_2025.csv")["company"])
+    listed = list(table("largest_market_caps_2025.csv")["company"])
+    return listed + [lab.name for lab in frontier_labs() if lab.own_row] if labs else listed
 
 
-def check_feasible(policies: list[Policy], params: ParameterSet, start_year: int, source: str) -> None:
-    """Refuse policies that cannot work in the base economy: a firm the model does not have, a UBI
-    larger than the tax base that funds it. Later years can still prove infeasible (a model failure)."""
-    known = named_firms()
+def check_feasible(policies: list[Policy], params: ParameterSet, start_year: int, source: str,
+                   labs: bool = False) -> None:
+    """Refuse policies that cannot work in the base economy: a firm the model does not have (``labs``: the
+    frontier labs are in it), a UBI larger than the tax base that funds it. Later years can still prove
+    infeasible (a model failure)."""
+    known = named_firms(labs)
     for i, policy in enumerate(policies):
         names = policy.names if isinstance(policy, CappedProfitLab | WindfallClause) else None
         for name in names or []:
             if name not in known:
                 close = suggest(name, known)
                 hint = f" Did you mean {close!r}?" if close else ""
+                labs_hint = "" if labs else " (OpenAI and Anthropic exist with ai.labs: true, the default for the " \
+                    "compute presets)"
                 raise UserError(f"key 'policies[{i}].firms' names {shown(name)}, a firm the model does not have."
-                                f"{hint} Allowed: {', '.join(known)}.", source=source)
+                                f"{hint} Allowed: {', '.join(known)}{labs_hint}.", source=source)
         if isinstance(policy, UBI) and policy.funding in ("vat", "income_tax"):
             adults = float(params("population.adults", start_year))
             gdp = float(params("calibration.gdp", start_year))

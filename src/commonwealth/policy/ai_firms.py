@@ -1,8 +1,9 @@
 """Reforms aimed at AI firms: capped-profit labs and the Windfall Clause.
 
 * ``capped_profit_lab`` (OpenAI LP, 2019): for the named firms, the private holders' combined value
-  is capped at ``multiple`` × the capital they invested (the base-year value plus every later dollar
-  of new shares and retained earnings). Each year any value above the cap passes, pro rata from every
+  is capped at ``multiple`` × the capital they invested (a frontier lab's paid-in capital, any other
+  firm's base-year value, plus every later dollar of new shares; retained earnings are returns to the
+  holders, not new investment). Each year any value above the cap passes, pro rata from every
   private holder, to a public or nonprofit owner, whose paid-out income funds the budget.
 * ``windfall_clause`` (O'Keefe et al. 2020): selected AI firms pay a marginal share of their profit
   by brackets of profit as a share of gross world product (GWP). The brackets and rates are required:
@@ -52,10 +53,14 @@ class CappedProfitLab(Policy):
         f, market, pop = ctx.firms, ctx.market, ctx.pop
         if self.mask is None:
             self.mask = select_firms(ctx, self.names, None, self.name)
-            self.invested = f.value.copy()
+            # the capital invested: a frontier lab's paid-in capital (its book), any other firm's base value
+            industry = market.industry
+            self.invested = f.value.copy() if industry is None else \
+                np.where(industry.lab_rows, market.book, f.value)
             self.book_seen = market.book.copy()
-        # new capital since last year (new shares and retained earnings) counts as invested
-        self.invested = self.invested + np.maximum(market.book - self.book_seen, 0.0)
+        else:  # new shares since last year count as invested; retained earnings are returns, not investment
+            retained = market.retained if market.retained is not None else 0.0
+            self.invested = self.invested + np.maximum(market.book - self.book_seen - retained, 0.0)
         self.book_seen = market.book.copy()
         self.transferred = 0.0
         if not self.in_force(ctx.year):
