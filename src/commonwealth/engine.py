@@ -1049,6 +1049,7 @@ class HouseholdEconomy:
                 row = firms.name == lab.name
                 values[f"lab_value.{occupation_slug(lab.name)}"] = float(firms.value[row].sum()) / \
                     (1.0 - lab.partner_stake)
+                values[f"lab_rents.{occupation_slug(lab.name)}"] = float(rents[row].sum()) / (1.0 - lab.partner_stake)
         developers = industry.lab_weight > 0
         values["lab_founders_wealth"] = float(np.dot(firms.own_concentrated[developers], firms.value[developers]))
         return values

@@ -246,6 +246,8 @@ METRIC_FAMILIES: dict[str, Metric] = {
                              "year (government consumption; base-year dollars)."),
     "lab_value": Metric("lab_value", "USD", "Market value of the named frontier lab (its own row, plus the "
                         "listed partner's stake valued alike); with ai.labs only."),
+    "lab_rents": Metric("lab_rents", "USD/year", "AI rents of the named frontier lab (its row's, plus its listed "
+                        "partner's share); with ai.labs only."),
     # The AI hour by occupation group (SOC major groups; compute presets only, docs/model/ai-economy.md).
     "ai_cost_per_hour_by_occupation": Metric("ai_cost_per_hour_by_occupation", "USD/hour",
                                              "Price of an hour of AI work on the named occupation group's tasks."),

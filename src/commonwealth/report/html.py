@@ -210,6 +210,66 @@ def budget_table(data: ReportData) -> str:
             "</table></div>")
 
 
+def ai_rents_table(data: ReportData) -> str:
+    """Who captures AI's rents in each scenario with frontier labs (commonwealth.labs): the AI surplus and its
+    split among labs, fine-tuners and users, who owns the rents, what workers' share did, and whether
+    OpenAI's old cap (100× the capital paid in) or the Windfall Clause's brackets would bind."""
+    from commonwealth.labs import frontier_labs
+    from commonwealth.parameters import ParameterSet
+    from commonwealth.technology import occupation_slug
+
+    with_labs = [s for s in data.scenarios if not _nan(data.value(s, "ai_surplus", data.start_year))]
+    if not with_labs:
+        return ('<p class="context" id="ai-rents-note">Who captures AI\'s rents: no scenario here models frontier '
+                "labs (they come with the compute presets, <code>ai: {preset: gate}</code> or "
+                "<code>compute-10x</code>, or <code>ai.labs: true</code>). Compare the AI paths with "
+                "<code>commonwealth report business-as-usual gate compute-10x --baseline business-as-usual</code>."
+                "</p>")
+    y, y0 = data.year, data.start_year
+    labs = [lab for lab in frontier_labs() if lab.own_row]
+    world0 = float(ParameterSet()("policy.windfall_clause.world_product", y0))  # grown with US GDP below
+    rows = []
+    for s in with_labs:
+        surplus, gdp = data.value(s, "ai_surplus"), data.value(s, "gdp")
+        split = [data.value(s, m) for m in ("ai_rents_labs", "ai_rents_fine_tuners", "ai_surplus_users")]
+        rents = split[0] + split[1]
+        owners = [data.value(s, m) for m in ("ai_rents_founders", "ai_rents_index_holders", "ai_rents_abroad",
+                                             "ai_rents_public")]
+        cap_years = []
+        for lab in labs:
+            values = data.wide(f"lab_value.{occupation_slug(lab.name)}").get(s)
+            if values is None:
+                continue
+            over = values[values * (1.0 - lab.partner_stake) > 100.0 * lab.paid_in]
+            cap_years.append(f"{lab.name} {int(over.index[0])}" if len(over) else f"{lab.name} not by {y}")
+        gdp0 = data.value(s, "gdp", y0)
+        world = world0 * gdp / gdp0 if gdp0 > 0 else float("nan")
+        top = max((data.value(s, f"lab_rents.{occupation_slug(lab.name)}") for lab in labs), default=float("nan"))
+        bracket = top / world if world > 0 else float("nan")
+
+        def share(x: float, of: float) -> str:
+            return "–" if _nan(x) or not of > 0 else f"{100 * x / of:.0f} %"
+
+        cells = [fmt.usd(surplus) + f" ({share(surplus, gdp)} of GDP)", *(share(v, surplus) for v in split),
+                 *(share(v, rents) for v in owners),
+                 f"{100 * data.value(s, 'labor_share', y0):.0f} → {100 * data.value(s, 'labor_share'):.0f} %",
+                 "; ".join(cap_years), "–" if _nan(bracket) else f"{100 * bracket:.2f} % of GWP"]
+        rows.append(f'<tr><th scope="row">{_swatch(data, s)}{_E(s)}</th>'
+                    + "".join(f"<td>{_E(c)}</td>" for c in cells) + "</tr>")
+    heads = ["AI surplus", "to labs", "to fine-tuners", "to users", "rents: founders", "rents: index holders",
+             "rents: abroad", "rents: public", "labour share", "100× cap binds", "largest lab's rent"]
+    head = "".join(f'<th scope="col">{_E(h)}</th>' for h in heads)
+    return ('<div class="table-wrap"><table class="compare ai-rents" id="ai-rents">'
+            f"<caption>Who captures AI's rents in {y}: the AI surplus (equity income above its {y0} share of GDP) "
+            "split among the frontier labs (Cournot share θ), fine-tuners (κ of the rest, by AI exposure) and users "
+            "(the rest, by book capital); who owns the labs' and fine-tuners' rents; workers' share of GDP; the "
+            "first year a lab's value passes 100× its paid-in capital (OpenAI LP's 2019 cap, new shares ignored); "
+            "and the largest lab's rent as a share of gross world product (the Windfall Clause's brackets start at "
+            "0.1 %).</caption>"
+            f'<thead><tr><th scope="col">scenario</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>")
+
+
 # --- assumptions -------------------------------------------------------------------------------------------
 
 
@@ -568,6 +628,7 @@ def render_report(results: Iterable[Any], comparison: Any, *, command: str, pyth
 lists them all.</p>
 {comparison_tables(data)}
 {budget_table(data)}
+{ai_rents_table(data)}
 </section>
 <section id="charts"><h2>Charts</h2>
 <p class="context">Interactive: hover for values, click a legend entry to hide a scenario, drag to zoom, double-click
