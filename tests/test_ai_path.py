@@ -22,8 +22,9 @@ def _wide(raw: dict):
 
 def test_a_compute_path_acts_only_through_its_automation_share():
     # new work is off by default; the frontier labs (on by default for compute presets) are the special case's
-    # other switch: with them off, a compute path and a custom path with the same Φ give the same economy
-    no_labs = {"preset": "compute-10x", "labs": False}
+    # other switch, and lags (which also fade the price frictions): with both off, a compute path and a custom
+    # path with the same Φ give the same economy
+    no_labs = {"preset": "compute-10x", "labs": False, "diffusion": False}
     scenario, compute = _wide({"name": "c", "extends": "status-quo", "ai": no_labs})
     path = scenario.automation()
     shares = {scenario.start_year + int(t): v for t, v in zip(path.path_years, path.path_values, strict=True)}

@@ -32,3 +32,14 @@ def test_licensed_work_deploys_later_and_the_mix_lies_between():
     mixed = deployed(STEP, p)
     assert np.all(licensed <= general) and np.all((licensed <= mixed) & (mixed <= general))
     np.testing.assert_allclose(mixed, 0.75 * general + 0.25 * licensed)
+
+
+def test_licensing_friction_in_prices_fades_at_the_licensed_delay_and_half_life():
+    from commonwealth.diffusion import licensed_friction_scale
+
+    p = DiffusionParameters(half_life_general=5.0, half_life_licensed=15.0, licensed_share=0.227, licensed_delay=3.0)
+    scale = licensed_friction_scale(np.array([0.0, 3.0, 18.0, 33.0]), p)
+    np.testing.assert_allclose(scale, [1.0, 1.0, 0.5, 0.25])
+    instant = DiffusionParameters(half_life_general=0.0, half_life_licensed=0.0, licensed_share=0.227,
+                                  licensed_delay=0.0)
+    np.testing.assert_array_equal(licensed_friction_scale(np.array([0.0, 1.0]), instant), [1.0, 0.0])

@@ -277,3 +277,14 @@ def test_documented_example_values(params):
     assert agi["cpi"][30] == pytest.approx(0.624, abs=5e-4)
     assert pr.halving_time(agi["food"], T) == pytest.approx(4.9, abs=0.05)
     assert bau["cpi"][30] == pytest.approx(0.889, abs=5e-4)
+
+
+def test_a_friction_scale_of_zero_lets_the_whole_saving_reach_prices():
+    params = ParameterSet()
+    args = (np.array([0.608, 0.9]), np.array([1.0, 1.0]), np.array([1.0, 1.0]), np.array([1.0, 1.0]), params, 2025)
+    static = pr.sector_price_paths(*args)
+    faded = pr.sector_price_paths(*args, friction_scale=np.array([1.0, 0.0]))
+    assert faded["health"][0] == pytest.approx(static["health"][0])  # scale 1: the parameter's friction
+    assert faded["health"][1] < static["health"][1]  # no friction left: the full saving reaches the price
+    frictionless = pr.sector_price_paths(*args[:4], params.with_overrides({"prices.friction_health": 0.0}), 2025)
+    assert faded["health"][1] == pytest.approx(frictionless["health"][1])

@@ -62,6 +62,17 @@ def lagged(target: NDArray, half_life: float, delay: float) -> NDArray[np.float6
     return out
 
 
+def licensed_friction_scale(years: NDArray, p: DiffusionParameters) -> NDArray[np.float64]:
+    """How much of a sector's licensing friction (``prices.friction_*``) is left ``years`` after the base
+    year: 1 until the licensed delay d, then 2^{−(t − d)/h_licensed} — licensing delays AI's savings in
+    prices as it delays deployment, at the same delay and half-life, rather than blocking them for ever
+    (1 throughout with h = ∞; 0 after d with h = 0)."""
+    t = np.asarray(years, dtype=float)
+    if p.half_life_licensed <= 0:
+        return np.where(t > p.licensed_delay, 0.0, 1.0)
+    return np.where(t > p.licensed_delay, 2.0 ** (-(t - p.licensed_delay) / p.half_life_licensed), 1.0)
+
+
 def deployed(adoptable: NDArray, p: DiffusionParameters) -> NDArray[np.float64]:
     """Φ(t) = (1 − ℓ)·Φ_g(t) + ℓ·Φ_l(t) (module docstring)."""
     general = lagged(adoptable, p.half_life_general, 0.0)

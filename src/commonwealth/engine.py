@@ -48,6 +48,7 @@ from commonwealth.assets import land_by_owner
 from commonwealth.base_year import build_base_year as build_base_economy
 from commonwealth.budget import BudgetRule, household_adjustment, marginal_tax_rate, safe_rate
 from commonwealth.calibration import MacroCalibration, calibrate_us
+from commonwealth.diffusion import DiffusionParameters, licensed_friction_scale
 from commonwealth.distribution import Distribution
 from commonwealth.growth import Economy, GrowthPath, solve_exogenous, solve_ramsey
 from commonwealth.households import (
@@ -206,7 +207,9 @@ def run_scenario(scenario: Scenario, progress: Callable[[int], None] | None = No
     series.update(nominal_series(series, PriceLevel(params, y).path(y + np.arange(series["gdp"].size))))
     fp = path.prices
     land = fp.land_rent / fp.land_rent[0] if fp.land_rent[0] > 0 else np.ones_like(fp.land_rent)
-    series.update(price_series({"phi": path.automation_share,
+    scale = {"friction_scale": licensed_friction_scale(path.years, DiffusionParameters.from_parameters(params, y))} \
+        if scenario.diffusion_on else {}
+    series.update(price_series({**scale, "phi": path.automation_share,
                                 "wage": fp.wage / fp.wage[0] / economy.automation.labour_augmentation(path.years),
                                 "rental": fp.rental_rate / fp.rental_rate[0], "land": land,
                                 "tfp": economy.tfp_at(path.years) / economy.tfp}, params, y))
@@ -405,8 +408,14 @@ class HouseholdEconomy:
         inputs["rental"].append(float(fp.rental_rate / fp0.rental_rate))
         inputs["land"].append(land_rent / (float(fp0.land_rent) * self.usd) if fp0.land_rent > 0 else 1.0)
         inputs["tfp"].append(float(self.economy.tfp_at(t) / self.economy.tfp))
+        scale = None
+        if self.scenario.diffusion_on:  # licensing delays AI's savings in prices as it delays deployment
+            scale = float(licensed_friction_scale(float(t), DiffusionParameters.from_parameters(
+                self.params, self.scenario.start_year)))
+            inputs.setdefault("friction_scale", []).append(scale)
         return sector_prices_at(phi, inputs["wage"][-1], inputs["rental"][-1], inputs["land"][-1], self.params,
-                                self.scenario.start_year, tfp_index=inputs["tfp"][-1], sector_factors=factors)["cpi"]
+                                self.scenario.start_year, tfp_index=inputs["tfp"][-1], sector_factors=factors,
+                                friction_scale=scale)["cpi"]
 
     def _sector_factors(self, ctx: YearContext) -> dict[str, float] | None:
         """The product of every policy's sector price multipliers this year (None if no policy has any)."""
@@ -1223,7 +1232,8 @@ def price_series(inputs: dict[str, np.ndarray], params, start_year: int) -> dict
     """The price block over a whole path: sector indices, CPI, and halving times placed at the last year."""
     factors = {s: inputs[f"factor.{s}"] for s in SECTORS if f"factor.{s}" in inputs}
     prices = sector_price_paths(inputs["phi"], inputs["wage"], inputs["rental"], inputs["land"], params, start_year,
-                                tfp_index=inputs["tfp"], sector_factors=factors or None)
+                                tfp_index=inputs["tfp"], sector_factors=factors or None,
+                                friction_scale=inputs.get("friction_scale"))
     years = np.arange(len(inputs["phi"]), dtype=float)
     out: dict[str, np.ndarray] = {}
     for name, value in price_metrics(prices, years).items():

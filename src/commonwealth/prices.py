@@ -223,7 +223,8 @@ def task_cost_index(theta: float, kappa: float, remaining: np.ndarray, wage_inde
 def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, rental_index: ArrayLike,
                        land_price_index: ArrayLike, params: ParameterSet, year: int, *, phi0: float | None = None,
                        tfp_index: ArrayLike | None = None,
-                       sector_factors: Mapping[str, ArrayLike] | None = None) -> dict[str, np.ndarray]:
+                       sector_factors: Mapping[str, ArrayLike] | None = None,
+                       friction_scale: ArrayLike | None = None) -> dict[str, np.ndarray]:
     """Price indices of the five sectors and the CPI (base year = 1), vectorised over years.
 
     Args:
@@ -242,6 +243,8 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
         sector_factors: multipliers on named sectors' task-bundle cost (default none; land's cost share is
             untouched), e.g. a public prize's (:meth:`commonwealth.policy.base.Policy.sector_cost_factors`);
             the CPI uses the resulting prices.
+        friction_scale: multiplier on every sector's friction f_s (default 1): with deployment lags, the
+            share of licensing's hold still in force (:func:`commonwealth.diffusion.licensed_friction_scale`).
 
     Returns:
         ``{"housing", "health", "education", "food", "other", "cpi"}`` → arrays (index, base = 1) of the
@@ -266,7 +269,8 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
         kappa = base_automation_odds(theta, theta_x, phi0)
         no_new = task_cost_index(theta, kappa, np.ones_like(remaining), w_hat, r_hat, sigma)
         automated = task_cost_index(theta, kappa, remaining, w_hat, r_hat, sigma)
-        bundle = no_new - (1.0 - fric[sector]) * (no_new - automated)
+        friction = fric[sector] if friction_scale is None else fric[sector] * np.asarray(friction_scale, dtype=float)
+        bundle = no_new - (1.0 - friction) * (no_new - automated)
         if sector_factors and sector in sector_factors:  # a policy lowers the cost of the task bundle, not of land
             bundle = bundle * np.asarray(sector_factors[sector], dtype=float)
         out[sector] = (cost.land * land + (1.0 - cost.land) * bundle) / tfp
@@ -277,10 +281,12 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
 
 def sector_prices_at(automation_share: float, wage_index: float, rental_index: float, land_price_index: float,
                      params: ParameterSet, year: int, *, phi0: float | None = None,
-                     tfp_index: float = 1.0, sector_factors: Mapping[str, float] | None = None) -> dict[str, float]:
+                     tfp_index: float = 1.0, sector_factors: Mapping[str, float] | None = None,
+                     friction_scale: float | None = None) -> dict[str, float]:
     """One year's sector price indices and CPI as floats (same model and arguments as :func:`sector_price_paths`)."""
     paths = sector_price_paths(automation_share, wage_index, rental_index, land_price_index, params, year,
-                               phi0=phi0, tfp_index=tfp_index, sector_factors=sector_factors)
+                               phi0=phi0, tfp_index=tfp_index, sector_factors=sector_factors,
+                               friction_scale=friction_scale)
     return {k: float(v) for k, v in paths.items()}
 
 
