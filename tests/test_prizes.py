@@ -52,3 +52,29 @@ def test_prizes_are_paid_by_the_budget_and_lower_the_chosen_sectors_prices_and_t
 def test_a_prize_names_each_consumption_sector_once(sectors, expect):
     with pytest.raises(UserError, match=expect):
         Scenario.from_dict({"name": "x", "policies": [{"type": "public_prize", "sectors": sectors}]})
+
+
+def test_a_prize_paid_by_the_fund_comes_out_of_the_citizens_cash_dividend_not_the_budget():
+    base = {"extends": "american-equity-fund", "years": 6}
+    prize = {"type": "public_prize", "sectors": ["health"], "amount": 0.001}
+    m = simulate({"name": "fund", **base}, {"name": "budget", **base, "policies": [prize]},
+                 {"name": "from-fund", **base, "policies": [{**prize, "funding": "fund"}]}, size=2000).metrics
+    p = m.pivot_table(index=["scenario", "year"], columns="metric", values="value")
+    year = 2031
+    paid = p.loc[("from-fund", year), "prize_spending.public_prize"]
+    assert p.loc[("from-fund", year), "prize_from_fund.public_prize"] == pytest.approx(paid)  # the fund pays all
+    cash = p.xs(year, level="year")["dividend_cash_per_adult"]
+    eligible = paid / (cash["fund"] - cash["from-fund"])  # the dividend falls by the prize per eligible adult
+    assert 2.0e8 < eligible < 2.7e8  # about the number of adult citizens
+    assert cash["budget"] == pytest.approx(cash["fund"], rel=0.01)  # a budget-paid prize leaves it alone
+    debt = p.xs(year, level="year")["public_debt"]
+    assert debt["from-fund"] < debt["budget"]  # and the budget does not pay
+
+
+def test_a_prize_paid_by_a_fund_needs_a_fund(tmp_path):
+    from commonwealth.scenario import load_scenario
+
+    path = tmp_path / "p.yaml"
+    path.write_text("name: p\npolicies:\n  - type: public_prize\n    sectors: [health]\n    funding: fund\n")
+    with pytest.raises(UserError, match="no american_equity_fund"):
+        load_scenario(path)

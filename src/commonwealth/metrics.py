@@ -248,6 +248,8 @@ METRIC_FAMILIES: dict[str, Metric] = {
                         "listed partner's stake valued alike); with ai.labs only."),
     "lab_rents": Metric("lab_rents", "USD/year", "AI rents of the named frontier lab (its row's, plus its listed "
                         "partner's share); with ai.labs only."),
+    "prize_from_fund": Metric("prize_from_fund", "USD/year", "Part of the named public_prize policy's money paid "
+                              "by the American Equity Fund (funding: fund); the budget paid the rest."),
     # The AI hour by occupation group (SOC major groups; compute presets only, docs/model/ai-economy.md).
     "ai_cost_per_hour_by_occupation": Metric("ai_cost_per_hour_by_occupation", "USD/hour",
                                              "Price of an hour of AI work on the named occupation group's tasks."),

@@ -131,6 +131,9 @@ class PublicPrizeSpec(_Spec):
         min_length=1, max_length=5, description="consumption sectors whose AI applications win prizes")
     amount: float | None = None
     cost_elasticity: float | None = None
+    funding: Literal["budget", "fund"] = Field(default="budget", description="who pays: the budget (government "
+                                               "consumption) or the American Equity Fund's income before it is "
+                                               "distributed (the budget pays what the fund lacks)")
 
     @model_validator(mode="after")
     def _distinct(self) -> PublicPrizeSpec:
@@ -268,6 +271,14 @@ def check_feasible(policies: list[Policy], params: ParameterSet, start_year: int
                                 f"GDP (${gdp / 1e12:,.1f} tn), so no {policy.funding.replace('_', ' ')} on {base} can "
                                 f"fund it; allowed: at most {gdp / adults:,.0f} per adult (or funding: deficit).",
                                 source=source)
+    # a prize paid by the fund needs one in the scenario (a UBI's funding: fund may draw on a fund defined in
+    # code, passed to the engine after validation, and falls back to the budget)
+    prized = [i for i, p in enumerate(policies) if isinstance(p, PublicPrize) and p.funding == "fund"]
+    if prized and not any(isinstance(p, AmericanEquityFund) for p in policies):
+        i, kind = prized[0], "public_prize"
+        raise UserError(f"key 'policies[{i}].funding' has value 'fund', but the scenario has no american_equity_fund "
+                        f"to pay for the {kind}; allowed: add an american_equity_fund policy, or another funding.",
+                        source=source)
     _check_stacked_income_taxes(policies, source)
 
 

@@ -3,9 +3,12 @@ climate"; the seed conversation).
 
 ``public_prize`` spends ``amount`` × GDP a year (``policy.public_prize.amount``) on prizes and advance
 market commitments for verified AI applications in the named consumption sectors (housing, health,
-education, food, other — energy and climate sit in "other"), split equally among them. It is government
-consumption financed by the budget: the budget rule (commonwealth.budget) pays for it once it starts,
-by the scenario's instrument; until then it adds to the debt.
+education, food, other — energy and climate sit in "other"), split equally among them. With
+``funding: budget`` (the default) it is government consumption financed by the budget: the budget rule
+(commonwealth.budget) pays for it once it starts, by the scenario's instrument; until then it adds to the
+debt. With ``funding: fund`` the American Equity Fund pays it out of the year's income before that income
+is distributed (the citizens' cash dividend falls by as much), and the budget pays only what the fund
+lacks.
 
 Each sector's price index is multiplied, from the year after the first prize, by
 
@@ -23,13 +26,14 @@ learning curve as much as the same amount of the sector's own spending would.
 from __future__ import annotations
 
 from commonwealth.policy.base import Policy, YearContext
+from commonwealth.policy.ledger import POLICY_PURCHASES
 
 
 class PublicPrize(Policy):
     kind = "public_prize"
 
     def __init__(self, name, enacted_year, repealed_year, *, sectors: list[str], amount: float,
-                 cost_elasticity: float, cpi_weights: dict[str, float]) -> None:
+                 cost_elasticity: float, cpi_weights: dict[str, float], funding: str = "budget") -> None:
         super().__init__(name, enacted_year, repealed_year)
         self.sectors = tuple(sectors)
         self.amount = amount
@@ -37,10 +41,19 @@ class PublicPrize(Policy):
         self.spent: dict[str, float] = dict.fromkeys(self.sectors, 0.0)  # real USD, through last year
         self.paid = 0.0  # this year, USD
         self.weights = cpi_weights  # ω_s, the base year's
+        self.funding = funding
+        self.from_fund = 0.0  # this year, USD
 
     def government_purchases(self, ctx: YearContext) -> float:
+        """The prize money the budget pays this year (USD); the fund's part is posted here."""
         self.paid = self.amount * self.strength * ctx.gdp if self.in_force(ctx.year) else 0.0
-        return self.paid
+        self.from_fund = 0.0
+        fund = ctx.fund("equity_fund") if self.funding == "fund" and self.paid > 0 else None
+        if fund is not None:
+            self.from_fund = fund.draw(self.paid)
+            if self.from_fund > 0:
+                ctx.ledger.pay(POLICY_PURCHASES, fund.sector, "production", self.from_fund, policy=self.name)
+        return self.paid - self.from_fund
 
     def sector_cost_factors(self, ctx: YearContext) -> dict[str, float] | None:
         if not any(self.spent.values()):
@@ -56,4 +69,7 @@ class PublicPrize(Policy):
         return self.amount * self.strength if self.in_force(ctx.year) else 0.0
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
-        return {f"prize_spending.{self.name}": self.paid}
+        values = {f"prize_spending.{self.name}": self.paid}
+        if self.funding == "fund":
+            values[f"prize_from_fund.{self.name}"] = self.from_fund
+        return values
