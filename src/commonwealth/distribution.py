@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from commonwealth.sorting import stable_argsort
+
 __all__ = [
     "Distribution",
     "bottom_share",
@@ -129,7 +131,7 @@ def weighted_quantile(
         raise ValueError("quantiles must be between 0 and 1")
     keep = w > 0
     x, w = x[keep], w[keep]
-    order = np.argsort(x, kind="stable")
+    order = stable_argsort(x)
     xs = x[order]
     cumulative = np.cumsum(w[order])
     total_weight = cumulative[-1]
@@ -172,18 +174,18 @@ class Distribution:
 
     def __init__(self, values: ArrayLike, weights: ArrayLike, *, hint: NDArray[np.intp] | None = None) -> None:
         """``hint``: optionally, a permutation of the records expected to be nearly sorted by value (an
-        order known from a related distribution). The stable sort (timsort) then starts from it and runs
-        in near-linear time when the hint is good; the result is sorted whatever the hint. Ties then
+        order known from a related distribution). The stable sort then starts from it; the result is sorted
+        whatever the hint. Ties then
         follow the hint's order instead of the input order, which changes :meth:`mid_rank` for tied
         records and nothing else (shares, Gini, quantiles and counts do not depend on tie order)."""
         x, w = _prepare(values, weights)
         if hint is None:
-            self.order = np.argsort(x, kind="stable")
+            self.order = stable_argsort(x)
         else:
             hint = np.asarray(hint)
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
-            self.order = hint[np.argsort(x[hint], kind="stable")]
+            self.order = hint[stable_argsort(x[hint])]
         self.xs, self.ws = x[self.order], w[self.order]
         self.upper = np.cumsum(self.ws)
         self.total_weight = float(self.upper[-1])

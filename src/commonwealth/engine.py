@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from commonwealth import identities
 from commonwealth.allocator import retain_freed_memory
@@ -1189,7 +1190,15 @@ class Ageing:
 def run_households(scenario: Scenario, progress: Callable[[int], None] | None = None,
                    snapshot_years: Sequence[int] = ()) -> ScenarioResult:
     """The micro–macro economy with the households saving closure; with ``politics.draws`` > 1, one run
-    per Monte Carlo draw of the political process (metrics: the median over draws; ``draws``: every draw)."""
+    per Monte Carlo draw of the political process (metrics: the median over draws; ``draws``: every draw).
+    BLAS runs single-threaded inside (threadpoolctl): a dot product over records gives the same bits whatever
+    the machine's thread count, and two scenarios run side by side do not fight over cores."""
+    with threadpool_limits(limits=1, user_api="blas"):  # deterministic, and no BLAS worker competing for cores
+        return _run_households(scenario, progress, snapshot_years)
+
+
+def _run_households(scenario: Scenario, progress: Callable[[int], None] | None,
+                    snapshot_years: Sequence[int]) -> ScenarioResult:
     started = time.perf_counter()
     frames, snapshots, audits, calibration = [], {}, [], None
     for draw in range(scenario.politics.draws):

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,6 +120,21 @@ POLICY_PURCHASES = FlowKind("policies' government purchases")  # e.g. public pri
 
 
 
+@njit(cache=True)
+def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarray, group: np.ndarray, sign: float,
+                     groups: int) -> np.ndarray:
+    """One pass: ``target += sign × per_adult`` (a one-element ``per_adult`` is every adult's) and the weighted
+    totals per wealth group, summed in record order — the same floating-point operations, in the same order,
+    as ``target += sign * per_adult`` and ``np.bincount(group, weight * per_adult)``, without temporaries."""
+    totals = np.zeros(groups)
+    constant = per_adult.size == 1
+    for i in range(weight.size):
+        a = per_adult[0] if constant else per_adult[i]
+        target[i] += sign * a
+        totals[group[i]] += weight[i] * a
+    return totals
+
+
 class LedgerError(RuntimeError):
     """A flow appeared or vanished; names the year, the sector or row, and the policy if any."""
 
@@ -157,13 +173,13 @@ class Ledger:
             self._policy_of[kind] = policy
         for sector, sign in ((source, -1.0), (destination, 1.0)):
             if sector == HOUSEHOLDS:
-                per_adult = np.broadcast_to(np.asarray(amount, dtype=float), self._weight.shape)
-                if flow.in_kind:
-                    self.household_in_kind += sign * per_adult
-                else:
-                    self.household_cash += sign * per_adult
-                totals = np.bincount(self._group, weights=self._weight * per_adult,
-                                     minlength=len(HOUSEHOLD_GROUPS) + 1)
+                target = self.household_in_kind if flow.in_kind else self.household_cash
+                per_adult = np.asarray(amount, dtype=np.float64)
+                if per_adult.ndim and per_adult.shape != self._weight.shape:
+                    raise LedgerError(f"year {self.year}: flow '{kind}' has {per_adult.size} per-adult amounts for "
+                                      f"{self._weight.size} adults")
+                totals = _book_households(target, per_adult.reshape(-1), self._weight, self._group, sign,
+                                          len(HOUSEHOLD_GROUPS) + 1)
                 for name, total in zip((*HOUSEHOLD_GROUPS, "rest_of_world"), totals, strict=True):
                     self._add(kind, name, sign * float(total))
                 self.abroad_total += sign * float(totals[-1])

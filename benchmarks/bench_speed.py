@@ -1,0 +1,130 @@
+"""Issue 15: the engine of a base commit and of the working tree, side by side, on the same scenario and seed.
+
+Each (code, size) pair runs in a fresh child process that imports its own copy of ``src/commonwealth``:
+the base commit's is exported with ``git archive`` into a temporary directory, the working tree's is
+copied when the run starts. The children alternate (base, new, base, new …) so that a change in the
+machine's load hits both; each reports its build and simulation seconds, household-years per second and
+peak memory, and every metric of every year. The run then compares the metrics (largest relative
+difference, and every one above ``--tolerance``) and prints the speed ratios.
+
+    .venv/bin/python benchmarks/bench_speed.py --base 28d34ce --sizes 100000,1000000 --years 30
+
+No figure is asserted: the ratios are measured side by side in one run (docs/performance.md says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import json, resource, sys, time
+size, years, scenario_name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+from threadpoolctl import threadpool_limits
+from commonwealth.engine import HouseholdEconomy
+from commonwealth.scenario import load_scenario
+scenario = load_scenario(scenario_name).with_population(size)
+scenario = scenario.model_copy(update={"years": years})
+with threadpool_limits(limits=1, user_api="blas"):
+    t0 = time.perf_counter()
+    sim = HouseholdEconomy(scenario)
+    t1 = time.perf_counter()
+    values = [sim.step().values for _ in range(years + 1)]
+    t2 = time.perf_counter()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+json.dump({"build": t1 - t0, "simulate": t2 - t1, "peak_bytes": peak, "values": values}, sys.stdout)
+"""
+
+
+def export_base(commit: str, into: Path) -> Path:
+    """``src`` of ``commit`` (git archive), under ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into / "src"
+
+
+def run_child(src: Path, size: int, years: int, scenario: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(src), "OPENBLAS_NUM_THREADS": "1", "NUMBA_CACHE_DIR": str(src / ".numba")}
+    out = subprocess.run([sys.executable, "-c", CHILD, str(size), str(years), scenario], env=env, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def compare(base: list[dict], new: list[dict]) -> tuple[float, list[str]]:
+    """Largest relative difference over every metric of every year, and the differences listed."""
+    worst, listed = 0.0, []
+    for year, (a, b) in enumerate(zip(base, new, strict=True)):
+        for name in sorted(set(a) | set(b)):
+            x, y = a.get(name), b.get(name)
+            if x is None or y is None:
+                listed.append(f"year {year}: {name} only in {'new' if x is None else 'base'}")
+                continue
+            if x == y or (x != x and y != y):
+                continue
+            gap = abs(x - y) / max(abs(x), abs(y), 1e-300)
+            worst = max(worst, gap)
+            listed.append(f"year {year}: {name} base {x!r} new {y!r} (relative {gap:.1e})")
+    return worst, listed
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--base", default="28d34ce", help="commit whose engine is the baseline (issue 15's start)")
+    ap.add_argument("--sizes", default="100000,1000000", help="records, comma-separated")
+    ap.add_argument("--years", type=int, default=30)
+    ap.add_argument("--scenario", default="business-as-usual")
+    ap.add_argument("--repeats", type=int, default=1, help="runs of each (code, size); the fastest is kept")
+    ap.add_argument("--tolerance", type=float, default=1e-12, help="relative differences above it are listed")
+    ap.add_argument("--out", default=None, help="also write the results as JSON here")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict = {"base": args.base, "years": args.years, "scenario": args.scenario, "sizes": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        base_src = export_base(args.base, Path(tmp) / "base")
+        new_src = Path(tmp) / "new" / "src"
+        shutil.copytree(ROOT / "src", new_src, ignore=shutil.ignore_patterns("__pycache__", ".numba"))
+        for src in (base_src, new_src):  # compile the Numba kernels once, outside the timings
+            run_child(src, 2_000, 1, args.scenario)
+        for size in sizes:
+            runs: dict[str, dict] = {}
+            for _ in range(args.repeats):
+                for label, src in (("base", base_src), ("new", new_src)):
+                    r = run_child(src, size, args.years, args.scenario)
+                    if label not in runs or r["simulate"] < runs[label]["simulate"]:
+                        runs[label] = r
+            hy = size * (args.years + 1)
+            worst, listed = compare(runs["base"]["values"], runs["new"]["values"])
+            row = {label: {"build_s": r["build"], "simulate_s": r["simulate"],
+                           "household_years_per_s": hy / r["simulate"],
+                           "ns_per_household_year": 1e9 * r["simulate"] / hy,
+                           "peak_gib": r["peak_bytes"] / 2**30} for label, r in runs.items()}
+            row["speedup"] = runs["base"]["simulate"] / runs["new"]["simulate"]
+            row["largest_relative_difference"] = worst
+            row["differences_above_tolerance"] = [d for d in listed if "relative" not in d
+                                                  or float(d.rsplit("relative ", 1)[1][:-1]) > args.tolerance]
+            results["sizes"][size] = row
+            print(f"{size:>10,} records: base {row['base']['simulate_s']:.2f} s "
+                  f"({row['base']['household_years_per_s'] / 1e6:.2f}M hh-yr/s), new {row['new']['simulate_s']:.2f} s "
+                  f"({row['new']['household_years_per_s'] / 1e6:.2f}M hh-yr/s): ×{row['speedup']:.2f}; largest "
+                  f"relative difference {worst:.1e}, {len(row['differences_above_tolerance'])} above "
+                  f"{args.tolerance:g}; peak {row['base']['peak_gib']:.2f} / {row['new']['peak_gib']:.2f} GiB",
+                  flush=True)
+    results["load_average_end"] = os.getloadavg()
+    results["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

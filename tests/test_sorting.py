@@ -1,0 +1,47 @@
+"""The radix ordering returns numpy's stable argsort exactly, ties, signed zeros, infinities and NaN included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from commonwealth.sorting import RADIX_MIN_SIZE, order_keys, stable_argsort
+
+SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 5e-324, -5e-324, 1.7976931348623157e308])
+
+
+@pytest.mark.parametrize("kind", ["lognormal", "ties", "special", "sorted", "reversed", "constant"])
+def test_radix_order_equals_numpys_stable_argsort(kind):
+    rng = np.random.default_rng(7)
+    n = 3 * RADIX_MIN_SIZE
+    x = {"lognormal": lambda: rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n),
+         "ties": lambda: rng.integers(0, 40, n).astype(float),
+         "special": lambda: rng.choice(SPECIAL, n),
+         "sorted": lambda: np.sort(rng.normal(size=n)),
+         "reversed": lambda: np.sort(rng.normal(size=n))[::-1].copy(),
+         "constant": lambda: np.full(n, 3.25)}[kind]()
+    np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(RADIX_MIN_SIZE, RADIX_MIN_SIZE + 50),
+              elements=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1.0]))))
+def test_any_array_is_ordered_as_numpy_orders_it(x):
+    np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
+
+
+def test_keys_preserve_the_order_of_floats_and_tie_signed_zeros():
+    x = np.array([-np.inf, -1.5, -5e-324, -0.0, 0.0, 5e-324, 2.0, np.inf, np.nan])
+    keys = order_keys(x)
+    assert np.all(np.diff(keys[:-1].astype(object)) >= 0)
+    assert keys[3] == keys[4]  # −0.0 ties with +0.0
+    assert keys[-1] > keys[-2]  # NaN after +inf
+
+
+def test_small_arrays_and_wrong_shapes():
+    np.testing.assert_array_equal(stable_argsort([3.0, 1.0, 2.0, 1.0]), [1, 3, 2, 0])
+    with pytest.raises(ValueError, match="1-D"):
+        stable_argsort(np.zeros((2, 2)))
