@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ import pandas as pd
 from commonwealth.comparison import Comparison
 from commonwealth.comparison import compare as compare_results
 from commonwealth.engine import ScenarioResult, run_scenario
-from commonwealth.errors import ModelError
+from commonwealth.errors import ModelError, UserError
 from commonwealth.output import combined_metrics, write_outputs
 from commonwealth.preflight import check_base_year
 from commonwealth.scenario import Scenario, load_scenario, scenario_from_mapping
@@ -98,36 +100,135 @@ def _overridden(s: Scenario, size: int | None, years: int | None, seed: int | No
     return fresh.model_copy(update={"sources": s.sources})
 
 
-def run_all(scenarios: Sequence[Scenario], *, snapshot_years: Sequence[int] | None = None,
-            progress: Callable[[int], None] | None = None) -> list[ScenarioResult]:
-    """Simulate validated scenarios one after another: the one route from the CLI and the API to the engine.
+#: A run is spread over worker processes only when it has at least this many household-years to simulate
+#: (records × years × draws, summed over scenarios): starting a worker (a fresh interpreter importing the
+#: model) costs about two seconds, which small runs — the tests' — would not win back.
+PARALLEL_MIN_HOUSEHOLD_YEARS = 5_000_000
 
+
+def workers_for(scenarios: Sequence[Scenario], workers: int | None = None, *, auto: bool = False) -> int:
+    """How many processes a run uses: ``workers`` if given, else ``COMMONWEALTH_WORKERS`` if set, else with
+    ``auto`` (the command line) one per core for a run of at least :data:`PARALLEL_MIN_HOUSEHOLD_YEARS`,
+    else one; never more than the run's draws. From Python, parallel runs are opt-in because spawned
+    workers re-import the calling script: a script that asks for them needs ``if __name__ == "__main__":``."""
+    units = sum(s.politics.draws if s.saving == "households" else 1 for s in scenarios)
+    if workers is None:
+        env = os.environ.get("COMMONWEALTH_WORKERS")
+        if env:
+            try:
+                workers = int(env)
+            except ValueError:
+                raise UserError(f"COMMONWEALTH_WORKERS has value {env!r}; allowed: a whole number of processes, "
+                                "at least 1") from None
+        elif auto:
+            work = sum(s.population.size * (s.years + 1) * s.politics.draws for s in scenarios)
+            workers = (os.cpu_count() or 1) if work >= PARALLEL_MIN_HOUSEHOLD_YEARS else 1
+        else:
+            workers = 1
+    if workers < 1:
+        raise UserError(f"workers has value {workers}; allowed: at least 1 process")
+    return max(1, min(workers, units))
+
+
+def _snapshot_years(s: Scenario, snapshot_years: Sequence[int] | None) -> list[int]:
+    return list(snapshot_years) if snapshot_years is not None else sorted(
+        {s.start_year + min(10, s.years), s.start_year + s.years})
+
+
+def _guarded(s: Scenario, run: Callable[[], Any], done: Callable[[], int]) -> Any:
+    """Run ``run`` for scenario ``s``, turning numerical failures into a :class:`ModelError` naming the
+    scenario and the year reached (``done``: the years simulated so far)."""
+    try:
+        with np.errstate(all="ignore"):
+            return run()
+    except ModelError as exc:
+        exc.scenario = exc.scenario or s.name
+        raise
+    except (ArithmeticError, ValueError, IndexError, np.linalg.LinAlgError) as exc:
+        raise ModelError(f"the economy could not be computed ({type(exc).__name__}: {exc})",
+                         scenario=s.name, year=s.start_year + done() % (s.years + 1)) from exc
+
+
+def _unit(s: Scenario, draw: int | None, snaps: Sequence[int]) -> tuple[str, Any]:
+    """Worker: one draw of a households scenario (or a whole macro scenario), as ("ok", result) or
+    ("error", (message, scenario, year)) — a ModelError's scenario and year survive the trip back."""
+    from threadpoolctl import threadpool_limits
+
+    from commonwealth.engine import simulate_draw
+
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+
+    def run() -> Any:
+        if draw is None:
+            return run_scenario(s, snapshot_years=snaps)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return simulate_draw(s, draw, snaps if draw == 0 else (), tick)
+
+    try:
+        return "ok", _guarded(s, run, lambda: done[0])
+    except ModelError as exc:
+        return "error", (exc.detail, exc.scenario, exc.year)
+
+
+def run_all(scenarios: Sequence[Scenario], *, snapshot_years: Sequence[int] | None = None,
+            progress: Callable[[int], None] | None = None, workers: int | None = None) -> list[ScenarioResult]:
+    """Simulate validated scenarios: the one route from the CLI and the API to the engine.
+
+    With more than one worker (:func:`workers_for`) the draws of every scenario run in parallel processes
+    (spawned, so each imports the model afresh); each draw depends only on its scenario, seed and draw
+    number, and draws are combined in draw order, so the results are identical to a serial run's (tested).
     A failure of the model (an identity that breaks, an economy that becomes infeasible, a number that
     stops being finite) raises :class:`~commonwealth.errors.ModelError` naming the scenario and the year.
     """
+    n = workers_for(scenarios, workers)
+    if n > 1:
+        return _run_parallel(scenarios, snapshot_years, progress, n)
     out = []
     for s in scenarios:
-        snaps = snapshot_years if snapshot_years is not None else sorted(
-            {s.start_year + min(10, s.years), s.start_year + s.years})
+        snaps = _snapshot_years(s, snapshot_years)
         done = [0]
 
-        def advance(n: int, done: list[int] = done) -> None:
-            done[0] += n
+        def advance(k: int, done: list[int] = done) -> None:
+            done[0] += k
             if progress:
-                progress(n)
+                progress(k)
 
-        def failed_year(s: Scenario = s, done: list[int] = done) -> int:
-            return s.start_year + done[0] % (s.years + 1)
+        result = _guarded(s, lambda s=s, snaps=snaps, advance=advance: run_scenario(s, progress=advance,
+                                                                                   snapshot_years=snaps),
+                          lambda done=done: done[0])
+        check_finite(result)
+        out.append(result)
+    return out
 
-        try:
-            with np.errstate(all="ignore"):
-                result = run_scenario(s, progress=advance, snapshot_years=snaps)
-        except ModelError as exc:
-            exc.scenario = exc.scenario or s.name
-            raise
-        except (ArithmeticError, ValueError, IndexError, np.linalg.LinAlgError) as exc:
-            raise ModelError(f"the economy could not be computed ({type(exc).__name__}: {exc})",
-                             scenario=s.name, year=failed_year()) from exc
+
+def _run_parallel(scenarios: Sequence[Scenario], snapshot_years: Sequence[int] | None,
+                  progress: Callable[[int], None] | None, workers: int) -> list[ScenarioResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from commonwealth.engine import combine_draws
+
+    units = [(i, s, d) for i, s in enumerate(scenarios)
+             for d in (range(s.politics.draws) if s.saving == "households" else [None])]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_unit, s, d, _snapshot_years(s, snapshot_years)) for _, s, d in units]
+        outcomes = []
+        for (_, s, _draw), future in zip(units, futures, strict=True):
+            status, value = future.result()
+            if status == "error":
+                message, scenario, year = value
+                raise ModelError(message, scenario=scenario or s.name, year=year)
+            if progress:
+                progress(s.years + 1)
+            outcomes.append(value)
+    out = []
+    for i, s in enumerate(scenarios):
+        parts = [v for (j, _, _), v in zip(units, outcomes, strict=True) if j == i]
+        result = parts[0] if s.saving != "households" else combine_draws(s, parts, time.perf_counter() - started)
         check_finite(result)
         out.append(result)
     return out
@@ -149,11 +250,14 @@ def check_finite(result: ScenarioResult) -> None:
 
 
 def simulate(*scenarios: str | Path | Scenario | dict[str, Any], size: int | None = None, years: int | None = None,
-             seed: int | None = None, snapshot_years: Sequence[int] | None = None) -> Results:
+             seed: int | None = None, snapshot_years: Sequence[int] | None = None,
+             workers: int | None = None) -> Results:
     """Run scenarios (built-in names, YAML paths, :class:`Scenario` objects or mappings).
 
     ``size``, ``years`` and ``seed`` override every scenario's own (checked like the scenario keys);
-    ``snapshot_years`` keeps per-household data for :func:`compare` (default: ten years on and the horizon).
+    ``snapshot_years`` keeps per-household data for :func:`compare` (default: ten years on and the horizon);
+    ``workers``: processes to run the draws in (default 1, or ``COMMONWEALTH_WORKERS``; the results do not
+    depend on it; a script that asks for more needs ``if __name__ == "__main__":``, :func:`workers_for`).
     Raises :class:`~commonwealth.errors.UserError` for bad input, before anything runs, and
     :class:`~commonwealth.errors.ModelError` when the model fails.
     """
@@ -161,7 +265,7 @@ def simulate(*scenarios: str | Path | Scenario | dict[str, Any], size: int | Non
         _overridden(load_scenario("status-quo"), size, years, seed)]
     for s in chosen:
         check_base_year(s)
-    return Results(run_all(chosen, snapshot_years=snapshot_years))
+    return Results(run_all(chosen, snapshot_years=snapshot_years, workers=workers))
 
 
 def compare(results: Results | Sequence[ScenarioResult], baseline: str = "status-quo",

@@ -147,12 +147,17 @@ def _parse_years(text: str | None) -> list[int] | None:
 
 
 def _simulate(scenarios, snapshot_years=None):
-    from commonwealth.api import run_all
+    from commonwealth.api import run_all, workers_for
 
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("simulating", total=sum((s.years + 1) * s.politics.draws for s in scenarios))
+        workers = workers_for(scenarios, auto=True)
+        if workers > 1:  # draws in parallel processes: one bar for the whole run
+            progress.update(task, description=f"simulating {len(scenarios)} scenarios on {workers} processes")
+            return run_all(scenarios, snapshot_years=snapshot_years, progress=lambda n: progress.advance(task, n),
+                           workers=workers)
         for s in scenarios:
             progress.update(task, description=f"simulating {s.name}")
             results += run_all([s], snapshot_years=snapshot_years, progress=lambda n: progress.advance(task, n))

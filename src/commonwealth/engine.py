@@ -1197,34 +1197,57 @@ def run_households(scenario: Scenario, progress: Callable[[int], None] | None = 
         return _run_households(scenario, progress, snapshot_years)
 
 
-def _run_households(scenario: Scenario, progress: Callable[[int], None] | None,
-                    snapshot_years: Sequence[int]) -> ScenarioResult:
-    started = time.perf_counter()
-    frames, snapshots, audits, calibration = [], {}, [], None
-    for draw in range(scenario.politics.draws):
-        sim = HouseholdEconomy(scenario, draw=draw)
-        calibration = sim.calibration
-        rows: dict[str, list[float]] = {}
-        for _ in range(scenario.years + 1):
-            year = sim.step()
-            for name, value in year.values.items():
-                rows.setdefault(name, []).append(value)
-            if draw == 0:
-                audits.append({"year": year.year, **year.audit})
-                if year.year in snapshot_years:
-                    snapshots[year.year] = sim.snapshot(year)
-            if progress:
-                progress(1)
-        series = {k: np.asarray(v) for k, v in rows.items()}
-        series["gdp_growth"] = growth_series(series["gdp"])
-        series.update(sim.price_series())
-        frames.append(tidy(scenario.name, scenario.start_year, series).assign(draw=draw))
-    draws = pd.concat(frames, ignore_index=True)
+@dataclass
+class DrawResult:
+    """One Monte Carlo draw of a households-closure scenario (:func:`simulate_draw`)."""
+
+    frame: pd.DataFrame  # tidy metrics, with a 'draw' column
+    calibration: MacroCalibration
+    audits: list[dict[str, float]]  # identity residuals per year
+    snapshots: dict[int, pd.DataFrame]  # per-record data of the years asked for
+
+
+def simulate_draw(scenario: Scenario, draw: int, snapshot_years: Sequence[int] = (),
+                  progress: Callable[[int], None] | None = None) -> DrawResult:
+    """Draw ``draw`` of a households-closure scenario, year by year. Draws are independent (their random
+    streams depend on the seed and the draw only), so they may run in any order or in parallel."""
+    sim = HouseholdEconomy(scenario, draw=draw)
+    rows: dict[str, list[float]] = {}
+    audits, snapshots = [], {}
+    for _ in range(scenario.years + 1):
+        year = sim.step()
+        for name, value in year.values.items():
+            rows.setdefault(name, []).append(value)
+        audits.append({"year": year.year, **year.audit})
+        if year.year in snapshot_years:
+            snapshots[year.year] = sim.snapshot(year)
+        if progress:
+            progress(1)
+    series = {k: np.asarray(v) for k, v in rows.items()}
+    series["gdp_growth"] = growth_series(series["gdp"])
+    series.update(sim.price_series())
+    return DrawResult(tidy(scenario.name, scenario.start_year, series).assign(draw=draw), sim.calibration, audits,
+                      snapshots)
+
+
+def combine_draws(scenario: Scenario, parts: Sequence[DrawResult], seconds: float) -> ScenarioResult:
+    """A scenario's result from its draws, in draw order: metrics are the median over draws; the audit and
+    snapshots are the first draw's."""
+    draws = pd.concat([p.frame for p in parts], ignore_index=True)
     keys = ["scenario", "year", "metric", "unit"]
     metrics = draws.groupby(keys, sort=False, as_index=False)["value"].median()[["scenario", "year", "metric",
                                                                                   "value", "unit"]]
-    return ScenarioResult(scenario, calibration, metrics, time.perf_counter() - started, audit=audits,
-                          snapshots=snapshots, draws=draws if scenario.politics.draws > 1 else None)
+    first = parts[0]
+    return ScenarioResult(scenario, first.calibration, metrics, seconds, audit=first.audits,
+                          snapshots=first.snapshots, draws=draws if scenario.politics.draws > 1 else None)
+
+
+def _run_households(scenario: Scenario, progress: Callable[[int], None] | None,
+                    snapshot_years: Sequence[int]) -> ScenarioResult:
+    started = time.perf_counter()
+    parts = [simulate_draw(scenario, draw, snapshot_years if draw == 0 else (), progress)
+             for draw in range(scenario.politics.draws)]
+    return combine_draws(scenario, parts, time.perf_counter() - started)
 
 
 def nominal_series(values: dict, price_level: float | np.ndarray) -> dict:
