@@ -45,3 +45,16 @@ def test_small_arrays_and_wrong_shapes():
     np.testing.assert_array_equal(stable_argsort([3.0, 1.0, 2.0, 1.0]), [1, 3, 2, 0])
     with pytest.raises(ValueError, match="1-D"):
         stable_argsort(np.zeros((2, 2)))
+
+
+def test_counting_breaks_equals_searchsorted_right():
+    from commonwealth.sorting import count_at_or_below
+
+    rng = np.random.default_rng(5)
+    values = np.concatenate([rng.lognormal(0.0, 1.0, 10_000), [0.0, -0.0, np.nan, np.inf, -np.inf]])
+    breaks = np.quantile(values[:10_000], np.arange(1, 10) / 10)
+    breaks[3] = breaks[4]  # a repeated break
+    values[:5] = breaks[:5]  # values exactly at breaks
+    np.testing.assert_array_equal(count_at_or_below(breaks, values), np.searchsorted(breaks, values, side="right"))
+    with pytest.raises(ValueError, match="sorted"):
+        count_at_or_below([2.0, 1.0], values)

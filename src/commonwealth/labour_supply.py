@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 
 from commonwealth.distribution import Distribution, mid_rank
 from commonwealth.parameters import ParameterSet
+from commonwealth.sorting import count_at_or_below
 
 #: Earnings-capacity deciles.
 DECILES = 10
@@ -101,7 +102,7 @@ def capacity_breaks(efficiency: NDArray, weight: NDArray) -> NDArray[np.float64]
 def capacity_decile(efficiency: NDArray, breaks: NDArray) -> NDArray[np.int64]:
     """Each adult's decile of earnings capacity, 0 … 9, against the base year's edges: the same adult falls
     in the same decile in every scenario."""
-    return np.searchsorted(breaks, efficiency, side="right").astype(np.int64)
+    return count_at_or_below(breaks, efficiency)
 
 
 def substitution_elasticity(decile: NDArray, unit_size: NDArray, age: NDArray,

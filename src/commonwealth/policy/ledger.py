@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from commonwealth.sorting import count_at_or_below
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -147,7 +149,7 @@ class Ledger:
         """``abroad``: per adult, expatriates, whose household flows are booked to ``rest_of_world``."""
         self.year = year
         self._weight = weight
-        self._group = np.searchsorted(np.asarray(GROUP_EDGES), wealth_rank, side="right")
+        self._group = count_at_or_below(GROUP_EDGES, wealth_rank)
         if abroad is not None:
             self._group = np.where(abroad, len(HOUSEHOLD_GROUPS), self._group)
         #: USD: net of every per-adult flow booked to rest_of_world for expatriates so far this year.
