@@ -234,3 +234,14 @@ def test_status_quo_displacement_is_unchanged_by_the_cap():
     capped, uncapped = displaced({}), displaced({"households.max_displacement_rate": 1.0})
     assert capped.max() > 0
     np.testing.assert_array_equal(capped, uncapped)
+
+
+def test_mortality_by_whole_year_table_equals_the_formula_at_every_age():
+    import numpy as np
+
+    from commonwealth.households import _mortality_at, mortality
+
+    ages = np.arange(0, 150, dtype=np.int16)
+    np.testing.assert_array_equal(mortality(ages), _mortality_at(ages))
+    np.testing.assert_array_equal(mortality(np.array([200], dtype=np.int16)), [1.0])  # beyond the table
+    np.testing.assert_array_equal(mortality(np.array([40.5])), _mortality_at(np.array([40.5])))  # fractional

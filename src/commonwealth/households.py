@@ -40,6 +40,7 @@ with the intergenerational rank correlation of Chetty et al. (2014).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 from numba import njit
@@ -60,7 +61,28 @@ ADULT_AGE = 18
 
 def mortality(age: NDArray) -> NDArray[np.float64]:
     """Probability of dying within the year at each age: SSA period life table, men and women
-    averaged, log-linear between tabulated ages, 1 beyond the last."""
+    averaged, log-linear between tabulated ages, 1 beyond the last. Whole-year ages (the population's
+    int16) are looked up in a table of every age computed by the same formula (identical values)."""
+    a = np.asarray(age)
+    if a.size and np.issubdtype(a.dtype, np.integer):
+        lo, hi = int(a.min()), int(a.max())
+        if lo >= 0 and hi < _AGE_TABLE_SIZE:
+            return _mortality_by_age()[a]
+    return _mortality_at(a)
+
+
+#: Whole-year ages tabulated for :func:`mortality` (0 … 149; q = 1 well before).
+_AGE_TABLE_SIZE = 150
+
+
+@cache
+def _mortality_by_age() -> NDArray[np.float64]:
+    table_ = _mortality_at(np.arange(_AGE_TABLE_SIZE))
+    table_.setflags(write=False)
+    return table_
+
+
+def _mortality_at(age: NDArray) -> NDArray[np.float64]:
     life = table("ssa_period_life_table_qx.csv")
     ages = life["age"].to_numpy(dtype=float)
     log_q = np.log(0.5 * (life["qx_male"] + life["qx_female"]).to_numpy(dtype=float))

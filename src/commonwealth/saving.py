@@ -95,8 +95,12 @@ def wealth_groups(unit_wealth: NDArray, unit_weight: NDArray, params: ParameterS
 def age_profile(age: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
     """p(a): the relative working-age saving rate at each age, linear between the nodes of
     ``saving.age_profile_ages``, flat beyond them (dimensionless)."""
-    return np.interp(age, np.asarray(params("saving.age_profile_ages", year), dtype=float),
-                     np.asarray(params("saving.age_profile", year), dtype=float))
+    nodes = np.asarray(params("saving.age_profile_ages", year), dtype=float)
+    values = np.asarray(params("saving.age_profile", year), dtype=float)
+    a = np.asarray(age)
+    if a.size and np.issubdtype(a.dtype, np.integer) and a.min() >= 0:  # whole years: one value per age
+        return np.interp(np.arange(int(a.max()) + 1), nodes, values)[a]
+    return np.interp(a, nodes, values)
 
 
 def income_mix_profile(age_profile: NDArray, capital_income: NDArray, income: NDArray,
