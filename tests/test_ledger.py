@@ -43,3 +43,33 @@ def test_an_array_of_the_wrong_length_is_refused():
     ledger, _, income = _ledger()
     with pytest.raises(LedgerError, match="per-adult amounts"):
         ledger.pay(LABOUR_INCOME, HOUSEHOLDS, "government", income[:-1])
+
+
+def test_the_summaries_without_pandas_equal_the_matrix():
+    from commonwealth.policy.ledger import (
+        GOVERNMENT_CONSUMPTION,
+        STATUS_QUO_TAXES,
+        UBI_PAYMENT,
+        UBI_SURCHARGE,
+        WINDFALL_PAYMENT,
+    )
+
+    ledger, _weight, income = _ledger()
+    ledger.pay(LABOUR_INCOME, "production", HOUSEHOLDS, income)
+    ledger.pay(STATUS_QUO_TAXES, HOUSEHOLDS, "government", 0.2 * income)
+    ledger.pay(UBI_SURCHARGE, HOUSEHOLDS, "government", 0.01 * income)
+    ledger.pay(UBI_PAYMENT, "government", HOUSEHOLDS, np.full(income.size, 1_000.0))
+    ledger.pay(WINDFALL_PAYMENT, "production", HOUSEHOLDS, np.full(income.size, 50.0))
+    ledger.pay(GOVERNMENT_CONSUMPTION, "government", "production", 1e12)
+    matrix = ledger.matrix()
+    assert ledger.kinds() == list(matrix.index)
+    np.testing.assert_array_equal(ledger.column_by_kind("government"), matrix["government"].to_numpy())
+    households = matrix[[c for c in matrix if c.startswith("households")]].sum(axis=1)
+    reform = households[[k for k in households.index if k in (UBI_SURCHARGE.label, UBI_PAYMENT.label,
+                                                                WINDFALL_PAYMENT.label)]]
+    assert ledger.reform_transfers() == float(reform[reform > 0].sum())
+    assert ledger.reform_taxes() == float(-reform[reform < 0].sum())
+    ledger.check_rows()
+    ledger._flows[(UBI_PAYMENT.label, "government")] += 1e6  # a flow that vanished
+    with pytest.raises(LedgerError, match="UBI"):
+        ledger.check_rows()

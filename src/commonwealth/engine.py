@@ -1093,12 +1093,12 @@ class HouseholdEconomy:
     def _policy_metrics(self, ctx: YearContext, flows: Flows, wealth_rank: np.ndarray, cpi: float) -> dict:
         pop, firms = self.pop, self.firms
         w = pop.weight
-        matrix = ctx.ledger.matrix()
-        government = matrix["government"]
+        ledger = ctx.ledger
+        government = ledger.column_by_kind("government")
         values: dict[str, float] = {
             "tax_revenue": float(government[government > 0].sum())
-            - float(government.get(GOVERNMENT_LAND_RENT.label, 0.0)),  # the rent of public land is not a tax
-            "property_tax": float(government.get(PROPERTY_TAX.label, 0.0)),
+            - ledger.get(GOVERNMENT_LAND_RENT.label, "government"),  # the rent of public land is not a tax
+            "property_tax": ledger.get(PROPERTY_TAX.label, "government"),
             "transfers": float(np.dot(w, flows.transfers)),
             "public_debt": self.government.debt,
             "fund_ownership_share": float(np.dot(firms.own_fund, firms.value)) / float(firms.value.sum()),

@@ -203,19 +203,30 @@ class Ledger:
             return sum(self.column(s) for s in HOUSEHOLD_GROUPS)
         return float(sum(v for (kind, s), v in self._flows.items() if s == sector))
 
+    def kinds(self) -> list[str]:
+        """The kinds of flow booked this year, sorted (the rows of :meth:`matrix`)."""
+        return sorted({kind for kind, _ in self._flows})
+
+    def column_by_kind(self, sector: str) -> np.ndarray:
+        """One sector's column of :meth:`matrix` (0 where it has no flow), rows in :meth:`kinds` order —
+        without building the matrix (no pandas in the year)."""
+        flows = self._flows
+        return np.array([flows.get((kind, sector), 0.0) for kind in self.kinds()])
+
+    def get(self, kind: str, sector: str) -> float:
+        """A cell of :meth:`matrix`: what ``sector`` received (+) or paid (−) of the kind ``kind``."""
+        return self._flows.get((kind, sector), 0.0)
+
     def check_rows(self) -> None:
         """Every kind of flow sums to zero across sectors."""
-        frame = self.matrix()
-        if frame.empty:
-            return
-        scale = np.maximum(frame.abs().max(axis=1), 1.0)
-        gap = (frame.sum(axis=1) / scale).abs()
-        bad = gap[gap > LEDGER_RTOL]
-        if not bad.empty:
-            kind = str(bad.index[0])
-            policy = self._policy_of.get(kind)
-            who = f" (policy {policy})" if policy else ""
-            raise LedgerError(f"year {self.year}: flow '{kind}'{who} does not sum to zero across sectors")
+        flows = self._flows
+        for kind in self.kinds():
+            row = [flows.get((kind, sector), 0.0) for sector in SECTORS]
+            scale = max(max(abs(v) for v in row), 1.0)
+            if abs(sum(row)) / scale > LEDGER_RTOL:
+                policy = self._policy_of.get(kind)
+                who = f" (policy {policy})" if policy else ""
+                raise LedgerError(f"year {self.year}: flow '{kind}'{who} does not sum to zero across sectors")
 
     def reform_taxes(self) -> float:
         """Cash the reforms took from households this year (USD): rows that are neither the status
@@ -227,8 +238,16 @@ class Ledger:
         return self._reform_household_cash(sign=1.0)
 
     def _reform_household_cash(self, sign: float) -> float:
-        matrix = self.matrix()
-        households = matrix[[c for c in matrix if c.startswith("households")]].sum(axis=1)
-        rows = households[[k for k in households.index
-                           if not FLOW_KINDS[k].status_quo and not FLOW_KINDS[k].in_kind]]
-        return float(rows[sign * rows > 0].sum() * sign)
+        """Σ over reform cash rows of households' net receipts of the ``sign`` wanted, in :meth:`kinds` order
+        and summed as the matrix's columns would be (the four groups in order, then numpy's sum)."""
+        flows = self._flows
+        rows = []
+        for kind in self.kinds():
+            if FLOW_KINDS[kind].status_quo or FLOW_KINDS[kind].in_kind:
+                continue
+            total = 0.0
+            for group in HOUSEHOLD_GROUPS:
+                total = total + flows.get((kind, group), 0.0)
+            rows.append(total)
+        values = np.array(rows, dtype=np.float64)
+        return float(values[sign * values > 0].sum() * sign)
