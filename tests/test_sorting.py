@@ -58,3 +58,15 @@ def test_counting_breaks_equals_searchsorted_right():
     np.testing.assert_array_equal(count_at_or_below(breaks, values), np.searchsorted(breaks, values, side="right"))
     with pytest.raises(ValueError, match="sorted"):
         count_at_or_below([2.0, 1.0], values)
+
+
+def test_gathering_in_order_equals_fancy_indexing_and_cumsum():
+    from commonwealth.sorting import gather_cumulative
+
+    rng = np.random.default_rng(11)
+    x, w = rng.normal(size=5_000), rng.uniform(0.0, 3.0, 5_000)
+    order = stable_argsort(x)
+    xs, ws, upper = gather_cumulative(order, x, w)
+    np.testing.assert_array_equal(xs, x[order])
+    np.testing.assert_array_equal(ws, w[order])
+    np.testing.assert_array_equal(upper, np.cumsum(w[order]))

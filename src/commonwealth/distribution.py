@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from commonwealth.sorting import stable_argsort
+from commonwealth.sorting import gather_cumulative, stable_argsort
 
 __all__ = [
     "Distribution",
@@ -186,8 +186,7 @@ class Distribution:
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
             self.order = hint[stable_argsort(x[hint])]
-        self.xs, self.ws = x[self.order], w[self.order]
-        self.upper = np.cumsum(self.ws)
+        self.xs, self.ws, self.upper = gather_cumulative(self.order, x, w)
         self.total_weight = float(self.upper[-1])
         self.total = float(np.dot(self.ws, self.xs))
 
