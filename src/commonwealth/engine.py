@@ -38,6 +38,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -395,6 +396,13 @@ class HouseholdEconomy:
                                              for name in self.firms.name]),
                            forecast=rent_forecast(path, self.delta))
 
+    @cached_property
+    def diffusion(self) -> DiffusionParameters | None:
+        """Deployment lags (commonwealth.diffusion), which also fade the price block's frictions; None without."""
+        scenario = self.scenario
+        return DiffusionParameters.from_parameters(self.params, scenario.start_year) if scenario.diffusion_on \
+            else None
+
     def _record_price_inputs(self, phi: float, fp, t: int, land_rent: float,
                              factors: dict[str, float] | None = None) -> float:
         """Keep this year's inputs of the price block (``factors``: the policies' sector price multipliers)
@@ -410,9 +418,8 @@ class HouseholdEconomy:
         inputs["land"].append(land_rent / (float(fp0.land_rent) * self.usd) if fp0.land_rent > 0 else 1.0)
         inputs["tfp"].append(float(self.economy.tfp_at(t) / self.economy.tfp))
         scale = None
-        if self.scenario.diffusion_on:  # licensing delays AI's savings in prices as it delays deployment
-            scale = float(licensed_friction_scale(float(t), DiffusionParameters.from_parameters(
-                self.params, self.scenario.start_year)))
+        if self.diffusion is not None:  # licensing delays AI's savings in prices as it delays deployment
+            scale = float(licensed_friction_scale(float(t), self.diffusion))
             inputs.setdefault("friction_scale", []).append(scale)
         return sector_prices_at(phi, inputs["wage"][-1], inputs["rental"][-1], inputs["land"][-1], self.params,
                                 self.scenario.start_year, tfp_index=inputs["tfp"][-1], sector_factors=factors,

@@ -31,12 +31,8 @@ _BUCKETS = 1 << _DIGIT_BITS
 def order_keys(values: ArrayLike) -> NDArray[np.uint64]:
     """Unsigned integers in the same (total) order as the float64 ``values``: −0.0 maps with +0.0, every
     NaN above +inf."""
-    x = np.asarray(values, dtype=np.float64) + 0.0  # −0.0 + 0.0 = +0.0
-    bits = x.view(np.uint64)
-    negative = (bits >> np.uint64(63)).astype(bool)
-    keys = np.where(negative, ~bits, bits | np.uint64(1 << 63))
-    keys[np.isnan(x)] = np.uint64(0xFFFFFFFFFFFFFFFF)
-    return keys
+    x = np.ascontiguousarray(values, dtype=np.float64) + 0.0  # −0.0 + 0.0 = +0.0
+    return _keys(x, x.view(np.uint64))
 
 
 @njit(cache=True)
@@ -51,7 +47,7 @@ def _radix_order(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
             counts[p, (k >> np.uint64(_DIGIT_BITS * p)) & mask] += 1
     order = np.arange(n)
     spare = np.empty(n, dtype=np.int64)
-    sorted_keys = keys.copy()
+    sorted_keys = keys.copy()  # the passes write into both buffers; the caller's keys stay as given
     spare_keys = np.empty_like(keys)
     for p in range(_PASSES):
         c = counts[p]
@@ -77,7 +73,7 @@ def _radix_order(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
 
 @njit(cache=True)
 def _keys(x: NDArray[np.float64], bits: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """:func:`order_keys` in one pass; ``bits`` is ``(x + 0.0).view(np.uint64)``."""
+    """The keys of :func:`order_keys` in one pass; ``bits`` is ``x.view(np.uint64)`` of the normalised ``x``."""
     out = np.empty(x.size, dtype=np.uint64)
     sign = np.uint64(1) << np.uint64(63)
     for i in range(x.size):
@@ -98,8 +94,7 @@ def stable_argsort(values: ArrayLike) -> NDArray[np.intp]:
         raise ValueError(f"stable_argsort sorts 1-D arrays, not shape {x.shape}")
     if x.size < RADIX_MIN_SIZE:
         return np.argsort(x, kind="stable")
-    normalised = x + 0.0  # −0.0 + 0.0 = +0.0
-    return _radix_order(_keys(normalised, normalised.view(np.uint64))).astype(np.intp, copy=False)
+    return _radix_order(order_keys(x)).astype(np.intp, copy=False)
 
 
 @njit(cache=True)
