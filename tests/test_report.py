@@ -34,7 +34,7 @@ def run():
 def report(run, tmp_path_factory):
     results, comparison = run
     out = tmp_path_factory.mktemp("report")
-    path = write_report(results, comparison, out, command=COMMAND)
+    path = write_report(results, comparison, out, command=COMMAND, static_charts=True)
     return path, path.read_text(encoding="utf-8")
 
 
@@ -218,7 +218,7 @@ def test_politics_chart_draws_the_spread_over_draws(tmp_path):
     fund = Scenario.from_dict({"name": "fund", "extends": "american-equity-fund-locked", "years": 4,
                                "population": {"size": 1500}, "politics": {"draws": 3}})
     results = simulate(base, fund)
-    report = write_report(results, compare(results, baseline="base"), tmp_path, command="test")
+    report = write_report(results, compare(results, baseline="base"), tmp_path, command="test", static_charts=True)
     page = report.read_text()
     assert 'data-chart="politics"' in page and 'data-chart="politics" data-skipped' not in page
     assert (tmp_path / "charts" / "politics.png").exists()

@@ -22,6 +22,7 @@ import argparse
 import math
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -341,7 +342,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from rich.markup import escape
 
     from commonwealth.comparison import compare
-    from commonwealth.output import staged_output, write_contract
+    from commonwealth.output import staged_output, write_contract, write_timings
     from commonwealth.report import write_report
     from commonwealth.scenario import REPORT_SET
 
@@ -351,15 +352,24 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     years = _parse_years(args.years)
     _check_years(years, scenarios)
     inputs = _check_outputs(args, scenarios, store=True)
+    clock = time.perf_counter()
     results = _simulate(scenarios, years)
+    phases = {"simulation": time.perf_counter() - clock}
+    clock = time.perf_counter()
     comparison = compare(results, args.baseline, years)
     _comparison_tables(comparison, console)
+    phases["comparison"] = time.perf_counter() - clock
     out = Path(args.out)
     command = "commonwealth report " + " ".join(s.name for s in scenarios) + f" --baseline {args.baseline}" + \
-        (f" --years {args.years}" if args.years else "") + f" --out {args.out}"
+        (f" --years {args.years}" if args.years else "") + f" --out {args.out}" + \
+        (" --static-charts" if args.static_charts else "")
     with staged_output(out, inputs) as tmp:  # the contract, report.html and charts/ published as one
+        clock = time.perf_counter()
         write_contract(results, tmp)
-        report = out / write_report(results, comparison, tmp, command=command).relative_to(tmp)
+        phases["contract_files"] = time.perf_counter() - clock
+        report = out / write_report(results, comparison, tmp, command=command, static_charts=args.static_charts,
+                                    timings=phases).relative_to(tmp)
+        write_timings(results, tmp, phases)
     console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False, markup=False)
     console.print(f"[bold]report:[/bold] {escape(str(report.resolve()))}", highlight=False)
     _store(results, args, out, console)
@@ -537,6 +547,18 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-store", action="store_true", help="do not save this run in the run store")
 
 
+def _report_parser(sub) -> None:
+    rep = sub.add_parser("report", help="simulate, compare and write a self-contained HTML report")
+    rep.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
+    rep.add_argument("--baseline", default="status-quo", help="scenario to compare with (default: status-quo)")
+    rep.add_argument("--years", default=None, help="years to compare, e.g. 2035,2055")
+    rep.add_argument("--out", default="out", help="output directory (default: out)")
+    rep.add_argument("--static-charts", action="store_true",
+                     help="also write each chart as PNG and SVG in OUT/charts/ (slower)")
+    _store_options(rep)
+    rep.set_defaults(func=cmd_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="commonwealth", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"commonwealth {__version__}")
@@ -561,13 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
     chn.add_argument("--size", type=int, default=None, help="records (default: the scenario's)")
     chn.add_argument("--out", default=None, help="also write channels.csv here")
     chn.set_defaults(func=cmd_channels)
-    rep = sub.add_parser("report", help="simulate, compare and write a self-contained HTML report")
-    rep.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
-    rep.add_argument("--baseline", default="status-quo", help="scenario to compare with (default: status-quo)")
-    rep.add_argument("--years", default=None, help="years to compare, e.g. 2035,2055")
-    rep.add_argument("--out", default="out", help="output directory (default: out)")
-    _store_options(rep)
-    rep.set_defaults(func=cmd_report)
+    _report_parser(sub)
     runs = sub.add_parser("runs", help="list stored runs, or query them with DuckDB SQL")
     runs.add_argument("--sql", default=None, help="SQL over the view 'metrics' (all stored runs)")
     runs.add_argument("--runs-dir", default=None, help="run store (default: $COMMONWEALTH_RUNS or ./runs)")

@@ -77,12 +77,22 @@ def write_contract(results: Sequence[ScenarioResult], directory: Path) -> Path:
     pq.write_table(table, directory / "metrics.parquet", compression="zstd")
     frame.to_csv(directory / "metrics.csv", index=False, lineterminator="\n")
     (directory / "run.json").write_text(json.dumps(run_record(results), indent=2, sort_keys=True) + "\n")
-    timings = {
+    write_timings(results, directory)
+    return directory
+
+
+def write_timings(results: Sequence[ScenarioResult], directory: Path, phases: dict[str, float] | None = None) -> Path:
+    """``directory/timings.json``: each scenario's simulation seconds (all its draws) and, when given, the
+    command's wall seconds by phase (simulation, tables, charts, writing). Never compared between runs."""
+    timings: dict[str, object] = {
         "python": platform.python_version(),
         "seconds": {r.scenario.name: round(r.seconds, 3) for r in results},
     }
-    (directory / "timings.json").write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
-    return directory
+    if phases:
+        timings["phases"] = {name: round(seconds, 3) for name, seconds in phases.items()}
+    path = Path(directory) / "timings.json"
+    path.write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
+    return path
 
 
 def write_outputs(results: Sequence[ScenarioResult], out_dir: Path,
