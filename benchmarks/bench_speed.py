@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         new_src = Path(tmp) / "new" / "src"
         shutil.copytree(ROOT / "src", new_src, ignore=shutil.ignore_patterns("__pycache__", ".numba"))
         for src in (base_src, new_src):  # compile the Numba kernels once, outside the timings
-            run_child(src, 2_000, 1, args.scenario)
+            run_child(src, 5_000, 3, args.scenario)  # every kernel path: sizes above RADIX_MIN_SIZE, kept orders
         for size in sizes:
             runs: dict[str, dict] = {}
             for _ in range(args.repeats):

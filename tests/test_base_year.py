@@ -71,3 +71,34 @@ def test_noncorporate_business_rows_are_fully_owned_by_their_holders(economy) ->
     assert not np.any(firms.listed[agg])
     business = np.isin(pop.stake_firm, np.flatnonzero(agg))
     assert business.any()
+
+
+def test_cached_base_year_hands_out_a_fresh_copy_equal_to_a_new_build() -> None:
+    from commonwealth.base_year import cached_base_year
+
+    fresh_pop, fresh_firms = build_base_year(2_000, PARAMS, seed=3)
+    first_pop, _ = cached_base_year(2_000, PARAMS, seed=3)
+    first_pop.wealth_scale_marker = None  # an attribute the cache must not keep
+    first_pop.weight[:] = -1.0            # the engine mutates what it is given
+    pop, firms = cached_base_year(2_000, PARAMS, seed=3)
+    assert pop is not first_pop and not hasattr(pop, "wealth_scale_marker")
+    for field in dataclasses.fields(fresh_pop):
+        a, b = getattr(fresh_pop, field.name), getattr(pop, field.name)
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, b, err_msg=field.name)
+    for field in dataclasses.fields(fresh_firms):
+        a, b = getattr(fresh_firms, field.name), getattr(firms, field.name)
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, b, err_msg=field.name)
+
+
+def test_cached_base_year_keys_on_seed_and_parameter_overrides() -> None:
+    from commonwealth.base_year import cached_base_year
+
+    base, _ = cached_base_year(2_000, PARAMS, seed=3)
+    other_seed, _ = cached_base_year(2_000, PARAMS, seed=4)
+    assert not np.array_equal(base.efficiency, other_seed.efficiency)
+    same, _ = cached_base_year(2_000, ParameterSet({"population.adults": PARAMS("population.adults")}), seed=3)
+    np.testing.assert_array_equal(same.efficiency, base.efficiency)  # an override equal to the default
+    fewer, _ = cached_base_year(2_000, ParameterSet({"population.adults": 0.5 * PARAMS("population.adults")}), seed=3)
+    assert not np.allclose(fewer.weight, base.weight)

@@ -357,13 +357,13 @@ def test_report_is_one_publication(tmp_path, scenario, monkeypatch, capsys):
     """report's metrics, report.html and charts/ appear together, or (on a failure) not at all."""
     import commonwealth.report as report
 
-    def fake_write_report(results, comparison, out_dir, *, command):
+    def fake_write_report(results, comparison, out_dir, *, command, **_):
         (Path(out_dir) / "charts").mkdir()
         (Path(out_dir) / "charts" / "a.svg").write_text("<svg/>")
         (Path(out_dir) / "report.html").write_text(command)
         return Path(out_dir) / "report.html"
 
-    def failing_write_report(results, comparison, out_dir, *, command):
+    def failing_write_report(results, comparison, out_dir, *, command, **_):
         (Path(out_dir) / "report.html").write_text("half")
         raise RuntimeError("chart export failed")
 

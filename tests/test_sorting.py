@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from commonwealth.sorting import RADIX_MIN_SIZE, order_keys, stable_argsort
+from commonwealth.sorting import (
+    RADIX_MIN_SIZE,
+    KeptOrder,
+    order_keys,
+    stable_argsort,
+    stable_argsort_nearly_sorted,
+)
 
 SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 5e-324, -5e-324, 1.7976931348623157e308])
 
@@ -70,3 +76,36 @@ def test_gathering_in_order_equals_fancy_indexing_and_cumsum():
     np.testing.assert_array_equal(xs, x[order])
     np.testing.assert_array_equal(ws, w[order])
     np.testing.assert_array_equal(upper, np.cumsum(w[order]))
+
+
+@pytest.mark.parametrize("kind", ["sorted", "few out of place", "random", "ties", "special"])
+def test_nearly_sorted_ordering_equals_numpys_stable_argsort_whatever_the_input(kind):
+    rng = np.random.default_rng(11)
+    n = 4 * RADIX_MIN_SIZE
+    x = np.sort(rng.lognormal(0.0, 1.0, n))
+    if kind == "few out of place":
+        x[rng.integers(0, n, 30)] = rng.lognormal(0.0, 1.0, 30)  # a handful moved, including far
+    elif kind == "random":  # the budget runs out: the radix sort takes over
+        x = rng.normal(size=n)
+    elif kind == "ties":
+        x = np.sort(rng.integers(0, 30, n).astype(float))
+        x[::97] = 3.0
+    elif kind == "special":
+        x = np.sort(rng.choice(SPECIAL[np.isfinite(SPECIAL)], n))
+    np.testing.assert_array_equal(stable_argsort_nearly_sorted(x), np.argsort(x, kind="stable"))
+
+
+@pytest.mark.parametrize("share", [0.0, 0.001, 0.05, 0.6])
+def test_a_kept_order_equals_a_fresh_stable_sort_after_every_change(share):
+    """Year after year a few values change (heirs, the re-employed); the kept order stays numpy's stable one,
+    ties and signed zeros included, whether it is reused, merged or rebuilt."""
+    rng = np.random.default_rng(5)
+    n = 3 * RADIX_MIN_SIZE
+    x = rng.choice(np.append(rng.normal(size=500), [0.0, -0.0]), n)
+    kept = KeptOrder()
+    for _ in range(6):
+        np.testing.assert_array_equal(kept.order(x), np.argsort(x, kind="stable"))
+        x = x.copy()
+        changed = rng.random(n) < share
+        x[changed] = rng.choice(x, int(changed.sum()))
+    assert kept.order(x[:-1]).size == n - 1  # another population: sorted afresh

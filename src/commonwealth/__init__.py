@@ -8,7 +8,7 @@ from commonwealth.version import __version__
 
 def __getattr__(name: str):
     """Lazy imports keep `import commonwealth` (and the CLI's start-up) light."""
-    if name in ("simulate", "compare", "channels", "Results"):
+    if name in ("simulate", "compare", "channels", "Results", "Explorer"):
         from commonwealth import api
 
         return getattr(api, name)
@@ -19,4 +19,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'commonwealth' has no attribute {name!r}")
 
 
-__all__ = ["Results", "Scenario", "__version__", "channels", "compare", "simulate"]
+__all__ = ["Explorer", "Results", "Scenario", "__version__", "channels", "compare", "simulate"]

@@ -289,3 +289,49 @@ def channels(reform: str | Path | Scenario | dict[str, Any], baseline: str | Pat
         check_base_year(s)
     return channel_effects(chosen[0], chosen[1], metrics, years,
                            run=lambda s: run_all([s], snapshot_years=[], progress=progress)[0])
+
+
+#: Records an :class:`Explorer` simulates by default: a recompute at this size takes about half a second on
+#: this project's 2-core reference machine (benchmarks/bench_interactive.py), while the headline shares move
+#: by less than the differences between reforms shown (docs/performance.md).
+INTERACTIVE_SIZE = 20_000
+
+
+class Explorer:
+    """Reforms explored one after another against one baseline, simulated once and kept.
+
+        explorer = Explorer("status-quo")                 # 20,000 records, the baseline's own horizon
+        explorer.compare("american-equity-fund").table    # only the reform is simulated
+        explorer.compare({"name": "fund-4pc", "extends": "american-equity-fund", ...})
+
+    Every reform runs with the baseline's size, horizon and seed, so the comparison is paired: the same
+    base-year population (built once and copied, :func:`commonwealth.base_year.cached_base_year`), the same
+    random streams. Results are those of :func:`simulate` with the same overrides, exactly.
+    """
+
+    def __init__(self, baseline: str | Path | Scenario | dict[str, Any] = "status-quo", *,
+                 size: int | None = INTERACTIVE_SIZE, years: int | None = None, seed: int | None = None,
+                 snapshot_years: Sequence[int] | None = None) -> None:
+        """``snapshot_years``: per-household data kept for the comparison's deciles (default: the horizon)."""
+        self.baseline = _overridden(_as_scenario(baseline), size, years, seed)
+        check_base_year(self.baseline)
+        self.snapshot_years = list(snapshot_years) if snapshot_years is not None else [
+            self.baseline.start_year + self.baseline.years]
+        self.baseline_result = run_all([self.baseline], snapshot_years=self.snapshot_years)[0]
+
+    def run(self, reform: str | Path | Scenario | dict[str, Any]) -> ScenarioResult:
+        """Simulate ``reform`` at the baseline's size, horizon and seed."""
+        b = self.baseline
+        scenario = _overridden(_as_scenario(reform), b.population.size, b.years, b.seed)
+        check_base_year(scenario)
+        return run_all([scenario], snapshot_years=self.snapshot_years)[0]
+
+    def compare(self, reform: str | Path | Scenario | dict[str, Any], years: Sequence[int] | None = None
+                ) -> Comparison:
+        """``reform`` against the kept baseline (:func:`compare`); ``years`` default: the snapshot years."""
+        result = self.run(reform)
+        if result.scenario.name == self.baseline.name:
+            raise UserError(f"the reform is named {result.scenario.name!r}, like the baseline; allowed: another "
+                            "name (key 'name')")
+        return compare_results([self.baseline_result, result], self.baseline.name,
+                               list(years) if years is not None else self.snapshot_years)

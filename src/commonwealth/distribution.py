@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from commonwealth.sorting import gather_cumulative, stable_argsort
+from commonwealth.sorting import gather_cumulative, stable_argsort, stable_argsort_nearly_sorted
 
 __all__ = [
     "Distribution",
@@ -172,20 +172,25 @@ class Distribution:
     records each sort costs about a second, so it pays to sort once. Results equal the functions above.
     """
 
-    def __init__(self, values: ArrayLike, weights: ArrayLike, *, hint: NDArray[np.intp] | None = None) -> None:
-        """``hint``: optionally, a permutation of the records expected to be nearly sorted by value (an
-        order known from a related distribution). The stable sort then starts from it; the result is sorted
-        whatever the hint. Ties then
-        follow the hint's order instead of the input order, which changes :meth:`mid_rank` for tied
-        records and nothing else (shares, Gini, quantiles and counts do not depend on tie order)."""
+    def __init__(self, values: ArrayLike, weights: ArrayLike, *, hint: NDArray[np.intp] | None = None,
+                 order: NDArray[np.intp] | None = None) -> None:
+        """``order``: optionally, the values' stable order, already known (a
+        :class:`~commonwealth.sorting.KeptOrder`'s); it is trusted, not checked. ``hint``: optionally, a
+        permutation of the records expected to be nearly sorted by value (an order known from a related
+        distribution). The sort then starts from it (linear when it is nearly right); the result is sorted
+        whatever the hint. Ties then follow the hint's order instead of the input order, which changes
+        :meth:`mid_rank` for tied records and nothing else (shares, Gini, quantiles and counts do not depend
+        on tie order)."""
         x, w = _prepare(values, weights)
-        if hint is None:
+        if order is not None:
+            self.order = np.asarray(order)
+        elif hint is None:
             self.order = stable_argsort(x)
         else:
             hint = np.asarray(hint)
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
-            self.order = hint[stable_argsort(x[hint])]
+            self.order = hint[stable_argsort_nearly_sorted(x[hint])]
         self.xs, self.ws, self.upper = gather_cumulative(self.order, x, w)
         self.total_weight = float(self.upper[-1])
         self.total = float(np.dot(self.ws, self.xs))

@@ -47,7 +47,7 @@ from threadpoolctl import threadpool_limits
 from commonwealth import identities
 from commonwealth.allocator import retain_freed_memory
 from commonwealth.assets import land_by_owner
-from commonwealth.base_year import build_base_year as build_base_economy
+from commonwealth.base_year import cached_base_year
 from commonwealth.budget import BudgetRule, household_adjustment, marginal_tax_rate, safe_rate
 from commonwealth.calibration import MacroCalibration, calibrate_us
 from commonwealth.diffusion import DiffusionParameters, licensed_friction_scale
@@ -141,6 +141,7 @@ from commonwealth.saving import (
     wealth_groups,
 )
 from commonwealth.scenario import Scenario
+from commonwealth.sorting import KeptOrder
 from commonwealth.taxes import StatusQuo
 from commonwealth.technology import ai_metrics, occupation_slug
 
@@ -252,7 +253,7 @@ class HouseholdEconomy:
         y0 = scenario.start_year
         self.economy, self.calibration = build_economy(scenario)
         self.rng = np.random.default_rng(scenario.seed)
-        self.pop, self.firms = build_base_economy(scenario.population.size, params, scenario.seed)
+        self.pop, self.firms = cached_base_year(scenario.population.size, params, scenario.seed)
         if scenario.labs_on:  # the frontier labs' own rows (commonwealth.labs)
             self.firms = add_lab_rows(self.firms, frontier_labs())
         pop = self.pop
@@ -311,6 +312,8 @@ class HouseholdEconomy:
 
     def _init_adult_state(self, y0: int) -> None:
         """Per adult state beside the population: eligibility, expatriation, the shares received."""
+        #: The adults' earnings-capacity order, kept from year to year (only heirs and the re-employed move).
+        self.earnings_order = KeptOrder()
         pop = self.pop
         #: Per adult: the year from which each adult has been eligible for citizens' dividends.
         self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int64)
@@ -918,7 +921,7 @@ class HouseholdEconomy:
         pop, ledger, year = self.pop, ctx.ledger, ctx.year
         w = pop.weight
         dies, estate_tax = age_one_year(pop, self.labour, self.status_quo, corporate.end_prices, self.rng,
-                                        self.params, year)
+                                        self.params, year, self.earnings_order)
         estate_tax = estate_tax + politics.exit_tax  # both are paid out of wealth, not income
         self.eligible_since[dies] = np.where(pop.citizen[dies], year + 1, NEVER_ELIGIBLE)
         self.shares_received.forget(dies)

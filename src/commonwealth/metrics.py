@@ -361,13 +361,15 @@ def tidy(scenario: str, start_year: int, series: dict[str, np.ndarray]) -> pd.Da
     if unknown:
         raise KeyError(f"undocumented metrics: {sorted(unknown)}")
     ordered = [n for n in METRICS if n in series] + sorted(n for n in series if n not in METRICS)
-    frames = []
-    for name in ordered:
-        values = np.asarray(series[name], dtype=float)
-        years = start_year + np.arange(values.size)
-        keep = ~np.isnan(values)
-        frames.append(pd.DataFrame({
-            "scenario": scenario, "year": years[keep].astype("int64"), "metric": name,
-            "value": values[keep], "unit": metric_unit(name),
-        }))
-    return pd.concat(frames, ignore_index=True)
+    columns = [np.asarray(series[name], dtype=float) for name in ordered]
+    values = np.concatenate(columns)
+    years = np.concatenate([start_year + np.arange(c.size, dtype=np.int64) for c in columns])
+    sizes = [c.size for c in columns]
+    keep = ~np.isnan(values)
+    return pd.DataFrame({
+        "scenario": np.full(int(keep.sum()), scenario, dtype=object),
+        "year": years[keep],
+        "metric": np.repeat(np.array(ordered, dtype=object), sizes)[keep],
+        "value": values[keep],
+        "unit": np.repeat(np.array([metric_unit(n) for n in ordered], dtype=object), sizes)[keep],
+    })

@@ -13,6 +13,7 @@ national accounts), so the unit's wealth is ``unit_size`` × the adult's and a r
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -135,9 +136,16 @@ def unit_wealth(per_adult: NDArray[np.float64], unit_size: NDArray[np.integer]) 
     return np.asarray(per_adult, dtype=np.float64) * unit_size
 
 
-def occupation_exposure(occupation: NDArray[np.integer]) -> NDArray[np.float64]:
-    """AI exposure β of each record's occupation group (0 for ``OCCUPATION_NONE``)."""
+@functools.cache
+def _exposure_by_group() -> NDArray[np.float64]:
     beta = occupation_table()["ai_exposure"].to_numpy(dtype=np.float64)
+    beta.flags.writeable = False  # shared by every call
+    return beta
+
+
+def occupation_exposure(occupation: NDArray[np.integer]) -> NDArray[np.float64]:
+    """AI exposure β of each record's occupation group (0 for ``OCCUPATION_NONE``); the table is read once."""
+    beta = _exposure_by_group()
     occupation = np.asarray(occupation)
     return np.where(occupation >= 0, beta[np.clip(occupation, 0, None)], 0.0)
 

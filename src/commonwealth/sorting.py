@@ -3,8 +3,8 @@
 The engine ranks the population several times a year (wealth, income, the heirs' efficiency); numpy's
 stable sort of float64 is a timsort, O(n log n), and at a million records those sorts took a third of
 a simulated year. A stable sort's output is unique — ties keep their input order — so any stable sort
-returns the same permutation. This one is a least-significant-digit radix sort, eight passes of 8 bits
-(256 buckets keep the scatter in cache), on the float64 bit patterns mapped to unsigned integers in the
+returns the same permutation. This one is a least-significant-digit radix sort, six passes of 11 bits
+(2,048 buckets keep the counts in cache), on the float64 bit patterns mapped to unsigned integers in the
 same order (Herf 2001, "Radix tricks": flip every bit of a negative number, only the sign bit of a
 positive one). −0.0 ties with +0.0 and every NaN sorts last, in input order, as in numpy. A pass whose
 digit is the same for every record is skipped. Below :data:`RADIX_MIN_SIZE` records numpy's sort is used
@@ -17,14 +17,15 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["RADIX_MIN_SIZE", "count_at_or_below", "gather_cumulative", "order_keys", "stable_argsort"]
+__all__ = ["RADIX_MIN_SIZE", "KeptOrder", "count_at_or_below", "gather_cumulative", "order_keys", "stable_argsort",
+           "stable_argsort_nearly_sorted"]
 
 #: Arrays shorter than this (records) use numpy's stable sort, as fast there (measured on this machine:
 #: equal near 2,000 records, radix 3× faster at a million).
 RADIX_MIN_SIZE = 2_000
 
-_DIGIT_BITS = 8
-_PASSES = 8
+_DIGIT_BITS = 11  # 2,048 buckets: the counts stay in the first-level cache; six passes cover 64 bits
+_PASSES = 6
 _BUCKETS = 1 << _DIGIT_BITS
 
 
@@ -36,8 +37,9 @@ def order_keys(values: ArrayLike) -> NDArray[np.uint64]:
 
 
 @njit(cache=True)
-def _radix_order(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
-    """The stable order of ``keys`` by LSD radix sort, skipping passes whose digit never varies."""
+def _radix_order(keys: NDArray[np.uint64]) -> NDArray[np.uint32]:
+    """The stable order of ``keys`` (fewer than 2³² of them) by LSD radix sort, skipping passes whose digit
+    never varies; the first pass that moves anything reads no order (it is the identity)."""
     n = keys.size
     counts = np.zeros((_PASSES, _BUCKETS), dtype=np.int64)
     mask = np.uint64(_BUCKETS - 1)
@@ -45,10 +47,11 @@ def _radix_order(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
         k = keys[i]
         for p in range(_PASSES):
             counts[p, (k >> np.uint64(_DIGIT_BITS * p)) & mask] += 1
-    order = np.arange(n)
-    spare = np.empty(n, dtype=np.int64)
+    order = np.empty(n, dtype=np.uint32)  # record numbers: 4 bytes moved per pass instead of 8
+    spare = np.empty(n, dtype=np.uint32)
     sorted_keys = keys.copy()  # the passes write into both buffers; the caller's keys stay as given
     spare_keys = np.empty_like(keys)
+    first = True
     for p in range(_PASSES):
         c = counts[p]
         if c.max() == n:  # every record has the same digit: the pass would not move anything
@@ -63,11 +66,15 @@ def _radix_order(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
             k = sorted_keys[i]
             d = (k >> shift) & mask
             slot = c[d]
-            spare[slot] = order[i]
+            spare[slot] = i if first else order[i]
             spare_keys[slot] = k
             c[d] = slot + 1
+        first = False
         order, spare = spare, order
         sorted_keys, spare_keys = spare_keys, sorted_keys
+    if first:  # no pass moved anything: every key is equal
+        for i in range(n):
+            order[i] = i
     return order
 
 
@@ -94,7 +101,47 @@ def stable_argsort(values: ArrayLike) -> NDArray[np.intp]:
         raise ValueError(f"stable_argsort sorts 1-D arrays, not shape {x.shape}")
     if x.size < RADIX_MIN_SIZE:
         return np.argsort(x, kind="stable")
-    return _radix_order(order_keys(x)).astype(np.intp, copy=False)
+    if x.size >= 2**32:
+        raise ValueError(f"stable_argsort orders fewer than 2**32 values, not {x.size}")
+    return _radix_order(order_keys(x)).astype(np.intp)
+
+
+@njit(cache=True)
+def _insertion_order(x: NDArray[np.float64], budget: int) -> NDArray[np.int64]:
+    """The stable order of ``x`` by insertion sort, or an empty array once more than ``budget`` elements
+    have been moved (the input was not nearly sorted)."""
+    n = x.size
+    order = np.arange(n)
+    keys = x.copy()
+    moved = 0
+    for i in range(1, n):
+        k = keys[i]
+        if not k < keys[i - 1]:  # already in place (ties stay behind: stable)
+            continue
+        j = i
+        while j > 0 and keys[j - 1] > k:
+            j -= 1
+        moved += i - j
+        if moved > budget:
+            return np.empty(0, dtype=np.int64)
+        keys[j + 1:i + 1] = keys[j:i].copy()
+        order[j + 1:i + 1] = order[j:i].copy()
+        keys[j] = k
+        order[j] = i
+    return order
+
+
+def stable_argsort_nearly_sorted(values: ArrayLike, budget: float = 1.0) -> NDArray[np.intp]:
+    """:func:`stable_argsort` of finite values expected to be nearly sorted already (a related ranking's
+    order applied to them): insertion sort, linear when few elements are out of place, falling back to the
+    radix sort once more than ``budget`` × n positions have been shifted. The result is the same either way."""
+    x = np.ascontiguousarray(values, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"stable_argsort sorts 1-D arrays, not shape {x.shape}")
+    if x.size < RADIX_MIN_SIZE:
+        return np.argsort(x, kind="stable")
+    order = _insertion_order(x + 0.0, int(budget * x.size))  # −0.0 + 0.0: ties with +0.0, as in numpy
+    return stable_argsort(x) if order.size != x.size else order.astype(np.intp, copy=False)
 
 
 @njit(cache=True)
@@ -140,3 +187,68 @@ def count_at_or_below(breaks: ArrayLike, values: ArrayLike) -> NDArray[np.int64]
     if b.size > 1 and np.any(b[1:] < b[:-1]):
         raise ValueError("breaks must be sorted")
     return _count_at_or_below(b, np.ascontiguousarray(values, dtype=np.float64).reshape(-1)).reshape(np.shape(values))
+
+
+@njit(cache=True)
+def _merge_changed(order: NDArray[np.intp], changed: NDArray[np.bool_], moved: NDArray[np.intp],
+                   keys: NDArray[np.uint64]) -> NDArray[np.intp]:
+    """The stable order after some values changed: ``order`` (the old stable order) without the ``changed``
+    records, merged with ``moved`` (the changed records in their own stable order) by (key, index)."""
+    n, m = order.size, moved.size
+    out = np.empty(n, dtype=order.dtype)
+    i = j = 0
+    for k in range(n):
+        while i < n and changed[order[i]]:
+            i += 1
+        if j >= m:
+            out[k] = order[i]
+            i += 1
+        elif i >= n:
+            out[k] = moved[j]
+            j += 1
+        else:
+            a, b = order[i], moved[j]
+            if keys[a] < keys[b] or (keys[a] == keys[b] and a < b):
+                out[k] = a
+                i += 1
+            else:
+                out[k] = b
+                j += 1
+    return out
+
+
+class KeptOrder:
+    """The stable order of an array that changes in few places from year to year (the adults' earnings
+    capacity: only heirs and the re-employed change it), kept instead of re-sorted.
+
+    :meth:`order` compares the values with those of the previous call: unchanged, the previous order is
+    returned; with at most :attr:`MERGE_SHARE` of the records changed, the changed ones are sorted alone
+    and merged in (linear); otherwise everything is sorted again. The result is always
+    :func:`stable_argsort`'s (tested), whichever path ran.
+    """
+
+    #: Above this share of changed records a full sort is as fast as sorting and merging the changed.
+    MERGE_SHARE = 0.25
+
+    def __init__(self) -> None:
+        self._values: NDArray[np.float64] | None = None
+        self._order: NDArray[np.intp] | None = None
+
+    def order(self, values: ArrayLike) -> NDArray[np.intp]:
+        x = np.asarray(values, dtype=np.float64)
+        if self._values is None or self._values.shape != x.shape:
+            order = stable_argsort(x)
+        else:
+            changed = ~((x == self._values) | (np.isnan(x) & np.isnan(self._values)))
+            count = int(changed.sum())
+            if count == 0:
+                order = self._order
+            elif count > self.MERGE_SHARE * x.size or x.size < RADIX_MIN_SIZE:
+                order = stable_argsort(x)
+            else:
+                moved = np.flatnonzero(changed)
+                moved = moved[stable_argsort(x[moved])]
+                order = _merge_changed(self._order, changed, moved.astype(np.intp), order_keys(x))
+        self._values = x.copy()
+        self._order = order
+        return order
