@@ -37,3 +37,11 @@ def test_the_vectorised_step_reproduces_the_engines_own_first_year(comparison):
 def test_the_comparison_reports_a_ratio_for_every_version(comparison):
     assert comparison["speedup"] > 0
     assert set(comparison["variants"]) == {"vectorised", *bench_engine.AGENT_VARIANTS}
+
+
+def test_the_interactive_benchmark_reports_p50_and_p95_of_run_and_compare(capsys):
+    bench_interactive = pytest.importorskip("bench_interactive")
+    assert bench_interactive.main(["--size", "2000", "--years", "3", "--calls", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "p50 ms" in out and "p95 ms" in out
+    assert {line.split()[0] for line in out.splitlines()[2:4]} == {"run", "compare"}

@@ -13,7 +13,7 @@ from commonwealth.scenario import builtin_names
 
 @pytest.mark.parametrize("name", builtin_names())
 def test_builtin_scenario_matches_its_expected_output(name):
-    assert expected.compare(name) == []
+    assert expected.compare(name) == [], expected.profile_hint()
 
 
 def test_every_builtin_scenario_has_an_expected_output_file():

@@ -3,7 +3,10 @@
     from commonwealth import Scenario, simulate, compare
 """
 
+from commonwealth import numeric_profile
 from commonwealth.version import __version__
+
+numeric_profile.apply()  # before anything loads numpy: the same bits on every x86-64 CPU with AVX2
 
 
 def __getattr__(name: str):

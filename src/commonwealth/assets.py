@@ -41,6 +41,7 @@ from scipy.optimize import brentq
 
 from commonwealth.parameters import ParameterSet
 from commonwealth.sources import MILLION, bea_industries, codes, table
+from commonwealth.sums import dot
 from commonwealth.wealth_targets import (
     DFA_QUARTER,
     billionaire_fortunes,
@@ -302,7 +303,7 @@ def settle(firms: Firms, concentrated_value: NDArray[np.float64], index_total: f
         raise ValueError("a noncorporate-business row has no holders")
     own_concentrated = np.where(agg, 1.0, concentrated_value / value)
     corporate = ~agg
-    float_value = float(np.dot(value[corporate], 1.0 - own_concentrated[corporate]))
+    float_value = float(dot(value[corporate], 1.0 - own_concentrated[corporate]))
     index_fraction = index_total / float_value
     if not 0.0 <= index_fraction <= 1.0:
         raise ValueError(

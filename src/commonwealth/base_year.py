@@ -17,6 +17,7 @@ from commonwealth.assets import Firms, firm_universe, settle
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import DEFAULT_SIZE, Population
 from commonwealth.population_builder import build_population
+from commonwealth.sums import dot
 
 __all__ = [
     "OWNERSHIP_RTOL",
@@ -117,7 +118,7 @@ def check_ownership(pop: Population, firms: Firms, rtol: float = OWNERSHIP_RTOL)
             f"firm {j}: holders own ${held[j]:,.0f} but own_concentrated·value is ${owned[j]:,.0f}"
         )
     index_households = pop.total("equity_index")
-    index_firms = float(np.dot(firms.own_index, firms.value))
+    index_firms = float(dot(firms.own_index, firms.value))
     if abs(index_households - index_firms) > rtol * max(abs(index_households), 1.0):
         raise OwnershipError(
             f"households hold ${index_households:,.0f} of index equity but firms' index "

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from commonwealth.sums import dot
+
 #: Bounds of the income-tax surcharge (share of income before tax) and of the transfer scale. With
 #: status-quo average rates up to ≈ 0.4 at the top, a surcharge of at most 0.3 keeps average rates near
 #: Diamond & Saez's (2011, JEP 25(4)) revenue-maximising top rate of 73 %; beyond it households would pay
@@ -91,12 +93,12 @@ def household_adjustment(kind: str, amount: float, weight: np.ndarray, income: n
     scale; NaN with no household instrument); whether a bound binds."""
     if kind == "income_tax":
         base = np.maximum(income, 0.0)
-        total = float(np.dot(weight, base))
+        total = float(dot(weight, base))
         wanted = amount / total if total > 0 else 0.0
         rate = float(np.clip(wanted, *SURCHARGE_BOUNDS))
         return rate * base, rate, rate != wanted
     if kind == "transfers":
-        total = float(np.dot(weight, transfers))
+        total = float(dot(weight, transfers))
         wanted = 1.0 - amount / total if total > 0 else 1.0
         scale = float(np.clip(wanted, *TRANSFER_SCALE_BOUNDS))
         return (1.0 - scale) * transfers, scale, scale != wanted

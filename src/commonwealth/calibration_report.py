@@ -20,6 +20,7 @@ from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population
 from commonwealth.population_builder import employment_rate_by_age
 from commonwealth.sources import occupation_table, table
+from commonwealth.sums import dot
 from commonwealth.wealth_targets import calibration_year, dfa_wealth_targets
 
 __all__ = ["Target", "calibration_targets"]
@@ -108,7 +109,7 @@ def calibration_targets(pop: Population, firms: Firms, params: ParameterSet) -> 
     # noncorporate-business rows, which hold DFA private business).
     in_corporation = (pop.stake_firm >= 0) & ~firms.aggregate[np.clip(pop.stake_firm, 0, None)]
     corporate_equity = pop.total("equity_index") + float(
-        np.dot(w[in_corporation], pop.equity_concentrated[in_corporation])
+        dot(w[in_corporation], pop.equity_concentrated[in_corporation])
     )
     out += [
         Target(
@@ -169,7 +170,7 @@ def calibration_targets(pop: Population, firms: Firms, params: ParameterSet) -> 
             "married_share_of_adults",
             "share of adults in married-couple units",
             float(params("population.married_adult_share", year)),
-            float(np.dot(w, pop.unit_size == 2) / w.sum()),
+            float(dot(w, pop.unit_size == 2) / w.sum()),
             MARRIED_TOLERANCE,
             "abs",
             "/1",
@@ -195,7 +196,7 @@ def calibration_targets(pop: Population, firms: Firms, params: ParameterSet) -> 
             "billionaire_wealth",
             "combined net worth of billionaires",
             float(params("population.billionaire_wealth", year)),
-            float(np.dot(w[rich], nw[rich])),
+            float(dot(w[rich], nw[rich])),
             BILLIONAIRE_TOLERANCE,
             "rel",
             "USD",
@@ -282,7 +283,7 @@ def _labour_targets(pop: Population, params: ParameterSet) -> list[Target]:
             "efficiency_mean_employed",
             "weighted mean efficiency of the employed",
             1.0,
-            float(np.dot(w[employed], pop.efficiency[employed]) / w[employed].sum()),
+            float(dot(w[employed], pop.efficiency[employed]) / w[employed].sum()),
             EXACT_TOLERANCE,
             "rel",
             "model-unit",

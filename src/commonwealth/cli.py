@@ -470,6 +470,9 @@ def cmd_expected(args: argparse.Namespace, console: Console) -> int:
     for problem in problems:
         console.print(Text.assemble(("differs ", "red"), problem), highlight=False)
     if problems:
+        hint = expected.profile_hint()
+        if hint:
+            console.print(f"note: {hint}", highlight=False)
         return EXIT_CHECK_FAILED
     console.print(f"{len(names)} built-in scenarios match their expected outputs")
     return 0

@@ -17,6 +17,7 @@ import pandas as pd
 from commonwealth.distribution import Distribution
 from commonwealth.engine import ScenarioResult
 from commonwealth.errors import UserError
+from commonwealth.sums import dot
 
 #: PolicyEngine's five bands of the change in net income (relative), and what counts as no change.
 BANDS = ("gain more than 5%", "gain less than 5%", "no change", "lose less than 5%", "lose more than 5%")
@@ -171,8 +172,8 @@ def deciles(reform: ScenarioResult, base: ScenarioResult, year: int) -> pd.DataF
             wd = w[mask]
             total = float(wd.sum())
             row = {"scenario": reform.scenario.name, "year": year, "by": by, "decile": d + 1,
-                   "mean_change": float(np.dot(wd, change[mask]) / total),
-                   "relative_change": float(np.dot(wd, change[mask]) / max(np.dot(wd, level[mask]), 1.0))}
+                   "mean_change": float(dot(wd, change[mask]) / total),
+                   "relative_change": float(dot(wd, change[mask]) / max(dot(wd, level[mask]), 1.0))}
             for k, name in enumerate(BANDS):
                 row[name] = float(wd[band[mask] == k].sum() / total)
             rows.append(row)
@@ -200,11 +201,11 @@ def ownership(result: ScenarioResult, year: int) -> pd.DataFrame:
     rank = Distribution(snap["net_worth"].to_numpy(), w).mid_rank()
     attrs = snap.attrs
     rows = []
-    land_total = float(np.dot(w, snap["land"]))
+    land_total = float(dot(w, snap["land"]))
     for holder, lo, hi in OWNER_GROUPS:
         mask = (rank >= lo) & (rank < hi)
-        rows.append(("companies", holder, float(np.dot(w[mask], snap["equity"][mask])) / attrs["equity_total"]))
-        rows.append(("land", holder, float(np.dot(w[mask], snap["land"][mask])) / land_total))
+        rows.append(("companies", holder, float(dot(w[mask], snap["equity"][mask])) / attrs["equity_total"]))
+        rows.append(("land", holder, float(dot(w[mask], snap["land"][mask])) / land_total))
     for holder, key in (("equity fund", "equity_fund"), ("foreign", "equity_foreign"), ("public", "equity_public")):
         rows.append(("companies", holder, attrs[key] / attrs["equity_total"]))
     return pd.DataFrame([{"scenario": result.scenario.name, "year": year, "asset": a, "holder": h, "share": s}

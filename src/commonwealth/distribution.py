@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from commonwealth.sorting import gather_cumulative, stable_argsort, stable_argsort_nearly_sorted
+from commonwealth.sums import dot
 
 __all__ = [
     "Distribution",
@@ -193,7 +194,7 @@ class Distribution:
             self.order = hint[stable_argsort_nearly_sorted(x[hint])]
         self.xs, self.ws, self.upper = gather_cumulative(self.order, x, w)
         self.total_weight = float(self.upper[-1])
-        self.total = float(np.dot(self.ws, self.xs))
+        self.total = float(dot(self.ws, self.xs))
 
     def share_between(self, lo: float, hi: float) -> float:
         if self.total == 0.0:
@@ -201,7 +202,7 @@ class Distribution:
         lower = self.upper - self.ws
         inside = np.clip(np.minimum(self.upper, hi * self.total_weight)
                          - np.maximum(lower, lo * self.total_weight), 0.0, None)
-        return float(np.dot(inside, self.xs) / self.total)
+        return float(dot(inside, self.xs) / self.total)
 
     def top_share(self, fraction: float) -> float:
         return self.share_between(1.0 - _check_fraction("fraction", fraction), 1.0)
@@ -212,7 +213,7 @@ class Distribution:
     def gini(self) -> float:
         if self.total == 0.0:
             raise ValueError("the weighted mean of values is zero; the Gini coefficient is undefined")
-        numerator = float(np.dot(self.ws * self.xs, 2.0 * self.upper - self.ws - self.total_weight))
+        numerator = float(dot(self.ws * self.xs, 2.0 * self.upper - self.ws - self.total_weight))
         return numerator / (self.total_weight * self.total)
 
     def count_above(self, threshold: float) -> float:

@@ -142,6 +142,7 @@ from commonwealth.saving import (
 )
 from commonwealth.scenario import Scenario
 from commonwealth.sorting import KeptOrder
+from commonwealth.sums import dot
 from commonwealth.taxes import StatusQuo
 from commonwealth.technology import ai_metrics, occupation_slug
 
@@ -263,7 +264,7 @@ class HouseholdEconomy:
         status_quo = StatusQuo.from_parameters(params, y0)
         taxable = np.maximum(pop.net_worth - status_quo.estate_exemption, 0.0)
         self.status_quo = status_quo.with_effective_estate_rate(
-            expected_taxable=float(np.dot(pop.weight * mortality(pop.age), taxable)),
+            expected_taxable=float(dot(pop.weight * mortality(pop.age), taxable)),
             revenue=params("taxes.estate_tax_revenue", y0))
         self._init_indexation(params, y0)
         self._init_labour_supply(params, y0)
@@ -283,7 +284,7 @@ class HouseholdEconomy:
         self.wage0 = float(fp0.wage)
         self.gdp0 = float(fp0.output) * self.usd
         self.capital = self.calibration.capital0 * self.usd  # USD, start of the current year
-        self.structures = float(np.dot(pop.weight, pop.housing_structure))
+        self.structures = float(dot(pop.weight, pop.housing_structure))
         #: Owner-occupied structures per dollar of real GDP, kept from the base year (_housing_investment).
         self.structures_to_gdp = self.structures / self.gdp0
         # Public debt held by the public from the base year; households' bonds finance their share of it,
@@ -345,7 +346,7 @@ class HouseholdEconomy:
         """Hours (1 = the base year's), the labour-supply response's state and the base year's deciles of
         earnings capacity (:mod:`commonwealth.labour_supply`)."""
         pop, cal = self.pop, self.calibration
-        self.efficiency0 = float(np.dot(pop.weight, pop.efficiency * pop.employed))
+        self.efficiency0 = float(dot(pop.weight, pop.efficiency * pop.employed))
         self.labour_params = LabourParameters.from_parameters(params, y0)
         self.hours = np.ones(pop.size)
         self.capacity_breaks = capacity_breaks(pop.efficiency, pop.weight)
@@ -361,7 +362,7 @@ class HouseholdEconomy:
         params, pop, y0, cal = self.params, self.pop, self.scenario.start_year, self.calibration
         book0 = self.capital - self.claims_on_capital()
         owners = land_by_owner(params)
-        household_land = float(np.dot(pop.weight, pop.housing_land + pop.other_land))
+        household_land = float(dot(pop.weight, pop.housing_land + pop.other_land))
         return Market.from_base(
             self.firms,
             book_total=book0,
@@ -462,9 +463,9 @@ class HouseholdEconomy:
         })
         frame.attrs = {  # owners of all US corporate equity besides households, USD
             "equity_total": float(firms.value.sum()),
-            "equity_fund": float(np.dot(firms.own_fund, firms.value)),
-            "equity_foreign": float(np.dot(firms.own_foreign, firms.value)),
-            "equity_public": float(np.dot(firms.own_public, firms.value)),
+            "equity_fund": float(dot(firms.own_fund, firms.value)),
+            "equity_foreign": float(dot(firms.own_foreign, firms.value)),
+            "equity_public": float(dot(firms.own_public, firms.value)),
         }
         return frame
 
@@ -482,7 +483,7 @@ class HouseholdEconomy:
     def bond_financed_capital(self) -> float:
         """The part of K the bond pool finances: households' net bonds and the other holders' bonds,
         less the public debt they also finance (negative public debt: the government's bonds add to it)."""
-        return float(np.dot(self.pop.weight, self.pop.bonds - self.pop.debt)) + self.other_bonds - self.government.debt
+        return float(dot(self.pop.weight, self.pop.bonds - self.pop.debt)) + self.other_bonds - self.government.debt
 
     # --- the year ------------------------------------------------------------------------------
 
@@ -536,7 +537,7 @@ class HouseholdEconomy:
         """Production: factor prices from K_t and L_t, the employed efficiency units (weighted by hours)
         relative to the base year."""
         pop, usd = self.pop, self.usd
-        employed_efficiency = float(np.dot(pop.weight, pop.efficiency * pop.employed * self.hours))
+        employed_efficiency = float(dot(pop.weight, pop.efficiency * pop.employed * self.hours))
         growth = float(np.exp(self.labour_growth * t))  # each efficiency unit stands for e^{nt} units of L
         # Production uses the capital located in the US: K less what the firms' response moved abroad.
         if self.behaviour.investment:
@@ -575,8 +576,8 @@ class HouseholdEconomy:
     def _record_average_wage(self, year: int, labour_income: np.ndarray) -> None:
         """W_year: labour income per employed adult (US residents) relative to the base year's."""
         w = self.pop.weight * self.resident
-        employed = float(np.dot(w, self.pop.employed))
-        average = float(np.dot(w, labour_income)) / employed if employed > 0 else 0.0
+        employed = float(dot(w, self.pop.employed))
+        average = float(dot(w, labour_income)) / employed if employed > 0 else 0.0
         if not self.wage_history:
             self._average_wage0 = average
         self.wage_history[year] = average / self._average_wage0 if self._average_wage0 > 0 else 1.0
@@ -596,7 +597,7 @@ class HouseholdEconomy:
         built = pop.housing_structure * (target / self.structures - 1.0)
         pop.housing_structure += built
         pop.bonds -= built
-        self.structures = float(np.dot(pop.weight, pop.housing_structure))
+        self.structures = float(dot(pop.weight, pop.housing_structure))
 
     def _open_year(self, year: int, t: int, production: Production) -> YearOpening:
         """What the policies' market hooks see: the year, production, prices and who is eligible."""
@@ -673,7 +674,7 @@ class HouseholdEconomy:
         base_value = self._household_property_tax(1.0)  # land is priced at 1 per unit in the base year
         state_local = np.asarray(self.params("taxes.state_local_rates", self.scenario.start_year), dtype=float)
         self.status_quo = self.status_quo.with_property_tax_credited(
-            state_local, float(np.dot(w, base_value)), flows.income, w)
+            state_local, float(dot(w, base_value)), flows.income, w)
         # the credited rates are part of the base year's law, which indexation starts from every year
         self.status_quo_base = replace(self.status_quo_base, rates=self.status_quo.rates)
         flows.taxes = self.status_quo.income_taxes(flows.income, w)
@@ -700,9 +701,9 @@ class HouseholdEconomy:
         ledger.pay(LABOUR_INCOME, "production", HOUSEHOLDS, flows.labour_income)
         ledger.pay(CAPITAL_INCOME, "production", HOUSEHOLDS, flows.capital_income)
         for sector, holder in (("rest_of_world", "own_foreign"), ("public_owners", "own_public")):
-            ledger.pay(EQUITY_INCOME, "production", sector, float(np.dot(own_start[holder], firm_income)))
+            ledger.pay(EQUITY_INCOME, "production", sector, float(dot(own_start[holder], firm_income)))
         ledger.pay(RETAINED_EQUITY_INCOME, "production", "equity_fund",
-                   self.retention * float(np.dot(own_start["own_fund"], firm_income)))
+                   self.retention * float(dot(own_start["own_fund"], firm_income)))
         ledger.pay(PUBLIC_DEBT_INTEREST, "government", "production", production.r_safe * gov.debt)
         ledger.pay(OTHER_HOLDERS_INTEREST, "production", "other_holders", production.r_safe * self.other_bonds)
         ledger.pay(STATUS_QUO_TAXES, HOUSEHOLDS, "government", flows.taxes - property_tax)
@@ -714,18 +715,18 @@ class HouseholdEconomy:
         ctx = YearContext(**opening.opening(), prices=markets.prices, wealth=markets.wealth_start, ledger=ledger,
                           firm_income=firm_income, own_fund_start=own_start["own_fund"],
                           income=flows.market_income + flows.transfers,
-                          status_quo_taxes=float(np.dot(w, flows.taxes)), policies=self.policies,
+                          status_quo_taxes=float(dot(w, flows.taxes)), policies=self.policies,
                           taxable_income=self._taxable_income(flows))
         fp, usd = production.fp, self.usd
-        identities.labour_income(audit, opening.year, float(np.dot(w, flows.labour_income)),
+        identities.labour_income(audit, opening.year, float(dot(w, flows.labour_income)),
                                  float(fp.labor_share * fp.output) * usd)
-        paid_out = sum(float(np.dot(own_start[h], firm_income)) for h in ("own_foreign", "own_fund", "own_public"))
+        paid_out = sum(float(dot(own_start[h], firm_income)) for h in ("own_foreign", "own_fund", "own_public"))
         funds_interest = r * sum(p.financial_assets() for p in self.policies)
         gross = self.market.firm_income(self._equity_income(production, markets.book_total), production.gdp,
                                         land.corporate_rent)
         identities.capital_income(
             audit, opening.year,
-            float(np.dot(w, flows.capital_income)) + paid_out + funds_interest
+            float(dot(w, flows.capital_income)) + paid_out + funds_interest
             + production.r_safe * self.other_bonds + float(gross.sum() - firm_income.sum()) + land.government_rent,
             r * self.capital + production.r_safe * gov.debt + production.land_rent)
         return flows, ctx
@@ -765,7 +766,7 @@ class HouseholdEconomy:
                                                   self.government.consumption_share * ctx.gdp)
         adjustment, value, bound = household_adjustment(kind, amount, w, ctx.income, flows.transfers)
         ctx.ledger.pay(BUDGET_RULE, HOUSEHOLDS, "government", adjustment)
-        self._rule_year = {"household": float(np.dot(w, adjustment)), "value": value, "bound": bound}
+        self._rule_year = {"household": float(dot(w, adjustment)), "value": value, "bound": bound}
         escapable = [x for p, x in zip(self.policies, taxes, strict=True)
                      if x is not None and p.escapable_by_expatriation]
         cash = ReformCash(taxes=sum((x for x in taxes if x is not None), adjustment),
@@ -799,7 +800,7 @@ class HouseholdEconomy:
             **group_rates(flows.saving, inputs.disposable, inputs.group, w),
             "retiree_decumulation": retiree_decumulation_rate(flows.saving, inputs.wealth, inputs.working, w),
             **{f"after_tax_return_{g}": float(r) for g, r in zip(GROUPS, returns, strict=True)}}
-        consumption_total = float(np.dot(w, flows.consumption))
+        consumption_total = float(dot(w, flows.consumption))
         vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)
         ledger.pay(VAT, HOUSEHOLDS, "government", vat_share * flows.consumption)
         ledger.pay(CONSUMPTION, HOUSEHOLDS, "production", (1.0 - vat_share) * flows.consumption)
@@ -866,17 +867,17 @@ class HouseholdEconomy:
         retained = market.retain(markets.firm_income, self.retention)
         if self._capital_abroad:  # the net return on US-owned capital abroad, paid by the rest of the world
             ledger.pay(INCOME_ON_CAPITAL_ABROAD, "rest_of_world", "production", markets.prices.r * self._capital_abroad)
-        foreign_saving = float(np.dot(firms.own_foreign, retained))
+        foreign_saving = float(dot(firms.own_foreign, retained))
         if self.retention < self.firm_response.retention0:  # firms pay out more than under the status quo:
             # foreigners reinvest the extra payout (they see through the veil as households do, Yagan 2015)
             foreign_saving += market.issue_to_foreigners(
                 (self.firm_response.retention0 - self.retention) * firms.own_foreign * markets.firm_income)
-        foreign_saving += market.issue_to_index(float(np.dot(self.pop.weight, flows.index_purchase)))
+        foreign_saving += market.issue_to_index(float(dot(self.pop.weight, flows.index_purchase)))
         # Expatriates' flows are the rest of the world's; their saving stays invested in the US.
         ledger.pay(EXPORTS, "rest_of_world", "production",
                    ledger.column("rest_of_world") - ledger.abroad_total - foreign_saving)
         ledger.pay(PUBLIC_OWNERS_DIVIDENDS, "public_owners", "government",
-                   (1.0 - self.retention) * float(np.dot(markets.own_start["own_public"], markets.firm_income)))
+                   (1.0 - self.retention) * float(dot(markets.own_start["own_public"], markets.firm_income)))
         check_ownership_rows(firms, year)
         return foreign_saving
 
@@ -895,8 +896,8 @@ class HouseholdEconomy:
         end_prices = replace(before, index_price=self.market.index_price,
                              concentrated_price=self.market.concentrated_price())
         in_kind = net_worth(pop, end_prices) - wealth_before
-        identities.in_kind(audit, ctx.year, float(np.dot(w, in_kind)), float(np.dot(w, ctx.ledger.household_in_kind)),
-                           scale=float(np.dot(w, wealth_before)))
+        identities.in_kind(audit, ctx.year, float(dot(w, in_kind)), float(dot(w, ctx.ledger.household_in_kind)),
+                           scale=float(dot(w, wealth_before)))
         return CorporateActions(end_prices=end_prices, in_kind=in_kind)
 
     def _politics(self, ctx: YearContext, reforms: ReformCash) -> PoliticsOutcome:
@@ -928,11 +929,11 @@ class HouseholdEconomy:
         ledger.pay(ESTATE_TAX, HOUSEHOLDS, "government", estate_tax - politics.exit_tax)
         wealth_end = net_worth(pop, corporate.end_prices)
         identities.household_wealth(
-            audit, year, float(np.dot(w, wealth_end)),
-            float(np.dot(w, markets.wealth_carried + flows.saving + flows.revaluation + corporate.in_kind
+            audit, year, float(dot(w, wealth_end)),
+            float(dot(w, markets.wealth_carried + flows.saving + flows.revaluation + corporate.in_kind
                          - estate_tax)))
-        identities.household_cash(audit, year, float(np.dot(w, ledger.household_cash)),
-                                  float(np.dot(w, flows.saving - estate_tax)), scale=production.gdp)
+        identities.household_cash(audit, year, float(dot(w, ledger.household_cash)),
+                                  float(dot(w, flows.saving - estate_tax)), scale=production.gdp)
         return Ageing(estate_tax=estate_tax, wealth_end=wealth_end)
 
     def _government_consumption(self, ctx: YearContext, production: Production, flows: Flows,
@@ -971,7 +972,7 @@ class HouseholdEconomy:
         transfers, the reforms' cash taken out. Fixed for every later year. It needs the base year's flows
         and deaths, so it runs inside the base year (not at construction), once estates are settled."""
         w = self.pop.weight
-        status_quo_net = float(np.dot(w, flows.taxes - flows.transfers + estate_tax)) + ledger.reform_transfers() \
+        status_quo_net = float(dot(w, flows.taxes - flows.transfers + estate_tax)) + ledger.reform_transfers() \
             - ledger.reform_taxes() + land_receipts
         self.government.consumption_share = max(status_quo_net, 0.0) / gdp
 
@@ -988,7 +989,7 @@ class HouseholdEconomy:
         # safe rate while capital earns r. They buy out of their interest (the rest is spent on US output;
         # a shortfall is a capital inflow that pays for output).
         debt = max(gov.debt, 0.0)
-        households = float(np.dot(self.pop.weight, self.pop.bonds - self.pop.debt))
+        households = float(dot(self.pop.weight, self.pop.bonds - self.pop.debt))
         held = max(self.other_share * debt, debt - households)
         ledger.pay(OTHER_HOLDERS_SPENDING, "other_holders", "production", ledger.column("other_holders")
                    - (held - self.other_bonds))
@@ -1060,10 +1061,10 @@ class HouseholdEconomy:
         values = {"ai_surplus": labs + fine + users, "ai_rents_labs": labs, "ai_rents_fine_tuners": fine,
                   "ai_surplus_users": users, "lab_surplus_share": industry.lab_share,
                   "ai_rent_belief": industry.belief,
-                  "ai_rents_founders": float(np.dot(own["own_concentrated"], rents)),
-                  "ai_rents_index_holders": float(np.dot(own["own_index"], rents)),
-                  "ai_rents_abroad": float(np.dot(own["own_foreign"], rents)),
-                  "ai_rents_public": float(np.dot(own["own_fund"] + own["own_public"], rents))}
+                  "ai_rents_founders": float(dot(own["own_concentrated"], rents)),
+                  "ai_rents_index_holders": float(dot(own["own_index"], rents)),
+                  "ai_rents_abroad": float(dot(own["own_foreign"], rents)),
+                  "ai_rents_public": float(dot(own["own_fund"] + own["own_public"], rents))}
         for lab in frontier_labs():
             if lab.own_row:
                 row = firms.name == lab.name
@@ -1071,7 +1072,7 @@ class HouseholdEconomy:
                     (1.0 - lab.partner_stake)
                 values[f"lab_rents.{occupation_slug(lab.name)}"] = float(rents[row].sum()) / (1.0 - lab.partner_stake)
         developers = industry.lab_weight > 0
-        values["lab_founders_wealth"] = float(np.dot(firms.own_concentrated[developers], firms.value[developers]))
+        values["lab_founders_wealth"] = float(dot(firms.own_concentrated[developers], firms.value[developers]))
         return values
 
     def _firm_metrics(self, capital_start: float) -> dict[str, float]:
@@ -1109,14 +1110,14 @@ class HouseholdEconomy:
             "tax_revenue": float(government[government > 0].sum())
             - ledger.get(GOVERNMENT_LAND_RENT.label, "government"),  # the rent of public land is not a tax
             "property_tax": ledger.get(PROPERTY_TAX.label, "government"),
-            "transfers": float(np.dot(w, flows.transfers)),
+            "transfers": float(dot(w, flows.transfers)),
             "public_debt": self.government.debt,
-            "fund_ownership_share": float(np.dot(firms.own_fund, firms.value)) / float(firms.value.sum()),
+            "fund_ownership_share": float(dot(firms.own_fund, firms.value)) / float(firms.value.sum()),
             **REFORM_METRIC_DEFAULTS,
         }
         equity = pop.equity_index * self.market.index_price + pop.equity_concentrated * \
             self.market.concentrated_price()[pop.stake_firm]
-        values["citizen_ownership_share"] = float(np.dot(w * (wealth_rank < 0.9), equity)) / float(firms.value.sum())
+        values["citizen_ownership_share"] = float(dot(w * (wealth_rank < 0.9), equity)) / float(firms.value.sum())
         for policy in self.policies:
             values.update(policy.metrics(ctx))
             values[f"policy_in_force.{policy.name}"] = float(policy.in_force(ctx.year))
@@ -1295,7 +1296,7 @@ def market_prices(market: Market, firm_income: np.ndarray, r: float, land_rent_t
     firms = market.firms
     concentrated_income = np.divide(firms.own_concentrated * firm_income, market.conc_base,
                                     out=np.zeros_like(firm_income), where=market.conc_base > 0)
-    index_income = float(np.dot(firms.own_index, firm_income)) / market.index_units
+    index_income = float(dot(firms.own_index, firm_income)) / market.index_units
     return Prices(
         wage=wage,
         r=r,

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from commonwealth.parameters import ParameterSet
+from commonwealth.sums import dot
 
 Indexation = Literal["none", "cpi", "wages"]
 #: The allowed indexations, in the order the docs list them.
@@ -142,4 +143,4 @@ def social_security_index(wage_history: Mapping[int, float], year: int, age: np.
     table = np.array([wage_history.get(y, 1.0) for y in range(first, int(turned_60.max()) + 1)], dtype=float)
     w = table[turned_60 - first]
     weights = weight[retired]
-    return 1.0 + float(np.dot(weights, w - 1.0) / weights.sum())  # exactly 1 while no wage has moved
+    return 1.0 + float(dot(weights, w - 1.0) / weights.sum())  # exactly 1 while no wage has moved

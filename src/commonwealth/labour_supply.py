@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 from commonwealth.distribution import Distribution, mid_rank
 from commonwealth.parameters import ParameterSet
 from commonwealth.sorting import count_at_or_below
+from commonwealth.sums import dot
 
 #: Earnings-capacity deciles.
 DECILES = 10
@@ -243,8 +244,8 @@ def labour_metrics(employed: NDArray, hours: NDArray, weight: NDArray, decile: N
     worked = p.hours_per_worker * hours * employed
     for suffix, mask in [("", None)] + [(f"_by_decile.d{d + 1}", decile == d) for d in range(DECILES)]:
         w = weight if mask is None else weight * mask
-        adults, workers = float(w.sum()), float(np.dot(w, employed))
-        total = float(np.dot(w, worked))
+        adults, workers = float(w.sum()), float(dot(w, employed))
+        total = float(dot(w, worked))
         per_adult = total / adults if adults > 0 else 0.0
         if mask is None:
             values["hours_per_worker"] = total / workers if workers > 0 else 0.0

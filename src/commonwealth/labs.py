@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from commonwealth.assets import Firms, revenue_proxy, sector_table
 from commonwealth.errors import ModelError
 from commonwealth.sources import table
+from commonwealth.sums import dot
 
 __all__ = ["Lab", "RentForecast", "add_lab_rows", "frontier_labs", "herfindahl", "lab_rent_weights",
            "producer_surplus_share"]
@@ -80,7 +81,7 @@ def frontier_labs() -> tuple[Lab, ...]:
 def herfindahl(shares) -> float:
     """HHI = Σ s_i² of the labs' market shares (the fringe, atomistic, adds nothing)."""
     s = np.asarray(shares, dtype=float)
-    return float(np.dot(s, s))
+    return float(dot(s, s))
 
 
 def producer_surplus_share(hhi: float) -> float:
@@ -110,7 +111,7 @@ def add_lab_rows(firms: Firms, labs: tuple[Lab, ...]) -> Firms:
                          f"make room for them (${pool / 1e9:.0f} bn)")
     scale = np.where(donors, 1.0 - values.sum() / pool, 1.0)
     removed = firms.value * (1.0 - scale)
-    index_fraction = float(np.dot(firms.own_index, removed)) / float(removed.sum())
+    index_fraction = float(dot(firms.own_index, removed)) / float(removed.sum())
     n = len(own)
 
     def extend(column: np.ndarray, tail) -> np.ndarray:
@@ -182,7 +183,7 @@ class RentForecast:
         rates = np.maximum(self.r[t + 1:] + shift, 1e-6)
         discount = np.cumprod(1.0 / (1.0 + rates))
         surplus = self.surplus_share[t + 1:] * self.gdp[t + 1:] * (gdp_now / float(self.gdp[t]))
-        return float(np.dot(surplus, discount) + surplus[-1] * discount[-1] / rates[-1])
+        return float(dot(surplus, discount) + surplus[-1] * discount[-1] / rates[-1])
 
 
 def rent_forecast(path, depreciation: float) -> RentForecast:

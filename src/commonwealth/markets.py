@@ -51,6 +51,7 @@ from numpy.typing import NDArray
 from commonwealth.assets import Firms, land_value
 from commonwealth.errors import ModelError, UserError
 from commonwealth.labs import RentForecast
+from commonwealth.sums import dot
 
 
 def balanced_growth(tfp_growth: float, labour_growth: float, labour_share: float, land_share: float) -> float:
@@ -140,7 +141,7 @@ class Market:
         value = firms.value.copy()
         total = float(value.sum())
         exposure = np.where(firms.aggregate, 0.0, firms.ai_exposure) * value
-        index_value = float(np.dot(firms.own_index, value))
+        index_value = float(dot(firms.own_index, value))
         land_income0 = corporate_land * (land_rent0 / land_total - property_tax)
         rent_weight = exposure / exposure.sum()
         book = book_total * value / total
@@ -226,7 +227,7 @@ class Market:
 
     @property
     def index_value(self) -> float:
-        return float(np.dot(self.firms.own_index, self.firms.value))
+        return float(dot(self.firms.own_index, self.firms.value))
 
     @property
     def index_price(self) -> float:

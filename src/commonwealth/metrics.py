@@ -17,6 +17,7 @@ import pandas as pd
 from commonwealth import distribution as dist
 from commonwealth.prices import PRICE_METRICS
 from commonwealth.production import FactorPrices
+from commonwealth.sums import dot
 
 if TYPE_CHECKING:
     from commonwealth.households import Flows, Prices
@@ -335,7 +336,7 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
         "billionaires": wealth.count_above(BILLION),
         "trillionaires": wealth.count_above(TRILLION),
         "largest_fortune": float(wealth.xs[wealth.ws > 0][-1]),
-        "displaced_share": float(np.dot(w, displaced)) / wealth.total_weight,
+        "displaced_share": float(dot(w, displaced)) / wealth.total_weight,
     }
 
 

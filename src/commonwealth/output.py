@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from commonwealth import numeric_profile
 from commonwealth.engine import ScenarioResult
 from commonwealth.outdir import check_out_dir, input_paths, staged_output
 from commonwealth.version import __version__
@@ -41,6 +42,7 @@ def run_record(results: Sequence[ScenarioResult]) -> dict:
     return {
         "package": "commonwealth",
         "version": __version__,
+        "numeric_profile": numeric_profile.status(),
         "output_contract": {"columns": COLUMNS, "long_format": True},
         "scenarios": [
             {

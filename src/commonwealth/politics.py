@@ -50,6 +50,7 @@ from commonwealth.distribution import Distribution
 from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.parameters import ParameterSet
 from commonwealth.policy.base import NEVER_ENACTED, Policy, YearContext
+from commonwealth.sums import dot
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class Politics:
         for policy in policies:
             gain = policy.expected_gain(ctx) / income
             noise = self.rng.normal(0.0, self.p.support_noise, gain.size)
-            self.support[policy.name] = float(np.dot(influence, (gain + noise) > 0))
+            self.support[policy.name] = float(dot(influence, (gain + noise) > 0))
 
     def decide(self, year: int, policies: list[Policy]) -> None:
         """Enact, erode or repeal each policy for next year (endogenous mode)."""
@@ -176,7 +177,7 @@ class Politics:
         # leaves together); the exit tax's net-worth test is per individual (§877A), on the adult's share.
         leaves = ~expatriated & (ctx.pop.unit_wealth(wealth) >= self.p.flight_min_wealth) & \
             (self.attachment < self.leaving_share(escapable_taxes, np.maximum(ctx.income, ctx.r * wealth)))
-        self.expatriated_wealth += float(np.dot(ctx.pop.weight, np.where(leaves, wealth, 0.0)))
+        self.expatriated_wealth += float(dot(ctx.pop.weight, np.where(leaves, wealth, 0.0)))
         return leaves, (np.where(leaves, self.exit_tax(wealth, ctx.price_level), 0.0) if self.exit_tax_on
                         else np.zeros(n))
 
@@ -216,7 +217,7 @@ class Politics:
             "influence_share_bottom50": float(influence[rank < 0.5].sum()),
             "power_concentration": concentration,
             "expatriated_wealth": self.expatriated_wealth,
-            "expatriates": float(np.dot(ctx.pop.weight, expatriated)),
+            "expatriates": float(dot(ctx.pop.weight, expatriated)),
         }
         for policy in policies:
             values[f"support.{policy.name}"] = self.support.get(policy.name, float("nan"))

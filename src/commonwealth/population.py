@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from commonwealth.sources import occupation_table
+from commonwealth.sums import dot
 
 __all__ = ["DEFAULT_SIZE", "OCCUPATION_NONE", "STRATA", "Population", "occupation_exposure", "unit_wealth"]
 
@@ -99,7 +100,7 @@ class Population:
     def total(self, values: NDArray[np.float64] | str) -> float:
         """Weighted total over all adults of a per-adult field (given by name) or array."""
         array = getattr(self, values) if isinstance(values, str) else values
-        return float(np.dot(self.weight, array))
+        return float(dot(self.weight, array))
 
     def validate(self) -> None:
         """Raise ``ValueError`` if the arrays are inconsistent (lengths, signs, stake ids)."""

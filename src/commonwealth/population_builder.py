@@ -48,6 +48,7 @@ from commonwealth.distribution import mid_rank
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import DEFAULT_SIZE, STRATA, Population
 from commonwealth.sources import occupation_table, table
+from commonwealth.sums import dot, matvec
 from commonwealth.wealth_targets import (
     DFA_GROUPS,
     Billionaires,
@@ -150,7 +151,7 @@ def _plan_strata(
     couple_share = np.array([float(np.mean(s == 2)) for s in unit_size])
     group_share = targets.pct_hi - targets.pct_lo
     n_billionaires = billionaires.fortune.size
-    units = (adults + n_billionaires * couple_share[0]) / float(np.dot(group_share, 1.0 + couple_share))
+    units = (adults + n_billionaires * couple_share[0]) / float(dot(group_share, 1.0 + couple_share))
     group_units = group_share * units
     group_units[0] -= n_billionaires
     group_wealth = targets.net_worth.copy()
@@ -399,7 +400,7 @@ def _assign_occupations(
     for _ in range(_RAKING_STEPS):
         probability = density * employment * factor
         probability /= probability.sum(axis=1, keepdims=True)
-        share = employed_in_bin @ probability / employed_in_bin.sum()
+        share = matvec(probability.T, employed_in_bin) / employed_in_bin.sum()
         if np.max(np.abs(share - target)) < _RAKING_TOLERANCE:
             break
         factor *= target / share
@@ -502,7 +503,7 @@ def build_population(
     band, rate = employment_rate_by_age(age)
     employed = _systematic_select(rng, band, weight, rate)
     wage = _assign_wages(rng, wealth_normal, stratum, employed, weight, params)
-    efficiency = wage / (np.dot(weight[employed], wage[employed]) / weight[employed].sum())
+    efficiency = wage / (dot(weight[employed], wage[employed]) / weight[employed].sum())
     occupation = _assign_occupations(rng, wage, weight, employed)
     noncitizen_share = float(params("population.foreign_born_share", year)) * float(
         params("population.noncitizen_share_of_foreign_born", year)

@@ -44,6 +44,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from commonwealth.parameters import ParameterSet
+from commonwealth.sums import dot
 
 
 @dataclass(frozen=True)
@@ -127,11 +128,11 @@ def received_metrics(state: SharesReceived, weight: NDArray[np.float64], wealth_
     """Sales per adult (all adults; the poorer half by wealth), real; the share of received units still held."""
     total = float(weight.sum())
     bottom = weight * (wealth_rank < 0.5)
-    received = float(np.dot(weight, state.received))
+    received = float(dot(weight, state.received))
     return {
-        "received_shares_sold_per_adult": float(np.dot(weight, state.sold)) / total / cpi,
-        "received_shares_sold_per_adult_bottom50": float(np.dot(bottom, state.sold)) / max(float(bottom.sum()), 1e-300)
+        "received_shares_sold_per_adult": float(dot(weight, state.sold)) / total / cpi,
+        "received_shares_sold_per_adult_bottom50": float(dot(bottom, state.sold)) / max(float(bottom.sum()), 1e-300)
         / cpi,
-        "received_shares_held_per_adult": float(np.dot(weight, state.still_held())) * price / total / cpi,
-        "received_shares_held_share": float(np.dot(weight, state.still_held())) / received if received > 0 else 0.0,
+        "received_shares_held_per_adult": float(dot(weight, state.still_held())) * price / total / cpi,
+        "received_shares_held_share": float(dot(weight, state.still_held())) / received if received > 0 else 0.0,
     }

@@ -10,6 +10,7 @@ import numpy as np
 
 from commonwealth.errors import UserError
 from commonwealth.scenario import Scenario
+from commonwealth.sums import dot
 
 
 def check_base_year(scenario: Scenario) -> None:
@@ -46,10 +47,10 @@ def _check_vat_funding(sim, scenario: Scenario, ubis: list[tuple[int, Any]]) -> 
     params = scenario.parameter_set()
     year = sim.step()
     w = sim.pop.weight
-    consumption = float(np.dot(w, year.flows.consumption))
+    consumption = float(dot(w, year.flows.consumption))
     for i, spec in ubis:
         amount = spec.amount if spec.amount is not None else float(params("policy.ubi.amount", scenario.start_year))
-        recipients = float(w.sum()) if spec.recipients == "adults" else float(np.dot(w, sim.pop.citizen))
+        recipients = float(w.sum()) if spec.recipients == "adults" else float(dot(w, sim.pop.citizen))
         cost = amount * recipients
         if cost >= consumption:
             raise UserError(f"key 'policies[{i}].amount' has value {amount:,.0f}: paid to {recipients:,.0f} "

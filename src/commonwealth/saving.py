@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_index
+from commonwealth.sums import dot
 
 #: Labels of the Saez–Zucman wealth groups, in band order (metric suffixes).
 GROUPS = ("bottom90", "p90_99", "top1")
@@ -133,8 +134,8 @@ def after_tax_returns(inputs: SavingInputs, dilution: NDArray | None) -> NDArray
     out = np.zeros(len(GROUPS))
     for g in range(len(GROUPS)):
         members = inputs.group == g
-        wealth = float(np.dot(w[members], np.maximum(inputs.wealth[members], 0.0)))
-        out[g] = float(np.dot(w[members], net[members])) / wealth if wealth > 0 else 0.0
+        wealth = float(dot(w[members], np.maximum(inputs.wealth[members], 0.0)))
+        out[g] = float(dot(w[members], net[members])) / wealth if wealth > 0 else 0.0
     return out
 
 
@@ -150,9 +151,9 @@ def level_factors(inputs: SavingInputs, profile: NDArray, targets: NDArray, decu
     out = np.zeros(len(GROUPS))
     for g in range(len(GROUPS)):
         members = inputs.group == g
-        fixed = float(np.dot(w[members & ~scaled], unit[members & ~scaled]))
-        base = float(np.dot(w[members & scaled], unit[members & scaled]))
-        target = float(targets[g]) * float(np.dot(w[members], d[members]))
+        fixed = float(dot(w[members & ~scaled], unit[members & ~scaled]))
+        base = float(dot(w[members & scaled], unit[members & scaled]))
+        target = float(targets[g]) * float(dot(w[members], d[members]))
         if base <= 0:
             out[g] = float(targets[g])
             continue
@@ -210,8 +211,8 @@ def group_rates(saving: NDArray, disposable: NDArray, group: NDArray, weight: ND
     out = {}
     for g, name in enumerate(GROUPS):
         members = group == g
-        denominator = float(np.dot(weight[members], disposable[members]))
-        total = float(np.dot(weight[members], saving[members]))
+        denominator = float(dot(weight[members], disposable[members]))
+        total = float(dot(weight[members], saving[members]))
         out[f"saving_rate_{name}"] = total / denominator if denominator else 0.0
     return out
 
@@ -220,5 +221,5 @@ def retiree_decumulation_rate(saving: NDArray, wealth: NDArray, working: NDArray
     """Retirees' aggregate dissaving over their aggregate positive net worth (1/year; > 0 when they
     run wealth down)."""
     retired = ~working
-    wealth_total = float(np.dot(weight[retired], np.maximum(wealth[retired], 0.0)))
-    return -float(np.dot(weight[retired], saving[retired])) / wealth_total if wealth_total > 0 else 0.0
+    wealth_total = float(dot(weight[retired], np.maximum(wealth[retired], 0.0)))
+    return -float(dot(weight[retired], saving[retired])) / wealth_total if wealth_total > 0 else 0.0

@@ -20,6 +20,7 @@ from numba import njit
 
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_index
+from commonwealth.sums import dot
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class StatusQuo:
         ``property_tax`` (USD/year, collected on its own) accounts for: rates − s·state_local_rates,
         s = property_tax / Σ w·state_local_rate·income (at most 1)."""
         band = band_index(income, weights, self.breaks)
-        revenue = float(np.dot(weights, _band_tax(band, np.asarray(state_local_rates, dtype=np.float64), income)))
+        revenue = float(dot(weights, _band_tax(band, np.asarray(state_local_rates, dtype=np.float64), income)))
         share = min(property_tax / revenue, 1.0) if revenue > 0 else 0.0
         return replace(self, rates=self.rates - share * np.asarray(state_local_rates, dtype=float))
 

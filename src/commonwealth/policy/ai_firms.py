@@ -19,6 +19,7 @@ import numpy as np
 from commonwealth.errors import UserError
 from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
 from commonwealth.policy.ledger import CAPPED_PROFIT_TRANSFER, HOUSEHOLDS, WINDFALL_PAYMENT
+from commonwealth.sums import dot, matvec
 
 
 def select_firms(ctx: YearOpening, names: list[str] | None, min_ai_exposure: float | None, policy: str) -> np.ndarray:
@@ -72,22 +73,22 @@ class CappedProfitLab(Policy):
         if not np.any(fraction > 0):
             return
         moved = {h: getattr(f, h) * fraction for h in f.HOLDERS if h != "own_public"}
-        index_loss = float(np.dot(moved["own_index"], f.value)) / market.index_units
+        index_loss = float(dot(moved["own_index"], f.value)) / market.index_units
         conc_loss = np.append(np.divide(moved["own_concentrated"] * f.value, market.conc_base,
                                         out=np.zeros(f.size), where=market.conc_base > 0), 0.0)
         loss = pop.equity_index * index_loss + pop.equity_concentrated * conc_loss[pop.stake_firm]
         ctx.ledger.pay(CAPPED_PROFIT_TRANSFER, HOUSEHOLDS, "public_owners", loss, policy=self.name)
         for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund")):
             ctx.ledger.pay(CAPPED_PROFIT_TRANSFER, sector, "public_owners",
-                           float(np.dot(moved[holder], f.value)), policy=self.name)
+                           float(dot(moved[holder], f.value)), policy=self.name)
         for holder, amount in moved.items():
             setattr(f, holder, getattr(f, holder) - amount)
         f.own_public = f.own_public + sum(moved.values())
-        self.transferred = float(np.dot(fraction * private, f.value))
+        self.transferred = float(dot(fraction * private, f.value))
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
         f = ctx.firms
-        return {"public_ownership_share": float(np.dot(f.own_public, f.value)) / float(f.value.sum())}
+        return {"public_ownership_share": float(dot(f.own_public, f.value)) / float(f.value.sum())}
 
 
 def windfall_schedule(profit: np.ndarray, world_product: float, brackets: np.ndarray, rates: np.ndarray) -> np.ndarray:
@@ -95,7 +96,7 @@ def windfall_schedule(profit: np.ndarray, world_product: float, brackets: np.nda
     lower = np.asarray(brackets, dtype=float) * world_product
     upper = np.append(lower[1:], np.inf)
     within = np.clip(np.maximum(profit, 0.0)[:, None], lower, upper) - lower
-    return within @ np.asarray(rates, dtype=float)
+    return matvec(within, np.asarray(rates, dtype=float))
 
 
 class WindfallClause(Policy):

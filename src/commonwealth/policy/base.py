@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from commonwealth.behaviour import BehaviourSettings
+from commonwealth.sums import dot
 
 if TYPE_CHECKING:
     from commonwealth.assets import Firms
@@ -288,7 +289,7 @@ class Policy:
 
 def equal_shares(total: float, weight: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Per-adult amounts that split ``total`` equally over the eligible adults (0 for the others)."""
-    recipients = float(np.dot(weight, eligible))
+    recipients = float(dot(weight, eligible))
     if recipients <= 0:
         return np.zeros_like(weight)
     return np.where(eligible, total / recipients, 0.0)

@@ -55,6 +55,7 @@ from commonwealth.policy.ledger import (
     HOUSEHOLDS,
     INTEREST,
 )
+from commonwealth.sums import dot
 
 if TYPE_CHECKING:
     from commonwealth.assets import Firms
@@ -126,10 +127,10 @@ class AmericanEquityFund(Policy):
         rate, land_rate = self.company_rate * self.strength, self.land_rate * self.strength
         covered = self.covered(ctx)
         land = (pop.housing_land + pop.other_land) * ctx.prices.land_price
-        private_land = float(np.dot(pop.weight, land)) + market.corporate_land_units * ctx.prices.land_price
+        private_land = float(dot(pop.weight, land)) + market.corporate_land_units * ctx.prices.land_price
         intake = rate * float(f.value[covered].sum()) + land_rate * private_land
         dividend = equal_shares(intake * (1.0 - self.retained_share), pop.weight, ctx.eligible)
-        index_covered = float(np.dot(f.own_index * covered, f.value)) / market.index_units
+        index_covered = float(dot(f.own_index * covered, f.value)) / market.index_units
         conc = np.append(np.divide(f.own_concentrated * covered * f.value, market.conc_base, out=np.zeros(f.size),
                                    where=market.conc_base > 0), 0.0)
         levy = rate * (pop.equity_index * index_covered + pop.equity_concentrated * conc[pop.stake_firm])
@@ -162,7 +163,7 @@ class AmericanEquityFund(Policy):
         tax = rate * (pop.housing_land + pop.other_land) * ctx.prices.land_price
         ctx.ledger.pay(AEF_LAND_TAX, HOUSEHOLDS, "equity_fund", tax, policy=self.name)
         ctx.ledger.pay(AEF_LAND_TAX, "production", "equity_fund", self.corporate_land_tax, policy=self.name)
-        self.year_flows["land_tax"] = float(np.dot(pop.weight, tax)) + self.corporate_land_tax
+        self.year_flows["land_tax"] = float(dot(pop.weight, tax)) + self.corporate_land_tax
         return tax
 
     def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
@@ -172,7 +173,7 @@ class AmericanEquityFund(Policy):
         ctx.ledger.pay(AEF_CASH_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult, policy=self.name)
         self.cash -= self.pending
         self.year_flows["cash_distributed"] = self.pending
-        self.year_flows["eligible"] = float(np.dot(ctx.pop.weight, ctx.eligible))
+        self.year_flows["eligible"] = float(dot(ctx.pop.weight, ctx.eligible))
         self.pending = 0.0
         return per_adult
 
@@ -216,16 +217,16 @@ class AmericanEquityFund(Policy):
         covered = self.covered(ctx)
         levy = np.where(covered, rate, 0.0)
         # Value each holder class gives up: its fraction × rate × value (the fund's own stake nets out).
-        index_loss = float(np.dot(f.own_index * levy, f.value)) / market.index_units  # per index unit
+        index_loss = float(dot(f.own_index * levy, f.value)) / market.index_units  # per index unit
         conc_loss = np.append(np.divide(f.own_concentrated * levy * f.value, market.conc_base,
                                         out=np.zeros(f.size), where=market.conc_base > 0), 0.0)
         household_loss = pop.equity_index * index_loss + pop.equity_concentrated * conc_loss[pop.stake_firm]
         ledger.pay(AEF_SHARE_LEVY, HOUSEHOLDS, "equity_fund", household_loss, policy=self.name)
         ledger.pay(AEF_SHARE_LEVY, "rest_of_world", "equity_fund",
-                   float(np.dot(f.own_foreign * levy, f.value)), policy=self.name)
+                   float(dot(f.own_foreign * levy, f.value)), policy=self.name)
         ledger.pay(AEF_SHARE_LEVY, "public_owners", "equity_fund",
-                   float(np.dot(f.own_public * levy, f.value)), policy=self.name)
-        self.year_flows["share_levy"] = float(np.dot(levy * (1.0 - f.own_fund), f.value))
+                   float(dot(f.own_public * levy, f.value)), policy=self.name)
+        self.year_flows["share_levy"] = float(dot(levy * (1.0 - f.own_fund), f.value))
         for holder in f.HOLDERS:
             setattr(f, holder, getattr(f, holder) * (1.0 - levy))
         f.own_fund = f.own_fund + levy
@@ -266,7 +267,7 @@ class AmericanEquityFund(Policy):
         """The new shares, less the retained share, go to adult citizens as index units."""
         f, market, pop = ctx.firms, ctx.market, ctx.pop
         give = levy * (1.0 - self.retained_share)
-        value = float(np.dot(give, f.value))
+        value = float(dot(give, f.value))
         if value > 0 and ctx.eligible.any():
             price = market.index_price
             f.own_fund = f.own_fund - give
@@ -278,7 +279,7 @@ class AmericanEquityFund(Policy):
             ctx.ledger.pay(AEF_SHARE_DISTRIBUTION, "equity_fund", HOUSEHOLDS, per_adult_value,
                            policy=self.name)
             self.year_flows["shares_distributed"] = value
-            self.year_flows["eligible"] = float(np.dot(pop.weight, ctx.eligible))
+            self.year_flows["eligible"] = float(dot(pop.weight, ctx.eligible))
             recipients = self.year_flows["eligible"]
             self.distributed_units.append(value / price / recipients)
         else:
@@ -307,7 +308,7 @@ class AmericanEquityFund(Policy):
 
     def end_of_year(self, ctx: YearContext) -> None:
         """Cash income: land tax, the paid-out part of the fund's equity income, interest."""
-        dividends = float(np.dot(ctx.own_fund_start, ctx.firm_income)) * (1.0 - ctx.retention)
+        dividends = float(dot(ctx.own_fund_start, ctx.firm_income)) * (1.0 - ctx.retention)
         interest = ctx.r * self.cash
         land_tax = self.year_flows.get("land_tax", 0.0)
         ctx.ledger.pay(EQUITY_INCOME, "production", "equity_fund", dividends, policy=self.name)
@@ -322,7 +323,7 @@ class AmericanEquityFund(Policy):
         return self.cash
 
     def equity_stake(self, firms: Firms) -> float:
-        return float(np.dot(firms.own_fund, firms.value))
+        return float(dot(firms.own_fund, firms.value))
 
     def draw(self, amount: float) -> float:
         """Pay out up to ``amount`` of the fund's cash (never below zero); what is drawn no longer
@@ -335,9 +336,9 @@ class AmericanEquityFund(Policy):
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
         f = ctx.firms
-        stake = float(np.dot(f.own_fund, f.value))
+        stake = float(dot(f.own_fund, f.value))
         flows = self.year_flows
-        eligible = flows.get("eligible") or float(np.dot(ctx.pop.weight, ctx.eligible))
+        eligible = flows.get("eligible") or float(dot(ctx.pop.weight, ctx.eligible))
         return {
             "fund_assets": stake + self.cash,
             "fund_ownership_share": stake / float(f.value.sum()),

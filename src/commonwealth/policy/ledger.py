@@ -37,6 +37,7 @@ import numpy as np
 from numba import njit
 
 from commonwealth.sorting import count_at_or_below
+from commonwealth.sums import dot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -186,7 +187,7 @@ class Ledger:
                     self._add(kind, name, sign * float(total))
                 self.abroad_total += sign * float(totals[-1])
             else:
-                total = float(np.dot(self._weight, amount)) if np.ndim(amount) else float(amount)
+                total = float(dot(self._weight, amount)) if np.ndim(amount) else float(amount)
                 self._add(kind, sector, sign * total)
         if HOUSEHOLDS not in (source, destination) and np.ndim(amount):
             raise LedgerError(f"year {self.year}: flow '{kind}' between sectors must be a number")

@@ -40,6 +40,7 @@ from commonwealth.policy.ledger import (
     WEALTH_TAX_DIVIDEND,
     FlowKind,
 )
+from commonwealth.sums import dot, matvec
 
 
 class _Revenue(Policy):
@@ -58,11 +59,11 @@ class _Revenue(Policy):
         """Static incidence: minus the tax, plus an equal share of the revenue when it is paid back."""
         if self.use != "dividend":
             return -tax
-        return equal_shares(float(np.dot(ctx.pop.weight, tax)), ctx.pop.weight, ~ctx.expatriated) - tax
+        return equal_shares(float(dot(ctx.pop.weight, tax)), ctx.pop.weight, ~ctx.expatriated) - tax
 
     def _collect(self, ctx: YearContext, flow: FlowKind, tax: np.ndarray) -> np.ndarray:
         ctx.ledger.pay(flow, HOUSEHOLDS, "government", tax, policy=self.name)
-        self.revenue = float(np.dot(ctx.pop.weight, tax))
+        self.revenue = float(dot(ctx.pop.weight, tax))
         return tax
 
     def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
@@ -121,7 +122,7 @@ class WealthTax(_Revenue):
                                            price_level))
         upper = np.append(thresholds[1:], np.inf)
         slices = np.clip(wealth[:, None], thresholds, upper) - thresholds
-        return slices @ (self.rates * self.strength)
+        return matvec(slices, self.rates * self.strength)
 
     def headline_rate(self, ctx: YearContext) -> float:
         return float(self.rates[-1]) * self.strength if self.in_force(ctx.year) else 0.0
@@ -136,7 +137,7 @@ class WealthTax(_Revenue):
         p = ctx.price_level
         average = np.divide(self.statutory(wealth, p), wealth, out=np.zeros_like(wealth), where=wealth > 0)
         reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
-        self.base_lost = float(np.dot(ctx.pop.unit_weight, wealth - reported))
+        self.base_lost = float(dot(ctx.pop.unit_weight, wealth - reported))
         return self.statutory(reported, p) / size
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
@@ -225,10 +226,10 @@ class UBI(Policy):
         eligible = self._eligible(ctx)
         w = ctx.pop.weight
         payment = np.where(eligible, self.per_adult(ctx), 0.0)
-        cost = float(np.dot(w, payment))
+        cost = float(dot(w, payment))
         if self.funding in ("income_tax", "vat"):
             base = np.maximum(ctx.income, 0.0)
-            return payment - cost * base / float(np.dot(w, base))
+            return payment - cost * base / float(dot(w, base))
         return payment
 
     def _eligible(self, ctx: YearContext) -> np.ndarray:
@@ -241,14 +242,14 @@ class UBI(Policy):
         if not self.in_force(ctx.year):
             return None
         eligible = self._eligible(ctx)
-        self.cost = self.per_adult(ctx) * float(np.dot(ctx.pop.weight, eligible))
+        self.cost = self.per_adult(ctx) * float(dot(ctx.pop.weight, eligible))
         if self.funding != "income_tax":
             return None
         base = np.maximum(ctx.income, 0.0)
         if ctx.taxable_income is not None:
             # reported income under the static rate; the rate then rises to raise the cost from it
-            base = reported_income(ctx.taxable_income, base, self.cost / float(np.dot(ctx.pop.weight, base)))
-        rate = self.surcharge = self.cost / float(np.dot(ctx.pop.weight, base))
+            base = reported_income(ctx.taxable_income, base, self.cost / float(dot(ctx.pop.weight, base)))
+        rate = self.surcharge = self.cost / float(dot(ctx.pop.weight, base))
         tax = rate * base
         ctx.ledger.pay(UBI_SURCHARGE, HOUSEHOLDS, "government", tax, policy=self.name)
         return tax

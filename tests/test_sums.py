@@ -1,0 +1,67 @@
+"""Fixed-order sums of products: the rounding sequence is the documented one, whatever the machine."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from commonwealth.sums import LANES, dot, matvec
+
+
+def _reference(a: np.ndarray, b: np.ndarray) -> float:
+    """The documented order in plain Python floats: eight interleaved running sums, combined pairwise."""
+    n = len(a)
+    stop = n - n % LANES
+    lanes = [0.0] * LANES
+    for i in range(0, stop, LANES):
+        for k in range(LANES):
+            lanes[k] += float(a[i + k]) * float(b[i + k])
+    tail = 0.0
+    for i in range(stop, n):
+        tail += float(a[i]) * float(b[i])
+    s = lanes
+    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 1_003])
+def test_dot_follows_the_documented_rounding_sequence_bit_for_bit(n) -> None:
+    rng = np.random.default_rng(n)
+    a, b = rng.lognormal(size=n) * 1e6, rng.normal(size=n)
+    assert dot(a, b) == _reference(a, b)
+
+
+def test_dot_is_accurate_against_an_exact_sum() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.lognormal(3.0, 2.0, size=100_000), rng.normal(size=100_000)
+    exact = math.fsum((a * b).tolist())  # products rounded once, then summed exactly
+    assert dot(a, b) == pytest.approx(exact, rel=1e-12, abs=1e-9 * np.abs(a * b).sum())
+
+
+def test_dot_counts_booleans_as_zero_and_one_and_refuses_unequal_lengths() -> None:
+    w = np.array([1.5, 2.0, 4.0])
+    assert dot(w, np.array([True, False, True])) == 5.5
+    with pytest.raises(ValueError, match="lengths differ"):
+        dot(w, np.ones(2))
+
+
+def test_matvec_equals_the_matrix_product_row_by_row() -> None:
+    rng = np.random.default_rng(1)
+    m, v = rng.normal(size=(50, 4)), rng.normal(size=4)
+    got = matvec(m, v)
+    np.testing.assert_allclose(got, m @ v, rtol=1e-14, atol=1e-14)
+    assert got[3] == ((m[3, 0] * v[0] + m[3, 1] * v[1]) + m[3, 2] * v[2]) + m[3, 3] * v[3]
+    np.testing.assert_array_equal(matvec(m.T.copy().T, v), got)  # any memory layout, the same bits
+
+
+def test_no_module_of_the_model_hands_a_sum_to_blas() -> None:
+    from pathlib import Path
+
+    import commonwealth
+
+    modules = [p for p in Path(commonwealth.__file__).parent.rglob("*.py") if p.name != "sums.py"]
+    offenders = [f"{path.name}:{i}" for path in modules
+                 for i, line in enumerate(path.read_text().splitlines(), 1)
+                 if ("np.dot(" in line or " @ " in line or "np.matmul" in line) and not line.lstrip().startswith("#")]
+    assert offenders == []
