@@ -129,3 +129,33 @@ def test_channels_refuses_an_unknown_metric_before_running(tmp_path, capsys):
     assert main(["channels", "american-equity-fund", "--metrics", "gpd", "--out", str(tmp_path / "x")]) == 2
     assert "gpd is not a metric" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_sweep_writes_draws_bands_and_a_store_entry(tmp_path, capsys):
+    out, store = tmp_path / "sweep", tmp_path / "runs"
+    args = ["sweep", "american-equity-fund", "--draws", "3", "--size", "1500", "--years", "3", "--workers", "1",
+            "--parameters", "politics.plutocracy,labour.eti_broad", "--out", str(out), "--runs-dir", str(store)]
+    assert main(args) == 0
+    files = {p.name for p in out.iterdir()}
+    assert {"metrics.parquet", "bands.csv", "effect_bands.csv", "sensitivity.csv", "central.parquet",
+            "run.json"} <= files
+    draws = pd.read_parquet(out / "metrics.parquet")
+    assert sorted(draws.draw.unique()) == [0, 1, 2] and set(draws.scenario) == {"status-quo", "american-equity-fund"}
+    printed = capsys.readouterr().out
+    assert "effect of american-equity-fund" in printed and "10th–90th" in printed
+    entries = [p for p in store.iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 1 and not list(store.glob(".sweep-*"))  # the checkpoint is folded into the entry
+
+
+def test_sweep_refuses_a_bad_design_before_any_work(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    code = main(["sweep", "american-equity-fund", "--method", "sobol", "--draws", "12", "--out", str(out),
+                 "--no-store"])
+    assert code == 2 and not out.exists()
+    assert "a power of two" in capsys.readouterr().err
+
+
+def test_params_uncertain_lists_the_distributions(capsys):
+    assert main(["params", "--uncertain"]) == 0
+    printed = capsys.readouterr().out
+    assert "politics.plutocracy" in printed and "triangular" in printed and "production.sigma" not in printed

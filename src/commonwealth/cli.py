@@ -517,6 +517,9 @@ def cmd_params(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.parameters import ParameterSet
 
     found = ParameterSet().matching(args.pattern)
+    if getattr(args, "uncertain", False):
+        found = [p for p in found if p.spec.uncertainty is not None]
+        return _uncertain_table(found, console)
     if not found:
         raise UserError(f"no parameter matches {args.pattern!r}; run `commonwealth params` for all.")
 
@@ -529,6 +532,20 @@ def cmd_params(args: argparse.Namespace, console: Console) -> int:
         indexed = {"none": "fixed nominal", "cpi": "CPI-indexed", "wages": "wage-indexed"}.get(p.spec.indexation or "")
         unit = p.spec.unit + (f" ({indexed})" if indexed else "")
         table.add_row(p.name, f"{p.value()!s}", unit, p.source)
+    console.print(table)
+    return 0
+
+
+def _uncertain_table(found, console: Console) -> int:
+    table = Table(title="uncertain parameters (sweeps draw from these)")
+    table.add_column("name", style="cyan", no_wrap=True)
+    table.add_column("value", justify="right")
+    table.add_column("distribution", no_wrap=True)
+    table.add_column("basis", overflow="fold")
+    for p in found:
+        u = p.spec.uncertainty
+        shape = f"{u.shape} {u.low:g}–{u.high:g}" + (f", mode {u.mode:g}" if u.mode is not None else "")
+        table.add_row(p.name, f"{p.value()!s}", shape, u.basis)
     console.print(table)
     return 0
 
@@ -548,6 +565,122 @@ def cmd_metrics(args: argparse.Namespace, console: Console) -> int:
 def _store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs-dir", default=None, help="run store (default: $COMMONWEALTH_RUNS or ./runs)")
     parser.add_argument("--no-store", action="store_true", help="do not save this run in the run store")
+
+
+def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
+    from commonwealth.api import _overridden
+    from commonwealth.runs import check_store, runs_dir, save_entry
+    from commonwealth.sweep import Checkpoint, plan_sweep, run_sweep, write_sweep
+
+    scenarios = _load([args.baseline, *args.reforms])
+    scenarios = [_overridden(s, args.size, args.years, None) for s in scenarios]
+    names = [n.strip() for n in args.parameters.split(",") if n.strip()] if args.parameters else None
+    plan = plan_sweep(scenarios[0], scenarios[1:], draws=args.draws, method=args.method, parameters=names,
+                      seed=args.seed)
+    inputs = _check_outputs(args, scenarios, store=False)
+    store = None if args.no_store else check_store(args.runs_dir)
+    if store is not None and args.out is not None and runs_dir(args.runs_dir).resolve().is_relative_to(
+            Path(args.out).resolve()):
+        raise UserError(f"the run store {store} is inside --out {args.out}, which the sweep replaces; allowed: a "
+                        "store outside the output folder.")
+    points = len(plan.points())
+    console.print(f"sweep: {', '.join(r.name for r in plan.reforms)} against {plan.baseline.name}; {plan.method}, "
+                  f"{points - 1} points + the central run, {len(plan.parameters)} uncertain parameters, "
+                  f"{plan.baseline.population.size:,} records × {plan.baseline.years} years, backend {args.backend}",
+                  highlight=False, markup=False)
+    checkpoint = Checkpoint(store, plan) if store is not None else None
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} points"),
+                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("sweeping", total=points)
+            result = run_sweep(plan, backend=args.backend, workers=args.workers, address=args.address, store=store,
+                               progress=lambda n: progress.advance(task, n))
+    except KeyboardInterrupt:
+        kept = len(checkpoint.done()) if checkpoint is not None else 0
+        where = f"; {kept} points are kept in {checkpoint.dir}: run the same command to resume" if kept else ""
+        _error("interrupted: ", f"no output was written{where}.")
+        return EXIT_INTERRUPTED
+    out = None
+    if args.out is not None:
+        from commonwealth.output import staged_output
+
+        with staged_output(args.out, inputs) as tmp:
+            write_sweep(result, tmp)
+        out = Path(args.out)
+        console.print(f"wrote {out}/metrics.parquet (every draw), bands.csv, effect_bands.csv, sensitivity.csv",
+                      highlight=False, markup=False)
+    _sweep_tables(result, console)
+    if store is not None:
+        entry = save_entry(lambda tmp: write_sweep(result, tmp), plan.digest()[:10], store)
+        checkpoint.remove()  # the finished sweep is stored whole
+        console.print(f"stored as run {entry.name} (query all runs: commonwealth runs)", highlight=False, markup=False)
+    return 0
+
+
+def _sweep_tables(result, console: Console) -> None:
+    from commonwealth.metrics import METRICS
+    from commonwealth.sweep import HEADLINES
+
+    plan = result.plan
+    year = plan.baseline.start_year + plan.baseline.years
+    bands = result.effect_bands()
+    central = result.central_effects()
+    for reform in plan.reforms:
+        table = Table(title=f"{year}: effect of {reform.name} against {plan.baseline.name} (10th–90th percentile "
+                      f"over {result.draws.draw.nunique()} draws)", title_style="bold")
+        table.add_column("metric", style="cyan", no_wrap=True)
+        for column in ("central", "median", "10th–90th"):
+            table.add_column(column, justify="right", no_wrap=True)
+        for metric in HEADLINES:
+            row = bands[(bands.scenario == reform.name) & (bands.year == year) & (bands.metric == metric)]
+            mid = central[(central.scenario == reform.name) & (central.year == year) & (central.metric == metric)]
+            if row.empty or mid.empty:
+                continue
+            unit = METRICS[metric].unit
+            r = row.iloc[0]
+            table.add_row(_label(metric, unit), _signed(mid.difference.iloc[0], unit), _signed(r.q50, unit),
+                          f"{_signed(r.q10, unit)} to {_signed(r.q90, unit)}")
+        console.print(table)
+    sens = result.sensitivity()
+    if sens.empty:
+        return
+    key = "ST" if plan.method == "sobol" else "mu_star"
+    top = sens[sens["index"] == key].sort_values("value", ascending=False)
+    table = Table(title=f"{year}: what each effect depends on ({'total Sobol index' if key == 'ST' else 'Morris μ*'}"
+                  ", largest three)", title_style="bold")
+    for column in ("reform", "metric", "parameters"):
+        table.add_column(column, overflow="fold")
+    for (scenario, metric), group in top.groupby(["scenario", "metric"], sort=False):
+        cells = ", ".join(f"{row.parameter} {row.value:.2g}" for row in group.head(3).itertuples())
+        table.add_row(scenario, metric, cells)
+    console.print(table)
+
+
+def _signed(value: float, unit: str) -> str:
+    return ("+" if value >= 0 else "−") + _format(abs(value), unit)
+
+
+def _sweep_parser(sub) -> None:
+    from commonwealth.sweep import BACKENDS, METHODS
+
+    swp = sub.add_parser("sweep", help="reforms against a baseline over draws of the uncertain parameters: bands "
+                                       "and sensitivity")
+    swp.add_argument("reforms", nargs="+", metavar="REFORM", help="built-in name or YAML path")
+    swp.add_argument("--baseline", default="status-quo", help="scenario to compare with (default: status-quo)")
+    swp.add_argument("--draws", type=int, default=64, help="Monte Carlo points, Sobol's N (a power of two) or Morris "
+                                                          "trajectories (default 64)")
+    swp.add_argument("--method", choices=METHODS, default="monte-carlo", help="design (default monte-carlo)")
+    swp.add_argument("--parameters", default=None, help="uncertain parameters, comma-separated (default: all; "
+                                                        "`commonwealth params --uncertain` lists them)")
+    swp.add_argument("--size", type=int, default=None, help="records (default: the scenarios')")
+    swp.add_argument("--years", type=int, default=None, help="horizon in years (default: the scenarios')")
+    swp.add_argument("--seed", type=int, default=None, help="first population seed (default: the baseline's)")
+    swp.add_argument("--backend", choices=BACKENDS, default="local", help="local processes, or Ray (default local)")
+    swp.add_argument("--address", default=None, help="a Ray cluster's address (with --backend ray)")
+    swp.add_argument("--workers", type=int, default=None, help="processes or Ray CPUs (default: every core)")
+    swp.add_argument("--out", default=None, help="also write the sweep's files here")
+    _store_options(swp)
+    swp.set_defaults(func=cmd_sweep)
 
 
 def _report_parser(sub) -> None:
@@ -587,6 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
     chn.add_argument("--out", default=None, help="also write channels.csv here")
     chn.set_defaults(func=cmd_channels)
     _report_parser(sub)
+    _sweep_parser(sub)
     runs = sub.add_parser("runs", help="list stored runs, or query them with DuckDB SQL")
     runs.add_argument("--sql", default=None, help="SQL over the view 'metrics' (all stored runs)")
     runs.add_argument("--runs-dir", default=None, help="run store (default: $COMMONWEALTH_RUNS or ./runs)")
@@ -598,6 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("scenarios", help="list built-in scenarios").set_defaults(func=cmd_scenarios)
     par = sub.add_parser("params", help="list parameters")
     par.add_argument("pattern", nargs="?", default=None, metavar="PATTERN")
+    par.add_argument("--uncertain", action="store_true", help="only the parameters with a stated uncertainty")
     par.set_defaults(func=cmd_params)
     sub.add_parser("metrics", help="list metrics").set_defaults(func=cmd_metrics)
     exp = sub.add_parser("expected", help="check (or --update) the built-in scenarios' expected outputs")

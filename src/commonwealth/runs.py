@@ -31,7 +31,8 @@ from commonwealth.output import write_contract
 
 #: Files an entry must hold, and the files an entry of ours may hold.
 REQUIRED = ("metrics.parquet", "run.json")
-OURS = {"metrics.parquet", "run.json", "metrics.csv", "timings.json"}
+OURS = {"metrics.parquet", "run.json", "metrics.csv", "timings.json",
+        "central.parquet", "bands.csv", "effect_bands.csv", "sensitivity.csv"}  # the last four: sweeps
 _ENTRY = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{10}(?:-\d+)?")
 _TEMP = re.compile(r"\.tmp-(\d+)-[0-9a-f]+")
 #: Statement types ``--sql`` runs: queries only (DESCRIBE, SHOW, SUMMARIZE, VALUES, FROM-first, TABLE parse as SELECT).
@@ -71,23 +72,32 @@ def save_run(results: Sequence[ScenarioResult], root: str | Path | None = None,
     The entry is written as ``.tmp-<pid>-<random>`` in the store and published by one rename onto a name that
     does not exist yet, so readers never see half an entry and concurrent writers never share one.
     """
+    digest = hashlib.sha256("".join(r.scenario.digest for r in results).encode()).hexdigest()[:10]
+
+    def write(tmp: Path) -> None:
+        if out_dir is not None:
+            for name in REQUIRED:
+                shutil.copyfile(Path(out_dir) / name, tmp / name)
+        else:
+            write_contract(results, tmp)
+
+    return save_entry(write, digest, root)
+
+
+def save_entry(write, digest: str, root: str | Path | None = None) -> Path:
+    """Publish a store entry whose files ``write(tmp)`` puts into a fresh temporary folder (see save_run)."""
     root = check_store(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"run store {root}: cannot create it ({exc.strerror}).") from None
     now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    digest = hashlib.sha256("".join(r.scenario.digest for r in results).encode()).hexdigest()[:10]
     for stale in scan(root).temps:  # left by a killed run
         shutil.rmtree(stale, ignore_errors=True)
     tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
     try:
         tmp.mkdir()
-        if out_dir is not None:
-            for name in REQUIRED:
-                shutil.copyfile(Path(out_dir) / name, tmp / name)
-        else:
-            write_contract(results, tmp)
+        write(tmp)
         n = 1
         while True:
             target = root / (f"{now}-{digest}" if n == 1 else f"{now}-{digest}-{n}")

@@ -5,6 +5,9 @@ description, a label, a unit from :data:`UNITS`, dated values, at least one refe
 (``{title, href}``), optional ``min``/``max`` bounds and, for a statutory dollar amount, its
 ``indexation`` (``none``, ``cpi`` or ``wages``; see :mod:`commonwealth.indexation`). Values apply from
 their date onwards; a year before the first date takes the first value.
+
+A parameter whose value is uncertain states how (``uncertainty``: a shape, a range and the basis of the
+range, with its own references); sweeps draw from it (:mod:`commonwealth.sweep`, docs/uncertainty.md).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from commonwealth.errors import UserError
 
@@ -50,6 +53,36 @@ class Reference(BaseModel):
     href: str = Field(min_length=1)
 
 
+class Uncertainty(BaseModel):
+    """How uncertain a scalar parameter is: a distribution over [low, high] and where the range comes from.
+
+    * ``uniform``: every value in [low, high] equally likely (a range without a central tendency);
+    * ``triangular``: density rising linearly from ``low`` to ``mode`` and falling to ``high``;
+    * ``log-uniform``: ln(value) uniform (a range spanning a factor, e.g. 0.01–0.2);
+    * ``normal``: ``low`` and ``high`` are the 5th and 95th percentiles, truncated to [min, max].
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    shape: Literal["uniform", "triangular", "log-uniform", "normal"]
+    low: float
+    high: float
+    mode: float | None = None
+    basis: str = Field(min_length=1)  # why this range: what the references measure
+    reference: list[Reference] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Uncertainty:
+        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
+            raise ValueError(f"uncertainty needs finite low < high, got {self.low} and {self.high}")
+        if (self.shape == "triangular") != (self.mode is not None):
+            raise ValueError("uncertainty.mode is required for a triangular shape and only for it")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"uncertainty.mode {self.mode} is outside [{self.low}, {self.high}]")
+        if self.shape == "log-uniform" and self.low <= 0:
+            raise ValueError("a log-uniform uncertainty needs low > 0")
+        return self
+
+
 class ParameterSpec(BaseModel):
     """The schema of one parameter file."""
 
@@ -66,6 +99,22 @@ class ParameterSpec(BaseModel):
     #: How a statutory dollar amount moves with prices (commonwealth.indexation): ``none`` (fixed nominal
     #: dollars), ``cpi`` (constant real) or ``wages`` (grows with the average wage).
     indexation: Literal["none", "cpi", "wages"] | None = None
+    uncertainty: Uncertainty | None = None
+
+    @model_validator(mode="after")
+    def _uncertainty_fits(self) -> ParameterSpec:
+        u = self.uncertainty
+        if u is None:
+            return self
+        values = list(self.values.values())
+        if any(isinstance(v, bool | list) for v in values):
+            raise ValueError("only a scalar number can state an uncertainty")
+        if (self.min is not None and u.low < self.min) or (self.max is not None and u.high > self.max):
+            raise ValueError(f"uncertainty [{u.low}, {u.high}] leaves the bounds [{self.min}, {self.max}]")
+        latest = self.values[max(self.values)]
+        if not u.low <= latest <= u.high:
+            raise ValueError(f"the value {latest} lies outside its own uncertainty [{u.low}, {u.high}]")
+        return self
 
     @field_validator("unit")
     @classmethod
