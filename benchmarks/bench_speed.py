@@ -54,7 +54,9 @@ def export_base(commit: str, into: Path) -> Path:
 
 
 def run_child(src: Path, size: int, years: int, scenario: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(src), "OPENBLAS_NUM_THREADS": "1", "NUMBA_CACHE_DIR": str(src / ".numba")}
+    # Both codes in the numeric profile (commonwealth.numeric_profile), so that a difference is the code's.
+    env = {**os.environ, "PYTHONPATH": str(src), "OPENBLAS_NUM_THREADS": "1", "NUMBA_CACHE_DIR": str(src / ".numba"),
+           "NPY_ENABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Haswell"}
     out = subprocess.run([sys.executable, "-c", CHILD, str(size), str(years), scenario], env=env, check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout)
@@ -77,6 +79,99 @@ def compare(base: list[dict], new: list[dict]) -> tuple[float, list[str]]:
     return worst, listed
 
 
+def machine() -> dict:
+    """CPU model, cores and memory of this machine (from /proc), and its copy bandwidth, measured now."""
+    import numpy as np
+
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        mem = 0
+    a = np.ones(100_000_000 // 8)  # 100 MB, far beyond the caches
+    b = np.empty_like(a)
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        np.copyto(b, a)
+        best = min(best, time.perf_counter() - t)
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": mem / 2**30,
+            "copy_bandwidth_gb_s": 2 * a.nbytes / best / 1e9}  # bytes read + bytes written
+
+
+def state_bytes_per_record() -> float:
+    """Bytes of per-record state the engine keeps across years (the population's arrays), working tree."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from commonwealth.base_year import build_base_year
+    from commonwealth.parameters import ParameterSet
+
+    pop, _ = build_base_year(20_000, ParameterSet(), 0)
+    arrays = [v for v in vars(pop).values() if hasattr(v, "nbytes") and getattr(v, "shape", ()) == (pop.size,)]
+    return sum(v.nbytes for v in arrays) / pop.size
+
+
+def render(results: list[dict]) -> str:
+    """The side-by-side section of docs/performance.md, from one or more runs' JSON."""
+    first = results[0]
+    m = first.get("machine") or machine()
+    state = first.get("state_bytes_per_record") or state_bytes_per_record()
+    bound_ns = 1e9 * 2 * state / (m["copy_bandwidth_gb_s"] * 1e9)
+    lines = [
+        f"`benchmarks/bench_speed.py` ran the engine of the start commit ({first['base']}) and of this commit in "
+        f"alternating fresh processes on the same scenario ({first['scenario']}) and seed, {first['years'] + 1} "
+        "years, and compared every metric of every year. Both sides run in the numeric profile (numpy's x86-64-v3 "
+        "loops, OpenBLAS Haswell kernels, one BLAS thread), so a difference is the code's. Every ratio below is "
+        "between measurements of the same run.",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']:.0f} GiB; copy bandwidth "
+        f"{m['copy_bandwidth_gb_s']:.1f} GB/s (bytes read + written, numpy copy of 100 MB). Persistent state: "
+        f"{state:.0f} bytes per record, so one pass reading and writing it costs {bound_ns:.1f} ns per "
+        "household-year (the one-pass bound).",
+        "",
+        "```", *(r.get("command") or f"python benchmarks/bench_speed.py --base {r['base']} --sizes "
+                  f"{','.join(str(k) for k in r['sizes'])} --years {r['years']}" for r in results), "```",
+        "",
+        "| records | run (UTC) | load average after | base s | new s | base hh-yr/s | new hh-yr/s | new ns/hh-yr | "
+        "ratio | one-pass bound / new | peak GiB base / new | metrics differing |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    notes = []
+    for r in results:
+        for size, row in sorted(r["sizes"].items(), key=lambda kv: int(kv[0])):
+            diffs = row["differences_above_tolerance"]
+            names = sorted({d.split(": ", 1)[1].split(" ", 1)[0] for d in diffs})
+            gaps = [abs(float(d.split(" base ")[1].split(" new ")[0]) - float(d.split(" new ")[1].split(" (")[0]))
+                    for d in diffs if " base " in d]
+            differing = "none" if not diffs else f"{len(diffs)} values of {', '.join(names)}"
+            if gaps:
+                notes.append(f"At {int(size):,} records: {differing}, largest absolute difference {max(gaps):.3g} "
+                             f"(largest relative {row['largest_relative_difference']:.1e}).")
+            new_ns = row["new"]["ns_per_household_year"]
+            load = ", ".join(f"{x:.2f}" for x in r.get("load_average_end", []))
+            lines.append(
+                f"| {int(size):,} | {r.get('date', '')} | {load} | {row['base']['simulate_s']:.1f} | "
+                f"{row['new']['simulate_s']:.1f} | {row['base']['household_years_per_s'] / 1e6:.2f}M | "
+                f"{row['new']['household_years_per_s'] / 1e6:.2f}M | {new_ns:.0f} | ×{row['speedup']:.2f} | "
+                f"{bound_ns / new_ns:.1%} | {row['base']['peak_gib']:.2f} / {row['new']['peak_gib']:.2f} | "
+                f"{differing} |")
+    return "\n".join([*lines, "", *notes]) + "\n"
+
+
+def write_doc(doc: Path, text: str) -> None:
+    """Replace the block between the bench_speed markers of ``doc`` with ``text``."""
+    start, end = "<!-- bench_speed:start -->", "<!-- bench_speed:end -->"
+    page = doc.read_text(encoding="utf-8")
+    if start not in page or end not in page:
+        raise SystemExit(f"{doc}: no {start} … {end} block to replace")
+    head, rest = page.split(start, 1)
+    doc.write_text(head + start + "\n" + text + end + rest.split(end, 1)[1], encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--base", default="28d34ce", help="commit whose engine is the baseline (issue 15's start)")
@@ -86,9 +181,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=1, help="runs of each (code, size); the fastest is kept")
     ap.add_argument("--tolerance", type=float, default=1e-12, help="relative differences above it are listed")
     ap.add_argument("--out", default=None, help="also write the results as JSON here")
+    ap.add_argument("--doc", default=None, help="rewrite the bench_speed block of this page (docs/performance.md)")
+    ap.add_argument("--from-json", nargs="+", default=None, metavar="JSON",
+                    help="render --doc from earlier runs' --out files instead of running")
     args = ap.parse_args(argv)
+    command = "python benchmarks/bench_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.from_json:
+        runs = [json.loads(Path(p).read_text(encoding="utf-8")) for p in args.from_json]
+        if args.doc:
+            write_doc(Path(args.doc), render(runs))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict = {"base": args.base, "years": args.years, "scenario": args.scenario, "sizes": {}}
+    results: dict = {"base": args.base, "years": args.years, "scenario": args.scenario, "sizes": {}, "command": command,
+                     "machine": machine(), "load_average_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         base_src = export_base(args.base, Path(tmp) / "base")
         new_src = Path(tmp) / "new" / "src"
@@ -121,8 +226,11 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
     results["load_average_end"] = os.getloadavg()
     results["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    results["state_bytes_per_record"] = state_bytes_per_record()
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if args.doc:
+        write_doc(Path(args.doc), render([results]))
     return 0
 
 

@@ -159,3 +159,39 @@ def test_params_uncertain_lists_the_distributions(capsys):
     assert main(["params", "--uncertain"]) == 0
     printed = capsys.readouterr().out
     assert "politics.plutocracy" in printed and "triangular" in printed and "production.sigma" not in printed
+
+
+def test_the_reports_reproduce_command_names_scenario_files_by_path_and_runs(tmp_path):
+    import html
+    import re
+    import shlex
+
+    yaml_file = tmp_path / "my reform.yaml"
+    yaml_file.write_text("name: mine\nextends: wealth-tax\nyears: 3\npopulation: {size: 1500}\n")
+    base = tmp_path / "base.yaml"
+    base.write_text("name: base\nextends: status-quo\nyears: 3\npopulation: {size: 1500}\n")
+    out = tmp_path / "rep"
+    assert main(["report", str(base), str(yaml_file), "--baseline", "base", "--out", str(out), "--no-store"]) == 0
+    page = (out / "report.html").read_text()
+    command = html.unescape(re.search(r'<code id="cli-command">(.*?)</code>', page, re.S).group(1))
+    args = shlex.split(command)
+    assert args[:4] == ["commonwealth", "report", str(base), str(yaml_file)]
+    args[args.index("--out") + 1] = str(tmp_path / "again")
+    assert main([*args[1:], "--no-store"]) == 0
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_compare_tables_fit_the_terminal_without_cutting_a_name_or_a_number(tmp_path, monkeypatch, capsys, columns):
+    names = ["status-quo", "american-equity-fund", "american-equity-fund-locked", "wealth-tax", "land-value-tax",
+             "ubi-income-tax", "stall"]
+    files = []
+    for name in names:
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"name: {name}\nextends: {name}\nyears: 3\npopulation: {{size: 1500}}\n")
+        files.append(str(path))
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["compare", *files, "--baseline", "status-quo"]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= columns
+    assert out.count("american-equity-fund-locked") >= 1

@@ -108,7 +108,9 @@ def test_report_has_headline_tables_every_chart_assumptions_and_snippet(report, 
     match = re.search(r'<p id="headline">(.+?)</p>', page, flags=re.S)
     assert match and re.search(r"\d", match.group(1)) and str(SNAPSHOTS[-1]) in match.group(1)
     for year in SNAPSHOTS:
-        assert f'<table class="compare" data-year="{year}">' in page
+        assert f'<table class="compare" data-table="compare" data-year="{year}">' in page
+        assert f'<table class="compare" data-table="who-decides" data-year="{year}">' in page
+    assert '<section id="who-decides">' in page and 'data-metric="power_concentration"' in page
     for chart_id in CHART_IDS:
         assert page.count(f'data-chart="{chart_id}"') == 1, chart_id
     drawn = [c for c in CHART_IDS if f'data-chart="{c}" data-skipped' not in page]
@@ -223,3 +225,19 @@ def test_politics_chart_draws_the_spread_over_draws(tmp_path):
     assert 'data-chart="politics"' in page and 'data-chart="politics" data-skipped' not in page
     assert (tmp_path / "charts" / "politics.png").exists()
     assert "median of 3 draws" in page
+
+
+def test_headline_judges_income_net_of_taxes_and_names_each_reforms_costs():
+    data = _fake({
+        "status-quo": {"wealth_share_top1": 0.34, "wealth_share_bottom50": 0.04, "dividend_per_adult": 0.0,
+                       "median_income_real": 70_000, "median_disposable_income_real": 60_000, "gdp": 4.0e13,
+                       "public_debt": 3.0e13, "public_debt_ratio": 0.75},
+        "ubi-income-tax": {"wealth_share_top1": 0.33, "wealth_share_bottom50": 0.05, "dividend_per_adult": 0.0,
+                           "median_income_real": 80_000, "median_disposable_income_real": 63_000, "gdp": 3.6e13,
+                           "public_debt": 3.9e13, "public_debt_ratio": 1.08},
+    })
+    text = headline(data)
+    assert "raises median real income after taxes and transfers" in text and "$63,000" in text
+    assert "$80,000" not in text  # income before the surcharge that funds it is not the headline
+    assert f"GDP {fmt.MINUS}10.0{fmt.NBSP}%" in text
+    assert "public debt +$9.00" in text and f"+33.0{fmt.NBSP}pp of GDP" in text

@@ -56,3 +56,4 @@ def test_select_names_only_uncertain_parameters() -> None:
     with pytest.raises(UserError, match="not an uncertain parameter"):
         select(["production.sigma"])
     assert len(select(None)) == len([n for n in ParameterSet() if ParameterSet()[n].spec.uncertainty])
+    assert select([]) == []  # none: a sweep over seeds and political draws only

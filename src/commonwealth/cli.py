@@ -80,17 +80,41 @@ def _label(name: str, unit: str) -> str:
     return name + suffix.get(unit, "")
 
 
+def _print_table(console: Console, title: str, label: str, headers: Sequence[str],
+                 rows: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """A table of a label column and value columns that never cuts a number: when it is wider than the
+    console, its value columns are split over several tables printed one under the other, each repeating
+    the label column (at 80 columns, seven scenarios become three or four stacked tables)."""
+    width = console.width
+    label_width = max([len(label), *(len(r[0]) for r in rows)])
+    widths = [max([len(h), *(len(r[1][j]) for r in rows)]) for j, h in enumerate(headers)]
+    chunks: list[list[int]] = [[]]
+    used = label_width + 4  # the label column with its borders and padding
+    for j, w in enumerate(widths):
+        if chunks[-1] and used + w + 3 > width:
+            chunks.append([])
+            used = label_width + 4
+        chunks[-1].append(j)
+        used += w + 3
+    for n, chunk in enumerate(chunks):
+        part = f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else ""
+        table = Table(title=title + part, title_style="bold")
+        table.add_column(label, style="cyan", no_wrap=True, overflow="fold")
+        for j in chunk:
+            table.add_column(headers[j], justify="right", no_wrap=True, min_width=widths[j])
+        for name, cells in rows:
+            table.add_row(name, *(cells[j] for j in chunk))
+        console.print(table)
+
+
 def _summary_table(results, console: Console) -> None:
     first = results[0].scenario
     years = [first.start_year + k for k in SUMMARY_OFFSETS if k <= first.years] or [
         first.start_year + first.years]
-    table = Table(title=f"commonwealth — values in {' → '.join(map(str, years))}", title_style="bold")
-    table.add_column("metric", style="cyan", no_wrap=True)
-    for r in results:
-        table.add_column(r.scenario.name, justify="right")
     from commonwealth.metrics import METRICS
 
     present = set().union(*(set(r.metrics.metric) for r in results))
+    rows = []
     for name in (*MACRO_SUMMARY, *HOUSEHOLD_SUMMARY):
         if name not in present:
             continue
@@ -98,8 +122,9 @@ def _summary_table(results, console: Console) -> None:
         for r in results:
             m = r.metrics[r.metrics.metric == name].set_index("year")["value"]
             cells.append(" → ".join(_format(m.get(y, float("nan")), METRICS[name].unit) for y in years))
-        table.add_row(_label(name, METRICS[name].unit), *cells)
-    console.print(table)
+        rows.append((_label(name, METRICS[name].unit), cells))
+    _print_table(console, f"commonwealth — values in {' → '.join(map(str, years))}", "metric",
+                 [r.scenario.name for r in results], rows)
 
 
 def _load(refs: list[str]):
@@ -210,43 +235,37 @@ def _comparison_tables(comparison, console: Console) -> None:
     for year in comparison.years:
         d = comparison.differences
         d = d[(d.year == year) & d.metric.isin(COMPARE_METRICS)]
-        table = Table(title=f"{year}: value (difference from {comparison.baseline})", title_style="bold")
-        table.add_column("metric", style="cyan", no_wrap=True)
         scenarios = list(dict.fromkeys(d.scenario))
-        for name in scenarios:
-            table.add_column(name, justify="right")
+        rows = []
         for metric in COMPARE_METRICS:
-            rows = d[d.metric == metric].set_index("scenario")
-            if rows.empty:
+            found = d[d.metric == metric].set_index("scenario")
+            if found.empty:
                 continue
             unit = METRICS[metric].unit
             cells = []
             for name in scenarios:
-                if name not in rows.index:
+                if name not in found.index:
                     cells.append("–")
                     continue
-                value, diff = rows.loc[name, "value"], rows.loc[name, "difference"]
+                value, diff = found.loc[name, "value"], found.loc[name, "difference"]
                 cell = _format(value, unit)
                 if name != comparison.baseline:
                     sign = "+" if diff >= 0 else "−"
                     cell += f" ({sign}{_format(abs(diff), unit)})"
                 cells.append(cell)
-            table.add_row(_label(metric, unit), *cells)
-        console.print(table)
+            rows.append((_label(metric, unit), cells))
+        _print_table(console, f"{year}: value (difference from {comparison.baseline})", "metric", scenarios, rows)
     _budget_table(comparison, console)
     deciles = comparison.deciles
     if not deciles.empty:
         year = comparison.years[-1]
-        table = Table(title=f"{year}: change in net income by income decile (USD/yr per adult)", title_style="bold")
-        table.add_column("scenario", style="cyan", no_wrap=True)
-        for d in range(1, 11):
-            table.add_column(f"D{d}", justify="right")
-        table.add_column("winners", justify="right")
+        rows = []
         for name, group in deciles[(deciles.year == year) & (deciles.by == "income")].groupby("scenario", sort=False):
             g = group.sort_values("decile")
             winners = float((g["gain more than 5%"] + g["gain less than 5%"]).mean())
-            table.add_row(name, *[f"{v:,.0f}" for v in g.mean_change], f"{100 * winners:.0f}%")
-        console.print(table)
+            rows.append((name, [*(f"{v:,.0f}" for v in g.mean_change), f"{100 * winners:.0f}%"]))
+        _print_table(console, f"{year}: change in net income by income decile (USD/yr per adult)", "scenario",
+                     [*(f"D{d}" for d in range(1, 11)), "winners"], rows)
 
 
 def _budget_table(comparison, console: Console) -> None:
@@ -254,17 +273,12 @@ def _budget_table(comparison, console: Console) -> None:
     scores = comparison.budget
     if scores.empty:
         return
-    table = Table(title=f"budget score against {comparison.baseline} (share of GDP; debt/GDP in points)",
-                  title_style="bold")
-    for column, head in (("scenario", "scenario"), ("static_10y", "static, yrs 1–10"),
-                         ("debt_ratio_10y", "Δ debt/GDP yr 10"), ("rule_response", "rule's response"),
-                         ("debt_ratio_horizon", "Δ debt/GDP end"), ("gdp_horizon", "Δ GDP end")):
-        table.add_column(head, justify="left" if column == "scenario" else "right",
-                         style="cyan" if column == "scenario" else None, no_wrap=column == "scenario")
-    for row in scores.itertuples():
-        table.add_row(row.scenario, *(f"{100 * v:+.2f}%" if math.isfinite(v) else "–" for v in (
-            row.static_10y, row.debt_ratio_10y, row.rule_response, row.debt_ratio_horizon, row.gdp_horizon)))
-    console.print(table)
+    heads = ("static yrs 1–10", "Δ debt/GDP yr 10", "rule's response", "Δ debt/GDP end", "Δ GDP end")
+    rows = [(row.scenario, [f"{100 * v:+.2f}%" if math.isfinite(v) else "–" for v in (
+        row.static_10y, row.debt_ratio_10y, row.rule_response, row.debt_ratio_horizon, row.gdp_horizon)])
+        for row in scores.itertuples()]
+    _print_table(console, f"budget score against {comparison.baseline} (share of GDP; debt/GDP in points)",
+                 "scenario", heads, rows)
 
 
 def cmd_compare(args: argparse.Namespace, console: Console) -> int:
@@ -360,7 +374,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     _comparison_tables(comparison, console)
     phases["comparison"] = time.perf_counter() - clock
     out = Path(args.out)
-    command = "commonwealth report " + " ".join(s.name for s in scenarios) + f" --baseline {args.baseline}" + \
+    command = "commonwealth report " + " ".join(_command_ref(s) for s in scenarios) + f" --baseline {args.baseline}" + \
         (f" --years {args.years}" if args.years else "") + f" --out {args.out}" + \
         (" --static-charts" if args.static_charts else "")
     with staged_output(out, inputs) as tmp:  # the contract, report.html and charts/ published as one
@@ -374,6 +388,16 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     console.print(f"[bold]report:[/bold] {escape(str(report.resolve()))}", highlight=False)
     _store(results, args, out, console)
     return 0
+
+
+def _command_ref(scenario) -> str:
+    """A scenario as the command line names it again: a built-in's name, or its file's path (quoted)."""
+    import shlex
+
+    from commonwealth.report.html import _scenario_ref
+
+    _, ref = _scenario_ref(scenario)
+    return shlex.quote(ref)
 
 
 def cmd_runs(args: argparse.Namespace, console: Console) -> int:
@@ -753,7 +777,8 @@ def _error(label: str, message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    # a terminal's own width, or $COLUMNS (Rich reads it), else 160 columns when piped
+    console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit() else 160)
     try:
         return args.func(args, console)
     except UserError as exc:

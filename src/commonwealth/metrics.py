@@ -135,6 +135,9 @@ METRICS: dict[str, Metric] = {
         Metric("median_income", "USD/year", "Median adult income before taxes (market income plus transfers), "
                "base-year dollars."),
         Metric("median_income_real", "USD/year", "Median adult income before taxes, deflated by the CPI."),
+        Metric("median_disposable_income_real", "USD/year", "Median adult disposable income: market income plus "
+               "transfers (dividends, UBI, benefits) less every tax, deflated by the CPI; the income a reform "
+               "is judged by net of what funds it."),
         Metric("median_consumption_real", "USD/year", "Median adult consumption (disposable income less saving, "
                "shares received and sold included), deflated by the CPI: what a reform leaves people to live on."),
         Metric("median_income_nominal", "USD-current/year", "Median adult income before taxes in current dollars."),
@@ -342,12 +345,15 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
 
 def income_metrics(flows: Flows, weight: np.ndarray, cpi: float) -> dict[str, float]:
     """Inequality and the median of income before taxes (base-year dollars); the median also deflated by
-    this year's ``cpi`` (the basket's price relative to output); the median of consumption, deflated."""
+    this year's ``cpi`` (the basket's price relative to output); the medians of disposable income (after
+    every tax and transfer) and of consumption, deflated. Disposable income is ranked starting from the
+    income order (nearly sorted: taxes rarely reorder adults), which gives the same median."""
     income = dist.Distribution(flows.income, weight)
     median = income.quantile(0.5)
+    disposable = dist.Distribution(flows.income - flows.taxes, weight, hint=income.order).quantile(0.5)
     consumption = dist.Distribution(flows.consumption, weight).quantile(0.5)
     return {"gini_income": income.gini(), "median_income": median, "median_income_real": median / cpi,
-            "median_consumption_real": consumption / cpi}
+            "median_disposable_income_real": disposable / cpi, "median_consumption_real": consumption / cpi}
 
 
 def tidy(scenario: str, start_year: int, series: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -66,10 +66,10 @@ def _describe(p: Parameter) -> UncertainParameter:
 
 def select(names: Sequence[str] | None, params: ParameterSet | None = None,
            option: str = "--parameters") -> list[UncertainParameter]:
-    """The uncertain parameters named (all of them when ``names`` is None or empty); a name that is not an
-    uncertain parameter is a :class:`~commonwealth.errors.UserError` naming what is allowed."""
+    """The uncertain parameters named (all of them when ``names`` is None, none when it is empty); a name
+    that is not an uncertain parameter is a :class:`~commonwealth.errors.UserError` naming what is allowed."""
     available = {u.name: u for u in uncertain_parameters(params)}
-    if not names:
+    if names is None:
         return list(available.values())
     chosen = []
     for name in names:

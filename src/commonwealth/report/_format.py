@@ -18,7 +18,13 @@ DISPLAY_NAMES = {
 #: Short labels of the metrics the report tabulates (the long descriptions come from commonwealth.metrics).
 METRIC_LABELS = {
     "gdp": "GDP",
-    "median_income_real": "Median income (real)",
+    "median_income_real": "Median income before taxes (real)",
+    "median_disposable_income_real": "Median income after taxes and transfers (real)",
+    "influence_share_top1": "Political influence of the top 1 %",
+    "influence_share_bottom50": "Political influence of the poorer half",
+    "power_concentration": "Concentration of influence (Gini)",
+    "fund_voting_share": "Corporate votes of the fund and the bottom 90 %",
+    "public_ownership_share": "Companies owned by government",
     "dividend_per_adult": "Dividend per adult",
     "dividend_per_adult_real": "Dividend per adult (real)",
     "dividend_shares_per_adult": "Fund shares per adult",

@@ -496,11 +496,14 @@ def fortunes(data: ReportData) -> Chart:
             finding += (f"; {fmt.count(tril[1])} trillionaires at most" if tril[1] >= 0.5
                         else "; no trillionaire in any scenario")
         finding += "."
+    panels = [Panel("Billionaires", "adults", (Line("billionaires"),), hover=",.0f")]
+    tril = data.metrics[data.metrics.metric == "trillionaires"].value
+    if (tril > 0).any():  # a panel of zeros says nothing the finding does not
+        panels.append(Panel("Trillionaires", "adults", (Line("trillionaires"),), hover=",.1f"))
     return _timeseries(data, "fortunes", title, finding,
-                       "Adults with a net worth of at least $1 billion and $1 trillion in base-year dollars "
-                       "(population-weighted counts).",
-                       [Panel("Billionaires", "adults", (Line("billionaires"),), hover=",.0f"),
-                        Panel("Trillionaires", "adults", (Line("trillionaires"),), hover=",.1f")])
+                       "Adults with a net worth of at least $1 billion"
+                       + (" and $1 trillion" if len(panels) > 1 else "") +
+                       " in base-year dollars (population-weighted counts).", panels)
 
 
 def dividends(data: ReportData) -> Chart:

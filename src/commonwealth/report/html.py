@@ -22,9 +22,14 @@ from commonwealth.report import _format as fmt
 from commonwealth.report.charts import PLOTLY_CONFIG, Chart, ReportData, build_charts
 
 #: Metrics of the comparison tables, in order (those absent from the results are left out).
-TABLE_METRICS = ("gdp", "median_income_real", "dividend_per_adult_real", "wealth_share_top0_1", "wealth_share_top1",
+TABLE_METRICS = ("gdp", "median_income_real", "median_disposable_income_real",
+                 "dividend_per_adult_real", "wealth_share_top0_1", "wealth_share_top1",
                  "wealth_share_bottom50", "gini_wealth", "billionaires", "citizen_ownership_share",
                  "fund_ownership_share", "labor_share", "displaced_share", "public_debt", "cpi")
+#: "Who decides": political influence, its concentration, and who holds the votes and the companies.
+WHO_DECIDES_METRICS = ("influence_share_top1", "influence_share_bottom50", "power_concentration",
+                       "fund_voting_share", "citizen_ownership_share", "fund_ownership_share",
+                       "public_ownership_share")
 #: A change in a share smaller than this (a twentieth of a percentage point) reads as "no change".
 SHARE_TOLERANCE = 0.0005
 
@@ -61,29 +66,56 @@ def _dividend_metric(data: ReportData) -> str:
     return "dividend_per_adult_real" if data.has("dividend_per_adult_real") else "dividend_per_adult"
 
 
-def headline(data: ReportData) -> str:
-    """The report's answer in one or two sentences, chosen from the data: the largest dividend and what that
-    reform does to the richest 1 %'s and the poorer half's shares of wealth, then the reform that cuts the top
-    share most and the one that raises median real income most, each against the baseline."""
+def _costs(data: ReportData, scenario: str) -> str | None:
+    """What a reform costs against the baseline by the horizon: GDP, public debt (and its ratio to GDP)."""
+    b = data.baseline
+    parts = []
+    gdp, gdp0 = data.value(scenario, "gdp"), data.value(b, "gdp")
+    if not _nan(gdp) and not _nan(gdp0) and gdp0:
+        parts.append(f"GDP {fmt.relative(gdp / gdp0 - 1)}")
+    debt, debt0 = data.value(scenario, "public_debt"), data.value(b, "public_debt")
+    if not _nan(debt) and not _nan(debt0):
+        ratio = data.value(scenario, "public_debt_ratio") - data.value(b, "public_debt_ratio")
+        points = "" if _nan(ratio) else f", {fmt.pp(ratio)} of GDP"
+        parts.append(f"public debt {fmt.usd_diff(debt - debt0)}{points}")
+    return f"{fmt.display_name(scenario)}: {', '.join(parts)}" if parts else None
+
+
+def _baseline_headline(data: ReportData) -> str:
+    """The headline without a reform to compare: the baseline's shares, median income (before taxes: there is
+    no reform to net against), GDP and labour's share."""
     y, b, y0 = data.year, data.baseline, data.start_year
     top, bottom, median = "wealth_share_top1", "wealth_share_bottom50", "median_income_real"
+    parts = []
+    if not _nan(data.value(b, top)):
+        parts.append(f"the richest 1 % hold {fmt.pct(data.value(b, top))} of household wealth and the poorer "
+                     f"half {fmt.pct(data.value(b, bottom))}")
+    if not _nan(data.value(b, median)):
+        parts.append(f"median real income is {fmt.usd(data.value(b, median))} "
+                     f"({fmt.usd(data.value(b, median, y0))} in {y0})")
+    if not parts and not _nan(data.value(b, "gdp")):
+        parts.append(f"GDP reaches {fmt.usd(data.value(b, 'gdp'))} a year "
+                     f"({fmt.usd(data.value(b, 'gdp', y0))} in {y0})")
+    if not _nan(data.value(b, "labor_share")):
+        parts.append(f"labour's share of output is {fmt.pct(data.value(b, 'labor_share'))} "
+                     f"({fmt.pct(data.value(b, 'labor_share', y0))} in {y0})")
+    text = f"By {y} under {fmt.display_name(b)} " + "; ".join(parts) if parts else f"{y}: no metric to report"
+    return text + ". Add a reform to compare with it." if data.reforms == () else text + "."
+
+
+def headline(data: ReportData) -> str:
+    """The report's answer in a few sentences, chosen from the data: the largest dividend and what that
+    reform does to the richest 1 %'s and the poorer half's shares of wealth, then the reform that cuts the top
+    share most and the one that raises median real income (after taxes and transfers, where the run has it)
+    most, each against the baseline; then what each reform named costs — GDP and public debt by the horizon."""
+    y, b, y0 = data.year, data.baseline, data.start_year
+    top, bottom = "wealth_share_top1", "wealth_share_bottom50"
+    net = data.has("median_disposable_income_real")
+    median = "median_disposable_income_real" if net else "median_income_real"
+    income_words = "median real income after taxes and transfers" if net else "median real income"
     reforms = [s for s in data.reforms if not _nan(data.value(s, top))]
     if not reforms:
-        parts = []
-        if not _nan(data.value(b, top)):
-            parts.append(f"the richest 1 % hold {fmt.pct(data.value(b, top))} of household wealth and the poorer "
-                         f"half {fmt.pct(data.value(b, bottom))}")
-        if not _nan(data.value(b, median)):
-            parts.append(f"median real income is {fmt.usd(data.value(b, median))} "
-                         f"({fmt.usd(data.value(b, median, y0))} in {y0})")
-        if not parts and not _nan(data.value(b, "gdp")):
-            parts.append(f"GDP reaches {fmt.usd(data.value(b, 'gdp'))} a year "
-                         f"({fmt.usd(data.value(b, 'gdp', y0))} in {y0})")
-        if not _nan(data.value(b, "labor_share")):
-            parts.append(f"labour's share of output is {fmt.pct(data.value(b, 'labor_share'))} "
-                         f"({fmt.pct(data.value(b, 'labor_share', y0))} in {y0})")
-        text = f"By {y} under {fmt.display_name(b)} " + "; ".join(parts) if parts else f"{y}: no metric to report"
-        return text + ". Add a reform to compare with it." if data.reforms == () else text + "."
+        return _baseline_headline(data)
     div = _dividend_metric(data)
     dividends = {s: data.value(s, div) for s in reforms}
     dividends = {s: v for s, v in dividends.items() if not _nan(v)}
@@ -112,15 +144,23 @@ def headline(data: ReportData) -> str:
         if gains[best] > 0.001:
             who = "it also" if best == lead else fmt.display_name(best)
             most = " the most" if len(gains) > 1 else ""
-            second.append(f"{who} raises median real income{most}: {fmt.usd(data.value(best, median))} a year "
+            second.append(f"{who} raises {income_words}{most}: {fmt.usd(data.value(best, median))} a year "
                           f"against {fmt.usd(base_median)} under {fmt.display_name(b)} ({fmt.relative(gains[best])})")
         else:
             who = "no reform raises" if len(gains) > 1 else "it does not raise"
-            second.append(f"{who} median real income above {fmt.display_name(b)}'s {fmt.usd(base_median)}")
+            second.append(f"{who} {income_words} above {fmt.display_name(b)}'s {fmt.usd(base_median)}")
+            best = None
+    else:
+        best = None
     text = first[0].upper() + first[1:]
     if second:
         rest = "; ".join(second)
         text += " " + rest[0].upper() + rest[1:] + "."
+    named = list(dict.fromkeys(s for s in (lead, cut if cut != lead and top_change[cut] < -SHARE_TOLERANCE else None,
+                                            best) if s is not None))
+    costs = [c for c in (_costs(data, s) for s in named) if c]
+    if costs:
+        text += f" Costs by {y} against {fmt.display_name(b)}: " + "; ".join(costs) + "."
     return text
 
 
@@ -146,7 +186,7 @@ def _swatch(data: ReportData, scenario: str) -> str:
     return f'<span class="swatch" style="background:{data.color(scenario)}"></span>'
 
 
-def comparison_tables(data: ReportData) -> str:
+def comparison_tables(data: ReportData, chosen: Sequence[str] = TABLE_METRICS, kind: str = "compare") -> str:
     """One table per compared year: key metrics × scenarios, each value with its difference from the baseline."""
     from commonwealth.metrics import METRICS
 
@@ -154,9 +194,12 @@ def comparison_tables(data: ReportData) -> str:
     out = []
     for year in data.comparison.years:
         part = d[d.year == year]
-        metrics = [m for m in TABLE_METRICS if (part.metric == m).any()]
-        if "dividend_per_adult_real" not in metrics and (part.metric == "dividend_per_adult").any():
+        metrics = [m for m in chosen if (part.metric == m).any()]
+        if chosen is TABLE_METRICS and "dividend_per_adult_real" not in metrics and (
+                part.metric == "dividend_per_adult").any():
             metrics.insert(2, "dividend_per_adult")
+        if not metrics:
+            continue
         scenarios = [s for s in data.scenarios if (part.scenario == s).any()]
         head = "".join(f'<th scope="col">{_swatch(data, s)}{_E(s)}</th>' for s in scenarios)
         rows = []
@@ -178,12 +221,42 @@ def comparison_tables(data: ReportData) -> str:
             tip = f"{METRICS[m].description} Unit: {unit}." if m in METRICS else f"Unit: {unit}."
             rows.append(f'<tr data-metric="{_E(m)}"><th scope="row" title="{_E(tip)}">{_E(fmt.metric_label(m))}'
                         f'<code>{_E(m)}</code></th>{"".join(cells)}</tr>')
-        out.append(f'<div class="table-wrap"><table class="compare" data-year="{year}">'
+        out.append(f'<div class="table-wrap"><table class="compare" data-table="{kind}" data-year="{year}">'
                    f"<caption>{year}: value, and difference from {_E(data.baseline)} "
                    "(percentage points for shares)</caption>"
                    f'<thead><tr><th scope="col">metric</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
                    "</table></div>")
     return "\n".join(out)
+
+
+def who_decides(data: ReportData) -> str:
+    """The "who decides" section: influence shares, power concentration and the holders of corporate votes
+    and companies, in each compared year; empty when the run has none of these metrics."""
+    tables = comparison_tables(data, WHO_DECIDES_METRICS, kind="who-decides")
+    if not tables:
+        return ""
+    return ('<section id="who-decides"><h2>Who decides</h2>'
+            "<p>Political influence weighs each adult citizen by one person, one vote and by wealth (the "
+            "<code>politics.plutocracy</code> weight, docs/model/politics.md): the richest 1 %'s and the poorer "
+            "half's shares of influence, and its concentration (a Gini: 0 is one person one vote). Corporate votes "
+            "held by the fund and the poorer 90 %, and who owns the companies.</p>"
+            f"{tables}{_fund_holdings_note(data)}</section>")
+
+
+def _fund_holdings_note(data: ReportData) -> str:
+    """Why the fund's ownership can read 0 % while it levies every year: it hands its shares on."""
+    d = data.comparison.differences
+    levied = d[(d.metric == "dividend_shares_per_adult") & (d.value > 0)]
+    held = d[d.metric == "fund_ownership_share"].groupby("scenario").value.max()
+    quiet = [s for s in levied.scenario.unique() if held.get(s, 0.0) < SHARE_TOLERANCE]
+    if not quiet:
+        return ""
+    names = ", ".join(fmt.display_name(s) for s in quiet)
+    return (f"<p class='note'>Under {_E(names)} the fund owns almost none of the companies at the end of each "
+            "year although it levies a share of them every year: it distributes every share it takes to adult "
+            "citizens (the received shares, held or sold, are in the citizens' share), as the American Equity "
+            "Fund would. A fund that kept its shares would hold a growing stake "
+            "(<code>policy.american_equity_fund.retained_share</code>).</p>")
 
 
 def budget_table(data: ReportData) -> str:
@@ -606,7 +679,9 @@ def render_report(results: Iterable[Any], comparison: Any, *, command: str, pyth
             f"commonwealth {__version__}")
     legend = "".join(f"<li>{_swatch(data, s)}{_E(s)}{' (baseline)' if s == data.baseline else ''}</li>"
                      for s in data.scenarios)
-    sections = [("summary", "Headline"), ("tables", "Comparison"), ("charts", "Charts"),
+    decides = who_decides(data)
+    sections = [("summary", "Headline"), ("tables", "Comparison"),
+                *([("who-decides", "Who decides")] if decides else []), ("charts", "Charts"),
                 ("assumptions", "Assumptions"), ("reproduce", "Reproduce this")]
     nav = "".join(f'<a href="#{sid}">{_E(label)}</a>' for sid, label in sections)
     chart_nav = " · ".join(f'<a href="#chart-{_E(c.id)}">{_E(c.title)}</a>' for c in charts if not c.skipped)
@@ -632,6 +707,7 @@ lists them all.</p>
 {budget_table(data)}
 {ai_rents_table(data)}
 </section>
+{decides}
 <section id="charts"><h2>Charts</h2>
 <p class="context">Interactive: hover for values, click a legend entry to hide a scenario, drag to zoom, double-click
 to reset. {chart_nav}</p>
