@@ -46,10 +46,11 @@ from commonwealth.version import __version__
 SUMMARY_OFFSETS = (10, 30)
 MACRO_SUMMARY = ("gdp", "gdp_growth", "automation_share", "labor_share", "wage_index", "interest_rate",
                  "output_region")
-COMPARE_METRICS = ("gdp", "median_income_real", "dividend_per_adult", "wealth_share_top0_1", "wealth_share_top1",
-                   "wealth_share_bottom50", "citizen_ownership_share", "fund_ownership_share", "billionaires",
-                   "public_debt")
-HOUSEHOLD_SUMMARY = ("median_income_real", "dividend_per_adult", "wealth_share_top0_1", "wealth_share_top1",
+COMPARE_METRICS = ("gdp", "median_income_real", "median_disposable_income_real", "dividend_per_adult",
+                   "wealth_share_top0_1", "wealth_share_top1", "wealth_share_bottom50", "citizen_ownership_share",
+                   "fund_ownership_share", "power_concentration", "billionaires", "public_debt")
+HOUSEHOLD_SUMMARY = ("median_income_real", "median_disposable_income_real", "dividend_per_adult",
+                     "wealth_share_top0_1", "wealth_share_top1",
                      "wealth_share_bottom50", "citizen_ownership_share", "fund_ownership_share", "billionaires",
                      "trillionaires", "largest_fortune", "displaced_share", "public_debt")
 
@@ -598,7 +599,8 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
 
     scenarios = _load([args.baseline, *args.reforms])
     scenarios = [_overridden(s, args.size, args.years, None) for s in scenarios]
-    names = [n.strip() for n in args.parameters.split(",") if n.strip()] if args.parameters else None
+    names = None if args.parameters is None else [n.strip() for n in args.parameters.split(",")
+                                                   if n.strip() and n.strip() != "none"]
     plan = plan_sweep(scenarios[0], scenarios[1:], draws=args.draws, method=args.method, parameters=names,
                       seed=args.seed)
     inputs = _check_outputs(args, scenarios, store=False)
@@ -694,8 +696,9 @@ def _sweep_parser(sub) -> None:
     swp.add_argument("--draws", type=int, default=64, help="Monte Carlo points, Sobol's N (a power of two) or Morris "
                                                           "trajectories (default 64)")
     swp.add_argument("--method", choices=METHODS, default="monte-carlo", help="design (default monte-carlo)")
-    swp.add_argument("--parameters", default=None, help="uncertain parameters, comma-separated (default: all; "
-                                                        "`commonwealth params --uncertain` lists them)")
+    swp.add_argument("--parameters", default=None, help="uncertain parameters, comma-separated, or none (seeds and "
+                                                        "political draws only; default: all; `commonwealth params "
+                                                        "--uncertain` lists them)")
     swp.add_argument("--size", type=int, default=None, help="records (default: the scenarios')")
     swp.add_argument("--years", type=int, default=None, help="horizon in years (default: the scenarios')")
     swp.add_argument("--seed", type=int, default=None, help="first population seed (default: the baseline's)")

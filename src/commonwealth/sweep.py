@@ -46,7 +46,8 @@ from commonwealth.uncertainty import UncertainParameter, select, values
 METHODS = ("monte-carlo", "sobol", "morris")
 BACKENDS = ("local", "ray")
 #: The effects whose sensitivity is analysed and which the terminal summary shows.
-HEADLINES = ("median_income_real", "median_consumption_real", "gdp", "public_debt", "wealth_share_top1",
+HEADLINES = ("median_disposable_income_real", "median_income_real", "median_consumption_real", "gdp",
+             "public_debt", "wealth_share_top1",
              "citizen_ownership_share", "power_concentration")
 #: Quantiles of the bands: the 10th, 50th and 90th percentiles over draws.
 QUANTILES = (0.1, 0.5, 0.9)
