@@ -144,13 +144,22 @@ def render(results: list[dict]) -> str:
     for r in results:
         for size, row in sorted(r["sizes"].items(), key=lambda kv: int(kv[0])):
             diffs = row["differences_above_tolerance"]
-            names = sorted({d.split(": ", 1)[1].split(" ", 1)[0] for d in diffs})
-            gaps = [abs(float(d.split(" base ")[1].split(" new ")[0]) - float(d.split(" new ")[1].split(" (")[0]))
-                    for d in diffs if " base " in d]
-            differing = "none" if not diffs else f"{len(diffs)} values of {', '.join(names)}"
+            worst: dict[str, float] = {}
+            gaps = []
+            for d in diffs:
+                if " base " not in d:
+                    continue
+                name = d.split(": ", 1)[1].split(" ", 1)[0]
+                worst[name] = max(worst.get(name, 0.0), float(d.rsplit("relative ", 1)[1][:-1]))
+                a, b = d.split(" base ")[1].split(" new ")[0], d.split(" new ")[1].split(" (")[0]
+                gaps.append(abs(float(a) - float(b)))
+            ranked = sorted(worst, key=worst.__getitem__, reverse=True)
+            differing = "none" if not diffs else f"{len(diffs)} values of {len(worst)} metrics"
             if gaps:
-                notes.append(f"At {int(size):,} records: {differing}, largest absolute difference {max(gaps):.3g} "
-                             f"(largest relative {row['largest_relative_difference']:.1e}).")
+                top = ", ".join(f"{n} {worst[n]:.1e}" for n in ranked[:3])
+                rest = "" if len(ranked) <= 3 else f"; the other {len(ranked) - 3} at most {worst[ranked[3]]:.1e}"
+                notes.append(f"At {int(size):,} records: {differing}; the largest relative differences by metric: "
+                             f"{top}{rest} (largest absolute difference {max(gaps):.3g}).")
             new_ns = row["new"]["ns_per_household_year"]
             load = ", ".join(f"{x:.2f}" for x in r.get("load_average_end", []))
             lines.append(

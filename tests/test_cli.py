@@ -195,3 +195,24 @@ def test_compare_tables_fit_the_terminal_without_cutting_a_name_or_a_number(tmp_
     assert "…" not in out
     assert max(len(line) for line in out.splitlines()) <= columns
     assert out.count("american-equity-fund-locked") >= 1
+
+
+def test_report_shows_a_sweeps_bands_and_what_each_effect_depends_on(tmp_path, capsys):
+    base, fund = tmp_path / "base.yaml", tmp_path / "fund.yaml"
+    base.write_text("name: base\nextends: status-quo\nyears: 3\npopulation: {size: 1500}\n")
+    fund.write_text("name: fund\nextends: american-equity-fund\nyears: 3\npopulation: {size: 1500}\n")
+    sweep_dir, rep = tmp_path / "sw", tmp_path / "rep"
+    assert main(["sweep", str(fund), "--baseline", str(base), "--method", "sobol", "--draws", "2", "--workers", "1",
+                 "--parameters", "politics.plutocracy,labour.eti_broad", "--out", str(sweep_dir), "--no-store"]) == 0
+    assert main(["report", str(base), str(fund), "--baseline", "base", "--sweep", str(sweep_dir), "--out", str(rep),
+                 "--no-store"]) == 0
+    page = (rep / "report.html").read_text()
+    assert '<section id="depends">' in page and "data-chart='sensitivity'" in page
+    assert "10–90 % over 8 draws" in page  # the headline's costs carry the sweep's band
+    other = tmp_path / "other.yaml"
+    other.write_text("name: other\nextends: status-quo\nyears: 3\npopulation: {size: 1500}\n")
+    capsys.readouterr()
+    code = main(["report", str(other), str(fund), "--baseline", "other", "--sweep", str(sweep_dir), "--out",
+                 str(tmp_path / "rep2"), "--no-store"])
+    assert code == 2 and "not this report's baseline" in capsys.readouterr().err
+    assert not (tmp_path / "rep2").exists()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -366,6 +367,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         scenarios.insert(0, _load([args.baseline])[0])
     years = _parse_years(args.years)
     _check_years(years, scenarios)
+    sweep = _report_sweep(args.sweep, scenarios, args.baseline) if args.sweep else None
     inputs = _check_outputs(args, scenarios, store=True)
     clock = time.perf_counter()
     results = _simulate(scenarios, years)
@@ -377,13 +379,14 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     out = Path(args.out)
     command = "commonwealth report " + " ".join(_command_ref(s) for s in scenarios) + f" --baseline {args.baseline}" + \
         (f" --years {args.years}" if args.years else "") + f" --out {args.out}" + \
-        (" --static-charts" if args.static_charts else "")
+        (" --static-charts" if args.static_charts else "") + \
+        (f" --sweep {shlex.quote(args.sweep)}" if args.sweep else "")
     with staged_output(out, inputs) as tmp:  # the contract, report.html and charts/ published as one
         clock = time.perf_counter()
         write_contract(results, tmp)
         phases["contract_files"] = time.perf_counter() - clock
         report = out / write_report(results, comparison, tmp, command=command, static_charts=args.static_charts,
-                                    timings=phases).relative_to(tmp)
+                                    timings=phases, sweep=sweep).relative_to(tmp)
         write_timings(results, tmp, phases)
     console.print(f"wrote {out}/metrics.parquet, metrics.csv, run.json", highlight=False, markup=False)
     console.print(f"[bold]report:[/bold] {escape(str(report.resolve()))}", highlight=False)
@@ -391,10 +394,24 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _report_sweep(folder: str, scenarios, baseline: str):
+    """The sweep a report shows bands from: read, and checked to be of this report's baseline and reforms."""
+    from commonwealth.sweep import read_sweep
+
+    sweep = read_sweep(folder)
+    names = {s.name for s in scenarios}
+    if sweep.plan.get("baseline") != baseline:
+        raise UserError(f"--sweep {folder} is a sweep against {sweep.plan.get('baseline')!r}, not this report's "
+                        f"baseline {baseline!r}; allowed: a sweep of the same baseline.")
+    foreign = [r for r in sweep.plan.get("reforms", []) if r not in names]
+    if foreign:
+        raise UserError(f"--sweep {folder} sweeps {', '.join(foreign)}, which this report does not run; allowed: "
+                        "a sweep of reforms in the report.")
+    return sweep
+
+
 def _command_ref(scenario) -> str:
     """A scenario as the command line names it again: a built-in's name, or its file's path (quoted)."""
-    import shlex
-
     from commonwealth.report.html import _scenario_ref
 
     _, ref = _scenario_ref(scenario)
@@ -718,6 +735,8 @@ def _report_parser(sub) -> None:
     rep.add_argument("--out", default="out", help="output directory (default: out)")
     rep.add_argument("--static-charts", action="store_true",
                      help="also write each chart as PNG and SVG in OUT/charts/ (slower)")
+    rep.add_argument("--sweep", default=None, metavar="DIR",
+                     help="show bands and sensitivity from a sweep of these scenarios (commonwealth sweep --out DIR)")
     _store_options(rep)
     rep.set_defaults(func=cmd_report)
 

@@ -1037,7 +1037,7 @@ class HouseholdEconomy:
         values.update(self._firm_metrics(capital_start))
         if self.market.industry is not None:
             values.update(self._lab_metrics(markets))
-        values.update(income_metrics(flows, w * self.resident, cpi))
+        values.update(income_metrics(flows, w * self.resident, cpi, ctx.ledger.household_in_kind))
         values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))

@@ -136,8 +136,8 @@ METRICS: dict[str, Metric] = {
                "base-year dollars."),
         Metric("median_income_real", "USD/year", "Median adult income before taxes, deflated by the CPI."),
         Metric("median_disposable_income_real", "USD/year", "Median adult disposable income: market income plus "
-               "transfers (dividends, UBI, benefits) less every tax, deflated by the CPI; the income a reform "
-               "is judged by net of what funds it."),
+               "transfers in cash (dividends, UBI, benefits) and in kind (the fund's shares at market value) "
+               "less every tax, deflated by the CPI; the income a reform is judged by net of what funds it."),
         Metric("median_consumption_real", "USD/year", "Median adult consumption (disposable income less saving, "
                "shares received and sold included), deflated by the CPI: what a reform leaves people to live on."),
         Metric("median_income_nominal", "USD-current/year", "Median adult income before taxes in current dollars."),
@@ -343,14 +343,17 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
     }
 
 
-def income_metrics(flows: Flows, weight: np.ndarray, cpi: float) -> dict[str, float]:
+def income_metrics(flows: Flows, weight: np.ndarray, cpi: float,
+                   in_kind: np.ndarray | None = None) -> dict[str, float]:
     """Inequality and the median of income before taxes (base-year dollars); the median also deflated by
     this year's ``cpi`` (the basket's price relative to output); the medians of disposable income (after
-    every tax and transfer) and of consumption, deflated. Disposable income is ranked starting from the
-    income order (nearly sorted: taxes rarely reorder adults), which gives the same median."""
+    every tax and transfer, in cash and, given ``in_kind`` — the net value per adult of shares received or
+    levied, at market prices — in kind) and of consumption, deflated. Disposable income is ranked starting
+    from the income order (nearly sorted: taxes rarely reorder adults), which gives the same median."""
     income = dist.Distribution(flows.income, weight)
     median = income.quantile(0.5)
-    disposable = dist.Distribution(flows.income - flows.taxes, weight, hint=income.order).quantile(0.5)
+    net = flows.income - flows.taxes if in_kind is None else flows.income - flows.taxes + in_kind
+    disposable = dist.Distribution(net, weight, hint=income.order).quantile(0.5)
     consumption = dist.Distribution(flows.consumption, weight).quantile(0.5)
     return {"gini_income": income.gini(), "median_income": median, "median_income_real": median / cpi,
             "median_disposable_income_real": disposable / cpi, "median_consumption_real": consumption / cpi}

@@ -430,3 +430,38 @@ def write_sweep(result: SweepResult, directory: Path) -> Path:
     result.sensitivity().to_csv(directory / "sensitivity.csv", index=False, lineterminator="\n")
     (directory / "run.json").write_text(json.dumps(sweep_record(result), indent=2, sort_keys=True) + "\n")
     return directory
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """A finished sweep as the report reads it back: effect bands, sensitivity indices and its plan."""
+
+    effect_bands: pd.DataFrame  # scenario, year, metric, unit, q10, q50, q90
+    sensitivity: pd.DataFrame  # scenario, metric, year, parameter, index, value, conf
+    plan: dict  # run.json's "sweep" record
+
+    @property
+    def draws(self) -> int:
+        return int(self.plan.get("points", 0))
+
+
+def read_sweep(folder: str | Path, option: str = "--sweep") -> SweepSummary:
+    """A sweep's output folder (``commonwealth sweep --out``, or its run-store entry); a folder that is not
+    one is a :class:`UserError` naming what is missing."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise UserError(f"{option} {folder}: no such folder; allowed: the --out folder of `commonwealth sweep` or "
+                        "its entry in the run store.")
+    missing = [n for n in ("run.json", "effect_bands.csv", "sensitivity.csv") if not (path / n).is_file()]
+    if missing:
+        raise UserError(f"{option} {folder} is not a sweep's output (no {', '.join(missing)}); allowed: the --out "
+                        "folder of `commonwealth sweep` or its entry in the run store.")
+    try:
+        record = json.loads((path / "run.json").read_text(encoding="utf-8"))
+        bands = pd.read_csv(path / "effect_bands.csv")
+        sens = pd.read_csv(path / "sensitivity.csv")
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{option} {folder}: cannot read the sweep ({type(exc).__name__}: {exc}).") from None
+    if not isinstance(record, dict) or not isinstance(record.get("sweep"), dict):
+        raise UserError(f"{option} {folder}: run.json is not a sweep's record (no 'sweep' entry).")
+    return SweepSummary(bands, sens, record["sweep"])

@@ -131,9 +131,10 @@ class ReportData:
     start_year: int
     colors: Mapping[str, str]
     draws: pd.DataFrame | None = None  # Monte Carlo runs: every draw's metrics (with a 'draw' column)
+    sweep: Any = None  # a commonwealth.sweep.SweepSummary of these scenarios, when the report was given one
 
     @classmethod
-    def build(cls, results: Iterable[Any], comparison: Any) -> ReportData:
+    def build(cls, results: Iterable[Any], comparison: Any, sweep: Any = None) -> ReportData:
         """From scenario results (a list of ``ScenarioResult`` or ``commonwealth.Results``) and their comparison."""
         items = list(getattr(results, "results", results))
         if not items:
@@ -146,7 +147,7 @@ class ReportData:
         with_draws = [r.draws for r in items if getattr(r, "draws", None) is not None]
         return cls(metrics=metrics, comparison=comparison, scenarios=order, baseline=baseline,
                    start_year=int(base.scenario.start_year), colors=scenario_colors(order, baseline),
-                   draws=pd.concat(with_draws, ignore_index=True) if with_draws else None)
+                   draws=pd.concat(with_draws, ignore_index=True) if with_draws else None, sweep=sweep)
 
     @property
     def year(self) -> int:
@@ -176,6 +177,15 @@ class ReportData:
 
     def color(self, scenario: str) -> str:
         return self.colors.get(scenario, BASELINE_COLOR)
+
+    def band(self, scenario: str, metric: str) -> tuple[float, float] | None:
+        """The 10th and 90th percentiles over a sweep's draws of ``scenario``'s effect on ``metric`` in
+        :attr:`year` (None without a sweep of it)."""
+        if self.sweep is None:
+            return None
+        b = self.sweep.effect_bands
+        hit = b[(b.scenario == scenario) & (b.metric == metric) & (b.year == self.year)]
+        return (float(hit.q10.iloc[0]), float(hit.q90.iloc[0])) if len(hit) else None
 
 
 @dataclass

@@ -66,18 +66,27 @@ def _dividend_metric(data: ReportData) -> str:
     return "dividend_per_adult_real" if data.has("dividend_per_adult_real") else "dividend_per_adult"
 
 
+def _band_text(data: ReportData, scenario: str, metric: str, show) -> str:
+    """" (a to b, 10–90 % over N draws)" of a sweep's effect, or "" without one."""
+    band = data.band(scenario, metric)
+    if band is None:
+        return ""
+    return f" ({show(band[0])} to {show(band[1])}, 10–90 % over {data.sweep.draws} draws)"
+
+
 def _costs(data: ReportData, scenario: str) -> str | None:
     """What a reform costs against the baseline by the horizon: GDP, public debt (and its ratio to GDP)."""
     b = data.baseline
     parts = []
     gdp, gdp0 = data.value(scenario, "gdp"), data.value(b, "gdp")
     if not _nan(gdp) and not _nan(gdp0) and gdp0:
-        parts.append(f"GDP {fmt.relative(gdp / gdp0 - 1)}")
+        parts.append(f"GDP {fmt.relative(gdp / gdp0 - 1)}{_band_text(data, scenario, 'gdp', fmt.usd_diff)}")
     debt, debt0 = data.value(scenario, "public_debt"), data.value(b, "public_debt")
     if not _nan(debt) and not _nan(debt0):
         ratio = data.value(scenario, "public_debt_ratio") - data.value(b, "public_debt_ratio")
         points = "" if _nan(ratio) else f", {fmt.pp(ratio)} of GDP"
-        parts.append(f"public debt {fmt.usd_diff(debt - debt0)}{points}")
+        parts.append(f"public debt {fmt.usd_diff(debt - debt0)}{points}"
+                     f"{_band_text(data, scenario, 'public_debt', fmt.usd_diff)}")
     return f"{fmt.display_name(scenario)}: {', '.join(parts)}" if parts else None
 
 
@@ -145,7 +154,8 @@ def headline(data: ReportData) -> str:
             who = "it also" if best == lead else fmt.display_name(best)
             most = " the most" if len(gains) > 1 else ""
             second.append(f"{who} raises {income_words}{most}: {fmt.usd(data.value(best, median))} a year "
-                          f"against {fmt.usd(base_median)} under {fmt.display_name(b)} ({fmt.relative(gains[best])})")
+                          f"against {fmt.usd(base_median)} under {fmt.display_name(b)} ({fmt.relative(gains[best])})"
+                          f"{_band_text(data, best, median, fmt.usd_diff)}")
         else:
             who = "no reform raises" if len(gains) > 1 else "it does not raise"
             second.append(f"{who} {income_words} above {fmt.display_name(b)}'s {fmt.usd(base_median)}")
@@ -257,6 +267,72 @@ def _fund_holdings_note(data: ReportData) -> str:
             "citizens (the received shares, held or sold, are in the citizens' share), as the American Equity "
             "Fund would. A fund that kept its shares would hold a growing stake "
             "(<code>policy.american_equity_fund.retained_share</code>).</p>")
+
+
+def depends_on(data: ReportData) -> str:
+    """"What the answer depends on": from a sweep given to the report, each reform's effect on the headline
+    metrics with its 10–90 % band and, for a Sobol or Morris sweep, a heatmap of the indices (parameters ×
+    effects) and the three parameters each effect depends on most. Empty without a sweep."""
+    sweep = data.sweep
+    if sweep is None:
+        return ""
+    from commonwealth.metrics import METRICS
+    from commonwealth.sweep import HEADLINES
+
+    plan = sweep.plan
+    intro = (f"<p>From a {_E(plan.get('method', ''))} sweep of {sweep.draws} draws at "
+             f"{int(plan.get('population_size') or 0):,} records (<code>commonwealth sweep</code>, "
+             "docs/uncertainty.md): the baseline and each reform at the same draw of the uncertain parameters"
+             f"{', the seed and the political draw' if plan.get('vary_seed') else ''}. "
+             "The band is the 10th to 90th percentile of the effect over the draws.</p>")
+    rows = []
+    for reform in data.reforms:
+        for metric in HEADLINES:
+            band = data.band(reform, metric)
+            if band is None or metric not in METRICS:
+                continue
+            unit = METRICS[metric].unit
+            central = data.value(reform, metric) - data.value(data.baseline, metric)
+            rows.append(f"<tr><th scope='row'>{_E(fmt.display_name(reform))}</th><td>{_E(fmt.metric_label(metric))}"
+                        f"</td><td>{_E(fmt.difference(central, None, unit))}</td>"
+                        f"<td>{_E(fmt.difference(band[0], None, unit))} to {_E(fmt.difference(band[1], None, unit))}"
+                        "</td></tr>")
+    table = ("<div class='table-wrap'><table class='compare' data-table='bands'><caption>Effects against "
+             f"{_E(data.baseline)} in {data.year}: this run, and the sweep's 10–90 % band</caption><thead><tr>"
+             "<th scope='col'>reform</th><th scope='col'>effect on</th><th scope='col'>this run</th>"
+             f"<th scope='col'>10–90 %</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>") if rows else ""
+    return f'<section id="depends"><h2>What the answer depends on</h2>{intro}{table}{_sensitivity_html(data)}</section>'
+
+
+def _sensitivity_html(data: ReportData) -> str:
+    """The sweep's indices as a heatmap (plotly, one per reform) and a table of the three largest."""
+    sens = data.sweep.sensitivity
+    if sens.empty:
+        return ("<p>This sweep drew points at random (Monte Carlo), which gives bands but no attribution; a "
+                "<code>--method sobol</code> or <code>morris</code> sweep says which parameters drive each effect.</p>")
+    key = "ST" if (sens["index"] == "ST").any() else "mu_star"
+    words = ("total Sobol index: the share of the effect's variance due to the parameter, with its interactions"
+             if key == "ST" else "Morris μ*: the mean absolute change of the effect over the parameter's range")
+    out = [f"<p>Each cell is the {words}.</p>"]
+    for reform, group in sens[sens["index"] == key].groupby("scenario", sort=False):
+        table = group.pivot_table(index="parameter", columns="metric", values="value", aggfunc="first")
+        metrics = list(table.columns)
+        hover = "%{y}<br>%{x}<br>" + key + " %{z:.2f}<extra></extra>"
+        fig = {"data": [{"type": "heatmap", "z": table.to_numpy().round(3).tolist(),
+                         "x": [fmt.metric_label(m) for m in metrics], "y": list(table.index),
+                         "colorscale": "Blues", "hovertemplate": hover}],
+               "layout": {"height": 120 + 28 * len(table.index), "margin": {"l": 260, "r": 20, "t": 30, "b": 120},
+                          "title": {"text": f"{fmt.display_name(reform)}: {key}"}}}
+        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"plot-sensitivity-{reform}",
+                          config=PLOTLY_CONFIG, validate=False)
+        top = []
+        for metric, g in group.sort_values("value", ascending=False).groupby("metric", sort=False):
+            top.append(f"<li>{_E(fmt.metric_label(metric))}: " + ", ".join(
+                f"<code>{_E(r.parameter)}</code> {r.value:.2f}" for r in g.head(3).itertuples()) + "</li>")
+        out.append(f"<figure class='chart' data-chart='sensitivity'><div class='plot'>{div}</div>"
+                   f"<figcaption>What each effect of {_E(fmt.display_name(reform))} depends on most:"
+                   f"<ul>{''.join(top)}</ul></figcaption></figure>")
+    return "".join(out)
 
 
 def budget_table(data: ReportData) -> str:
@@ -656,12 +732,12 @@ def _chart_html(chart: Chart, *, static_dir: str | None) -> str:
 
 
 def render_report(results: Iterable[Any], comparison: Any, *, command: str, python_snippet: str | None = None,
-                  charts: Sequence[Chart] | None = None, static_dir: str | None = None) -> str:
+                  charts: Sequence[Chart] | None = None, static_dir: str | None = None, sweep: Any = None) -> str:
     """The report as one HTML string (see :func:`write_report`)."""
     from commonwealth.version import __version__
 
     items = list(getattr(results, "results", results))
-    data = ReportData.build(items, comparison)
+    data = ReportData.build(items, comparison, sweep)
     charts = list(charts) if charts is not None else build_charts(data)
     scenarios = {r.scenario.name: r.scenario for r in items}
     ordered = [scenarios[s] for s in data.scenarios if s in scenarios]
@@ -680,8 +756,10 @@ def render_report(results: Iterable[Any], comparison: Any, *, command: str, pyth
     legend = "".join(f"<li>{_swatch(data, s)}{_E(s)}{' (baseline)' if s == data.baseline else ''}</li>"
                      for s in data.scenarios)
     decides = who_decides(data)
+    depends = depends_on(data)
     sections = [("summary", "Headline"), ("tables", "Comparison"),
-                *([("who-decides", "Who decides")] if decides else []), ("charts", "Charts"),
+                *([("who-decides", "Who decides")] if decides else []),
+                *([("depends", "What it depends on")] if depends else []), ("charts", "Charts"),
                 ("assumptions", "Assumptions"), ("reproduce", "Reproduce this")]
     nav = "".join(f'<a href="#{sid}">{_E(label)}</a>' for sid, label in sections)
     chart_nav = " · ".join(f'<a href="#chart-{_E(c.id)}">{_E(c.title)}</a>' for c in charts if not c.skipped)
@@ -708,6 +786,7 @@ lists them all.</p>
 {ai_rents_table(data)}
 </section>
 {decides}
+{depends}
 <section id="charts"><h2>Charts</h2>
 <p class="context">Interactive: hover for values, click a legend entry to hide a scenario, drag to zoom, double-click
 to reset. {chart_nav}</p>
@@ -744,7 +823,7 @@ to reset. {chart_nav}</p>
 
 def write_report(results: Iterable[Any], comparison: Any, out_dir: str | Path, *, command: str,
                  python_snippet: str | None = None, static_charts: bool = False,
-                 timings: dict[str, float] | None = None) -> Path:
+                 timings: dict[str, float] | None = None, sweep: Any = None) -> Path:
     """Write ``out_dir/report.html`` (self-contained: plotly.js inline, no external resource) and, with
     ``static_charts``, the static charts as ``out_dir/charts/<chart>.png`` and ``.svg``; return the report's
     path. Static files are only written when asked for: rendering them takes longer than the rest of the
@@ -761,7 +840,7 @@ def write_report(results: Iterable[Any], comparison: Any, out_dir: str | Path, *
     out.mkdir(parents=True, exist_ok=True)
     items = list(getattr(results, "results", results))
     clock = time.perf_counter()
-    data = ReportData.build(items, comparison)
+    data = ReportData.build(items, comparison, sweep)
     charts = build_charts(data)
     spent = {"charts": time.perf_counter() - clock}
     if static_charts:
@@ -770,7 +849,7 @@ def write_report(results: Iterable[Any], comparison: Any, out_dir: str | Path, *
             chart.save(out / "charts")
         spent["static_charts"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    page = render_report(items, comparison, command=command, python_snippet=python_snippet, charts=charts,
+    page = render_report(items, comparison, command=command, python_snippet=python_snippet, charts=charts, sweep=sweep,
                          static_dir="charts" if static_charts else None)
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
