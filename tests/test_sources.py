@@ -38,7 +38,7 @@ def test_only_sources_reads_the_shipped_data_files() -> None:
         for p in ROOT.rglob("*.py")
         if p.name != "sources.py" and _opens_data(p)
     }
-    for name in ("expected.py", "output.py", "runs.py"):  # read and write run outputs, not data files
+    for name in ("expected.py", "output.py", "runs.py", "sweep.py"):  # read and write run outputs, not data files
         readers.pop(name, None)
     assert set(readers) <= KNOWN_READERS, readers
 

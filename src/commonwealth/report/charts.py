@@ -888,8 +888,13 @@ def politics_spread(data: ReportData) -> Chart:
             ax.set_title(panel_title)
             ax.set_ylabel(axis)
             ax.set_xlabel("year")
-            if prefix == "support.":
-                ax.axhline(0.5, color="#999999", lw=1, ls="--")
+            if prefix == "support.":  # the enactment threshold (the parameter's value; scenarios rarely change it)
+                from commonwealth.parameters import ParameterSet
+
+                threshold = float(ParameterSet()("politics.enactment_threshold"))
+                ax.axhline(threshold, color="#999999", lw=1, ls="--")
+                pfig.add_hline(y=threshold, line_dash="dash", line_color="#999999", line_width=1, row=1, col=i + 1,
+                               annotation_text="enactment threshold", annotation_position="bottom right")
             _base_year_marker(ax, data.start_year)
             pfig.update_yaxes(title_text=axis, row=1, col=i + 1)
             pfig.update_xaxes(title_text="year", row=1, col=i + 1)
