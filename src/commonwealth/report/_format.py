@@ -13,6 +13,8 @@ DISPLAY_NAMES = {
     "wealth-tax": "the wealth tax",
     "business-as-usual": "business as usual",
     "korinek-suh-2024": "the Korinek & Suh (2024) economy",
+    "american-equity-fund-locked": "the American Equity Fund with locked shares",
+    "american-equity-fund-politics": "the American Equity Fund under endogenous politics",
 }
 
 #: Short labels of the metrics the report tabulates (the long descriptions come from commonwealth.metrics).
@@ -62,6 +64,16 @@ def display_name(scenario: str, *, start: bool = False) -> str:
     if start and name[:1].isalpha():
         name = name[0].upper() + name[1:]
     return name
+
+
+def legend_name(scenario: str) -> str:
+    """A scenario's name in a chart legend: plain words for the built-ins ("American Equity Fund"), the
+    scenario's own name otherwise."""
+    name = DISPLAY_NAMES.get(scenario)
+    if name is None:
+        return scenario
+    name = name.removeprefix("the ")
+    return name[0].upper() + name[1:]
 
 
 def metric_label(metric: str) -> str:

@@ -361,15 +361,16 @@ def _timeseries(data: ReportData, chart_id: str, title: str, finding: str, capti
                     y = s.to_numpy() * (100.0 if panel.percent else panel.scale)
                     color = data.color(scenario)
                     h = ax.plot(s.index, y, color=color, ls=_MPL_DASH[line.dash], lw=2.0,
-                                label=scenario, zorder=3 if scenario != data.baseline else 2)[0]
+                                label=fmt.legend_name(scenario), zorder=3 if scenario != data.baseline else 2)[0]
                     handles.setdefault(scenario, h)
-                    name = f"{scenario} · {line.label}" if line.label else scenario
+                    name = f"{fmt.legend_name(scenario)} · {line.label}" if line.label else fmt.legend_name(scenario)
                     suffix = " %" if panel.percent else ""
                     pfig.add_trace(go.Scatter(
-                        x=s.index.to_numpy(), y=y, mode="lines", name=scenario, legendgroup=scenario,
+                        x=s.index.to_numpy(), y=y, mode="lines", name=fmt.legend_name(scenario), legendgroup=scenario,
                         showlegend=scenario not in shown,
                         line={"color": color, "width": 2.2, "dash": line.dash},
-                        hovertemplate=f"%{{y:{panel.hover}}}{suffix}<extra>{name}</extra>"), row=r, col=c)
+                        hovertemplate=f"%{{y:{panel.hover}}}{suffix}<br>{panel.axis}<extra>{name}</extra>"),
+                        row=r, col=c)
                     shown.add(scenario)
                     drew = True
                     all_zero &= not np.any(y)
@@ -407,7 +408,7 @@ def _timeseries(data: ReportData, chart_id: str, title: str, finding: str, capti
             pfig.update_xaxes(title_text="year", row=r, col=c)
         for j in range(n, rows * cols):
             axes[j // cols][j % cols].set_visible(False)
-        _legend_below(fig, [_solid(h) for h in handles.values()], list(handles.keys()))
+        _legend_below(fig, [_solid(h) for h in handles.values()], [fmt.legend_name(k) for k in handles])
     _plotly_base_year(pfig, data.start_year, rows, cols)
     _finish_plotly(pfig, title, finding, rows)
     return Chart(id=chart_id, title=title, finding=finding, caption=caption, static=fig, interactive=pfig)
@@ -631,9 +632,10 @@ def decile_changes(data: ReportData) -> Chart:
                     rows_s = part[part.scenario == s].sort_values("decile")
                     offset = (k - (len(reforms) - 1) / 2) * width
                     h = ax.bar(x + offset, rows_s.mean_change.to_numpy(), width=width * 0.95, color=data.color(s),
-                               label=s)
+                               label=fmt.legend_name(s))
                     handles.setdefault(s, h)
-                    pfig.add_trace(go.Bar(x=rows_s.decile.to_numpy(), y=rows_s.mean_change.to_numpy(), name=s,
+                    pfig.add_trace(go.Bar(x=rows_s.decile.to_numpy(), y=rows_s.mean_change.to_numpy(),
+                                          name=fmt.legend_name(s),
                                           legendgroup=s, showlegend=i == 0 and j == 0,
                                           marker_color=data.color(s),
                                           hovertemplate=f"decile %{{x}}: %{{y:$,.0f}} a year<extra>{s}</extra>"),
@@ -754,8 +756,9 @@ def lorenz_curves(data: ReportData) -> Chart:
                 if c.empty:
                     continue
                 xs, ys = c.population_share.to_numpy() * 100, c.value_share.to_numpy() * 100
-                handles.setdefault(s, ax.plot(xs, ys, color=data.color(s), lw=1.8, label=s)[0])
-                pfig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=s, legendgroup=s, showlegend=j == 0,
+                handles.setdefault(s, ax.plot(xs, ys, color=data.color(s), lw=1.8, label=fmt.legend_name(s))[0])
+                pfig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=fmt.legend_name(s), legendgroup=s,
+                                          showlegend=j == 0,
                                           line={"color": data.color(s), "width": 2},
                                           hovertemplate="poorest %{x:.0f} % hold %{y:.1f} %<extra>" + s
                                                         + "</extra>"), row=1, col=j + 1)
@@ -873,7 +876,7 @@ def politics_spread(data: ReportData) -> Chart:
             ax = axes[0][i]
             for scenario, policy, q10, q50, q90, _ in bands.get(prefix, []):
                 color = data.color(scenario)
-                label = f"{scenario} · {policy}"
+                label = f"{fmt.legend_name(scenario)} · {policy}"
                 handles[label] = ax.plot(q50.index, q50, color=color, lw=2.0)[0]
                 ax.fill_between(q50.index, q10, q90, color=color, alpha=0.18, lw=0)
                 x = q50.index.to_numpy()
