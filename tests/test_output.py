@@ -378,3 +378,23 @@ def test_report_is_one_publication(tmp_path, scenario, monkeypatch, capsys):
     assert cli.main(argv) == EXIT_INTERNAL_ERROR  # reported in one paragraph, not a traceback
     assert "chart export failed" in capsys.readouterr().err
     assert tree(out) == before and siblings(out) == []
+
+
+def test_a_staging_folder_killed_while_writing_its_marker_is_cleaned_and_a_users_file_kept(tmp_path):
+    from commonwealth.outdir import MARKER, clean_stale
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(done.stdout)  # a process id that is no longer alive
+    target = tmp_path / "out"
+    half = tmp_path / f".out.commonwealth-tmp-{dead}-0a1b2c3d"
+    half.mkdir()
+    (half / MARKER).write_text('{"package": "commonw')  # killed mid-write (an old, non-atomic marker)
+    tmp_only = tmp_path / f".out.commonwealth-tmp-{dead}-0a1b2c3e"
+    tmp_only.mkdir()
+    (tmp_only / f"{MARKER}.tmp").write_text('{"pack')  # killed while writing the marker's temporary file
+    foreign = tmp_path / f".out.commonwealth-tmp-{dead}-0a1b2c3f"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    removed = clean_stale(target)
+    assert sorted(removed) == sorted([half.resolve(), tmp_only.resolve()])
+    assert not half.exists() and not tmp_only.exists() and (foreign / "notes.txt").read_text() == "mine"

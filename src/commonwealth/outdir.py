@@ -29,6 +29,8 @@ from commonwealth.version import __version__
 
 #: The marker file of a commonwealth output folder.
 MARKER = ".commonwealth-output"
+#: The marker is written here first and renamed onto MARKER, so it is whole or absent.
+_MARKER_TMP = MARKER + ".tmp"
 _TMP = ".commonwealth-tmp-"
 _TRASH = ".commonwealth-trash-"
 _STALE = re.compile(r"\.commonwealth-(?:tmp|trash)-(\d+)-[0-9a-f]+$")
@@ -174,8 +176,13 @@ def clean_stale(target: str | Path) -> list[Path]:
         try:
             if (path / MARKER).is_file() and _read_marker(path) is not None:
                 _remove_ours(path)
+            elif set(os.listdir(path)) <= {MARKER, _MARKER_TMP}:
+                # killed before or while its marker was written: nothing in it but (part of) our marker
+                for name in (_MARKER_TMP, MARKER):
+                    (path / name).unlink(missing_ok=True)
+                path.rmdir()
             else:
-                path.rmdir()  # killed before its marker was written (or after it was removed): only empty
+                continue  # not recognisably ours: left alone
         except OSError:
             continue
         removed.append(path)
@@ -245,7 +252,9 @@ def _write_marker(folder: Path, files: list[str] | None) -> None:
         record["files"] = files
     else:
         record["state"] = "staging"
-    (folder / MARKER).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp = folder / _MARKER_TMP
+    tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, folder / MARKER)  # whole or absent, whenever the process is killed
 
 
 def _publish(tmp: Path, target: Path, inputs: list, option: str) -> None:
