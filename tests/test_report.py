@@ -241,3 +241,22 @@ def test_headline_judges_income_net_of_taxes_and_names_each_reforms_costs():
     assert "$80,000" not in text  # income before the surcharge that funds it is not the headline
     assert f"GDP {fmt.MINUS}10.0{fmt.NBSP}%" in text
     assert "public debt +$9.00" in text and f"+33.0{fmt.NBSP}pp of GDP" in text
+
+
+def test_comparison_tables_split_many_reforms_each_part_with_the_baseline():
+    import re
+
+    from commonwealth import compare, simulate
+    from commonwealth.report.html import TABLE_REFORMS, comparison_tables
+
+    names = ["status-quo", "american-equity-fund", "wealth-tax", "land-value-tax", "ubi-income-tax", "stall"]
+    results = simulate(*names, size=1_500, years=3)
+    data = ReportData.build(results, compare(results, baseline="status-quo", years=[2028]))
+    page = comparison_tables(data)
+    heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", page)
+    assert len(heads) == 2  # five reforms, three to a table
+    for head in heads:
+        columns = re.findall(r'<th scope="col">(.*?)</th>', head)
+        assert len(columns) <= 2 + TABLE_REFORMS and "status-quo" in columns[1]
+    assert all(any(n in h for h in heads) for n in names)
+    assert "(part 1 of 2)" in page and "(part 2 of 2)" in page

@@ -26,6 +26,9 @@ TABLE_METRICS = ("gdp", "median_income_real", "median_disposable_income_real",
                  "dividend_per_adult_real", "wealth_share_top0_1", "wealth_share_top1",
                  "wealth_share_bottom50", "gini_wealth", "billionaires", "citizen_ownership_share",
                  "fund_ownership_share", "labor_share", "displaced_share", "public_debt", "cpi")
+#: Reforms per comparison table (beside the baseline): more are split over several tables, so that a table
+#: fits a 1280-pixel screen and a printed page whatever the number of scenarios.
+TABLE_REFORMS = 3
 #: "Who decides": political influence, its concentration, and who holds the votes and the companies.
 WHO_DECIDES_METRICS = ("influence_share_top1", "influence_share_bottom50", "power_concentration",
                        "fund_voting_share", "citizen_ownership_share", "fund_ownership_share",
@@ -197,8 +200,8 @@ def _swatch(data: ReportData, scenario: str) -> str:
 
 
 def comparison_tables(data: ReportData, chosen: Sequence[str] = TABLE_METRICS, kind: str = "compare") -> str:
-    """One table per compared year: key metrics × scenarios, each value with its difference from the baseline."""
-    from commonwealth.metrics import METRICS
+    """One table per compared year (split when there are more than TABLE_REFORMS reforms, each part with the
+    baseline): key metrics × scenarios, each value with its difference from the baseline."""
 
     d = data.comparison.differences
     out = []
@@ -210,33 +213,45 @@ def comparison_tables(data: ReportData, chosen: Sequence[str] = TABLE_METRICS, k
             metrics.insert(2, "dividend_per_adult")
         if not metrics:
             continue
-        scenarios = [s for s in data.scenarios if (part.scenario == s).any()]
-        head = "".join(f'<th scope="col">{_swatch(data, s)}{_E(s)}</th>' for s in scenarios)
-        rows = []
-        for m in metrics:
-            cells = []
-            for s in scenarios:
-                hit = part[(part.scenario == s) & (part.metric == m)]
-                if hit.empty:
-                    cells.append("<td>–</td>")
-                    continue
-                r = hit.iloc[0]
-                unit = "index" if m.startswith("gini") else r.unit  # a Gini reads as 0.792, not 79.2 %
-                value = fmt.value(float(r.value), unit)
-                diff = "" if s == data.baseline else (
-                    f'<span class="diff">{_E(fmt.difference(float(r.difference), float(r.relative), unit))}'
-                    "</span>")
-                cells.append(f'<td><span class="val">{_E(value)}</span>{diff}</td>')
-            unit = METRICS[m].unit if m in METRICS else str(part[part.metric == m].unit.iloc[0])
-            tip = f"{METRICS[m].description} Unit: {unit}." if m in METRICS else f"Unit: {unit}."
-            rows.append(f'<tr data-metric="{_E(m)}"><th scope="row" title="{_E(tip)}">{_E(fmt.metric_label(m))}'
-                        f'<code>{_E(m)}</code></th>{"".join(cells)}</tr>')
-        out.append(f'<div class="table-wrap"><table class="compare" data-table="{kind}" data-year="{year}">'
-                   f"<caption>{year}: value, and difference from {_E(data.baseline)} "
-                   "(percentage points for shares)</caption>"
-                   f'<thead><tr><th scope="col">metric</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-                   "</table></div>")
+        present = [s for s in data.scenarios if (part.scenario == s).any()]
+        others = [s for s in present if s != data.baseline]
+        groups = [others[i:i + TABLE_REFORMS] for i in range(0, len(others), TABLE_REFORMS)] or [[]]
+        for n, group in enumerate(groups):
+            scenarios = ([data.baseline] if data.baseline in present else []) + group
+            part_note = f" (part {n + 1} of {len(groups)})" if len(groups) > 1 else ""
+            out.append(_compare_table(data, part, metrics, scenarios, kind, year, part_note))
     return "\n".join(out)
+
+
+def _compare_table(data: ReportData, part: Any, metrics: Sequence[str], scenarios: Sequence[str], kind: str,
+                   year: int, part_note: str) -> str:
+    from commonwealth.metrics import METRICS
+
+    head = "".join(f'<th scope="col">{_swatch(data, s)}{_E(s)}</th>' for s in scenarios)
+    rows = []
+    for m in metrics:
+        cells = []
+        for s in scenarios:
+            hit = part[(part.scenario == s) & (part.metric == m)]
+            if hit.empty:
+                cells.append("<td>–</td>")
+                continue
+            r = hit.iloc[0]
+            unit = "index" if m.startswith("gini") else r.unit  # a Gini reads as 0.792, not 79.2 %
+            value = fmt.value(float(r.value), unit)
+            diff = "" if s == data.baseline else (
+                f'<span class="diff">{_E(fmt.difference(float(r.difference), float(r.relative), unit))}'
+                "</span>")
+            cells.append(f'<td><span class="val">{_E(value)}</span>{diff}</td>')
+        unit = METRICS[m].unit if m in METRICS else str(part[part.metric == m].unit.iloc[0])
+        tip = f"{METRICS[m].description} Unit: {unit}." if m in METRICS else f"Unit: {unit}."
+        rows.append(f'<tr data-metric="{_E(m)}"><th scope="row" title="{_E(tip)}">{_E(fmt.metric_label(m))}'
+                    f'<code>{_E(m)}</code></th>{"".join(cells)}</tr>')
+    return (f'<div class="table-wrap"><table class="compare" data-table="{kind}" data-year="{year}">'
+            f"<caption>{year}: value, and difference from {_E(data.baseline)} "
+            f"(percentage points for shares){part_note}</caption>"
+            f'<thead><tr><th scope="col">metric</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>")
 
 
 def who_decides(data: ReportData) -> str:
