@@ -216,3 +216,34 @@ def test_report_shows_a_sweeps_bands_and_what_each_effect_depends_on(tmp_path, c
                  str(tmp_path / "rep2"), "--no-store"])
     assert code == 2 and "not this report's baseline" in capsys.readouterr().err
     assert not (tmp_path / "rep2").exists()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--workers", "0"], "--workers has value 0"),
+    (["--seed", "-1"], "--seed has value -1"),
+    (["--address", "x:1"], "allowed only with --backend ray"),
+])
+def test_sweep_refuses_bad_execution_settings_before_any_output(tmp_path, capsys, extra, message):
+    out = tmp_path / "sweep"
+    assert main(["sweep", "american-equity-fund", "--out", str(out), "--no-store", *extra]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "sweep:" not in captured.out and not out.exists()
+
+
+def test_report_refuses_a_folder_that_is_not_a_sweep(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "run.json").write_text('{"sweep": {}}')
+    (folder / "effect_bands.csv").write_text("a,b\n1,2\n")
+    (folder / "sensitivity.csv").write_text("scenario,metric,parameter,index,value\n")
+    out = tmp_path / "rep"
+    assert main(["report", "american-equity-fund", "--sweep", str(folder), "--out", str(out), "--no-store"]) == 2
+    assert "effect_bands.csv lacks the columns" in capsys.readouterr().err and not out.exists()
+    assert main(["report", "american-equity-fund", "--sweep", str(tmp_path / "none"), "--out", str(out),
+                 "--no-store"]) == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+def test_params_uncertain_with_no_match_is_a_clear_error(capsys):
+    assert main(["params", "zzz", "--uncertain"]) == 2
+    assert "no uncertain parameter matches 'zzz'" in capsys.readouterr().err

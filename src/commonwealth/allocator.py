@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import sys
 
@@ -35,15 +36,10 @@ MMAP_THRESHOLD = 32 * 1024**2
 #: Free memory at the top of the heap kept before any is returned to the system (bytes).
 TRIM_THRESHOLD = 512 * 1024**2
 
-_applied: bool | None = None
-
-
+@functools.cache
 def retain_freed_memory() -> bool:
     """Apply the setting above once per process; True when glibc accepted it."""
-    global _applied
-    if _applied is None:
-        _applied = _apply()
-    return _applied
+    return _apply()
 
 
 def _apply() -> bool:

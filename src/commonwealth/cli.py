@@ -252,8 +252,7 @@ def _comparison_tables(comparison, console: Console) -> None:
                 value, diff = found.loc[name, "value"], found.loc[name, "difference"]
                 cell = _format(value, unit)
                 if name != comparison.baseline:
-                    sign = "+" if diff >= 0 else "−"
-                    cell += f" ({sign}{_format(abs(diff), unit)})"
+                    cell += f" ({_signed(diff, unit)})"
                 cells.append(cell)
             rows.append((_label(metric, unit), cells))
         _print_table(console, f"{year}: value (difference from {comparison.baseline})", "metric", scenarios, rows)
@@ -561,6 +560,9 @@ def cmd_params(args: argparse.Namespace, console: Console) -> int:
     found = ParameterSet().matching(args.pattern)
     if getattr(args, "uncertain", False):
         found = [p for p in found if p.spec.uncertainty is not None]
+        if not found:
+            raise UserError(f"no uncertain parameter matches {args.pattern!r}; run `commonwealth params "
+                            "--uncertain` for all.")
         return _uncertain_table(found, console)
     if not found:
         raise UserError(f"no parameter matches {args.pattern!r}; run `commonwealth params` for all.")
@@ -612,7 +614,7 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
 def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     from commonwealth.api import _overridden
     from commonwealth.runs import check_store, runs_dir, save_entry
-    from commonwealth.sweep import Checkpoint, plan_sweep, run_sweep, write_sweep
+    from commonwealth.sweep import Checkpoint, check_execution, plan_sweep, run_sweep, write_sweep
 
     scenarios = _load([args.baseline, *args.reforms])
     scenarios = [_overridden(s, args.size, args.years, None) for s in scenarios]
@@ -620,6 +622,7 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
                                                    if n.strip() and n.strip() != "none"]
     plan = plan_sweep(scenarios[0], scenarios[1:], draws=args.draws, method=args.method, parameters=names,
                       seed=args.seed)
+    check_execution(args.backend, args.workers, args.address)
     inputs = _check_outputs(args, scenarios, store=False)
     store = None if args.no_store else check_store(args.runs_dir)
     if store is not None and args.out is not None and runs_dir(args.runs_dir).resolve().is_relative_to(
@@ -669,11 +672,7 @@ def _sweep_tables(result, console: Console) -> None:
     bands = result.effect_bands()
     central = result.central_effects()
     for reform in plan.reforms:
-        table = Table(title=f"{year}: effect of {reform.name} against {plan.baseline.name} (10th–90th percentile "
-                      f"over {result.draws.draw.nunique()} draws)", title_style="bold")
-        table.add_column("metric", style="cyan", no_wrap=True)
-        for column in ("central", "median", "10th–90th"):
-            table.add_column(column, justify="right", no_wrap=True)
+        rows = []
         for metric in HEADLINES:
             row = bands[(bands.scenario == reform.name) & (bands.year == year) & (bands.metric == metric)]
             mid = central[(central.scenario == reform.name) & (central.year == year) & (central.metric == metric)]
@@ -681,9 +680,10 @@ def _sweep_tables(result, console: Console) -> None:
                 continue
             unit = METRICS[metric].unit
             r = row.iloc[0]
-            table.add_row(_label(metric, unit), _signed(mid.difference.iloc[0], unit), _signed(r.q50, unit),
-                          f"{_signed(r.q10, unit)} to {_signed(r.q90, unit)}")
-        console.print(table)
+            rows.append((_label(metric, unit), [_signed(mid.difference.iloc[0], unit), _signed(r.q50, unit),
+                                                f"{_signed(r.q10, unit)} to {_signed(r.q90, unit)}"]))
+        _print_table(console, f"{year}: effect of {reform.name} against {plan.baseline.name} (10th–90th percentile "
+                     f"over {result.draws.draw.nunique()} draws)", "metric", ["central", "median", "10th–90th"], rows)
     sens = result.sensitivity()
     if sens.empty:
         return

@@ -29,6 +29,7 @@ from the stored expected outputs in the last digits. Same-bits also needs the sa
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import sys
@@ -45,15 +46,10 @@ PROFILE = "x86-64-v3"
 #: Set beside the variables, so that a worker process started from this one knows they are the profile's.
 MARKER = "COMMONWEALTH_NUMERIC_PROFILE"
 
-_status: str | None = None
-
-
+@functools.cache
 def apply() -> str:
     """Apply the profile once per process (before numpy loads); returns :func:`status`."""
-    global _status
-    if _status is None:
-        _status = _apply()
-    return _status
+    return _apply()
 
 
 def status() -> str:

@@ -56,6 +56,8 @@ MORRIS_LEVELS = 4
 #: Bootstrap resamples for the confidence intervals of the indices (SALib's default is 100 for Sobol).
 RESAMPLES = 200
 CENTRAL = -1  #: the index of the central point
+#: The largest population seed (a scenario's ``seed`` key allows 0 to 2^63 − 1).
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ def plan_sweep(baseline: Scenario, reforms: Sequence[Scenario], *, draws: int = 
         raise UserError(f"--draws {draws} for a Sobol design; allowed: a power of two (Saltelli's sequence), e.g. "
                         f"{1 << (draws.bit_length() - 1)} or {1 << draws.bit_length()}.")
     seed = baseline.seed if seed is None else seed
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED - draws:
+        raise UserError(f"--seed has value {seed!r}; allowed: a whole number from 0 to {MAX_SEED - draws} "
+                        "(each draw takes the next seed).")
     sampled = method == "monte-carlo"
     return SweepPlan(baseline, tuple(reforms), chosen, method, draws, seed,
                      sampled if vary_seed is None else vary_seed, sampled if vary_politics is None else vary_politics,
@@ -171,17 +176,24 @@ def run_point(scenarios: Sequence[Scenario], point: Point) -> pd.DataFrame:
     """Every scenario at one point: tidy metrics with a ``draw`` column (the point's index).
 
     A parameter a scenario sets itself keeps the scenario's value (the scenario's own choice)."""
+    from commonwealth.api import _guarded
     from commonwealth.engine import run_scenario, simulate_draw
 
     frames = []
     for s in scenarios:
         drawn = {name: v for name, v in point.values.items() if name not in s.parameters}
         at = s.model_copy(update={"parameters": {**drawn, **s.parameters}, "seed": point.seed})
-        if at.saving == "households":
-            frame = simulate_draw(at, point.political_draw).frame.drop(columns="draw")
-        else:
-            frame = run_scenario(at).metrics
-        frames.append(frame)
+        years = [0]
+
+        def tick(k: int, years: list[int] = years) -> None:
+            years[0] += k
+
+        def simulate(at: Scenario = at) -> pd.DataFrame:
+            if at.saving == "households":
+                return simulate_draw(at, point.political_draw, (), tick).frame.drop(columns="draw")
+            return run_scenario(at, progress=tick).metrics
+
+        frames.append(_guarded(at, simulate, lambda years=years: years[0]))  # a model failure names scenario, year
     return pd.concat(frames, ignore_index=True).assign(draw=point.index)
 
 
@@ -312,7 +324,8 @@ class SweepResult:
 def indices(method: str, setup: dict, unit_points: np.ndarray, y: np.ndarray,
             seed: int) -> list[tuple[str, str, float, float]]:
     """(parameter, index, value, 95 % half-width) of output ``y`` at ``unit_points`` of a ``sobol`` or
-    ``morris`` design: Sobol S1 and ST (Saltelli 2002, Jansen 1999 estimators in SALib) or Morris μ* and σ."""
+    ``morris`` design: Sobol S1 and ST (the Saltelli et al. 2010 and Jansen 1999 estimators in SALib) or Morris
+    μ* and σ (Campolongo et al. 2007)."""
     names = setup["names"]
     if y.size != unit_points.shape[0] or not np.all(np.isfinite(y)):
         return []
@@ -348,16 +361,22 @@ def _paired(frame: pd.DataFrame, baseline: str) -> pd.DataFrame:
         ["scenario", "draw", "year", "metric", "unit", "value", "baseline", "difference", "relative"]]
 
 
-def run_sweep(plan: SweepPlan, *, backend: str = "local", workers: int | None = None, address: str | None = None,
-              store: Path | None = None, progress: Callable[[int], None] | None = None) -> SweepResult:
-    """Run a plan's points not yet in the checkpoint (all of them without a ``store``) and combine them."""
+def check_execution(backend: str, workers: int | None, address: str | None) -> int:
+    """Refuse a bad backend, worker count or address before any work; returns the workers to use."""
     if backend not in BACKENDS:
         raise UserError(f"--backend {backend!r}; allowed: {', '.join(BACKENDS)}.")
     if address is not None and backend != "ray":
         raise UserError("--address names a Ray cluster; allowed only with --backend ray.")
-    workers = workers or os.cpu_count() or 1
+    workers = (os.cpu_count() or 1) if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise UserError(f"--workers has value {workers!r}; allowed: a whole number of at least 1.")
+    return workers
+
+
+def run_sweep(plan: SweepPlan, *, backend: str = "local", workers: int | None = None, address: str | None = None,
+              store: Path | None = None, progress: Callable[[int], None] | None = None) -> SweepResult:
+    """Run a plan's points not yet in the checkpoint (all of them without a ``store``) and combine them."""
+    workers = check_execution(backend, workers, address)
     points = plan.points()
     checkpoint = Checkpoint(store, plan) if store is not None else None
     finished: dict[int, pd.DataFrame] = {}
@@ -464,4 +483,10 @@ def read_sweep(folder: str | Path, option: str = "--sweep") -> SweepSummary:
         raise UserError(f"{option} {folder}: cannot read the sweep ({type(exc).__name__}: {exc}).") from None
     if not isinstance(record, dict) or not isinstance(record.get("sweep"), dict):
         raise UserError(f"{option} {folder}: run.json is not a sweep's record (no 'sweep' entry).")
+    for name, frame, needed in (("effect_bands.csv", bands, {"scenario", "year", "metric", "q10", "q90"}),
+                                ("sensitivity.csv", sens, {"scenario", "metric", "parameter", "index", "value"})):
+        missing = sorted(needed - set(frame.columns))
+        if missing:
+            raise UserError(f"{option} {folder}: {name} lacks the columns {', '.join(missing)}; allowed: the files "
+                            "`commonwealth sweep` writes.")
     return SweepSummary(bands, sens, record["sweep"])
