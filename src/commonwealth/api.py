@@ -311,25 +311,29 @@ class Explorer:
 
     def __init__(self, baseline: str | Path | Scenario | dict[str, Any] = "status-quo", *,
                  size: int | None = INTERACTIVE_SIZE, years: int | None = None, seed: int | None = None,
-                 snapshot_years: Sequence[int] | None = None) -> None:
-        """``snapshot_years``: per-household data kept for the comparison's deciles (default: the horizon)."""
+                 snapshot_years: Sequence[int] | None = None, progress: Callable[[int], None] | None = None
+                 ) -> None:
+        """``snapshot_years``: per-household data kept for the comparison's deciles (default: the horizon);
+        ``progress``: called with the baseline's years simulated."""
         self.baseline = _overridden(_as_scenario(baseline), size, years, seed)
         check_base_year(self.baseline)
         self.snapshot_years = list(snapshot_years) if snapshot_years is not None else [
             self.baseline.start_year + self.baseline.years]
-        self.baseline_result = run_all([self.baseline], snapshot_years=self.snapshot_years)[0]
+        self.baseline_result = run_all([self.baseline], snapshot_years=self.snapshot_years, progress=progress)[0]
 
-    def run(self, reform: str | Path | Scenario | dict[str, Any]) -> ScenarioResult:
-        """Simulate ``reform`` at the baseline's size, horizon and seed."""
+    def run(self, reform: str | Path | Scenario | dict[str, Any], *,
+            progress: Callable[[int], None] | None = None) -> ScenarioResult:
+        """Simulate ``reform`` at the baseline's size, horizon and seed (``progress``: called with the years
+        simulated, as :func:`run_all`'s)."""
         b = self.baseline
         scenario = _overridden(_as_scenario(reform), b.population.size, b.years, b.seed)
         check_base_year(scenario)
-        return run_all([scenario], snapshot_years=self.snapshot_years)[0]
+        return run_all([scenario], snapshot_years=self.snapshot_years, progress=progress)[0]
 
-    def compare(self, reform: str | Path | Scenario | dict[str, Any], years: Sequence[int] | None = None
-                ) -> Comparison:
+    def compare(self, reform: str | Path | Scenario | dict[str, Any], years: Sequence[int] | None = None, *,
+                progress: Callable[[int], None] | None = None) -> Comparison:
         """``reform`` against the kept baseline (:func:`compare`); ``years`` default: the snapshot years."""
-        result = self.run(reform)
+        result = self.run(reform, progress=progress)
         if result.scenario.name == self.baseline.name:
             raise UserError(f"the reform is named {result.scenario.name!r}, like the baseline; allowed: another "
                             "name (key 'name')")

@@ -9,6 +9,7 @@ exact; :func:`check_ownership` verifies them. This module sits above both the po
 from __future__ import annotations
 
 import copy
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -59,6 +60,7 @@ def build_base_year(
 BASE_YEAR_CACHE_ENTRIES = 4
 BASE_YEAR_CACHE_MAX_RECORDS = 1_000_000
 _BASE_YEARS: OrderedDict[tuple, tuple[Population, Firms]] = OrderedDict()
+_BASE_YEARS_LOCK = threading.Lock()
 
 
 def cached_base_year(size: int, params: ParameterSet, seed: int) -> tuple[Population, Firms]:
@@ -69,13 +71,15 @@ def cached_base_year(size: int, params: ParameterSet, seed: int) -> tuple[Popula
     if size > BASE_YEAR_CACHE_MAX_RECORDS:
         return build_base_year(size, params, seed)
     key = (size, seed, repr(sorted(params.overrides.items())))
-    if key in _BASE_YEARS:
-        _BASE_YEARS.move_to_end(key)
-    else:
-        _BASE_YEARS[key] = build_base_year(size, params, seed)
-        while len(_BASE_YEARS) > BASE_YEAR_CACHE_ENTRIES:
-            _BASE_YEARS.popitem(last=False)
-    return copy.deepcopy(_BASE_YEARS[key])
+    with _BASE_YEARS_LOCK:  # the server simulates on more than one thread
+        if key in _BASE_YEARS:
+            _BASE_YEARS.move_to_end(key)
+        else:
+            _BASE_YEARS[key] = build_base_year(size, params, seed)
+            while len(_BASE_YEARS) > BASE_YEAR_CACHE_ENTRIES:
+                _BASE_YEARS.popitem(last=False)
+        kept = _BASE_YEARS[key]
+    return copy.deepcopy(kept)
 
 
 class OwnershipError(ValueError):

@@ -727,6 +727,65 @@ def _sweep_parser(sub) -> None:
     swp.set_defaults(func=cmd_sweep)
 
 
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    """The dashboard and the HTTP API (docs/api.md)."""
+    from commonwealth.server.settings import ServerSettings, is_loopback, new_token
+
+    token = args.token
+    if token is None and not is_loopback(args.host):
+        token = new_token()  # beyond loopback a token is never optional
+    settings = ServerSettings(host=args.host, port=args.port, token=token, max_population=args.max_population,
+                              job_timeout_s=args.job_timeout, cors_origins=tuple(args.cors_origin or ()))
+    try:
+        import uvicorn
+
+        from commonwealth.server import create_app
+    except ImportError as exc:
+        raise UserError(f"`commonwealth serve` needs FastAPI and uvicorn ({exc.name} is missing): "
+                        "pip install fastapi uvicorn") from None
+    _check_port(args.host, args.port)
+    url = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}/"
+    console.print(f"commonwealth dashboard: {url}" + (f"?token={token}" if token else ""), highlight=False,
+                  markup=False)
+    console.print(f"API: {url}api/docs (OpenAPI: {url}openapi.json); Ctrl-C stops", highlight=False, markup=False)
+    if token:
+        console.print(f"token (send 'Authorization: Bearer <token>'): {token}", highlight=False, markup=False)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+                timeout_graceful_shutdown=5)
+    return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port already taken before uvicorn starts (its own error is a log line and exit code 1)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(f"--host {host} --port {port}: cannot listen there ({exc.strerror}); allowed: a free port "
+                            "on an address of this machine (e.g. --port 8001).") from None
+
+
+def _serve_parser(sub) -> None:
+    srv = sub.add_parser("serve", help="the dashboard and the HTTP API (http://127.0.0.1:8000/)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine "
+                                                        "only; any other asks for a token)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--token", default=None, help="bearer token API requests must carry (default: none on "
+                                                   "loopback, a random one printed at start otherwise)")
+    srv.add_argument("--max-population", type=int, default=200_000, help="most records a job may simulate "
+                                                                         "(default 200000)")
+    srv.add_argument("--job-timeout", type=float, default=1800.0, help="seconds after which a job is stopped "
+                                                                       "(default 1800)")
+    srv.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
+                     help="allow pages of this origin to call the API (repeatable; default: none)")
+    srv.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    srv.set_defaults(func=cmd_serve)
+
+
 def _report_parser(sub) -> None:
     rep = sub.add_parser("report", help="simulate, compare and write a self-contained HTML report")
     rep.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="built-in name or YAML path")
@@ -767,6 +826,7 @@ def build_parser() -> argparse.ArgumentParser:
     chn.set_defaults(func=cmd_channels)
     _report_parser(sub)
     _sweep_parser(sub)
+    _serve_parser(sub)
     runs = sub.add_parser("runs", help="list stored runs, or query them with DuckDB SQL")
     runs.add_argument("--sql", default=None, help="SQL over the view 'metrics' (all stored runs)")
     runs.add_argument("--runs-dir", default=None, help="run store (default: $COMMONWEALTH_RUNS or ./runs)")
