@@ -45,3 +45,22 @@ def test_the_interactive_benchmark_reports_p50_and_p95_of_run_and_compare(capsys
     out = capsys.readouterr().out
     assert "p50 ms" in out and "p95 ms" in out
     assert {line.split()[0] for line in out.splitlines()[2:4]} == {"run", "compare"}
+
+
+def test_the_api_load_test_counts_requests_and_reports_p50_p95(tmp_path):
+    import json
+    import os
+
+    bench_api = pytest.importorskip("bench_api")
+    out = tmp_path / "api.json"
+    code = bench_api.main(["--duration", "3", "--concurrency", "2", "--explore-share", "0.05", "--json", str(out)])
+    report = json.loads(out.read_text())
+    assert code == 0, report["endpoints"]
+    assert report["requests"] > 0
+    assert report["requests"] == sum(e["count"] for e in report["endpoints"].values())
+    assert report["errors"] == 0
+    health = report["endpoints"]["GET /api/health"]
+    assert health["ok"] > 0 and 0 < health["p50_ms"] <= health["p95_ms"]
+    assert report["server"]["exit_code"] is not None  # the server was stopped and reaped
+    with pytest.raises(ProcessLookupError):
+        os.kill(report["server"]["pid"], 0)

@@ -735,7 +735,8 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     if token is None and not is_loopback(args.host):
         token = new_token()  # beyond loopback a token is never optional
     settings = ServerSettings(host=args.host, port=args.port, token=token, max_population=args.max_population,
-                              job_timeout_s=args.job_timeout, cors_origins=tuple(args.cors_origin or ()))
+                              job_timeout_s=args.job_timeout, cors_origins=tuple(args.cors_origin or ()),
+                              interactive_size=args.interactive_size)
     try:
         import uvicorn
 
@@ -770,6 +771,8 @@ def _check_port(host: str, port: int) -> None:
 
 
 def _serve_parser(sub) -> None:
+    from commonwealth.api import INTERACTIVE_SIZE
+
     srv = sub.add_parser("serve", help="the dashboard and the HTTP API (http://127.0.0.1:8000/)")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine "
                                                         "only; any other asks for a token)")
@@ -778,6 +781,8 @@ def _serve_parser(sub) -> None:
                                                    "loopback, a random one printed at start otherwise)")
     srv.add_argument("--max-population", type=int, default=200_000, help="most records a job may simulate "
                                                                          "(default 200000)")
+    srv.add_argument("--interactive-size", type=int, default=INTERACTIVE_SIZE,
+                     help=f"records of the dashboard's runs (default {INTERACTIVE_SIZE}: about a second a change)")
     srv.add_argument("--job-timeout", type=float, default=1800.0, help="seconds after which a job is stopped "
                                                                        "(default 1800)")
     srv.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",

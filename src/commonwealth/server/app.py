@@ -29,6 +29,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Match
 
 from commonwealth.errors import ModelError, UserError
 from commonwealth.metrics import METRICS
@@ -73,8 +74,10 @@ ResultKey = Annotated[str, PathParam(min_length=24, max_length=24, pattern=r"^[0
 #: What each error kind answers with.
 STATUS = {"input": 422, "model": 422, "not_found": 404, "too_large": 413, "busy": 429, "unauthorized": 401,
           "conflict": 409, "timeout": 504, "cancelled": 409, "internal": 500}
-ERRORS = {code: {"model": ErrorBody, "description": kind}
-          for kind, code in STATUS.items() if kind not in ("cancelled",)}
+#: Error answers, documented as JSON whatever the route's own media type (a report is HTML, its errors not).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": kind, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for kind, code in [*STATUS.items(), ("malformed", 400)] if kind not in ("cancelled",)}
 
 
 def error(kind: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -119,43 +122,44 @@ def validation_message(exc: RequestValidationError) -> str:
 
 
 class BodyLimit:
-    """ASGI middleware: a body longer than ``limit`` bytes is refused (413) before it is read whole."""
+    """ASGI middleware: a body longer than ``limit`` bytes is refused (413) as soon as it is seen to be, from
+    its Content-Length or, without one, while it arrives; a body within the limit is handed on whole."""
 
     def __init__(self, app: Any, limit: int) -> None:
         self.app, self.limit = app, limit
+
+    def _refusal(self) -> JSONResponse:
+        return error("too_large", f"the request body is larger than this server accepts; allowed: at most "
+                                  f"{self.limit} bytes (a scenario is a few kilobytes).")
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        too_large = error("too_large", f"the request body is larger than this server accepts; allowed: at most "
-                                       f"{self.limit} bytes (a scenario is a few kilobytes).")
-        if declared is not None:
-            try:
-                size = int(declared)
-            except ValueError:
-                size = self.limit + 1
-            if size > self.limit:
-                await too_large(scope, receive, send)
-                return
-        seen = 0
-
-        async def limited() -> dict:
-            nonlocal seen
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refusal()(scope, receive, send)
+            return
+        body, more = b"", True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise ApiError("too_large", too_large.body.decode())
-            return message
+            if message["type"] != "http.request":  # the client left
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                await self._refusal()(scope, receive, send)
+                return
+        replayed = False
 
-        try:
-            await self.app(scope, limited, send)
-        except ApiError as exc:
-            if exc.kind != "too_large":
-                raise
-            await too_large(scope, receive, send)
+        async def replay() -> dict:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 @dataclass
@@ -165,26 +169,37 @@ class Services:
     settings: ServerSettings
     queue: JobQueue
     board: dash.Dashboard
-    explore_pool: ThreadPoolExecutor
     waiting: threading.BoundedSemaphore
+    _pool: ThreadPoolExecutor | None = None
 
     @classmethod
     def of(cls, request: Request) -> Services:
         return request.app.state.services
+
+    @property
+    def explore_pool(self) -> ThreadPoolExecutor:
+        """The dashboard's one worker (started on first use, again after a shutdown)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commonwealth-explore")
+        return self._pool
+
+    def shutdown(self) -> None:
+        self.queue.shutdown()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
     """The application for ``settings`` (its queue, its dashboard, its caps)."""
     services = Services(settings, JobQueue(threads=settings.job_threads, limit=settings.queue_limit,
                                            keep=settings.keep_jobs), dash.Dashboard(settings),
-                        ThreadPoolExecutor(max_workers=1, thread_name_prefix="commonwealth-explore"),
                         threading.BoundedSemaphore(settings.explore_waiting + 1))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
-        services.queue.shutdown()
-        services.explore_pool.shutdown(wait=False, cancel_futures=True)
+        services.shutdown()
 
     app = FastAPI(title="commonwealth", version=__version__, docs_url="/api/docs", redoc_url=None, lifespan=lifespan,
                   openapi_url="/openapi.json",
@@ -204,7 +219,22 @@ def create_app(settings: ServerSettings) -> FastAPI:
                           (ModelError, _model), (ApiError, _api), (Exception, _bug)):
         app.add_exception_handler(kind, handler)
     app.include_router(router)
+    app.openapi = functools.partial(_openapi, app)
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with the error body every error answer carries (ERRORS refers to it)."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(body.pop("$defs", {}))
+        components["ErrorBody"] = body
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 async def guard(request: Request, call_next):
@@ -232,8 +262,18 @@ async def _http(request: Request, exc: StarletteHTTPException):
     if exc.status_code == 404:
         return error("not_found", f"no such address: {request.method} {request.url.path} (GET /openapi.json lists "
                                   "them).")
+    if exc.status_code == 400:
+        return JSONResponse({"error": {"kind": "input", "message": f"{request.method} {request.url.path}: the body is "
+                                       "not JSON (UTF-8) this request can read; allowed: a JSON object of its keys "
+                                       "(GET /openapi.json)."}}, status_code=400)
+    if exc.status_code == 405:  # every method of every route at this address (Starlette names the first's only)
+        allowed = sorted({m for route in request.app.routes if getattr(route, "methods", None)
+                          and route.matches(request.scope)[0] == Match.PARTIAL for m in route.methods})
+        return JSONResponse({"error": {"kind": "input", "message": f"{request.method} is not allowed at "
+                                       f"{request.url.path}; allowed: {', '.join(allowed)}."}}, status_code=405,
+                            headers={"Allow": ", ".join(allowed)})
     return JSONResponse({"error": {"kind": "input", "message": f"{request.method} {request.url.path}: {exc.detail}."}},
-                        status_code=exc.status_code)
+                        status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
 async def _user(request: Request, exc: UserError):
@@ -261,14 +301,14 @@ router = APIRouter()
 # --- the catalogue ----------------------------------------------------------------------------------------
 
 
-@router.get("/api/health", response_model=Health, tags=["catalogue"])
+@router.get("/api/health", response_model=Health, tags=["catalogue"], responses=ERRORS)
 def health(request: Request) -> Health:
     services = Services.of(request)
     return Health(status="ok", version=__version__, jobs=sum(j.active for j in services.queue.all()),
                   queue_limit=services.settings.queue_limit)
 
 
-@router.get("/api/scenarios", response_model=list[ScenarioInfo], tags=["catalogue"])
+@router.get("/api/scenarios", response_model=list[ScenarioInfo], tags=["catalogue"], responses=ERRORS)
 def scenarios() -> list[ScenarioInfo]:
     """The built-in scenarios."""
     out = []
@@ -305,7 +345,7 @@ def parameters(match: Annotated[str | None, Query(max_length=120, description="a
     return [_parameter(p) for p in ParameterSet().matching(match) if not uncertain or p.spec.uncertainty]
 
 
-@router.get("/api/metrics", response_model=list[MetricInfo], tags=["catalogue"])
+@router.get("/api/metrics", response_model=list[MetricInfo], tags=["catalogue"], responses=ERRORS)
 def metrics() -> list[MetricInfo]:
     """Every metric of the tidy contract, with its unit."""
     return [MetricInfo(name=m.name, unit=m.unit, description=m.description) for m in METRICS.values()]
@@ -359,7 +399,7 @@ def submit(request: Request, body: JobRequest) -> JobStatus:
     return _status(job)
 
 
-@router.get("/api/jobs", response_model=list[JobStatus], tags=["jobs"])
+@router.get("/api/jobs", response_model=list[JobStatus], tags=["jobs"], responses=ERRORS)
 def jobs(request: Request) -> list[JobStatus]:
     """Every job kept: queued, running and the last finished ones."""
     return [_status(j) for j in Services.of(request).queue.all()]
@@ -437,7 +477,7 @@ def report(request: Request, job_id: JobId, download: bool = False) -> HTMLRespo
 # --- the dashboard ----------------------------------------------------------------------------------------
 
 
-@router.get("/api/dashboard", response_model=DashboardOptions, tags=["dashboard"])
+@router.get("/api/dashboard", response_model=DashboardOptions, tags=["dashboard"], responses=ERRORS)
 def options(request: Request) -> DashboardOptions:
     """Reforms with their sliders, AI paths and politics, for the dashboard."""
     return dash.options(Services.of(request).settings)

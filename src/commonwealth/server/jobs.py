@@ -96,8 +96,8 @@ class JobQueue:
     """Jobs by id: at most ``limit`` queued or running, the last ``keep`` finished ones kept."""
 
     def __init__(self, *, threads: int, limit: int, keep: int) -> None:
-        self.limit, self.keep = limit, keep
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="commonwealth-job")
+        self.limit, self.keep, self.threads = limit, keep, threads
+        self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._serial = itertools.count(1)
@@ -115,7 +115,9 @@ class JobQueue:
                       digests=list(digests or []))
             self._jobs[job.id] = job
             self._forget_old()
-        self._pool.submit(self._run, job)
+            if self._pool is None:  # started on first use, again after a shutdown
+                self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="commonwealth-job")
+            self._pool.submit(self._run, job)
         return job
 
     def _forget_old(self) -> None:
@@ -168,6 +170,13 @@ class JobQueue:
             job._finish("done")
 
     def shutdown(self) -> None:
+        """Stop every job (at its next year) and the worker threads."""
         for job in self.all():
             job.cancel_requested.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+            with job.changed:
+                if job.state == "queued":
+                    job._finish("cancelled", ("cancelled", "the server stopped before it started"))
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -73,6 +73,13 @@ class ServerSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise UserError(f"server setting {name} has value {value!r}; allowed: a whole number, at least 1")
+        from commonwealth.parameters import ParameterSet
+        from commonwealth.scenario import MAX_POPULATION, minimum_size
+
+        fewest = minimum_size(ParameterSet())
+        if not fewest <= self.interactive_size <= min(self.max_population, MAX_POPULATION):
+            raise UserError(f"--interactive-size has value {self.interactive_size}; allowed: {fewest} (the fewest "
+                            f"records the population builder accepts) to {self.max_population} (--max-population)")
         if not 0 < self.port < 65536:
             raise UserError(f"--port has value {self.port}; allowed: 1 to 65535")
         if self.token is not None and len(self.token) < 16:
