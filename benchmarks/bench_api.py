@@ -170,6 +170,8 @@ class Load:
         self._explores = 0
         self._validates = 0
         self._answered: set[float] = set()
+        #: Explore results answered: key -> the seconds the server says its simulation took (the first time).
+        self.simulations: dict[str, float] = {}
 
     def running(self) -> bool:
         return not self.stopped.is_set() and time.monotonic() < self.deadline
@@ -181,9 +183,11 @@ class Load:
             self._explores += 1
             return value, value in self._answered
 
-    def answered(self, value: float) -> None:
+    def answered(self, value: float, key: str, seconds: float) -> None:
+        """A 200 for ``value``: the result ``key`` the server simulated in ``seconds`` (its own figure)."""
         with self._lock:
             self._answered.add(value)
+            self.simulations[key] = seconds
 
     def next_name(self) -> str:
         with self._lock:
@@ -205,18 +209,36 @@ def _request(load: Load, label: str) -> tuple[str, str, str, dict | None, float 
     return label, method, path, None, None
 
 
-def _send(client: Any, method: str, path: str, body: dict | None) -> tuple[int | None, float, str | None]:
-    """(status or None, seconds, failure reason or None) of one request."""
+def _send(client: Any, method: str, path: str, body: dict | None) -> tuple[Any, float, str | None]:
+    """(response or None, seconds, failure reason or None) of one request."""
     import httpx
 
     t = time.perf_counter()
     try:
-        status = client.request(method, path, json=body).status_code
+        response = client.request(method, path, json=body)
     except httpx.TimeoutException as exc:
         return None, time.perf_counter() - t, f"timeout ({type(exc).__name__})"
     except httpx.HTTPError as exc:
         return None, time.perf_counter() - t, f"connection ({type(exc).__name__})"
-    return status, time.perf_counter() - t, None
+    return response, time.perf_counter() - t, None
+
+
+def _count(load: Load, tally: Tally, response: Any, seconds: float, failure: str | None, value: float | None) -> None:
+    """Count one answer in ``tally``: a 200's latency, a refusal or an error."""
+    tally.count += 1
+    status = None if response is None else response.status_code
+    if status == 200 and value is not None:
+        try:
+            answer = response.json()
+            load.answered(value, answer["key"], float(answer["seconds"]))
+        except (ValueError, KeyError, TypeError):
+            status, failure = None, "explore answer without key and seconds"
+    if status == 200:
+        tally.latencies.append(seconds)
+    elif status == 429:
+        tally.refusals += 1
+    else:
+        tally.errors[failure or f"HTTP {status}"] += 1
 
 
 def _worker(load: Load, seed: int, tallies: dict[str, Tally]) -> None:
@@ -227,17 +249,8 @@ def _worker(load: Load, seed: int, tallies: dict[str, Tally]) -> None:
     with httpx.Client(base_url=load.url, timeout=load.timeout, trust_env=False) as client:
         while load.running():
             row, method, path, body, value = _request(load, rng.choices(load.labels, load.weights)[0])
-            status, seconds, failure = _send(client, method, path, body)
-            tally = tallies.setdefault(row, Tally())
-            tally.count += 1
-            if status == 200:
-                tally.latencies.append(seconds)
-                if value is not None:
-                    load.answered(value)
-            elif status == 429:
-                tally.refusals += 1
-            else:
-                tally.errors[failure or f"HTTP {status}"] += 1
+            response, seconds, failure = _send(client, method, path, body)
+            _count(load, tallies.setdefault(row, Tally()), response, seconds, failure, value)
 
 
 def run_load(load: Load, concurrency: int) -> tuple[dict[str, Tally], float]:
@@ -342,6 +355,9 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"{report['requests_per_s']} requests/s; {machine['cpu_count']} CPUs; load average (1, 5, 15 min) "
           f"before {machine['loadavg_before']}, after {machine['loadavg_after']}; CPU seconds: client "
           f"{machine['client_cpu_s']}, server {machine['server_cpu_s']}")
+    if report["explore_simulations_s"]:
+        print("explore results answered, the seconds the server took for each (baseline included in the first): "
+              + ", ".join(f"{x:.2f}" for x in report["explore_simulations_s"]))
 
 
 # --- the command ------------------------------------------------------------------------------------------
@@ -377,6 +393,7 @@ def _measure(args: argparse.Namespace, log: Any) -> tuple[Server, dict[str, Any]
         load = Load(server.url, args.duration, args.explore_share, args.timeout)
         tallies, elapsed = run_load(load, args.concurrency)
         report = summarise(args, server, tallies, elapsed, before)
+        report["explore_simulations_s"] = [round(x, 3) for x in load.simulations.values()]  # in answer order
     report["server"].update(exit_code=server.process.returncode, killed=server.killed)  # -15: stopped by SIGTERM
     return server, report
 

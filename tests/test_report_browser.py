@@ -24,18 +24,19 @@ SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "report.p
 UPDATE_SCREENSHOT = os.environ.get("COMMONWEALTH_UPDATE_SCREENSHOT") == "1"
 
 
-def _save_screenshot(png: bytes) -> None:
-    """docs/img/report.png, reduced to 128 colours (a third of the size, no visible change) when Pillow is there."""
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+def _save_screenshot(png: bytes, path: Path = SCREENSHOT) -> None:
+    """docs/img/report.png (or ``path``), reduced to 128 colours (a third of the size, no visible change) when
+    Pillow is there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         import io
 
         from PIL import Image
     except ImportError:
-        SCREENSHOT.write_bytes(png)
+        path.write_bytes(png)
         return
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(SCREENSHOT,
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path,
                                                                                               optimize=True)
 
 

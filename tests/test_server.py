@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from commonwealth.errors import UserError  # noqa: E402
-from commonwealth.server import ServerSettings, create_app  # noqa: E402
+from commonwealth.errors import UserError
+from commonwealth.server import ServerSettings, create_app
 
 SIZE, YEARS = 2_000, 6
 SMALL = {"interactive_size": SIZE, "interactive_years": YEARS, "allowed_hosts": ("testserver",)}
