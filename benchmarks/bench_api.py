@@ -15,9 +15,12 @@ explore rows are split into "new state" (no earlier answer for that value when i
 Counts every request and reports, per endpoint, the count, p50, p95 and maximum latency of its 200 answers in
 milliseconds, refusals (429: a full interactive queue, an intended answer) and errors (any other status, a
 connection error, a timeout) apart; the requests per second over the whole load; the machine's load and
-CPU count; the CPU seconds the client and the server used; the server's settings. Prints a table, writes the
-same figures as JSON with ``--json``. The server is always stopped at the end (terminate, then kill after a
-grace period), also on Ctrl-C or an error. No timing is asserted: exit 0 when no request failed, 1 otherwise.
+CPU count; the CPU seconds the client and the server used; the server's settings; and, for each explore
+result, the seconds the server says its simulation took (its answer's ``seconds``: the simulation alone, the
+latency adds the wait for the one interactive worker). Prints a table, writes the same figures as JSON with
+``--json``. The start-up's health polls are not counted. The server is always stopped at the end (terminate,
+then kill after a grace period), also on Ctrl-C, SIGTERM or an error. No timing is asserted: exit 0 when no
+request failed, 1 otherwise.
 """
 
 from __future__ import annotations

@@ -327,3 +327,39 @@ def test_the_dashboard_page_and_its_scripts_are_served_from_the_package(client):
     for name in ("app.js", "app.css", "plotly.min.js"):
         assert client.get(f"/static/{name}").status_code == 200
     refused(client.get("/static/missing.js"), 404, "not_found")
+
+
+def test_the_requests_in_docs_api_md_run_as_written(client):
+    import json
+    import re
+    import shlex
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text()
+    lines = [line for block in re.findall(r"```sh\n(.*?)```", doc, re.S) for line in block.splitlines()
+             if line.startswith("curl ")]
+    assert len(lines) >= 6
+    job = None
+    for line in lines:
+        if job is not None:
+            line = line.replace("$JOB", job)
+        args = shlex.split(line)[1:]
+        method, body, url = "GET", None, None
+        while args:
+            arg = args.pop(0)
+            if arg == "-X":
+                method = args.pop(0)
+            elif arg == "-d":
+                body = json.loads(args.pop(0))
+            elif arg == "-H":
+                args.pop(0)
+            elif arg.startswith("http://127.0.0.1:8000"):
+                url = arg.removeprefix("http://127.0.0.1:8000")
+        assert url is not None, line
+        if body is not None and "size" in body:
+            body["size"] = SIZE  # the same request, smaller: the tests' population
+        response = client.request(method, url, json=body)
+        assert response.status_code < 400, (line, response.text)
+        if url == "/api/jobs":
+            job = response.json()["id"]
+            assert wait(client, job)["state"] == "done"
