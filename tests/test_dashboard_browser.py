@@ -19,7 +19,7 @@ import pytest
 from test_report_browser import CHROMIUM_ARGS, UPDATE_SCREENSHOT, _save_screenshot, sync_playwright  # noqa: F401
 
 pytest.importorskip("uvicorn")
-from commonwealth.server import ServerSettings, create_app  # noqa: E402
+from commonwealth.server import ServerSettings, create_app
 
 CHROMIUM = os.environ.get("COMMONWEALTH_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "dashboard.png"
@@ -84,6 +84,21 @@ def _wait_ready(page, old_key: str | None) -> str:
     return page.locator("#status").get_attribute("data-key")
 
 
+def _assert_fits(page, width: int) -> None:
+    """Nothing wider than the screen, and no chart, table or control over another."""
+    layout = page.evaluate("""() => ({
+        scroll: document.documentElement.scrollWidth,
+        boxes: [...document.querySelectorAll('.chart, #controls, .table-wrap')].map(e => {
+            const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })})""")
+    assert layout["scroll"] <= width, layout["scroll"]
+    boxes = layout["boxes"]
+    assert all(right <= width + 0.5 for _, _, right, _ in boxes)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+            assert not overlap, (a, b)
+
+
 def test_the_dashboard_recomputes_restores_downloads_and_fits_a_phone(sync_playwright, server, tmp_path):  # noqa: F811
     errors: list[str] = []
     foreign: list[str] = []
@@ -133,17 +148,7 @@ def test_the_dashboard_recomputes_restores_downloads_and_fits_a_phone(sync_playw
 
             # a phone: one column, nothing wider than the screen, no chart over another
             phone = _open(browser, link, 390, errors, foreign, server)
-            layout = phone.evaluate("""() => ({
-                scroll: document.documentElement.scrollWidth,
-                boxes: [...document.querySelectorAll('.chart, #controls, .table-wrap')].map(e => {
-                    const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })})""")
-            assert layout["scroll"] <= 390, layout["scroll"]
-            boxes = layout["boxes"]
-            assert all(right <= 390.5 for _, _, right, _ in boxes)
-            for i, a in enumerate(boxes):
-                for b in boxes[i + 1:]:
-                    overlap = min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
-                    assert not overlap, (a, b)
+            _assert_fits(phone, 390)
             if UPDATE_SCREENSHOT:
                 shot = _open(browser, server + "#reform=american-equity-fund&ai_preset=agi-20", 1280, errors,
                              foreign, server)

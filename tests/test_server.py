@@ -59,6 +59,10 @@ def test_the_catalogue_lists_every_builtin_scenario_parameter_and_metric(client)
     assert {m["name"] for m in client.get("/api/metrics").json()} == set(METRICS)
     fund = client.get("/api/scenarios/american-equity-fund").json()
     assert fund["content"]["policies"][0]["type"] == "american_equity_fund" and "extends" not in fund["content"]
+    # a scenario's content, sent back, is the same scenario
+    by_content = client.post("/api/validate", json={"scenario": fund["content"]}).json()
+    assert by_content["digest"] == fund["digest"] == client.post(
+        "/api/validate", json={"scenario": "american-equity-fund"}).json()["digest"]
 
 
 def test_a_scenario_is_validated_with_the_command_lines_message(client):

@@ -27,6 +27,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Match
@@ -35,7 +36,7 @@ from commonwealth.errors import ModelError, UserError
 from commonwealth.metrics import METRICS
 from commonwealth.parameters import ParameterSet
 from commonwealth.preflight import check_base_year
-from commonwealth.scenario import DEFAULT_SET, builtin_names, load_scenario
+from commonwealth.scenario import DEFAULT_SET, builtin_names
 from commonwealth.server import dashboard as dash
 from commonwealth.server.jobs import Busy, Job, JobQueue, Stopped
 from commonwealth.server.schemas import (
@@ -313,7 +314,7 @@ def scenarios() -> list[ScenarioInfo]:
     """The built-in scenarios."""
     out = []
     for name in builtin_names():
-        s = load_scenario(name)
+        s = dash.builtin(name)
         out.append(ScenarioInfo(name=name, description=" ".join(s.description.split()), ai_preset=s.ai.preset,
                                 policies=[p.type for p in s.policies], default=name in DEFAULT_SET))
     return out
@@ -324,7 +325,7 @@ def scenario(name: Annotated[str, PathParam(min_length=1, max_length=80)]) -> Sc
     """A built-in scenario, resolved (its ``extends`` merged in)."""
     if name not in builtin_names():
         raise ApiError("not_found", f"no built-in scenario {name!r}; allowed: {', '.join(builtin_names())}.")
-    s = load_scenario(name)
+    s = dash.builtin(name)
     return ScenarioContent(name=s.name, description=" ".join(s.description.split()), digest=s.digest,
                            content=dash.content(s), warnings=list(s.warnings))
 
@@ -502,6 +503,9 @@ async def explore(request: Request, body: ExploreRequest) -> dict[str, Any]:
     path also simulates its baseline)."""
     services = Services.of(request)
     settings = services.settings
+    kept = await run_in_threadpool(services.board.cached, body)  # a state asked before: answered at once
+    if kept is not None:
+        return kept
     if not services.waiting.acquire(blocking=False):
         raise ApiError("busy", f"{settings.explore_waiting} interactive requests are already waiting; allowed: "
                                "another once they are answered.")

@@ -8,6 +8,7 @@ lays them out in one column on a phone and two on a screen, and drawing them cos
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -65,16 +66,23 @@ REFORM_COLOR = "#0072B2"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
 
 
-def reform_names() -> list[str]:
+@functools.lru_cache(maxsize=64)
+def builtin(name: str) -> Scenario:
+    """A built-in scenario, loaded once (a Scenario is immutable)."""
+    return load_scenario(name)
+
+
+@functools.cache
+def reform_names() -> tuple[str, ...]:
     """Built-in scenarios that are reforms of the status quo the dashboard can vary: policies in force, one
     political draw, the status quo's AI path."""
-    base = load_scenario(BASELINE)
+    base = builtin(BASELINE)
     out = []
     for name in builtin_names():
-        s = load_scenario(name)
+        s = builtin(name)
         if s.policies and s.politics.draws == 1 and s.ai == base.ai and s.policies[0].type in KNOBS:
             out.append(name)
-    return out
+    return tuple(out)
 
 
 def _nice_step(span: float) -> float:
@@ -108,8 +116,9 @@ def _knob(policy: Any, key: str, params: ParameterSet, year: int) -> Knob:
                 source=source)
 
 
+@functools.lru_cache(maxsize=8)
 def options(settings: Any) -> DashboardOptions:
-    """What the dashboard offers: reforms and their sliders, AI paths, politics."""
+    """What the dashboard offers: reforms and their sliders, AI paths, politics (computed once per server)."""
     params = ParameterSet()
     base = load_scenario(BASELINE)
     reforms = []
@@ -145,7 +154,6 @@ def _title(name: str) -> str:
 def content(s: Scenario) -> dict[str, Any]:
     """A resolved scenario as the mapping a scenario file states (no ``extends``; unset settings left out)."""
     raw: dict[str, Any] = s.model_dump(mode="json", exclude={"sources", "digest", "warnings"}, exclude_none=True)
-    raw["description"] = " ".join(s.description.split())
     raw["policies"] = [p.model_dump(mode="json", exclude_none=True) for p in s.policies]
     return {k: v for k, v in raw.items() if v not in ({}, [])}
 
@@ -160,7 +168,7 @@ def scenarios_for(state: ExploreRequest, settings: Any) -> tuple[Scenario, Scena
     if state.agi_years is not None and state.ai_preset not in BOUNDED_PRESETS:
         raise UserError(f"key 'agi_years' applies to AI presets {', '.join(BOUNDED_PRESETS)}, not "
                         f"{state.ai_preset!r}.")
-    reform = load_scenario(state.reform)
+    reform = builtin(state.reform)
     policy = reform.policies[0]
     allowed = KNOBS[policy.type]
     for key in state.policy:
@@ -172,7 +180,7 @@ def scenarios_for(state: ExploreRequest, settings: Any) -> tuple[Scenario, Scena
     politics = {"mode": state.politics_mode} | (
         {"plutocracy": state.plutocracy} if state.plutocracy is not None else {})
     out = []
-    for s, where in ((load_scenario(BASELINE), "baseline"), (reform, "reform")):
+    for s, where in ((builtin(BASELINE), "baseline"), (reform, "reform")):
         raw = content(s)
         raw["ai"] = dict(ai)
         raw["politics"] = {**raw.get("politics", {}), **politics}
@@ -212,23 +220,37 @@ class Dashboard:
         self.settings = settings
         self._explorers: OrderedDict[str, Any] = OrderedDict()
         self._results: OrderedDict[str, Explored] = OrderedDict()
-        self._lock = threading.Lock()  # one interactive simulation at a time (see app: the explore worker)
+        self._simulating = threading.Lock()  # one interactive simulation at a time (app: the explore worker)
+        self._kept = threading.Lock()  # the results kept: read while a simulation runs
+
+    def _key(self, state: ExploreRequest) -> tuple[str, Scenario, Scenario]:
+        baseline, reform = scenarios_for(state, self.settings)
+        key = hashlib.sha256(f"{baseline.digest}:{reform.digest}:{state.bands}".encode()).hexdigest()[:24]
+        return key, baseline, reform
+
+    def cached(self, state: ExploreRequest) -> dict[str, Any] | None:
+        """The kept answer to ``state``, if it was asked before (no simulation, no waiting for one)."""
+        key, _, _ = self._key(state)
+        with self._kept:
+            hit = self._results.get(key)
+            if hit is not None:
+                self._results.move_to_end(key)
+        return None if hit is None else hit.response
 
     def explore(self, state: ExploreRequest,
                 bands: Callable[[str, Scenario, Scenario], dict[str, pd.DataFrame]] | None = None,
                 tick: Callable[[int], None] | None = None) -> dict[str, Any]:
-        """The answer to a dashboard state (a cached copy if the same state was asked before)."""
+        """The answer to a dashboard state (the kept one if the same state was asked before)."""
         from commonwealth.api import Explorer
         from commonwealth.comparison import compare
 
         started = time.perf_counter()
-        baseline, reform = scenarios_for(state, self.settings)
+        key, baseline, reform = self._key(state)
         sweep = bands(state.bands, baseline, reform) if (bands and state.bands) else None
-        key = hashlib.sha256(f"{baseline.digest}:{reform.digest}:{state.bands}".encode()).hexdigest()[:24]
-        with self._lock:
-            if key in self._results:
-                self._results.move_to_end(key)
-                return self._results[key].response
+        with self._simulating:
+            hit = self.cached(state)
+            if hit is not None:
+                return hit
             explorer = self._explorers.get(baseline.digest)
             if explorer is None:
                 explorer = Explorer(baseline, size=None, progress=tick)
@@ -238,16 +260,16 @@ class Dashboard:
             self._explorers.move_to_end(baseline.digest)
             result = explorer.run(reform, progress=tick)
             comparison = compare([explorer.baseline_result, result], baseline.name, explorer.snapshot_years)
-            metrics = pd.concat([explorer.baseline_result.metrics, result.metrics], ignore_index=True)
-            response = respond(key, state, baseline, reform, metrics, comparison, sweep,
-                               time.perf_counter() - started)
+        metrics = pd.concat([explorer.baseline_result.metrics, result.metrics], ignore_index=True)
+        response = respond(key, state, baseline, reform, metrics, comparison, sweep, time.perf_counter() - started)
+        with self._kept:
             self._results[key] = Explored(key, metrics, response)
             while len(self._results) > self.settings.keep_results:
                 self._results.popitem(last=False)
         return response
 
     def result(self, key: str) -> Explored | None:
-        with self._lock:
+        with self._kept:
             return self._results.get(key)
 
 
