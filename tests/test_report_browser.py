@@ -1,5 +1,7 @@
 """The report in a real browser: headless Chromium (Debian's, driven by Playwright) opens report.html from disk, and
-the headline and every chart render, with no console error and no request but the file itself.
+the headline (with the reforms' costs and their ranges from a sweep), the who-decides section, the sensitivity chart
+and every chart render, no table is wider than a 1280-pixel screen, with no console error and no request but the
+file itself.
 
 Needs Debian's Chromium (``apt-get install -y chromium``) and the ``playwright`` package; skipped without them.
 ``COMMONWEALTH_UPDATE_SCREENSHOT=1`` also renders the default comparison (five scenarios to 2055) and saves a
@@ -65,7 +67,16 @@ def report(tmp_path_factory):
     results = simulate(*names, size=size, years=years, snapshot_years=snaps)
     comparison = compare(results, baseline="status-quo", years=snaps)
     command = f"commonwealth report {' '.join(names)} --years {','.join(map(str, snaps))} --out out"
-    return write_report(results, comparison, tmp_path_factory.mktemp("browser"), command=command)
+    summary = None
+    if not UPDATE_SCREENSHOT:  # a small Morris sweep, for the "what the answer depends on" section
+        from commonwealth.sweep import read_sweep, sweep, write_sweep
+
+        swept = sweep(names[1:], "status-quo", draws=2, method="morris", size=size, years=years, workers=1,
+                      parameters=["government.safe_rate", "labour.eti_broad"])
+        folder = tmp_path_factory.mktemp("sweep")
+        write_sweep(swept, folder)
+        summary = read_sweep(folder)
+    return write_report(results, comparison, tmp_path_factory.mktemp("browser"), command=command, sweep=summary)
 
 
 def test_report_renders_offline_in_chromium(sync_playwright, report):
@@ -86,7 +97,19 @@ def test_report_renders_offline_in_chromium(sync_playwright, report):
 
             headline = page.locator("#headline")
             assert headline.is_visible()
-            assert any(ch.isdigit() for ch in headline.inner_text())
+            text = headline.inner_text()
+            assert any(ch.isdigit() for ch in text)
+            if not UPDATE_SCREENSHOT:  # the headline states costs, with the sweep's range
+                assert "GDP" in text and "debt" in text and "10–90 %" in text, text
+                assert page.locator("#who-decides table").first.is_visible()
+                assert "Political influence of the top 1" in page.locator("#who-decides").inner_text()
+                assert page.locator("#depends figure[data-chart=sensitivity] svg.main-svg").first.is_visible()
+            overflowing = page.evaluate("""() => [...document.querySelectorAll('table')]
+                .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+                             || (t.parentElement.scrollWidth > t.parentElement.clientWidth + 1))
+                .map(t => t.closest('section') ? t.closest('section').id : '?')""")
+            assert overflowing == [], f"tables wider than a 1280-pixel screen in sections {overflowing}"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
             state = page.evaluate("""() => [...document.querySelectorAll('[data-chart]')].map(f => {
                 const plot = f.querySelector('.js-plotly-plot');
@@ -97,6 +120,7 @@ def test_report_renders_offline_in_chromium(sync_playwright, report):
                         marks: plot ? plot.querySelectorAll('g.trace').length : 0,
                         width: box ? box.width : 0, height: box ? box.height : 0};
             })""")
+            state = [c for c in state if c["id"] != "sensitivity"]  # checked above, with the sweep
             by_id = {c["id"]: c for c in state}
             assert list(by_id) == list(CHART_IDS)
             for chart in state:
