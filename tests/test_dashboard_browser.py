@@ -133,8 +133,8 @@ def test_the_dashboard_recomputes_restores_downloads_and_fits_a_phone(sync_playw
             assert other.locator("#reform").input_value() == "american-equity-fund"
             assert other.locator("#status").get_attribute("data-key") == shared_key
             assert "Political influence of the top 1" in other.locator("#who-decides").inner_text()
-            assert "python" in other.locator("#repro-python").inner_text(timeout=1000) or \
-                "Explorer" in other.locator("#repro-python").text_content()
+            assert "Explorer(" in other.locator("#repro-python").text_content()
+            assert "policies:" in other.locator("#repro-reform").text_content()
 
             # the data and the full report download
             with other.expect_download() as download:

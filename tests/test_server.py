@@ -367,3 +367,25 @@ def test_the_requests_in_docs_api_md_run_as_written(client):
         if url == "/api/jobs":
             job = response.json()["id"]
             assert wait(client, job)["state"] == "done"
+
+
+def test_a_scenario_neither_a_name_nor_content_gets_one_message(client):
+    message = refused(client.post("/api/validate", json={"scenario": 5}), 422, "input")
+    assert message.count("key 'scenario'") == 1 and "JSON object" in message
+
+
+def test_years_to_compare_outside_the_horizon_are_refused_as_the_cli_refuses_them(client):
+    message = refused(client.post("/api/jobs", json={"kind": "compare", "scenarios": ["wealth-tax"], "size": SIZE,
+                                                     "years": YEARS, "compare_years": [2090]}), 422, "input")
+    assert message.startswith("key 'compare_years' 2090: 2090 is outside the years simulated")
+
+
+@pytest.mark.parametrize("args", [["--port", "0"], ["--job-timeout", "-5"], ["--job-timeout", "nan"],
+                                  ["--max-population", "0"], ["--interactive-size", "10"], ["--token", "short"],
+                                  ["--host", "not-a-host.invalid"]])
+def test_serve_refuses_bad_options_with_exit_2_before_listening(args, capsys):
+    from commonwealth.cli import main
+
+    assert main(["serve", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "allowed" in err and "Traceback" not in err

@@ -152,14 +152,9 @@ def _warn(message: str) -> None:
 
 def _check_years(years: list[int] | None, scenarios) -> None:
     """``--years`` must lie within every scenario's simulated years."""
-    if not years:
-        return
-    first = max(s.start_year for s in scenarios)
-    last = min(s.start_year + s.years for s in scenarios)
-    outside = [y for y in years if not first <= y <= last]
-    if outside:
-        raise UserError(f"--years {','.join(map(str, years))}: {', '.join(map(str, outside))} is outside the years "
-                        f"simulated; allowed: years from {first} to {last}.")
+    from commonwealth.comparison import check_years
+
+    check_years(years, scenarios)
 
 
 def _parse_years(text: str | None) -> list[int] | None:

@@ -52,6 +52,19 @@ class Comparison:
                 + table.to_html(float_format=lambda x: f"{x:,.4g}"))
 
 
+def check_years(years: Sequence[int] | None, scenarios: Sequence, option: str = "--years") -> None:
+    """Refuse years to compare that lie outside any of ``scenarios``' simulated years (``option``: how the
+    user gave them, e.g. ``--years`` or the API's ``compare_years``)."""
+    if not years:
+        return
+    first = max(s.start_year for s in scenarios)
+    last = min(s.start_year + s.years for s in scenarios)
+    outside = [y for y in years if not first <= y <= last]
+    if outside:
+        raise UserError(f"{option} {','.join(map(str, years))}: {', '.join(map(str, outside))} is outside the years "
+                        f"simulated; allowed: years from {first} to {last}.")
+
+
 def compare(results: Sequence[ScenarioResult], baseline: str = "status-quo",
             years: Sequence[int] | None = None) -> Comparison:
     """Compare every result with the one named ``baseline`` at ``years`` (default: +10 and the horizon)."""

@@ -45,6 +45,7 @@ METRIC_LABELS = {
     "labor_share": "Labour share of output",
     "automation_share": "Automation share of tasks",
     "public_debt": "Public debt",
+    "public_debt_ratio": "Public debt / GDP",
     "displaced_share": "Adults displaced by automation",
     "cpi": "Consumer prices (CPI)",
     "price_housing": "Housing prices",

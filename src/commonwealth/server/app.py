@@ -92,11 +92,13 @@ class ApiError(Exception):
 
 
 def _where(loc: tuple[Any, ...]) -> str:
+    """A request key path as a scenario file's (``scenarios[0]``, ``sweep.draws``), without FastAPI's
+    leading 'body', 'query' or 'path'."""
     parts: list[str] = []
     for part in loc[1:] if loc and loc[0] in ("body", "query", "path") else loc:
         if isinstance(part, int):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{part}]"]
-        elif part not in ("str", "dict[str,any]", "function-after[_check(), str]"):
+        else:
             parts.append(str(part))
     return ".".join(parts)
 
@@ -117,6 +119,9 @@ def validation_message(exc: RequestValidationError) -> str:
             lines.append(f"key {where!r} is required." if where else "a JSON body is required.")
         elif kind in ("json_invalid", "model_attributes_type", "model_type", "dict_type") and not where:
             lines.append("the body is not a JSON object of this request's keys (GET /openapi.json).")
+        elif kind == "value_error":
+            lines.append(f"key {where!r} has value {shown(err.get('input'))}; allowed: "
+                         f"{err['msg'].removeprefix('Value error, ')}.")
         else:
             lines.append(f"key {where!r} has value {shown(err.get('input'))}; allowed: {_describe_allowed(err)}.")
     return " ".join(dict.fromkeys(lines)) or "the request does not match its schema (GET /openapi.json)."

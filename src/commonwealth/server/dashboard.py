@@ -23,7 +23,9 @@ import yaml
 from commonwealth.errors import UserError
 from commonwealth.metrics import METRICS
 from commonwealth.parameters import ParameterSet, suggest
-from commonwealth.report._format import DISPLAY_NAMES, METRIC_LABELS
+from commonwealth.report._format import legend_name, metric_label
+from commonwealth.report.charts import BAND_COLORS, BASELINE_COLOR, FONT_STACK, scenario_colors
+from commonwealth.report.html import WHO_DECIDES_METRICS
 from commonwealth.scenario import BOUNDED_PRESETS, Scenario, builtin_names, load_scenario, scenario_from_mapping
 from commonwealth.server.schemas import (
     DashboardOptions,
@@ -56,14 +58,13 @@ SLIDER_STEPS = 100
 #: What the summary table and the charts show (levels of baseline and reform, and the difference).
 SUMMARY_METRICS = ("median_disposable_income_real", "median_income_real", "gdp", "public_debt_ratio",
                    "wealth_share_top1", "wealth_share_bottom50", "dividend_per_adult_real", "billionaires")
-WHO_DECIDES_METRICS = ("influence_share_top1", "influence_share_bottom50", "power_concentration",
-                       "fund_voting_share", "citizen_ownership_share", "fund_ownership_share")
 CHARTS = (("income", "median_disposable_income_real"), ("top1", "wealth_share_top1"), ("gdp", "gdp"),
           ("debt", "public_debt_ratio"), ("influence", "influence_share_top1"),
           ("power", "power_concentration"))
-BASELINE_COLOR = "#555555"
-REFORM_COLOR = "#0072B2"
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
+#: Draws of the sweep the dashboard offers: a quick range (17 paired points, about 25 s at 20,000 records on
+#: the one job thread here: bench_sweep.py measured 1.47 points/s on two processes); a band to quote wants
+#: `commonwealth sweep --draws 64` or more.
+SWEEP_DRAWS = 16
 
 
 @functools.lru_cache(maxsize=64)
@@ -126,7 +127,7 @@ def options(settings: Any) -> DashboardOptions:
         s = load_scenario(name)
         policy = s.policies[0]
         knobs = [_knob(policy, key, params, s.start_year) for key in KNOBS[policy.type]]
-        reforms.append(ReformInfo(name=name, title=_title(name), description=" ".join(s.description.split()),
+        reforms.append(ReformInfo(name=name, title=legend_name(name), description=" ".join(s.description.split()),
                                   policy=policy.type, knobs=knobs))
     presets = [PresetInfo(name=n, description=p.description, agi_years=n in BOUNDED_PRESETS)
                for n, p in PRESETS.items() if n != "custom"]
@@ -139,13 +140,6 @@ def options(settings: Any) -> DashboardOptions:
     default = ExploreRequest().model_dump(exclude_none=True)
     return DashboardOptions(reforms=reforms, presets=presets, politics=politics, agi_years=agi,
                             size=settings.interactive_size, years=years, default=default)
-
-
-def _title(name: str) -> str:
-    words = DISPLAY_NAMES.get(name)
-    if words:
-        return words.removeprefix("the ")[0].upper() + words.removeprefix("the ")[1:]
-    return name.replace("-", " ").capitalize()
 
 
 # --- from a state to scenarios ----------------------------------------------------------------------------
@@ -189,7 +183,8 @@ def scenarios_for(state: ExploreRequest, settings: Any) -> tuple[Scenario, Scena
             raw["years"] = settings.interactive_years
         if where == "reform" and state.policy:
             first = dict(raw["policies"][0])
-            first.update({k: (int(v) if _integer(policy.type, k) else float(v)) for k, v in state.policy.items()})
+            params = ParameterSet()
+            first.update({k: int(v) if _integer(policy.type, k, params) else float(v) for k, v in state.policy.items()})
             raw["policies"] = [first, *raw["policies"][1:]]
             raw["description"] = (f"{raw['description']} Dashboard settings: "
                                   + ", ".join(f"{k} = {v:g}" for k, v in state.policy.items()) + ".")
@@ -197,9 +192,9 @@ def scenarios_for(state: ExploreRequest, settings: Any) -> tuple[Scenario, Scena
     return out[0], out[1]
 
 
-def _integer(kind: str, key: str) -> bool:
+def _integer(kind: str, key: str, params: ParameterSet) -> bool:
+    """Whether a knob takes whole numbers (its parameter's kind)."""
     name = f"policy.{kind}.{key}"
-    params = ParameterSet()
     return name in params and params[name].integer
 
 
@@ -230,7 +225,9 @@ class Dashboard:
 
     def cached(self, state: ExploreRequest) -> dict[str, Any] | None:
         """The kept answer to ``state``, if it was asked before (no simulation, no waiting for one)."""
-        key, _, _ = self._key(state)
+        return self._kept_answer(self._key(state)[0])
+
+    def _kept_answer(self, key: str) -> dict[str, Any] | None:
         with self._kept:
             hit = self._results.get(key)
             if hit is not None:
@@ -248,7 +245,7 @@ class Dashboard:
         key, baseline, reform = self._key(state)
         sweep = bands(state.bands, baseline, reform) if (bands and state.bands) else None
         with self._simulating:
-            hit = self.cached(state)
+            hit = self._kept_answer(key)  # answered while this request waited for the worker
             if hit is not None:
                 return hit
             explorer = self._explorers.get(baseline.digest)
@@ -276,10 +273,6 @@ class Dashboard:
 # --- the answer -------------------------------------------------------------------------------------------
 
 
-def _label(metric: str) -> str:
-    return METRIC_LABELS.get(metric) or METRICS[metric].description.split(",")[0].split("(")[0].strip()
-
-
 def _finite(x: Any) -> float | None:
     try:
         value = float(x)
@@ -302,9 +295,9 @@ def _rows(differences: pd.DataFrame, reform: str, year: int, metrics: tuple[str,
                                & (effect_bands.year == year)]
             if len(hit):
                 band = [float(hit.q10.iloc[0]), float(hit.q90.iloc[0])]
-        rows.append(SummaryRow(metric=metric, label=_label(metric), unit=str(r.unit), baseline=_finite(r.baseline),
-                               reform=_finite(r.value), difference=_finite(r.difference),
-                               relative=_finite(r.relative), band=band))
+        rows.append(SummaryRow(metric=metric, label=metric_label(metric), unit=str(r.unit),
+                               baseline=_finite(r.baseline), reform=_finite(r.value),
+                               difference=_finite(r.difference), relative=_finite(r.relative), band=band))
     return rows
 
 
@@ -316,12 +309,13 @@ def _axis_format(unit: str) -> dict[str, Any]:
     return {"tickformat": "~s", "hoverformat": ",.3~g"}
 
 
-def _line(metrics: pd.DataFrame, scenario: str, metric: str, name: str, color: str, unit: str) -> dict[str, Any]:
+def _line(metrics: pd.DataFrame, scenario: str, metric: str, name: str, color: str, unit: str, *,
+          baseline: bool) -> dict[str, Any]:
+    """One scenario's path: the baseline dashed and thinner, as in the report's charts."""
     m = metrics[(metrics.scenario == scenario) & (metrics.metric == metric)].sort_values("year")
     return {"type": "scatter", "mode": "lines", "name": name, "x": m.year.astype(int).tolist(),
-            "y": [_finite(v) for v in m.value], "line": {"color": color, "width": 2.5 if color == REFORM_COLOR
-                                                          else 2, "dash": "solid" if color == REFORM_COLOR
-                                                          else "dash"},
+            "y": [_finite(v) for v in m.value],
+            "line": {"color": color, "width": 2 if baseline else 2.5, "dash": "dash" if baseline else "solid"},
             "hovertemplate": f"%{{x}}: %{{y}} ({unit})<extra>{name}</extra>"}
 
 
@@ -339,7 +333,7 @@ def _band(bands: pd.DataFrame, scenario: str, metric: str, name: str, color: str
 
 def _layout(title: str, unit: str) -> dict[str, Any]:
     return {"title": {"text": title, "font": {"size": 15}, "x": 0.02, "xanchor": "left"},
-            "font": {"family": FONT, "size": 13}, "height": 300, "margin": {"l": 56, "r": 12, "t": 44, "b": 40},
+            "font": {"family": FONT_STACK, "size": 13}, "height": 300, "margin": {"l": 56, "r": 12, "t": 44, "b": 40},
             "legend": {"orientation": "h", "y": -0.18, "x": 0}, "hovermode": "x unified",
             "xaxis": {"showgrid": False}, "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False,
                                                      **_axis_format(unit)},
@@ -351,6 +345,7 @@ def figures(metrics: pd.DataFrame, comparison: Any, baseline: str, reform: str, 
     """One small figure per panel: levels of baseline and reform over time (with bands after a sweep), and
     the change in net income by baseline income decile."""
     out: dict[str, dict[str, Any]] = {}
+    color = scenario_colors([baseline, reform], baseline)[reform]
     for chart_id, metric in CHARTS:
         if not (metrics.metric == metric).any():
             continue
@@ -358,17 +353,17 @@ def figures(metrics: pd.DataFrame, comparison: Any, baseline: str, reform: str, 
         data = []
         if bands is not None:
             data += _band(bands, baseline, metric, "Status quo", BASELINE_COLOR)
-            data += _band(bands, reform, metric, reform_title, REFORM_COLOR)
-        data += [_line(metrics, baseline, metric, "Status quo", BASELINE_COLOR, unit),
-                 _line(metrics, reform, metric, reform_title, REFORM_COLOR, unit)]
-        out[chart_id] = {"data": data, "layout": _layout(_label(metric), unit)}
+            data += _band(bands, reform, metric, reform_title, color)
+        data += [_line(metrics, baseline, metric, "Status quo", BASELINE_COLOR, unit, baseline=True),
+                 _line(metrics, reform, metric, reform_title, color, unit, baseline=False)]
+        out[chart_id] = {"data": data, "layout": _layout(metric_label(metric), unit)}
     d = comparison.deciles
     d = d[(d.scenario == reform) & (d.by == "income")]
     if len(d):
         year = int(d.year.max())
         d = d[d.year == year].sort_values("decile")
         change = d.relative_change.tolist()
-        colors = [REFORM_COLOR if c >= 0 else "#D55E00" for c in change]
+        colors = [BAND_COLORS["gain more than 5%"] if c >= 0 else BAND_COLORS["lose more than 5%"] for c in change]
         layout = _layout(f"Change in net income by income decile, {year}", "/1")
         layout["xaxis"] = {"title": {"text": "decile of baseline income (1 = poorest tenth)"}, "dtick": 1}
         layout["hovermode"] = "closest"
@@ -399,9 +394,9 @@ def respond(key: str, state: ExploreRequest, baseline: Scenario, reform: Scenari
     year = int(comparison.years[-1])
     effect_bands = sweep["effect_bands"] if sweep is not None else None
     bands = sweep["bands"] if sweep is not None else None
-    title = _title(state.reform)
+    title = legend_name(state.reform)
     sweep_body = {"kind": "sweep", "scenarios": [content(baseline), content(reform)], "baseline": baseline.name,
-                  "sweep": {"draws": 16}}
+                  "sweep": {"draws": SWEEP_DRAWS}}
     return {
         "key": key, "state": state.model_dump(exclude_none=True), "baseline": baseline.name, "reform": reform.name,
         "size": baseline.population.size, "year": year,

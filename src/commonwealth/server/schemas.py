@@ -3,9 +3,10 @@ refused with the command line's wording, docs/api.md)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from commonwealth.scenario import MAX_POPULATION, MIN_POPULATION, Preset
 from commonwealth.sweep import METHODS
@@ -17,13 +18,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\- ]*$"
+NAME_LENGTH = 80
 #: A built-in scenario's name (GET /api/scenarios).
-ScenarioName = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\- ]*$",
+ScenarioName = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH, pattern=NAME_PATTERN,
                                     description="a built-in scenario (GET /api/scenarios)")]
+
+
+def _scenario_input(value: Any) -> str | dict[str, Any]:
+    """One check, and one message, for either form (not one per member of a union)."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and len(value) <= NAME_LENGTH and re.fullmatch(NAME_PATTERN, value):
+        return value
+    raise ValueError("a built-in scenario's name (GET /api/scenarios) or a scenario's content as a JSON object")
+
+
 #: A scenario: a built-in name, or the content of a scenario file as JSON (its ``extends`` a built-in name).
-ScenarioInput = Annotated[ScenarioName | dict[str, Any],
-                          Field(description="a built-in scenario's name, or a scenario file's content as JSON "
-                                            "(docs/scenarios: name, ai, policies, …; 'extends' names a built-in)")]
+ScenarioInput = Annotated[str | dict[str, Any], PlainValidator(_scenario_input), WithJsonSchema({
+    "anyOf": [{"type": "string", "minLength": 1, "maxLength": NAME_LENGTH, "pattern": NAME_PATTERN},
+              {"type": "object"}],
+    "description": "a built-in scenario's name, or a scenario file's content as JSON (name, ai, policies, …; "
+                   "'extends' names a built-in)"})]
 
 
 # --- errors ---------------------------------------------------------------------------------------------

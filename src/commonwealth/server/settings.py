@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import secrets
 from dataclasses import dataclass, field
 
@@ -72,7 +73,11 @@ class ServerSettings:
                      "keep_baselines", "keep_results"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise UserError(f"server setting {name} has value {value!r}; allowed: a whole number, at least 1")
+                raise UserError(f"{_named(name)} has value {value!r}; allowed: a whole number, at least 1")
+        for name in ("job_timeout_s", "explore_timeout_s"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+                raise UserError(f"{_named(name)} has value {value!r}; allowed: a finite number of seconds above 0")
         from commonwealth.parameters import ParameterSet
         from commonwealth.scenario import MAX_POPULATION, minimum_size
 
@@ -95,6 +100,16 @@ class ServerSettings:
         if self.allowed_hosts:
             return list(self.allowed_hosts)
         return list(LOOPBACK_HOSTS) if self.loopback else ["*"]
+
+
+#: The command line's names of the settings `commonwealth serve` takes.
+OPTIONS = {"max_population": "--max-population", "job_timeout_s": "--job-timeout",
+           "interactive_size": "--interactive-size"}
+
+
+def _named(setting: str) -> str:
+    """A setting as the user set it: its option, or 'server setting NAME' from Python."""
+    return OPTIONS.get(setting, f"server setting {setting}")
 
 
 def new_token() -> str:

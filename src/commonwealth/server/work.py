@@ -97,20 +97,13 @@ def plan_job(request: JobRequest, settings: ServerSettings) -> JobPlan:
     years = list(request.compare_years) if request.compare_years else None
     if years is not None and not compared:
         raise UserError("key 'compare_years' applies to kinds 'compare' and 'report', not 'run'.")
-    if years is not None:
-        _check_years(years, scenarios)
+    from commonwealth.comparison import check_years
+
+    check_years(years, scenarios, option="key 'compare_years'")
     check_caps(scenarios, settings)
     total = sum((s.years + 1) * s.politics.draws for s in scenarios)
     baseline = request.baseline if compared else None
     return JobPlan(request.kind, scenarios, baseline, total, _simulation(request.kind, scenarios, baseline, years))
-
-
-def _check_years(years: Sequence[int], scenarios: Sequence[Scenario]) -> None:
-    for s in scenarios:
-        bad = [y for y in years if not s.start_year <= y <= s.start_year + s.years]
-        if bad:
-            raise UserError(f"key 'compare_years' has {bad}, outside scenario {s.name!r}'s years; allowed: "
-                            f"{s.start_year} to {s.start_year + s.years}.")
 
 
 def _simulation(kind: str, scenarios: list[Scenario], baseline: str | None, years: list[int] | None) -> Work:

@@ -74,9 +74,10 @@ function reformInfo(name) { return options.reforms.find((r) => r.name === name) 
 function presetInfo(name) { return options.presets.find((p) => p.name === name) || options.presets[0]; }
 function decimals(step) { return step >= 1 ? 0 : Math.min(6, Math.ceil(-Math.log10(step))); }
 function showKnob(knob, value) {
-  const unit = knob.unit === "1/year" ? " a year" : knob.unit.startsWith("USD") ? "" : "";
   if (knob.unit.startsWith("USD")) return "$" + Number(value).toLocaleString("en-US");
-  if (knob.unit === "1/year" || knob.unit === "/1") return (100 * value).toFixed(decimals(knob.step * 100)) + " %" + unit;
+  const percent = (100 * value).toFixed(decimals(knob.step * 100)) + " %";
+  if (knob.unit === "1/year") return percent + " a year";
+  if (knob.unit === "/1") return percent;
   return Number(value).toFixed(decimals(knob.step));
 }
 function slider(id, knob, value) {
@@ -242,6 +243,7 @@ function show(result) {
   $("repro-baseline").textContent = result.reproduce.baseline_yaml;
   $("repro-reform").textContent = result.reproduce.reform_yaml;
   $("repro-python").textContent = result.reproduce.python;
+  $("sweep").textContent = `Run a sweep (${result.sweep.sweep.draws} draws)`;
   $("status").dataset.key = result.key;
 }
 
