@@ -207,8 +207,9 @@ def test_report_shows_a_sweeps_bands_and_what_each_effect_depends_on(tmp_path, c
     assert main(["report", str(base), str(fund), "--baseline", "base", "--sweep", str(sweep_dir), "--out", str(rep),
                  "--no-store"]) == 0
     page = (rep / "report.html").read_text()
-    assert '<section id="depends">' in page and "data-chart='sensitivity'" in page
+    assert '<section id="depends">' in page and 'data-chart="sensitivity-' in page
     assert "10–90 % over 8 draws" in page  # the headline's costs carry the sweep's band
+    assert "Shaded: the 10th to 90th percentile over 8 draws of a sweep at 1,500 records, placed around" in page
     other = tmp_path / "other.yaml"
     other.write_text("name: other\nextends: status-quo\nyears: 3\npopulation: {size: 1500}\n")
     capsys.readouterr()

@@ -103,7 +103,7 @@ def test_report_renders_offline_in_chromium(sync_playwright, report):
                 assert "GDP" in text and "debt" in text and "10–90 %" in text, text
                 assert page.locator("#who-decides table").first.is_visible()
                 assert "Political influence of the top 1" in page.locator("#who-decides").inner_text()
-                assert page.locator("#depends figure[data-chart=sensitivity] svg.main-svg").first.is_visible()
+                assert page.locator("#depends figure[data-chart^=sensitivity-] svg.main-svg").first.is_visible()
             overflowing = page.evaluate("""() => [...document.querySelectorAll('table')]
                 .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
                              || (t.parentElement.scrollWidth > t.parentElement.clientWidth + 1))
@@ -120,7 +120,7 @@ def test_report_renders_offline_in_chromium(sync_playwright, report):
                         marks: plot ? plot.querySelectorAll('g.trace').length : 0,
                         width: box ? box.width : 0, height: box ? box.height : 0};
             })""")
-            state = [c for c in state if c["id"] != "sensitivity"]  # checked above, with the sweep
+            state = [c for c in state if not c["id"].startswith("sensitivity-")]  # checked above, with the sweep
             by_id = {c["id"]: c for c in state}
             assert list(by_id) == list(CHART_IDS)
             for chart in state:

@@ -362,6 +362,10 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     years = _parse_years(args.years)
     _check_years(years, scenarios)
     sweep = _report_sweep(args.sweep, scenarios, args.baseline) if args.sweep else None
+    if args.static_charts:
+        from commonwealth.report.charts import check_static_export
+
+        check_static_export()
     inputs = _check_outputs(args, scenarios, store=True)
     clock = time.perf_counter()
     results = _simulate(scenarios, years)

@@ -458,6 +458,8 @@ class SweepSummary:
     effect_bands: pd.DataFrame  # scenario, year, metric, unit, q10, q50, q90
     sensitivity: pd.DataFrame  # scenario, metric, year, parameter, index, value, conf
     plan: dict  # run.json's "sweep" record
+    bands: pd.DataFrame | None = None  # every metric's level over the draws: scenario, year, metric, unit, q10 …
+    central: pd.DataFrame | None = None  # the central point's metrics: scenario, year, metric, value, unit
 
     @property
     def draws(self) -> int:
@@ -479,14 +481,19 @@ def read_sweep(folder: str | Path, option: str = "--sweep") -> SweepSummary:
         record = json.loads((path / "run.json").read_text(encoding="utf-8"))
         bands = pd.read_csv(path / "effect_bands.csv")
         sens = pd.read_csv(path / "sensitivity.csv")
+        levels = pd.read_csv(path / "bands.csv") if (path / "bands.csv").is_file() else None
+        central = pd.read_parquet(path / "central.parquet") if (path / "central.parquet").is_file() else None
     except (OSError, ValueError) as exc:
         raise UserError(f"{option} {folder}: cannot read the sweep ({type(exc).__name__}: {exc}).") from None
     if not isinstance(record, dict) or not isinstance(record.get("sweep"), dict):
         raise UserError(f"{option} {folder}: run.json is not a sweep's record (no 'sweep' entry).")
-    for name, frame, needed in (("effect_bands.csv", bands, {"scenario", "year", "metric", "q10", "q90"}),
-                                ("sensitivity.csv", sens, {"scenario", "metric", "parameter", "index", "value"})):
+    checks = [("effect_bands.csv", bands, {"scenario", "year", "metric", "q10", "q90"}),
+              ("sensitivity.csv", sens, {"scenario", "metric", "parameter", "index", "value"})]
+    if levels is not None:
+        checks.append(("bands.csv", levels, {"scenario", "year", "metric", "q10", "q90"}))
+    for name, frame, needed in checks:
         missing = sorted(needed - set(frame.columns))
         if missing:
             raise UserError(f"{option} {folder}: {name} lacks the columns {', '.join(missing)}; allowed: the files "
                             "`commonwealth sweep` writes.")
-    return SweepSummary(bands, sens, record["sweep"])
+    return SweepSummary(bands, sens, record["sweep"], levels, central)

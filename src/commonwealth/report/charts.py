@@ -1,13 +1,17 @@
-"""The report's charts, in one house style, each as a static matplotlib figure and an interactive plotly one.
+"""The report's charts, in one house style, each drawn once with plotly.
 
 Every chart function takes a :class:`ReportData` (the scenarios' tidy metrics and their
-:class:`~commonwealth.comparison.Comparison`) and returns a :class:`Chart` holding both figures, a title naming
-its subject, a one-sentence finding computed from the data and a caption. A chart whose data are missing (sector
-prices before the price block, decile charts without snapshots) comes back with ``note`` set and no figures.
+:class:`~commonwealth.comparison.Comparison`) and returns a :class:`Chart` holding one plotly figure, a title
+naming its subject, a one-sentence finding computed from the data and a caption. A chart whose data are missing
+(sector prices before the price block, decile charts without snapshots) comes back with ``note`` set and no
+figure.
 
-Static figures are built with the object-oriented matplotlib API (``matplotlib.figure.Figure``) and saved by the
-Agg and SVG canvases, so nothing here touches pyplot's global backend or needs a display; nothing reaches the
-network.
+The report embeds the figures (plotly.js, inline); :func:`export_static` writes the same figures as PNG and SVG
+files through Kaleido, which drives a local Chrome or Chromium (``BROWSER_PATH`` names one that is not on the
+``PATH``). Nothing reaches the network: plotly.js comes from the installed plotly package.
+
+With a sweep given to the report (``commonwealth report … --sweep DIR``), every chart over the years shades each
+scenario's 10–90 % band over the sweep's draws.
 """
 
 from __future__ import annotations
@@ -15,19 +19,16 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 from plotly.subplots import make_subplots
 
+from commonwealth.errors import UserError
 from commonwealth.report import _format as fmt
 
 # --- house style -------------------------------------------------------------------------------------------
@@ -69,36 +70,18 @@ PRICE_WORDS = {"cpi": "consumer prices", "price_housing": "housing", "price_heal
                "price_education": "education", "price_food": "food", "price_other": "everything else"}
 
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
-RC = {
-    "font.family": "DejaVu Sans",
-    "font.size": 10.5,
-    "axes.titlesize": 11,
-    "axes.titlelocation": "left",
-    "axes.titleweight": "bold",
-    "axes.labelsize": 10,
-    "axes.labelcolor": "#333333",
-    "axes.edgecolor": "#999999",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.color": "#e6e6e6",
-    "grid.linewidth": 0.8,
-    "xtick.color": "#555555",
-    "ytick.color": "#555555",
-    "legend.frameon": False,
-    "legend.fontsize": 9.5,
-    "lines.linewidth": 2.0,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-    "savefig.dpi": 150,
-    "svg.fonttype": "none",
-    "svg.hashsalt": "commonwealth",
-}
-WIDTH_IN = 11.0
-ROW_IN = 3.5
-PLOTLY_ROW_PX = 360
+#: Height of one row of panels, pixels.
+ROW_PX = 360
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+#: Opacity of a 10–90 % band under its scenario's line.
+BAND_OPACITY = 0.18
+#: Static files: the formats written, the width in CSS pixels (a page's text width at 96 dpi, 11.5 inches
+#: for print) and the PNG's pixels per CSS pixel (sharp on high-density screens and in print).
+STATIC_FORMATS = ("png", "svg")
+STATIC_WIDTH_PX = 1100
+PNG_SCALE = 2
+#: Characters of a finding's line in a figure's title (13-pixel text across the static width).
+FINDING_CHARS = 150
 
 
 def scenario_colors(scenarios: Sequence[str], baseline: str) -> dict[str, str]:
@@ -132,6 +115,7 @@ class ReportData:
     colors: Mapping[str, str]
     draws: pd.DataFrame | None = None  # Monte Carlo runs: every draw's metrics (with a 'draw' column)
     sweep: Any = None  # a commonwealth.sweep.SweepSummary of these scenarios, when the report was given one
+    results: tuple[Any, ...] = ()  # the ScenarioResults (their snapshots give the sampling error)
 
     @classmethod
     def build(cls, results: Iterable[Any], comparison: Any, sweep: Any = None) -> ReportData:
@@ -147,7 +131,8 @@ class ReportData:
         with_draws = [r.draws for r in items if getattr(r, "draws", None) is not None]
         return cls(metrics=metrics, comparison=comparison, scenarios=order, baseline=baseline,
                    start_year=int(base.scenario.start_year), colors=scenario_colors(order, baseline),
-                   draws=pd.concat(with_draws, ignore_index=True) if with_draws else None, sweep=sweep)
+                   draws=pd.concat(with_draws, ignore_index=True) if with_draws else None, sweep=sweep,
+                   results=tuple(items))
 
     @property
     def year(self) -> int:
@@ -187,87 +172,140 @@ class ReportData:
         hit = b[(b.scenario == scenario) & (b.metric == metric) & (b.year == self.year)]
         return (float(hit.q10.iloc[0]), float(hit.q90.iloc[0])) if len(hit) else None
 
+    @cached_property
+    def _spreads(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """Per scenario and metric, the sweep's 10th and 90th percentiles less its central run (or, for a sweep
+        without one, its median), by year."""
+        bands = getattr(self.sweep, "bands", None)
+        if bands is None or not len(bands):
+            return {}
+        keys = ["scenario", "year", "metric"]
+        central = getattr(self.sweep, "central", None)
+        if central is not None and len(central):
+            bands = bands.merge(central[[*keys, "value"]].rename(columns={"value": "centre"}), on=keys, how="inner")
+        else:
+            bands = bands.assign(centre=bands.q50)
+        bands = bands.assign(low=bands.q10 - bands.centre, high=bands.q90 - bands.centre)
+        return {(str(s), str(m)): g.set_index("year")[["low", "high"]].sort_index()
+                for (s, m), g in bands.groupby(["scenario", "metric"], sort=False)}
+
+    def level_band(self, scenario: str, metric: str) -> pd.DataFrame | None:
+        """``scenario``'s 10–90 % band of ``metric`` by year (columns ``q10``, ``q90``) around this report's run:
+        the run's value plus the sweep's spread about its own central run, so that a band drawn from a sweep at
+        another population size or seed sits on this run's line. None without a sweep of it."""
+        spread = self._spreads.get((scenario, metric))
+        if spread is None:
+            return None
+        value = self.wide(metric).get(scenario)
+        if value is None:
+            return None
+        both = spread.join(value.rename("value"), how="inner")
+        return pd.DataFrame({"q10": both.value + both.low, "q90": both.value + both.high}, index=both.index)
+
+    @property
+    def band_words(self) -> str:
+        """How the bands were made, for captions: "" without a sweep."""
+        if self.sweep is None:
+            return ""
+        size = int(self.sweep.plan.get("population_size") or 0)
+        return (f"the 10th to 90th percentile over {self.sweep.draws} draws of a sweep at {size:,} records, placed "
+                "around this run (its value plus the sweep's spread about its central run)")
+
 
 @dataclass
 class Chart:
-    """One chart of the report: its static and interactive figures, or a note saying why it is missing."""
+    """One chart of the report: its plotly figure, or a note saying why it is missing."""
 
     id: str
     title: str
     finding: str = ""
     caption: str = ""
-    static: Figure | None = None
-    interactive: go.Figure | None = None
+    figure: go.Figure | None = None
     note: str = ""
     files: list[Path] = field(default_factory=list)
 
     @property
     def skipped(self) -> bool:
-        return self.static is None or self.interactive is None
-
-    def save(self, directory: str | Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
-        """Write the static figure as ``directory/<id>.png`` and ``.svg``; nothing for a skipped chart."""
-        if self.static is None:
-            return []
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = []
-        with mpl.rc_context(RC):
-            for ext in formats:
-                path = out / f"{self.id}.{ext}"
-                metadata = {"Date": None} if ext == "svg" else {"Software": None} if ext == "png" else None
-                self.static.savefig(path, format=ext, metadata=metadata)
-                paths.append(path)
-        self.files = paths
-        return paths
+        return self.figure is None
 
 
 def _skipped(chart_id: str, title: str, note: str) -> Chart:
     return Chart(id=chart_id, title=title, note=note)
 
 
+# --- static files ------------------------------------------------------------------------------------------
+
+
+def find_browser() -> str | None:
+    """The Chrome or Chromium Kaleido would use to export static files (``BROWSER_PATH`` first, then the
+    ``PATH`` and the usual places), or None."""
+    from choreographer.browsers.chromium import Chromium
+
+    return Chromium.find_browser(skip_local=False)
+
+
+def check_static_export(option: str = "--static-charts") -> None:
+    """Refuse static export before any work when no browser can draw the files."""
+    if find_browser() is None:
+        raise UserError(f"{option}: static charts are exported by Kaleido, which needs Chrome or Chromium, and none "
+                        "was found on the PATH; allowed: install one (Debian: apt install chromium) or name it in "
+                        "the BROWSER_PATH environment variable, or leave out --static-charts (the report's charts "
+                        "each save themselves as a PNG from the camera button).")
+
+
+def export_static(charts: Sequence[Chart], directory: str | Path,
+                  formats: Sequence[str] = STATIC_FORMATS) -> list[Path]:
+    """Write each drawn chart's figure as ``directory/<id>.<format>`` (PNG and SVG by default), the same figure
+    the report embeds, exported by Kaleido in one browser session; return the paths written."""
+    import plotly.io as pio
+
+    check_static_export()
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    figures, paths, heights, scales = [], [], [], []
+    for chart in charts:
+        if chart.skipped:
+            continue
+        chart.files = [out / f"{chart.id}.{ext}" for ext in formats]
+        for path in chart.files:
+            figures.append(chart.figure)
+            paths.append(path)
+            heights.append(int(chart.figure.layout.height or ROW_PX + 130))
+            scales.append(PNG_SCALE if path.suffix == ".png" else 1)
+    if figures:
+        pio.write_images(figures, paths, width=STATIC_WIDTH_PX, height=heights, scale=scales, validate=False)
+    return paths
+
+
 # --- shared drawing helpers --------------------------------------------------------------------------------
 
 
-def _figure(title: str, finding: str, rows: int, cols: int, *, height: float | None = None, **kwargs: Any):
-    """A figure with the title and the finding (wrapped) in a band above constrained-layout panels."""
-    lines = textwrap.wrap(finding.replace("$", r"\$"), 150) if finding else []  # "$" would start mathtext
-    band = 0.42 + 0.2 * len(lines)  # inches
-    h = (height or (ROW_IN * rows + 1.1)) + band
-    fig = Figure(figsize=(WIDTH_IN, h), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - band / h))
-    axes = fig.subplots(rows, cols, squeeze=False, **kwargs)
-    fig.text(0.008, 1 - 0.1 / h, title.replace("$", r"\$"), ha="left", va="top", fontsize=13.5, fontweight="bold",
-             color="#111111")
-    if lines:
-        fig.text(0.008, 1 - 0.4 / h, "\n".join(lines), ha="left", va="top", fontsize=9.8, color="#444444",
-                 linespacing=1.35)
-    return fig, axes
-
-
-def _plotly(rows: int, cols: int, titles: Sequence[str], *, gap_px: int = 95, height: int | None = None,
-            **kwargs: Any) -> go.Figure:
+def _subplots(rows: int, cols: int, titles: Sequence[str], *, gap_px: int = 95, height: int | None = None,
+              **kwargs: Any) -> go.Figure:
     """Subplots whose rows are ``gap_px`` apart (room for the x-axis title and the next row's title)."""
-    h = height or PLOTLY_ROW_PX * rows + 130
+    h = height or ROW_PX * rows + 130
     vspace = min(0.3, gap_px / max(h - 200, 1)) if rows > 1 else 0.1
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"<b>{t}</b>" for t in titles],
                         horizontal_spacing=0.08, vertical_spacing=vspace, **kwargs)
-    for annotation in fig.layout.annotations:  # subplot titles, bold like the static ones
+    for annotation in fig.layout.annotations:  # subplot titles
         annotation.update(font={"size": 14, "color": "#222222"})
     return fig
 
 
-def _finish_plotly(fig: go.Figure, title: str, finding: str, rows: int, *, height: int | None = None,
-                   legend: bool = True) -> go.Figure:
-    h = height or PLOTLY_ROW_PX * rows + 130
+def _finish(fig: go.Figure, title: str, finding: str, rows: int, *, height: int | None = None,
+            legend: bool = True) -> go.Figure:
+    """The house layout: the title and the finding above the panels, the legend below them."""
+    lines = textwrap.wrap(finding, FINDING_CHARS)  # plotly does not wrap titles; the static file needs it
+    h = (height or ROW_PX * rows + 130) + 19 * max(len(lines) - 1, 0)
     fig.update_layout(
         template="plotly_white",
-        title={"text": f"<b>{title}</b>" + (f"<br><span style='font-size:13px;color:#555'>{finding}</span>"
-                                            if finding else ""),
-               "x": 0.01, "xanchor": "left", "font": {"size": 17}},
+        title={"text": f"<b>{title}</b>" + "".join(f"<br><span style='font-size:13px;color:#555'>{line}</span>"
+                                                   for line in lines),
+               "x": 0.01, "xanchor": "left", "y": 1 - 30 / h, "yref": "container", "yanchor": "top",
+               "font": {"size": 17}},
         height=h,
         font={"family": FONT_STACK, "size": 13, "color": "#222222"},
-        margin={"l": 70, "r": 25, "t": 70 if not finding else 95, "b": 105 if legend else 50},
+        margin={"l": 70, "r": 25, "t": 88 + 19 * len(lines), "b": 105 if legend else 50},
         legend={"orientation": "h", "yanchor": "top", "y": -70 / max(h - 200, 1), "x": 0.5, "xanchor": "center"},
         showlegend=legend,
         hoverlabel={"namelength": -1},
@@ -280,24 +318,26 @@ def _finish_plotly(fig: go.Figure, title: str, finding: str, rows: int, *, heigh
     return fig
 
 
-def _legend_below(fig: Figure, handles: list[Any], labels: list[str], ncol: int | None = None) -> None:
-    if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncol=ncol or (len(labels) if len(labels) <= 8 else 6))
-
-
-def _base_year_marker(ax: Any, year: int, *, label: bool = True) -> None:
-    ax.axvline(year, color="#888888", lw=1.0, ls=":", zorder=1)
-    if label:
-        ax.annotate(f"base year {year}", xy=(year, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                    textcoords="offset points", fontsize=8.5, color="#777777", ha="left", va="top")
-
-
-def _plotly_base_year(fig: go.Figure, year: int, rows: int, cols: int) -> None:
+def _base_year(fig: go.Figure, year: int, rows: int, cols: int) -> None:
+    """A dotted line at the base year in every panel, labelled in the first."""
     for r in range(1, rows + 1):
         for c in range(1, cols + 1):
             fig.add_vline(x=year, line={"color": "#888888", "width": 1, "dash": "dot"}, row=r, col=c)
     fig.add_annotation(x=year, y=1, xref="x", yref="y domain", text=f"base year {year}", showarrow=False,
                        xanchor="left", yanchor="top", xshift=3, font={"size": 11, "color": "#777777"})
+
+
+def _band_trace(x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str, group: str) -> go.Scatter:
+    """A filled band from ``low`` to ``high`` (a closed polygon), in its scenario's colour and legend group."""
+    return go.Scatter(x=np.concatenate([x, x[::-1]]), y=np.concatenate([high, low[::-1]]), fill="toself",
+                      fillcolor=color, opacity=BAND_OPACITY, line={"width": 0}, hoverinfo="skip", showlegend=False,
+                      legendgroup=group)
+
+
+def _domain(i: int) -> tuple[str, str]:
+    """The axis-domain references of panel ``i`` (0-based), for annotations placed in it."""
+    n = f"{i + 1}" if i else ""
+    return f"x{n} domain", f"y{n} domain"
 
 
 @dataclass(frozen=True)
@@ -306,7 +346,7 @@ class Line:
 
     metric: str
     label: str = ""
-    dash: str = "solid"  # matplotlib/plotly names: solid, dash, dot
+    dash: str = "solid"  # plotly's names: solid, dash, dot
     only_nonzero: bool = False  # skip scenarios whose series is zero throughout
 
 
@@ -320,22 +360,64 @@ class Panel:
     hover: str = ",.0f"  # d3 format of hover values (after scaling)
     empty: str = "nothing to draw"
 
-
-def _solid(handle: Any) -> Line2D:
-    """A legend key for a scenario: its colour as a solid line, whatever the style of its first line drawn."""
-    return Line2D([], [], color=handle.get_color(), lw=2.0)
-
-
-def _percent_tick(v: float, _pos: Any = None) -> str:
-    return f"{v:.4g}%"
+    @property
+    def factor(self) -> float:
+        return 100.0 if self.percent else self.scale
 
 
-_MPL_DASH = {"solid": "-", "dash": "--", "dot": ":"}
+def _draw_line(fig: go.Figure, data: ReportData, panel: Panel, line: Line, scenario: str, s: pd.Series,
+               shown: set[str], row: int, col: int) -> np.ndarray:
+    """One scenario's line in a panel, over its sweep band when the report has one; returns the values drawn."""
+    y = s.to_numpy() * panel.factor
+    color = data.color(scenario)
+    band = data.level_band(scenario, line.metric)
+    if band is not None:
+        part = band.reindex(s.index).dropna()
+        if len(part):
+            fig.add_trace(_band_trace(part.index.to_numpy(), part.q10.to_numpy() * panel.factor,
+                                      part.q90.to_numpy() * panel.factor, color, scenario), row=row, col=col)
+    name = f"{fmt.legend_name(scenario)} · {line.label}" if line.label else fmt.legend_name(scenario)
+    suffix = " %" if panel.percent else ""
+    fig.add_trace(go.Scatter(
+        x=s.index.to_numpy(), y=y, mode="lines", name=fmt.legend_name(scenario), legendgroup=scenario,
+        showlegend=scenario not in shown, line={"color": color, "width": 2.2, "dash": line.dash},
+        hovertemplate=f"%{{y:{panel.hover}}}{suffix}<br>{panel.axis}<extra>{name}</extra>"), row=row, col=col)
+    shown.add(scenario)
+    return y
+
+
+def _draw_panel(fig: go.Figure, data: ReportData, panel: Panel, i: int, row: int, col: int,
+                shown: set[str]) -> None:
+    drew, all_zero = False, True
+    for line in panel.lines:
+        table = data.wide(line.metric)
+        for scenario in table.columns:
+            s = table[scenario].dropna()
+            if s.empty or (line.only_nonzero and not (s.abs() > 0).any()):
+                continue
+            y = _draw_line(fig, data, panel, line, scenario, s, shown, row, col)
+            drew = True
+            all_zero &= not np.any(y)
+    xref, yref = _domain(i)
+    styled = [ln for ln in panel.lines if ln.label]
+    if drew and len(styled) > 1:  # the legend names scenarios only: say which line style is which
+        key = {"solid": "solid", "dash": "dashed", "dot": "dotted"}
+        fig.add_annotation(text=" · ".join(f"{key[ln.dash]}: {ln.label}" for ln in styled), showarrow=False,
+                           xref=xref, yref=yref, x=0.03, y=0.9, xanchor="left", yanchor="top",
+                           font={"size": 12, "color": "#444444"}, bgcolor="rgba(255,255,255,0.8)")
+    if drew and all_zero:  # a flat zero line: show it at the bottom of a small positive range
+        fig.update_yaxes(range=[-0.04, 1.0], row=row, col=col)
+    if not drew:
+        fig.add_annotation(text=panel.empty, showarrow=False, font={"color": "#777777"}, xref=xref, yref=yref,
+                           x=0.5, y=0.5)
+    fig.update_yaxes(title_text=panel.axis, ticksuffix=" %" if panel.percent else "", row=row, col=col)
+    fig.update_xaxes(title_text="year", row=row, col=col)
 
 
 def _timeseries(data: ReportData, chart_id: str, title: str, finding: str, caption: str,
                 panels: Sequence[Panel], cols: int | None = None) -> Chart:
-    """Line charts over the simulated years: one panel per metric group, one colour per scenario."""
+    """Line charts over the simulated years: one panel per metric group, one colour per scenario, each line
+    over its 10–90 % band when the report has a sweep."""
     wanted = [ln.metric for p in panels for ln in p.lines]
     if not any(data.has(m) for m in wanted):
         return _skipped(chart_id, title, f"These results have none of the metrics this chart draws "
@@ -343,75 +425,15 @@ def _timeseries(data: ReportData, chart_id: str, title: str, finding: str, capti
     n = len(panels)
     cols = cols or min(n, 3)
     rows = -(-n // cols)
-    with mpl.rc_context(RC):
-        fig, axes = _figure(title, finding, rows, cols)
-        pfig = _plotly(rows, cols, [p.title for p in panels])
-        shown: set[str] = set()
-        handles: dict[str, Any] = {}
-        for i, panel in enumerate(panels):
-            ax = axes[i // cols][i % cols]
-            r, c = i // cols + 1, i % cols + 1
-            drew, all_zero, peak = False, True, 0.0
-            for line in panel.lines:
-                table = data.wide(line.metric)
-                for scenario in table.columns:
-                    s = table[scenario].dropna()
-                    if s.empty or (line.only_nonzero and not (s.abs() > 0).any()):
-                        continue
-                    y = s.to_numpy() * (100.0 if panel.percent else panel.scale)
-                    color = data.color(scenario)
-                    h = ax.plot(s.index, y, color=color, ls=_MPL_DASH[line.dash], lw=2.0,
-                                label=fmt.legend_name(scenario), zorder=3 if scenario != data.baseline else 2)[0]
-                    handles.setdefault(scenario, h)
-                    name = f"{fmt.legend_name(scenario)} · {line.label}" if line.label else fmt.legend_name(scenario)
-                    suffix = " %" if panel.percent else ""
-                    pfig.add_trace(go.Scatter(
-                        x=s.index.to_numpy(), y=y, mode="lines", name=fmt.legend_name(scenario), legendgroup=scenario,
-                        showlegend=scenario not in shown,
-                        line={"color": color, "width": 2.2, "dash": line.dash},
-                        hovertemplate=f"%{{y:{panel.hover}}}{suffix}<br>{panel.axis}<extra>{name}</extra>"),
-                        row=r, col=c)
-                    shown.add(scenario)
-                    drew = True
-                    all_zero &= not np.any(y)
-                    peak = max(peak, float(np.nanmax(np.abs(y))))
-            styled = [ln for ln in panel.lines if ln.label]
-            if drew and len(styled) > 1:  # plotly's legend names scenarios only: say which line style is which
-                key = {"solid": "solid", "dash": "dashed", "dot": "dotted"}
-                pfig.add_annotation(text=" · ".join(f"{key[ln.dash]}: {ln.label}" for ln in styled), showarrow=False,
-                                    xref=f"x{i + 1 if i else ''} domain", yref=f"y{i + 1 if i else ''} domain",
-                                    x=0.03, y=0.9, xanchor="left", yanchor="top",
-                                    font={"size": 12, "color": "#444444"}, bgcolor="rgba(255,255,255,0.8)")
-                ax.add_artist(ax.legend([Line2D([], [], color="#333333", ls=_MPL_DASH[ln.dash]) for ln in styled],
-                                        [ln.label for ln in styled], loc="upper left", bbox_to_anchor=(0.03, 0.92),
-                                        handlelength=2.6))
-            if drew and all_zero:  # a flat zero line: show it at the bottom of a small positive range
-                top = 1.0
-                ax.set_ylim(-0.04 * top, top)
-                pfig.update_yaxes(range=[-0.04 * top, top], row=r, col=c)
-            if not drew:
-                ax.text(0.5, 0.5, panel.empty, transform=ax.transAxes, ha="center", va="center", color="#777777")
-                pfig.add_annotation(text=panel.empty, showarrow=False, font={"color": "#777777"},
-                                    xref=f"x{i + 1 if i else ''} domain", yref=f"y{i + 1 if i else ''} domain",
-                                    x=0.5, y=0.5)
-            ax.set_title(panel.title)
-            ax.set_ylabel(panel.axis)
-            ax.set_xlabel("year")
-            if panel.percent:
-                ax.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
-            elif peak >= 1000:
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-            else:
-                ax.ticklabel_format(axis="y", style="plain", useOffset=False)
-            _base_year_marker(ax, data.start_year)
-            pfig.update_yaxes(title_text=panel.axis, ticksuffix=" %" if panel.percent else "", row=r, col=c)
-            pfig.update_xaxes(title_text="year", row=r, col=c)
-        for j in range(n, rows * cols):
-            axes[j // cols][j % cols].set_visible(False)
-        _legend_below(fig, [_solid(h) for h in handles.values()], [fmt.legend_name(k) for k in handles])
-    _plotly_base_year(pfig, data.start_year, rows, cols)
-    _finish_plotly(pfig, title, finding, rows)
-    return Chart(id=chart_id, title=title, finding=finding, caption=caption, static=fig, interactive=pfig)
+    fig = _subplots(rows, cols, [p.title for p in panels])
+    shown: set[str] = set()
+    for i, panel in enumerate(panels):
+        _draw_panel(fig, data, panel, i, i // cols + 1, i % cols + 1, shown)
+    _base_year(fig, data.start_year, rows, cols)
+    _finish(fig, title, finding, rows)
+    if data.band_words:
+        caption += f" Shaded: {data.band_words}."
+    return Chart(id=chart_id, title=title, finding=finding, caption=caption, figure=fig)
 
 
 def _extreme(values: Mapping[str, float], largest: bool = True) -> tuple[str, float] | None:
@@ -618,45 +640,28 @@ def decile_changes(data: ReportData) -> Chart:
                    f"{fmt.usd(d1[1])} a year on average; the richest tenth {verb} {fmt.usd(abs(top))}.")
     rows, cols = len(years), 2
     titles = [f"{label}, {yr}" for yr in years for label in ("By income decile", "By wealth decile")]
-    width = 0.8 / len(reforms)
-    x = np.arange(1, 11)
-    with mpl.rc_context(RC):
-        fig, axes = _figure(title, finding, rows, cols, sharey="row")
-        pfig = _plotly(rows, cols, titles, shared_yaxes=True)
-        handles = {}
-        for i, yr in enumerate(years):
-            for j, by in enumerate(("income", "wealth")):
-                ax = axes[i][j]
-                part = dec[(dec.year == yr) & (dec.by == by)]
-                for k, s in enumerate(reforms):
-                    rows_s = part[part.scenario == s].sort_values("decile")
-                    offset = (k - (len(reforms) - 1) / 2) * width
-                    h = ax.bar(x + offset, rows_s.mean_change.to_numpy(), width=width * 0.95, color=data.color(s),
-                               label=fmt.legend_name(s))
-                    handles.setdefault(s, h)
-                    pfig.add_trace(go.Bar(x=rows_s.decile.to_numpy(), y=rows_s.mean_change.to_numpy(),
-                                          name=fmt.legend_name(s),
-                                          legendgroup=s, showlegend=i == 0 and j == 0,
-                                          marker_color=data.color(s),
-                                          hovertemplate=f"decile %{{x}}: %{{y:$,.0f}} a year<extra>{s}</extra>"),
-                                   row=i + 1, col=j + 1)
-                ax.axhline(0, color="#777777", lw=0.8)
-                ax.set_title(titles[i * 2 + j])
-                ax.set_xticks(x)
-                ax.set_xlabel(f"{by} decile in the baseline (1 = lowest)")
-                if j == 0:
-                    ax.set_ylabel(f"USD per adult a year ({data.start_year} prices)")
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-                ax.grid(axis="x", visible=False)
-                pfig.update_xaxes(title_text=f"{by} decile (1 = lowest)", dtick=1, row=i + 1, col=j + 1)
-                if j == 0:
-                    pfig.update_yaxes(title_text="USD per adult a year", row=i + 1, col=j + 1)
-        _legend_below(fig, list(handles.values()), list(handles.keys()))
-    pfig.update_layout(barmode="group", bargap=0.15)
-    _finish_plotly(pfig, title, finding, rows)
-    return Chart(id="deciles", title=title, finding=finding, static=fig, interactive=pfig,
+    fig = _subplots(rows, cols, titles, shared_yaxes=True)
+    for i, yr in enumerate(years):
+        for j, by in enumerate(("income", "wealth")):
+            part = dec[(dec.year == yr) & (dec.by == by)]
+            for s in reforms:
+                rows_s = part[part.scenario == s].sort_values("decile")
+                fig.add_trace(go.Bar(x=rows_s.decile.to_numpy(), y=rows_s.mean_change.to_numpy(),
+                                     name=fmt.legend_name(s), legendgroup=s, showlegend=i == 0 and j == 0,
+                                     marker_color=data.color(s),
+                                     hovertemplate=f"decile %{{x}}: %{{y:$,.0f}} a year per adult "
+                                                   f"({data.start_year} dollars)<extra>{fmt.legend_name(s)}</extra>"),
+                              row=i + 1, col=j + 1)
+            fig.add_hline(y=0, line={"color": "#777777", "width": 0.8}, row=i + 1, col=j + 1)
+            fig.update_xaxes(title_text=f"{by} decile in the baseline (1 = lowest)", dtick=1, row=i + 1, col=j + 1)
+            if j == 0:
+                fig.update_yaxes(title_text=f"USD per adult a year ({data.start_year} prices)", row=i + 1, col=j + 1)
+    fig.update_layout(barmode="group", bargap=0.15)
+    _finish(fig, title, finding, rows)
+    return Chart(id="deciles", title=title, finding=finding, figure=fig,
                  caption=f"Mean change in net income (after taxes, transfers and dividends) against "
-                         f"{data.baseline}, adults grouped by their decile of income or net worth in the baseline.")
+                         f"{fmt.display_name(data.baseline)}, adults grouped by their decile of income or net worth "
+                         "in the baseline.")
 
 
 def winners_losers(data: ReportData) -> Chart:
@@ -679,47 +684,32 @@ def winners_losers(data: ReportData) -> Chart:
                    f"and {fmt.pct(lose, 0)} lose more than 5 %.")
     labels = ["All", *[str(d) for d in range(1, 11)]]
     rows, cols = len(reforms), 2
-    titles = [f"{s}: by {by} decile" for s in reforms for by in ("income", "wealth")]
-    with mpl.rc_context(RC):
-        fig, axes = _figure(title, finding, rows, cols, height=2.7 * rows + 1.4, sharex=True)
-        pheight = 270 * rows + 150
-        pfig = _plotly(rows, cols, titles, shared_xaxes=True, gap_px=45, height=pheight)
-        for i, s in enumerate(reforms):
-            for j, by in enumerate(("income", "wealth")):
-                ax = axes[i][j]
-                rows_s = part[(part.scenario == s) & (part.by == by)].sort_values("decile")
-                table = np.vstack([rows_s[bands].mean().to_numpy(), rows_s[bands].to_numpy()]) * 100
-                left = np.zeros(len(labels))
-                pos = np.arange(len(labels))[::-1]
-                for k, band in enumerate(bands):
-                    ax.barh(pos, table[:, k], left=left, color=BAND_COLORS[band], height=0.78, label=band)
-                    pfig.add_trace(go.Bar(y=labels, x=table[:, k], orientation="h", name=band, legendgroup=band,
-                                          showlegend=i == 0 and j == 0, marker_color=BAND_COLORS[band],
-                                          hovertemplate=f"decile %{{y}}: %{{x:.1f}} % {band}<extra>{s}</extra>"),
-                                   row=i + 1, col=j + 1)
-                    left += table[:, k]
-                ax.set_yticks(pos, labels)
-                ax.set_xlim(0, 100)
-                ax.xaxis.set_major_formatter(FuncFormatter(_percent_tick))
-                ax.grid(axis="y", visible=False)
-                ax.set_title(titles[i * 2 + j])
-                if j == 0:
-                    ax.set_ylabel("decile")
-                if i == rows - 1:
-                    ax.set_xlabel("share of adults")
-                pfig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], tickmode="linear", dtick=1,
-                                  tickfont={"size": 11}, row=i + 1, col=j + 1)
-                pfig.update_xaxes(range=[0, 100], ticksuffix=" %", row=i + 1, col=j + 1)
-                if i == rows - 1:
-                    pfig.update_xaxes(title_text="share of adults", row=i + 1, col=j + 1)
-        handles = [Patch(color=BAND_COLORS[b]) for b in bands]
-        _legend_below(fig, handles, bands, ncol=5)
-    pfig.update_layout(barmode="stack", bargap=0.2)
-    _finish_plotly(pfig, title, finding, rows, height=pheight)
-    return Chart(id="winners-losers", title=title, finding=finding, static=fig, interactive=pfig,
+    titles = [f"{fmt.legend_name(s)}: by {by} decile" for s in reforms for by in ("income", "wealth")]
+    height = 270 * rows + 150
+    fig = _subplots(rows, cols, titles, shared_xaxes=True, gap_px=45, height=height)
+    for i, s in enumerate(reforms):
+        for j, by in enumerate(("income", "wealth")):
+            rows_s = part[(part.scenario == s) & (part.by == by)].sort_values("decile")
+            table = np.vstack([rows_s[bands].mean().to_numpy(), rows_s[bands].to_numpy()]) * 100
+            for k, band in enumerate(bands):
+                fig.add_trace(go.Bar(y=labels, x=table[:, k], orientation="h", name=band, legendgroup=band,
+                                     showlegend=i == 0 and j == 0, marker_color=BAND_COLORS[band],
+                                     hovertemplate=f"decile %{{y}}: %{{x:.1f}} % of adults {band}"
+                                                   f"<extra>{fmt.legend_name(s)}</extra>"),
+                              row=i + 1, col=j + 1)
+            fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], tickmode="linear", dtick=1,
+                             tickfont={"size": 11}, row=i + 1, col=j + 1)
+            if j == 0:
+                fig.update_yaxes(title_text="decile", row=i + 1, col=j + 1)
+            fig.update_xaxes(range=[0, 100], ticksuffix=" %", row=i + 1, col=j + 1)
+            if i == rows - 1:
+                fig.update_xaxes(title_text="share of adults", row=i + 1, col=j + 1)
+    fig.update_layout(barmode="stack", bargap=0.2)
+    _finish(fig, title, finding, rows, height=height)
+    return Chart(id="winners-losers", title=title, finding=finding, figure=fig,
                  caption=f"Share of each decile's adults (and of all adults) whose net income in {y} changes by "
-                         f"more or less than 5 % against {data.baseline}: PolicyEngine's five bands. Deciles of "
-                         "income or net worth in the baseline.")
+                         f"more or less than 5 % against {fmt.display_name(data.baseline)}: PolicyEngine's five "
+                         "bands. Deciles of income or net worth in the baseline.")
 
 
 def lorenz_curves(data: ReportData) -> Chart:
@@ -741,43 +731,42 @@ def lorenz_curves(data: ReportData) -> Chart:
             finding += f"; of income: {ilo[1]:.3f} to {ihi[1]:.3f}"
         finding += "."
     variables = [("wealth", "Net worth"), ("income", "Income before taxes")]
-    with mpl.rc_context(RC):
-        fig, axes = _figure(title, finding, 1, 2, height=ROW_IN + 1.6)
-        pfig = _plotly(1, 2, [f"{label}, {y}" for _, label in variables])
-        handles = {}
-        for j, (var, label) in enumerate(variables):
-            ax = axes[0][j]
-            ax.plot([0, 100], [0, 100], color="#aaaaaa", lw=1, ls="--")
-            pfig.add_trace(go.Scatter(x=[0, 100], y=[0, 100], mode="lines", name="perfect equality",
-                                      line={"color": "#aaaaaa", "width": 1, "dash": "dash"}, showlegend=j == 0,
-                                      legendgroup="equality", hoverinfo="skip"), row=1, col=j + 1)
-            for s in data.scenarios:
-                c = part[(part.scenario == s) & (part.variable == var)].sort_values("population_share")
-                if c.empty:
-                    continue
-                xs, ys = c.population_share.to_numpy() * 100, c.value_share.to_numpy() * 100
-                handles.setdefault(s, ax.plot(xs, ys, color=data.color(s), lw=1.8, label=fmt.legend_name(s))[0])
-                pfig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=fmt.legend_name(s), legendgroup=s,
-                                          showlegend=j == 0,
-                                          line={"color": data.color(s), "width": 2},
-                                          hovertemplate="poorest %{x:.0f} % hold %{y:.1f} %<extra>" + s
-                                                        + "</extra>"), row=1, col=j + 1)
-            ax.set_title(f"{label}, {y}")
-            ax.set_xlabel("adults, poorest first (% of adults)")
-            ax.set_ylabel(f"cumulative share of {var} (%)")
-            ax.set_xlim(0, 100)
-            ax.xaxis.set_major_formatter(FuncFormatter(_percent_tick))
-            ax.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
-            pfig.update_xaxes(title_text="adults, poorest first", ticksuffix=" %", range=[0, 100], row=1,
-                              col=j + 1)
-            pfig.update_yaxes(title_text=f"cumulative share of {var}", ticksuffix=" %", row=1, col=j + 1)
-        _legend_below(fig, [*handles.values(), Line2D([], [], color="#aaaaaa", ls="--")],
-                      [*handles.keys(), "perfect equality"])
-    _finish_plotly(pfig, title, finding, 1, height=PLOTLY_ROW_PX + 190)
-    return Chart(id="lorenz", title=title, finding=finding, static=fig, interactive=pfig,
+    fig = _subplots(1, 2, [f"{label}, {y}" for _, label in variables])
+    for j, (var, _label) in enumerate(variables):
+        fig.add_trace(go.Scatter(x=[0, 100], y=[0, 100], mode="lines", name="perfect equality",
+                                 line={"color": "#aaaaaa", "width": 1, "dash": "dash"}, showlegend=j == 0,
+                                 legendgroup="equality", hoverinfo="skip"), row=1, col=j + 1)
+        for s in data.scenarios:
+            c = part[(part.scenario == s) & (part.variable == var)].sort_values("population_share")
+            if c.empty:
+                continue
+            xs, ys = c.population_share.to_numpy() * 100, c.value_share.to_numpy() * 100
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=fmt.legend_name(s), legendgroup=s,
+                                     showlegend=j == 0, line={"color": data.color(s), "width": 2},
+                                     hovertemplate=f"the poorest %{{x:.0f}} % of adults hold %{{y:.1f}} % of all "
+                                                   f"{var}<extra>{fmt.legend_name(s)}</extra>"), row=1, col=j + 1)
+        fig.update_xaxes(title_text="adults, poorest first", ticksuffix=" %", range=[0, 100], row=1, col=j + 1)
+        fig.update_yaxes(title_text=f"cumulative share of {var}", ticksuffix=" %", row=1, col=j + 1)
+    _finish(fig, title, finding, 1, height=ROW_PX + 190)
+    return Chart(id="lorenz", title=title, finding=finding, figure=fig,
                  caption="The share of all net worth (left) and income (right) held by the poorest x % of adults; "
                          "the further below the diagonal, the more unequal. Net worth can be negative, so the wealth "
                          "curve can dip below zero.")
+
+
+def _holders_finding(data: ReportData, own: pd.DataFrame, y: int) -> str:
+    comp = own[(own.year == y) & (own.asset == "companies")]
+    b = data.baseline
+    if not len(comp[comp.scenario == b]):
+        return ""
+    rich = comp[(comp.scenario == b) & comp.holder.isin(["top 0.1%", "next 9.9%"])].share.sum()
+    finding = f"In {y} the richest 10 % of adults own {fmt.pct(rich)} of US companies under {fmt.display_name(b)}"
+    bottom = {s: float(comp[(comp.scenario == s) & (comp.holder == "bottom 90%")].share.sum())
+              for s in data.reforms if s in set(comp.scenario)}
+    best = _extreme(bottom)
+    if best:
+        finding += f"; the poorer 90 % own up to {fmt.pct(best[1])} (under {fmt.display_name(best[0])})"
+    return finding + "."
 
 
 def holders(data: ReportData) -> Chart:
@@ -787,68 +776,45 @@ def holders(data: ReportData) -> Chart:
     if not len(own):
         return _skipped("holders", title, "These results have no per-household snapshots, so no ownership table.")
     years = sorted(int(y) for y in own.year.unique())
-    y = years[-1]
-    comp = own[(own.year == y) & (own.asset == "companies")]
-    finding = ""
-    b = data.baseline
-    rich = comp[(comp.scenario == b) & comp.holder.isin(["top 0.1%", "next 9.9%"])].share.sum()
-    if len(comp[comp.scenario == b]):
-        finding = f"In {y} the richest 10 % of adults own {fmt.pct(rich)} of US companies under {fmt.display_name(b)}"
-        bottom = {s: float(comp[(comp.scenario == s) & (comp.holder == "bottom 90%")].share.sum())
-                  for s in data.reforms if s in set(comp.scenario)}
-        best = _extreme(bottom)
-        if best:
-            finding += f"; the poorer 90 % own up to {fmt.pct(best[1])} (under {fmt.display_name(best[0])})"
-        finding += "."
+    finding = _holders_finding(data, own, years[-1])
     holder_order = [h for h in HOLDER_COLORS if h in set(own.holder)] + sorted(set(own.holder) - set(HOLDER_COLORS))
-    colors = {h: HOLDER_COLORS.get(h, "#cccccc") for h in holder_order}
-    labels = [f"{s} · {yr}" if len(years) > 1 else s for yr in years for s in data.scenarios
-              if len(own[(own.scenario == s) & (own.year == yr)])]
     keys = [(s, yr) for yr in years for s in data.scenarios if len(own[(own.scenario == s) & (own.year == yr)])]
+    labels = [f"{fmt.legend_name(s)} · {yr}" if len(years) > 1 else fmt.legend_name(s) for s, yr in keys]
     assets = [("companies", "US companies (market value)"), ("land", "Household land (value)")]
-    with mpl.rc_context(RC):
-        fig, axes = _figure(title, finding, 1, 2, height=0.36 * len(keys) + 2.4, sharey=True)
-        pfig = _plotly(1, 2, [label for _, label in assets], shared_yaxes=True)
-        for j, (asset, label) in enumerate(assets):
-            ax = axes[0][j]
-            pos = np.arange(len(keys))[::-1]
-            left = np.zeros(len(keys))
-            for h in holder_order:
-                share = np.array([float(own[(own.scenario == s) & (own.year == yr) & (own.asset == asset)
-                                            & (own.holder == h)].share.sum()) for s, yr in keys]) * 100
-                if not share.any():
-                    continue
-                ax.barh(pos, share, left=left, color=colors[h], height=0.75, label=h)
-                for p, lft, v in zip(pos, left, share, strict=True):
-                    if v >= 7:
-                        dark = h in ("top 0.1%", "next 9.9%")
-                        ax.text(lft + v / 2, p, f"{v:.0f}%", ha="center", va="center", fontsize=8,
-                                color="white" if dark else "#222222")
-                pfig.add_trace(go.Bar(y=labels, x=share, orientation="h", name=h, legendgroup=h,
-                                      showlegend=j == 0 or (asset == "land" and h not in set(
-                                          own[own.asset == "companies"].holder)),
-                                      marker_color=colors[h], text=[f"{v:.0f}%" if v >= 7 else "" for v in share],
-                                      textposition="inside", insidetextanchor="middle",
-                                      hovertemplate=f"{h}: %{{x:.1f}} %<extra>%{{y}}</extra>"), row=1, col=j + 1)
-                left += share
-            ax.set_yticks(pos, labels)
-            ax.set_xlim(0, 100)
-            ax.xaxis.set_major_formatter(FuncFormatter(_percent_tick))
-            ax.grid(axis="y", visible=False)
-            ax.set_title(label)
-            ax.set_xlabel("share of value")
-            pfig.update_xaxes(range=[0, 100], ticksuffix=" %", title_text="share of value", row=1, col=j + 1)
-            pfig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], row=1, col=j + 1)
-        drawn = [h for h in holder_order if (own[own.holder == h].share.abs() > 1e-9).any()]
-        _legend_below(fig, [Patch(color=colors[h]) for h in drawn], drawn)
-    pfig.update_layout(barmode="stack", bargap=0.25, uniformtext={"minsize": 10, "mode": "hide"})
-    _finish_plotly(pfig, title, finding, 1, height=int(26 * len(keys) + 260))
-    return Chart(id="holders", title=title, finding=finding, static=fig, interactive=pfig,
+    fig = _subplots(1, 2, [label for _, label in assets], shared_yaxes=True)
+    on_companies = set(own[own.asset == "companies"].holder)
+    for j, (asset, _label) in enumerate(assets):
+        for h in holder_order:
+            share = np.array([float(own[(own.scenario == s) & (own.year == yr) & (own.asset == asset)
+                                        & (own.holder == h)].share.sum()) for s, yr in keys]) * 100
+            if not share.any():
+                continue
+            fig.add_trace(go.Bar(y=labels, x=share, orientation="h", name=h, legendgroup=h,
+                                 showlegend=j == 0 or (asset == "land" and h not in on_companies),
+                                 marker_color=HOLDER_COLORS.get(h, "#cccccc"),
+                                 text=[f"{v:.0f}%" if v >= 7 else "" for v in share], textposition="inside",
+                                 insidetextanchor="middle",
+                                 hovertemplate=f"{h}: %{{x:.1f}} % of the value<extra>%{{y}}</extra>"),
+                          row=1, col=j + 1)
+        fig.update_xaxes(range=[0, 100], ticksuffix=" %", title_text="share of value", row=1, col=j + 1)
+        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], row=1, col=j + 1)
+    fig.update_layout(barmode="stack", bargap=0.25, uniformtext={"minsize": 10, "mode": "hide"})
+    _finish(fig, title, finding, 1, height=int(26 * len(keys) + 260))
+    return Chart(id="holders", title=title, finding=finding, figure=fig,
                  caption="Companies: households by wealth group (adults ranked by net worth), the equity fund, "
                          "public or nonprofit owners and foreigners. Land: households by wealth group.")
 
 
-#: Every chart of the report, in order.
+def _politics_bands(draws: pd.DataFrame, prefix: str) -> list[tuple[str, str, pd.Series, pd.Series, pd.Series, int]]:
+    """(scenario, policy, q10, q50, q90, draws) of every metric ``prefix.<policy>`` over the draws."""
+    out = []
+    for (scenario, metric), group in draws[draws.metric.str.startswith(prefix)].groupby(["scenario", "metric"]):
+        table = group.pivot(index="year", columns="draw", values="value")
+        q10, q50, q90 = (table.quantile(q, axis=1) for q in (0.1, 0.5, 0.9))
+        out.append((scenario, metric.split(".", 1)[1], q10, q50, q90, table.shape[1]))
+    return out
+
+
 def politics_spread(data: ReportData) -> Chart:
     """Under endogenous politics: each reform's rate in force and its support, median and the 10th–90th
     percentile band over the Monte Carlo draws."""
@@ -857,60 +823,41 @@ def politics_spread(data: ReportData) -> Chart:
     if d is None or d.empty:
         return _skipped("politics", title, "No scenario here runs endogenous politics with Monte Carlo draws "
                         "(politics: {mode: endogenous, draws: N}).")
-    panels = (("policy_rate.", "Main rate in force (after phase-in and erosion)", "rate"),
-              ("support.", "Influence-weighted support", "share of influence"))
-    bands: dict[str, list[tuple[str, str, pd.Series, pd.Series, pd.Series, int]]] = {}
-    for prefix, _, _ in panels:
-        for (scenario, metric), group in d[d.metric.str.startswith(prefix)].groupby(["scenario", "metric"]):
-            table = group.pivot(index="year", columns="draw", values="value")
-            q10, q50, q90 = (table.quantile(q, axis=1) for q in (0.1, 0.5, 0.9))
-            bands.setdefault(prefix, []).append((scenario, metric.split(".", 1)[1], q10, q50, q90, table.shape[1]))
+    panels = (("policy_rate.", "Main rate in force (after phase-in and erosion)", "rate", ".3f"),
+              ("support.", "Influence-weighted support", "share of influence", ".0%"))
+    bands = {prefix: _politics_bands(d, prefix) for prefix, *_ in panels}
     finding = "; ".join(f"{fmt.display_name(sc)}: support {100 * q50.iloc[-1]:.0f} % by {int(q50.index[-1])} "
-                        f"(median of {n} draws)" for sc, _, _, q50, _, n in bands.get("support.", []))
+                        f"(median of {n} draws)" for sc, _, _, q50, _, n in bands["support."])
     finding = finding + "." if finding else ""
-    with mpl.rc_context(RC):
-        fig, axes = _figure(title, finding, 1, 2)
-        pfig = _plotly(1, 2, [p[1] for p in panels])
-        handles: dict[str, Any] = {}
-        for i, (prefix, panel_title, axis) in enumerate(panels):
-            ax = axes[0][i]
-            for scenario, policy, q10, q50, q90, _ in bands.get(prefix, []):
-                color = data.color(scenario)
-                label = f"{fmt.legend_name(scenario)} · {policy}"
-                handles[label] = ax.plot(q50.index, q50, color=color, lw=2.0)[0]
-                ax.fill_between(q50.index, q10, q90, color=color, alpha=0.18, lw=0)
-                x = q50.index.to_numpy()
-                pfig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]),
-                                          y=np.concatenate([q90.to_numpy(), q10.to_numpy()[::-1]]), fill="toself",
-                                          fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip",
-                                          showlegend=False, legendgroup=label), row=1, col=i + 1)
-                pfig.add_trace(go.Scatter(x=x, y=q50.to_numpy(), mode="lines", name=label, legendgroup=label,
-                                          showlegend=i == 0, line={"color": color, "width": 2.2},
-                                          hovertemplate=f"%{{y:.3f}}<extra>{label} (median)</extra>"),
-                               row=1, col=i + 1)
-            ax.set_title(panel_title)
-            ax.set_ylabel(axis)
-            ax.set_xlabel("year")
-            if prefix == "support.":  # the enactment threshold (the parameter's value; scenarios rarely change it)
-                from commonwealth.parameters import ParameterSet
+    fig = _subplots(1, 2, [p[1] for p in panels])
+    for i, (prefix, _title, axis, hover) in enumerate(panels):
+        for scenario, policy, q10, q50, q90, _ in bands[prefix]:
+            color = data.color(scenario)
+            label = f"{fmt.legend_name(scenario)} · {policy}"
+            x = q50.index.to_numpy()
+            fig.add_trace(_band_trace(x, q10.to_numpy(), q90.to_numpy(), color, label), row=1, col=i + 1)
+            fig.add_trace(go.Scatter(x=x, y=q50.to_numpy(), mode="lines", name=label, legendgroup=label,
+                                     showlegend=i == 0, line={"color": color, "width": 2.2},
+                                     hovertemplate=f"%{{y:{hover}}} {axis} (median)<extra>{label}</extra>"),
+                          row=1, col=i + 1)
+        if prefix == "support.":  # the enactment threshold (the parameter's value; scenarios rarely change it)
+            from commonwealth.parameters import ParameterSet
 
-                threshold = float(ParameterSet()("politics.enactment_threshold"))
-                ax.axhline(threshold, color="#999999", lw=1, ls="--")
-                pfig.add_hline(y=threshold, line_dash="dash", line_color="#999999", line_width=1, row=1, col=i + 1,
-                               annotation_text="enactment threshold", annotation_position="bottom right")
-            _base_year_marker(ax, data.start_year)
-            pfig.update_yaxes(title_text=axis, row=1, col=i + 1)
-            pfig.update_xaxes(title_text="year", row=1, col=i + 1)
-        _legend_below(fig, [_solid(h) for h in handles.values()], list(handles.keys()))
-    _plotly_base_year(pfig, data.start_year, 1, 2)
-    _finish_plotly(pfig, title, finding, 1)
+            threshold = float(ParameterSet()("politics.enactment_threshold"))
+            fig.add_hline(y=threshold, line_dash="dash", line_color="#999999", line_width=1, row=1, col=i + 1,
+                          annotation_text="enactment threshold", annotation_position="bottom right")
+        fig.update_yaxes(title_text=axis, row=1, col=i + 1)
+        fig.update_xaxes(title_text="year", row=1, col=i + 1)
+    _base_year(fig, data.start_year, 1, 2)
+    _finish(fig, title, finding, 1)
     caption = ("Lines: the median over the Monte Carlo draws of the political process; bands: the 10th to 90th "
                "percentile. A proposal passes when support reaches the enactment threshold (dashed); opposition "
                "erodes or repeals a reform in force unless a constitutional lock protects it "
                "(docs/model/politics.md).")
-    return Chart(id="politics", title=title, finding=finding, caption=caption, static=fig, interactive=pfig)
+    return Chart(id="politics", title=title, finding=finding, caption=caption, figure=fig)
 
 
+#: Every chart of the report, in order.
 CHARTS: tuple[Callable[[ReportData], Chart], ...] = (
     automation_and_labour, gdp_and_income, wealth_shares, fortunes, dividends, ownership_shares, sector_prices,
     decile_changes, winners_losers, lorenz_curves, holders, politics_spread,
@@ -918,6 +865,73 @@ CHARTS: tuple[Callable[[ReportData], Chart], ...] = (
 #: Their ids (``data-chart`` attributes and file names), in the same order.
 CHART_IDS = ("automation-labour", "gdp-income", "wealth-shares", "fortunes", "dividends", "ownership-shares",
              "sector-prices", "deciles", "winners-losers", "lorenz", "holders", "politics")
+
+
+#: Parameters drawn per sensitivity chart: the largest indices (over every reform), the rest are in sensitivity.csv.
+SENSITIVITY_TOP = 8
+#: The indices drawn, and in words: the total Sobol index (with S1 marked) or Morris μ* (with its confidence).
+SENSITIVITY_WORDS = {
+    "ST": "total Sobol index: the share of the effect's variance due to the parameter, its interactions included "
+          "(the diamond: the first-order index S1, the parameter alone)",
+    "mu_star": "Morris μ*: the mean absolute change of the effect per elementary step of the parameter over its "
+               "range, in the effect's unit",
+}
+
+
+def _parameter_labels() -> dict[str, str]:
+    from commonwealth.parameters import ParameterSet
+
+    return {p.name: p.spec.label for p in ParameterSet().matching(None)}
+
+
+def sensitivity_charts(data: ReportData) -> list[Chart]:
+    """"What the answer depends on", one chart per headline effect of a Sobol or Morris sweep given to the report:
+    each parameter's index for each reform, the largest first, with its 95 % confidence interval (SALib's
+    bootstrap). None without such a sweep."""
+    sens = getattr(data.sweep, "sensitivity", None)
+    if sens is None or sens.empty:
+        return []
+    key = "ST" if (sens["index"] == "ST").any() else "mu_star"
+    labels = _parameter_labels()
+    charts = []
+    for metric, group in sens[sens["index"].isin([key, "S1"])].groupby("metric", sort=False):
+        main = group[group["index"] == key]
+        if not (main.value.abs() > 0).any():
+            continue
+        order = main.groupby("parameter").value.max().sort_values(ascending=False).index[:SENSITIVITY_TOP]
+        names = [labels.get(p, p) for p in order][::-1]
+        fig = go.Figure()
+        unit = "" if key == "ST" else f" ({fmt.metric_label(metric)})"
+        for reform, part in main.groupby("scenario", sort=False):
+            rows = part.set_index("parameter").reindex(order[::-1])
+            fig.add_trace(go.Bar(y=names, x=rows.value.to_numpy(), orientation="h", name=fmt.legend_name(reform),
+                                 legendgroup=reform, marker_color=data.color(reform),
+                                 error_x={"type": "data", "array": rows.conf.fillna(0).to_numpy(), "thickness": 1.2,
+                                          "color": "#444444"},
+                                 customdata=list(order[::-1]),
+                                 hovertemplate=f"%{{y}} (%{{customdata}})<br>{key} %{{x:.3g}}{unit}"
+                                               f"<extra>{fmt.legend_name(reform)}</extra>"))
+            first = group[(group.scenario == reform) & (group["index"] == "S1")].set_index("parameter")
+            if key == "ST" and len(first):
+                fig.add_trace(go.Scatter(y=names, x=first.value.reindex(order[::-1]).to_numpy(), mode="markers",
+                                         name=f"{fmt.legend_name(reform)} · S1", legendgroup=reform, showlegend=False,
+                                         marker={"symbol": "diamond", "color": "white", "size": 8,
+                                                 "line": {"color": data.color(reform), "width": 2}},
+                                         hovertemplate=f"%{{y}}<br>S1 %{{x:.3g}}<extra>{fmt.legend_name(reform)}"
+                                                       "</extra>"))
+        top = main.sort_values("value", ascending=False).iloc[0]
+        finding = (f"{fmt.display_name(str(top.scenario), start=True)}'s effect on {fmt.metric_label(metric)} "
+                   f"depends most on {labels.get(top.parameter, top.parameter)} ({key} {top.value:.2f}).")
+        title = f"What the effect on {fmt.metric_label(metric)} depends on"
+        height = 190 + 24 * len(order) * main.scenario.nunique()
+        fig.update_layout(barmode="group", bargap=0.25)
+        fig.update_xaxes(title_text=key if key == "ST" else f"μ*{unit}", rangemode="tozero")
+        _finish(fig, title, finding, 1, height=max(height, 320))
+        charts.append(Chart(id=f"sensitivity-{metric}", title=title, finding=finding, figure=fig,
+                            caption=f"Each bar: the {SENSITIVITY_WORDS[key]}; the whisker: its 95 % confidence "
+                                    f"interval. The {len(order)} parameters with the largest index; every index is "
+                                    "in the sweep's sensitivity.csv."))
+    return charts
 
 
 def build_charts(data: ReportData) -> list[Chart]:

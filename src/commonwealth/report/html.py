@@ -2,7 +2,8 @@
 
 ``report.html`` loads nothing: plotly.js is embedded once, inline, and every figure is drawn by it; the styles are
 inline and use the reader's system fonts. The only links out are the parameters' sources, as plain ``<a href>``.
-With ``static_charts`` the static charts (PNG and SVG) are written beside it in ``charts/``.
+With ``static_charts`` the same figures are written beside it in ``charts/`` as PNG and SVG (exported by
+Kaleido with a local Chrome or Chromium).
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ import plotly.io as pio
 import plotly.offline
 
 from commonwealth.report import _format as fmt
-from commonwealth.report.charts import PLOTLY_CONFIG, Chart, ReportData, build_charts
+from commonwealth.report.charts import (
+    PLOTLY_CONFIG,
+    SENSITIVITY_WORDS,
+    Chart,
+    ReportData,
+    build_charts,
+    export_static,
+    sensitivity_charts,
+)
 
 #: Metrics of the comparison tables, in order (those absent from the results are left out).
 TABLE_METRICS = ("gdp", "median_income_real", "median_disposable_income_real",
@@ -284,7 +293,7 @@ def _fund_holdings_note(data: ReportData) -> str:
             "(<code>policy.american_equity_fund.retained_share</code>).</p>")
 
 
-def depends_on(data: ReportData) -> str:
+def depends_on(data: ReportData, charts: Sequence[Chart] | None = None, static_dir: str | None = None) -> str:
     """"What the answer depends on": from a sweep given to the report, each reform's effect on the headline
     metrics with its 10–90 % band and, for a Sobol or Morris sweep, a heatmap of the indices (parameters ×
     effects) and the three parameters each effect depends on most. Empty without a sweep."""
@@ -316,37 +325,30 @@ def depends_on(data: ReportData) -> str:
              f"{_E(data.baseline)} in {data.year}: this run, and the sweep's 10–90 % band</caption><thead><tr>"
              "<th scope='col'>reform</th><th scope='col'>effect on</th><th scope='col'>this run</th>"
              f"<th scope='col'>10–90 %</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>") if rows else ""
-    return f'<section id="depends"><h2>What the answer depends on</h2>{intro}{table}{_sensitivity_html(data)}</section>'
+    indices = _sensitivity_html(data, charts, static_dir)
+    return f'<section id="depends"><h2>What the answer depends on</h2>{intro}{table}{indices}</section>'
 
 
-def _sensitivity_html(data: ReportData) -> str:
-    """The sweep's indices as a heatmap (plotly, one per reform) and a table of the three largest."""
+def _sensitivity_html(data: ReportData, charts: Sequence[Chart] | None, static_dir: str | None) -> str:
+    """The sweep's indices: one chart per headline effect (parameters by index, each reform a colour) and the
+    three parameters each effect depends on most."""
     sens = data.sweep.sensitivity
     if sens.empty:
         return ("<p>This sweep drew points at random (Monte Carlo), which gives bands but no attribution; a "
                 "<code>--method sobol</code> or <code>morris</code> sweep says which parameters drive each effect.</p>")
     key = "ST" if (sens["index"] == "ST").any() else "mu_star"
-    words = ("total Sobol index: the share of the effect's variance due to the parameter, with its interactions"
-             if key == "ST" else "Morris μ*: the mean absolute change of the effect over the parameter's range")
-    out = [f"<p>Each cell is the {words}.</p>"]
+    out = [f"<p>Each bar is the {_E(SENSITIVITY_WORDS[key])}.</p>"]
+    top = []
     for reform, group in sens[sens["index"] == key].groupby("scenario", sort=False):
-        table = group.pivot_table(index="parameter", columns="metric", values="value", aggfunc="first")
-        metrics = list(table.columns)
-        hover = "%{y}<br>%{x}<br>" + key + " %{z:.2f}<extra></extra>"
-        fig = {"data": [{"type": "heatmap", "z": table.to_numpy().round(3).tolist(),
-                         "x": [fmt.metric_label(m) for m in metrics], "y": list(table.index),
-                         "colorscale": "Blues", "hovertemplate": hover}],
-               "layout": {"height": 120 + 28 * len(table.index), "margin": {"l": 260, "r": 20, "t": 30, "b": 120},
-                          "title": {"text": f"{fmt.display_name(reform)}: {key}"}}}
-        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"plot-sensitivity-{reform}",
-                          config=PLOTLY_CONFIG, validate=False)
-        top = []
+        items = []
         for metric, g in group.sort_values("value", ascending=False).groupby("metric", sort=False):
-            top.append(f"<li>{_E(fmt.metric_label(metric))}: " + ", ".join(
+            items.append(f"<li>{_E(fmt.metric_label(metric))}: " + ", ".join(
                 f"<code>{_E(r.parameter)}</code> {r.value:.2f}" for r in g.head(3).itertuples()) + "</li>")
-        out.append(f"<figure class='chart' data-chart='sensitivity'><div class='plot'>{div}</div>"
-                   f"<figcaption>What each effect of {_E(fmt.display_name(reform))} depends on most:"
-                   f"<ul>{''.join(top)}</ul></figcaption></figure>")
+        top.append(f"<li>{_E(fmt.display_name(reform, start=True))}<ul>{''.join(items)}</ul></li>")
+    out.append(f"<details><summary>The three parameters each effect depends on most</summary><ul>{''.join(top)}"
+               "</ul></details>")
+    charts = sensitivity_charts(data) if charts is None else charts
+    out += [_chart_html(c, static_dir=static_dir) for c in charts]
     return "".join(out)
 
 
@@ -722,12 +724,20 @@ a { color: var(--accent); }
 """
 
 
+def _bands_note(data: ReportData) -> str:
+    """What the shading on the charts over the years is, or that there is none."""
+    if data.band_words:
+        return f"Shaded bands on the charts over the years: {data.band_words} (docs/uncertainty.md)."
+    return ("The charts over the years show this run only, without bands: give the report a sweep of these scenarios "
+            "(commonwealth sweep, then report --sweep DIR; docs/uncertainty.md) to shade each line's 10–90 % band.")
+
+
 def _chart_html(chart: Chart, *, static_dir: str | None) -> str:
     attrs = f'class="chart" id="chart-{_E(chart.id)}" data-chart="{_E(chart.id)}"'
     head = f"<h3>{_E(chart.title)}</h3>"
     if chart.skipped:
         return (f'<figure {attrs} data-skipped="true">{head}<p class="skipped">{_E(chart.note)}</p></figure>')
-    fig = chart.interactive.to_dict()
+    fig = chart.figure.to_dict()
     layout = fig.get("layout", {})
     layout.pop("title", None)  # the page shows the title and the finding above the plot
     layout["margin"] = {**layout.get("margin", {}), "t": 40}
@@ -747,7 +757,8 @@ def _chart_html(chart: Chart, *, static_dir: str | None) -> str:
 
 
 def render_report(results: Iterable[Any], comparison: Any, *, command: str, python_snippet: str | None = None,
-                  charts: Sequence[Chart] | None = None, static_dir: str | None = None, sweep: Any = None) -> str:
+                  charts: Sequence[Chart] | None = None, static_dir: str | None = None, sweep: Any = None,
+                  sensitivity: Sequence[Chart] | None = None) -> str:
     """The report as one HTML string (see :func:`write_report`)."""
     from commonwealth.version import __version__
 
@@ -771,7 +782,7 @@ def render_report(results: Iterable[Any], comparison: Any, *, command: str, pyth
     legend = "".join(f"<li>{_swatch(data, s)}{_E(s)}{' (baseline)' if s == data.baseline else ''}</li>"
                      for s in data.scenarios)
     decides = who_decides(data)
-    depends = depends_on(data)
+    depends = depends_on(data, sensitivity, static_dir)
     sections = [("summary", "Headline"), ("tables", "Comparison"),
                 *([("who-decides", "Who decides")] if decides else []),
                 *([("depends", "What it depends on")] if depends else []), ("charts", "Charts"),
@@ -804,7 +815,7 @@ lists them all.</p>
 {depends}
 <section id="charts"><h2>Charts</h2>
 <p class="context">Interactive: hover for values, click a legend entry to hide a scenario, drag to zoom, double-click
-to reset. {chart_nav}</p>
+to reset. {_E(_bands_note(data))} {chart_nav}</p>
 {"".join(_chart_html(c, static_dir=static_dir) for c in charts)}
 </section>
 <section id="assumptions"><h2>Assumptions</h2>
@@ -842,7 +853,7 @@ def write_report(results: Iterable[Any], comparison: Any, out_dir: str | Path, *
     """Write ``out_dir/report.html`` (self-contained: plotly.js inline, no external resource) and, with
     ``static_charts``, the static charts as ``out_dir/charts/<chart>.png`` and ``.svg``; return the report's
     path. Static files are only written when asked for: rendering them takes longer than the rest of the
-    report (16 of 24 s of ``make run``'s report, measured), and each interactive chart saves itself as a PNG.
+    report (one browser session through Kaleido), and each interactive chart saves itself as a PNG.
 
     ``timings``: if given, filled with the seconds spent building the charts (``charts``), rendering static
     files (``static_charts``) and the page (``page``).
@@ -857,15 +868,15 @@ def write_report(results: Iterable[Any], comparison: Any, out_dir: str | Path, *
     clock = time.perf_counter()
     data = ReportData.build(items, comparison, sweep)
     charts = build_charts(data)
+    sensitivity = sensitivity_charts(data)
     spent = {"charts": time.perf_counter() - clock}
     if static_charts:
         clock = time.perf_counter()
-        for chart in charts:
-            chart.save(out / "charts")
+        export_static([*charts, *sensitivity], out / "charts")
         spent["static_charts"] = time.perf_counter() - clock
     clock = time.perf_counter()
     page = render_report(items, comparison, command=command, python_snippet=python_snippet, charts=charts, sweep=sweep,
-                         static_dir="charts" if static_charts else None)
+                         static_dir="charts" if static_charts else None, sensitivity=sensitivity)
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     spent["page"] = time.perf_counter() - clock
