@@ -12,6 +12,7 @@ from commonwealth.sorting import (
     RADIX_MIN_SIZE,
     KeptOrder,
     order_keys,
+    select_quantile,
     stable_argsort,
     stable_argsort_nearly_sorted,
 )
@@ -109,3 +110,31 @@ def test_a_kept_order_equals_a_fresh_stable_sort_after_every_change(share):
         changed = rng.random(n) < share
         x[changed] = rng.choice(x, int(changed.sum()))
     assert kept.order(x[:-1]).size == n - 1  # another population: sorted afresh
+
+
+@pytest.mark.parametrize("kind", ["lognormal", "ties", "zeros and signs", "one value", "tiny"])
+def test_selected_quantiles_equal_the_sorted_distributions(kind):
+    """The median (and any quantile) selected without sorting is the value Distribution.quantile returns,
+    through several selection levels, with ties, zero weights, signed zeros and arrays below the sort cut-off."""
+    from commonwealth.distribution import Distribution
+
+    rng = np.random.default_rng(17)
+    n = 3 if kind == "tiny" else 200_000
+    x = {"lognormal": rng.lognormal(10.0, 1.5, n), "ties": rng.integers(-4, 5, n).astype(float),
+         "zeros and signs": np.where(rng.random(n) < 0.4, rng.choice([0.0, -0.0], n), rng.normal(0.0, 1e5, n)),
+         "one value": np.full(n, 7.25), "tiny": np.array([3.0, 1.0, 2.0])}[kind]
+    w = rng.random(n) * 1000.0
+    w[rng.random(n) < 0.2] = 0.0
+    w[0] = 1.0
+    dist = Distribution(x, w)
+    for q in (0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0, float(rng.random())):
+        assert select_quantile(x, w, q) == dist.quantile(q), q
+
+
+def test_selection_refuses_what_a_distribution_refuses():
+    with pytest.raises(ValueError, match="finite"):
+        select_quantile([1.0, np.nan], [1.0, 1.0], 0.5)
+    with pytest.raises(ValueError, match="non-negative"):
+        select_quantile([1.0, 2.0], [1.0, -1.0], 0.5)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        select_quantile([1.0], [1.0], 1.5)

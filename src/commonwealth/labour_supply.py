@@ -46,9 +46,9 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from commonwealth.distribution import Distribution, mid_rank
+from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
-from commonwealth.sorting import count_at_or_below
+from commonwealth.sorting import KeptOrder, count_at_or_below
 from commonwealth.sums import dot
 
 #: Earnings-capacity deciles.
@@ -215,8 +215,9 @@ class TaxableIncome:
 
     @classmethod
     def build(cls, p: LabourParameters, income: NDArray, weight: NDArray, mtr: NDArray,
-              real: NDArray | float = 0.0) -> TaxableIncome:
-        rank = mid_rank(income, weight)
+              real: NDArray | float = 0.0, order: KeptOrder | None = None) -> TaxableIncome:
+        """``order``: the income's order kept across the year's rankings of the same values (the engine's)."""
+        rank = Distribution(income, weight, order=None if order is None else order.order(income)).mid_rank()
         eti = np.where(rank >= p.eti_top_rank, p.eti_top, p.eti_broad)
         return cls(mtr=np.asarray(mtr, dtype=float), eti=eti,
                    real=np.broadcast_to(np.asarray(real, dtype=float), income.shape))

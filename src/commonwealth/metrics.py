@@ -17,6 +17,7 @@ import pandas as pd
 from commonwealth import distribution as dist
 from commonwealth.prices import PRICE_METRICS
 from commonwealth.production import FactorPrices
+from commonwealth.sorting import KeptOrder, select_quantile
 from commonwealth.sums import dot
 
 if TYPE_CHECKING:
@@ -343,18 +344,20 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
     }
 
 
-def income_metrics(flows: Flows, weight: np.ndarray, cpi: float,
-                   in_kind: np.ndarray | None = None) -> dict[str, float]:
+def income_metrics(flows: Flows, weight: np.ndarray, cpi: float, in_kind: np.ndarray | None = None,
+                   income_order: KeptOrder | None = None) -> dict[str, float]:
     """Inequality and the median of income before taxes (base-year dollars); the median also deflated by
     this year's ``cpi`` (the basket's price relative to output); the medians of disposable income (after
     every tax and transfer, in cash and, given ``in_kind`` — the net value per adult of shares received or
-    levied, at market prices — in kind) and of consumption, deflated. Disposable income is ranked starting
-    from the income order (nearly sorted: taxes rarely reorder adults), which gives the same median."""
-    income = dist.Distribution(flows.income, weight)
+    levied, at market prices — in kind) and of consumption, deflated. Income is ranked (its Gini needs the
+    order; ``income_order`` keeps it across the year's rankings of the same values); the other two medians are
+    selected without sorting (:func:`commonwealth.sorting.select_quantile`)."""
+    order = None if income_order is None else income_order.order(flows.income)
+    income = dist.Distribution(flows.income, weight, order=order)
     median = income.quantile(0.5)
     net = flows.income - flows.taxes if in_kind is None else flows.income - flows.taxes + in_kind
-    disposable = dist.Distribution(net, weight, hint=income.order).quantile(0.5)
-    consumption = dist.Distribution(flows.consumption, weight).quantile(0.5)
+    disposable = select_quantile(net, weight, 0.5)
+    consumption = select_quantile(flows.consumption, weight, 0.5)
     return {"gini_income": income.gini(), "median_income": median, "median_income_real": median / cpi,
             "median_disposable_income_real": disposable / cpi, "median_consumption_real": consumption / cpi}
 
