@@ -265,3 +265,19 @@ def test_comparison_tables_split_many_reforms_each_part_with_the_baseline():
         assert len(columns) <= 2 + TABLE_REFORMS and "status-quo" in columns[1]
     assert all(any(n in h for h in heads) for n in names)
     assert "(part 1 of 2)" in page and "(part 2 of 2)" in page
+
+
+def test_report_states_the_sampling_error_of_each_record_level_effect(report, run):
+    """Each reform's effect on the record-level headline metrics with its 95 % sampling half-width (a paired
+    bootstrap of the horizon's records), and the sweep that measures what the bootstrap leaves out."""
+    from commonwealth.sampling import SAMPLED_METRICS
+
+    _, page = report
+    section = page[page.index('<section id="sampling">'):]
+    section = section[:section.index("</section>")]
+    rows = re.findall(r"<tr data-metric='([a-z0-9_]+)'>", section)
+    assert sorted(rows) == sorted(list(SAMPLED_METRICS) * 2)  # two reforms
+    assert f"{SIZE:,} records" in section and "±" in section and "±±" not in section
+    assert ("commonwealth sweep american-equity-fund aef-5pct --baseline status-quo --parameters none --draws 16 "
+            f"--size {SIZE}") in section
+    assert 'href="#sampling"' in page

@@ -236,6 +236,7 @@ class Year:
     audit: Audit  # relative gaps of the identities checked
     in_kind: np.ndarray | None = None  # per adult: value of shares received less shares levied
     ledger: Ledger | None = None
+    wealth_start: np.ndarray | None = None  # per adult: the opening holdings at this year's prices (as ranked)
 
 
 class HouseholdEconomy:
@@ -338,6 +339,7 @@ class HouseholdEconomy:
         self.status_quo_base = self.status_quo
         self.price_level = PriceLevel(params, y0)
         self.price_history: dict[int, float] = {}  # year → P_t, up to this year
+        self.cpi_history: dict[int, float] = {}  # year → the CPI the year's real metrics are deflated by
         #: year → W_t, the real average wage (labour income per employed adult) relative to the base year
         self.wage_history: dict[int, float] = {}
         self._average_wage0 = 0.0
@@ -449,6 +451,13 @@ class HouseholdEconomy:
         ``net_income`` is disposable cash income plus the value of shares received less shares levied
         (in kind), the measure reforms are compared on. Records align across scenarios run with the
         same seed and size (the same adults, the same deaths), so differences are per household.
+
+        The year's headline distribution metrics can be recomputed from the records
+        (:mod:`commonwealth.sampling`): ``resident`` (the US adults measured), ``unit_size`` (adults in the
+        record's household, whose weight is weight / unit_size and net worth unit_size × wealth_start),
+        ``wealth_start`` (net worth per adult as the year opened, at this year's prices: what the wealth
+        metrics rank), ``disposable_income_total`` (disposable income in cash and in kind as the ledger books
+        it, retained earnings included: what median_disposable_income_real measures) and ``attrs["cpi"]``.
         """
         pop, firms, market = self.pop, self.firms, self.market
         flows = year.flows
@@ -461,12 +470,15 @@ class HouseholdEconomy:
             "income": flows.income, "disposable_income": disposable,
             "net_income": disposable + year.in_kind, "consumption": flows.consumption,
             "net_worth": year.wealth_end, "equity": equity, "land": land,
+            "resident": self.resident, "unit_size": pop.unit_size, "wealth_start": year.wealth_start,
+            "disposable_income_total": flows.income - flows.taxes + year.ledger.household_in_kind,
         })
-        frame.attrs = {  # owners of all US corporate equity besides households, USD
+        frame.attrs = {  # owners of all US corporate equity besides households, USD; the CPI real metrics use
             "equity_total": float(firms.value.sum()),
             "equity_fund": float(dot(firms.own_fund, firms.value)),
             "equity_foreign": float(dot(firms.own_foreign, firms.value)),
             "equity_public": float(dot(firms.own_public, firms.value)),
+            "cpi": self.cpi_history[year.year],
         }
         return frame
 
@@ -521,7 +533,7 @@ class HouseholdEconomy:
         self.t += 1
         return Year(year, {k: float(v) for k, v in values.items()}, flows, markets.wealth_carried,
                     ageing.wealth_end, ageing.estate_tax, foreign_saving, audit, in_kind=corporate.in_kind,
-                    ledger=ctx.ledger)
+                    ledger=ctx.ledger, wealth_start=markets.wealth_start)
 
     def _technology(self, t: int, year: int) -> float:
         """Technology: this year's automation share Φ_t; the newly automated tasks displace workers."""
@@ -1029,7 +1041,8 @@ class HouseholdEconomy:
                 politics: PoliticsOutcome, capital_start: float, net_investment: float) -> dict[str, float]:
         """The year's metrics (commonwealth.metrics), real ones deflated by this year's CPI."""
         usd, w, fp = self.usd, self.pop.weight, production.fp
-        cpi = self._record_price_inputs(phi, fp, ctx.t, production.land_rent, self._sector_factors(ctx))
+        cpi = self.cpi_history[ctx.year] = self._record_price_inputs(phi, fp, ctx.t, production.land_rent,
+                                                                     self._sector_factors(ctx))
         values = dict(markets.distribution)
         values.update(macro_metrics(fp, capital_start / usd, (net_investment + self.delta * capital_start) / usd, phi,
                                     usd, self.delta))
