@@ -141,3 +141,23 @@ def test_static_files_are_exported_from_the_same_figure(run, tmp_path):
     png = (tmp_path / "lorenz.png").read_bytes()
     width = int.from_bytes(png[16:20], "big")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and width == ch.STATIC_WIDTH_PX * ch.PNG_SCALE
+
+
+def test_a_browser_path_that_is_not_an_executable_file_counts_as_no_browser(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chrome"))
+    assert ch.find_browser() is None
+    with pytest.raises(UserError, match="BROWSER_PATH"):
+        ch.check_static_export()
+
+
+def test_a_browser_that_fails_to_export_is_a_user_error_not_a_traceback(run, tmp_path, monkeypatch):
+    import plotly.io as pio
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the browser closed")
+
+    results, comparison = run
+    monkeypatch.setattr(ch, "find_browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(pio, "write_images", broken)
+    with pytest.raises(UserError, match=r"could not export the charts.*the browser closed"):
+        export_static(build_charts(ReportData.build(results, comparison)), tmp_path)

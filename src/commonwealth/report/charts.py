@@ -238,17 +238,24 @@ def _skipped(chart_id: str, title: str, note: str) -> Chart:
 
 def find_browser() -> str | None:
     """The Chrome or Chromium Kaleido would use to export static files (``BROWSER_PATH`` first, then the
-    ``PATH`` and the usual places), or None."""
+    ``PATH`` and the usual places), or None when there is none or it is not an executable file."""
+    import os
+
     from choreographer.browsers.chromium import Chromium
 
-    return Chromium.find_browser(skip_local=False)
+    path = Chromium.find_browser(skip_local=False)
+    return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
 
 
 def check_static_export(option: str = "--static-charts") -> None:
     """Refuse static export before any work when no browser can draw the files."""
     if find_browser() is None:
-        raise UserError(f"{option}: static charts are exported by Kaleido, which needs Chrome or Chromium, and none "
-                        "was found on the PATH; allowed: install one (Debian: apt install chromium) or name it in "
+        import os
+
+        where = (f"BROWSER_PATH={os.environ['BROWSER_PATH']!r} is not an executable file"
+                 if os.environ.get("BROWSER_PATH") else "none was found on the PATH")
+        raise UserError(f"{option}: static charts are exported by Kaleido, which needs Chrome or Chromium, and "
+                        f"{where}; allowed: install one (Debian: apt install chromium) or name it in "
                         "the BROWSER_PATH environment variable, or leave out --static-charts (the report's charts "
                         "each save themselves as a PNG from the camera button).")
 
@@ -273,7 +280,12 @@ def export_static(charts: Sequence[Chart], directory: str | Path,
             heights.append(int(chart.figure.layout.height or ROW_PX + 130))
             scales.append(PNG_SCALE if path.suffix == ".png" else 1)
     if figures:
-        pio.write_images(figures, paths, width=STATIC_WIDTH_PX, height=heights, scale=scales, validate=False)
+        try:
+            pio.write_images(figures, paths, width=STATIC_WIDTH_PX, height=heights, scale=scales, validate=False)
+        except Exception as exc:  # the browser failed to start or to draw: Kaleido's errors name no common base
+            raise UserError(f"--static-charts: the browser {find_browser()} could not export the charts "
+                            f"({type(exc).__name__}: {exc}); allowed: a working Chrome or Chromium (BROWSER_PATH), "
+                            "or leave out --static-charts.") from None
     return paths
 
 

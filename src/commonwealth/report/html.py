@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import plotly.io as pio
 import plotly.offline
 
@@ -289,9 +290,13 @@ def sampling_precision(data: ReportData) -> str:
 
     by_name = {r.scenario.name: r for r in data.results}
     base = by_name.get(data.baseline)
+    if base is None or data.year not in base.snapshots:
+        return ""
+    weights = base.snapshots[data.year]["weight"].to_numpy()
     reforms = [by_name[s] for s in data.reforms if s in by_name and data.year in by_name[s].snapshots
-               and getattr(by_name[s], "draws", None) is None]
-    if base is None or data.year not in base.snapshots or not reforms:
+               and getattr(by_name[s], "draws", None) is None  # snapshots of draw 0 only: not the medians shown
+               and np.array_equal(by_name[s].snapshots[data.year]["weight"].to_numpy(), weights)]  # same records
+    if not reforms:
         return ""
     size = int(base.scenario.population.size)
     errors = sampling_errors(reforms, base, data.year, resamples=SAMPLING_RESAMPLES, seed=int(base.scenario.seed))
@@ -360,8 +365,9 @@ def _fund_holdings_note(data: ReportData) -> str:
 
 def depends_on(data: ReportData, charts: Sequence[Chart] | None = None, static_dir: str | None = None) -> str:
     """"What the answer depends on": from a sweep given to the report, each reform's effect on the headline
-    metrics with its 10–90 % band and, for a Sobol or Morris sweep, a heatmap of the indices (parameters ×
-    effects) and the three parameters each effect depends on most. Empty without a sweep."""
+    metrics with its 10–90 % band and, for a Sobol or Morris sweep, one chart per headline effect of the
+    indices (``charts``: :func:`sensitivity_charts`, built here when not given) and the three parameters each
+    effect depends on most. Empty without a sweep."""
     sweep = data.sweep
     if sweep is None:
         return ""
