@@ -16,6 +16,7 @@ scenario's 10–90 % band over the sweep's draws.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -239,8 +240,6 @@ def _skipped(chart_id: str, title: str, note: str) -> Chart:
 def find_browser() -> str | None:
     """The Chrome or Chromium Kaleido would use to export static files (``BROWSER_PATH`` first, then the
     ``PATH`` and the usual places), or None when there is none or it is not an executable file."""
-    import os
-
     from choreographer.browsers.chromium import Chromium
 
     path = Chromium.find_browser(skip_local=False)
@@ -250,8 +249,6 @@ def find_browser() -> str | None:
 def check_static_export(option: str = "--static-charts") -> None:
     """Refuse static export before any work when no browser can draw the files."""
     if find_browser() is None:
-        import os
-
         where = (f"BROWSER_PATH={os.environ['BROWSER_PATH']!r} is not an executable file"
                  if os.environ.get("BROWSER_PATH") else "none was found on the PATH")
         raise UserError(f"{option}: static charts are exported by Kaleido, which needs Chrome or Chromium, and "
