@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from commonwealth.sums import LANES, dot, matvec
+from commonwealth.sums import LANES, dot, group_dots, matvec
 
 
 def _reference(a: np.ndarray, b: np.ndarray) -> float:
@@ -65,3 +65,20 @@ def test_no_module_of_the_model_hands_a_sum_to_blas() -> None:
                  for i, line in enumerate(path.read_text().splitlines(), 1)
                  if ("np.dot(" in line or " @ " in line or "np.matmul" in line) and not line.lstrip().startswith("#")]
     assert offenders == []
+
+
+@pytest.mark.parametrize("n", [0, 5, 17, 10_007])
+def test_group_dots_equal_dots_over_each_groups_members_bit_for_bit(n) -> None:
+    rng = np.random.default_rng(n)
+    a, b = rng.lognormal(size=n) * 1e6, rng.normal(size=n)
+    group = rng.integers(-1, 5, size=n)  # −1: in no group
+    got = group_dots(a, b, group, 4)  # group 4 is outside too
+    assert got.tolist() == [dot(a[group == g], b[group == g]) for g in range(4)]
+
+
+def test_group_dots_takes_boolean_groups_and_refuses_other_lengths() -> None:
+    a, b = np.arange(10.0), np.ones(10)
+    retired = np.arange(10) % 3 == 0
+    assert group_dots(a, b, retired, 2).tolist() == [dot(a[~retired], b[~retired]), dot(a[retired], b[retired])]
+    with pytest.raises(ValueError, match="lengths differ"):
+        group_dots(a, b[:9], retired, 2)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["dot", "matvec"]
+__all__ = ["dot", "group_dots", "matvec"]
 
 LANES = 8  #: independent running sums (what numpy's pairwise sum uses at its base; enough to hide add latency)
 
@@ -75,3 +75,50 @@ def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     out = np.empty(m.shape[0])
     _matvec(m, v, out)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _group_dots(a: np.ndarray, b: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Per group g, the sum :func:`_dot` gives over the records of ``group == g`` taken in record order
+    (a negative group counts in none): the k-th member goes to lane k mod 8 unless it is among the last
+    ``count mod 8``, which the tail sums in order. Two passes: the counts fix where each group's tail starts."""
+    n = a.shape[0]
+    count = np.zeros(groups, dtype=np.int64)
+    for i in range(n):
+        g = group[i]
+        if 0 <= g < groups:
+            count[g] += 1
+    stop = count - count % LANES
+    lanes = np.zeros((groups, LANES))
+    tail = np.zeros(groups)
+    seen = np.zeros(groups, dtype=np.int64)
+    for i in range(n):
+        g = group[i]
+        if g < 0 or g >= groups:
+            continue
+        k = seen[g]
+        if k < stop[g]:
+            lanes[g, k % LANES] += a[i] * b[i]
+        else:
+            tail[g] += a[i] * b[i]
+        seen[g] = k + 1
+    out = np.empty(groups)
+    for g in range(groups):
+        s = lanes[g]
+        out[g] = (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail[g]
+    return out
+
+
+def group_dots(a: np.ndarray, b: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """``[dot(a[group == g], b[group == g]) for g in range(groups)]``, bit for bit, in two passes and with
+    no masks or copies (records whose group is outside ``0 … groups − 1`` count in none). ``group``: an
+    integer array; booleans in ``a`` or ``b`` count as 0 and 1, as in :func:`dot`."""
+    x, y = _as_vector(a, "a"), _as_vector(b, "b")
+    g = np.asarray(group)
+    if not (x.shape[0] == y.shape[0] == g.shape[0]):
+        raise ValueError(f"group_dots: lengths differ ({x.shape[0]}, {y.shape[0]} and {g.shape[0]})")
+    if g.dtype == np.bool_:
+        g = g.view(np.uint8)
+    if not np.issubdtype(g.dtype, np.integer):
+        raise ValueError(f"group_dots: group must be integers, not {g.dtype}")
+    return _group_dots(x, y, g, int(groups))
