@@ -33,6 +33,17 @@ def test_radix_order_equals_numpys_stable_argsort(kind):
     np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
 
 
+@pytest.mark.parametrize("spread", [2.0**-40, 2.0**-30])
+def test_values_tied_in_the_upper_half_of_their_keys_are_ordered_by_the_lower_half(spread):
+    """1 + k·2⁻⁴⁰ share the sign, exponent and first 20 mantissa bits: one run of ties in the first step,
+    ordered by the lower 32 bits (with exact ties among them); 2⁻³⁰ splits them over a few runs."""
+    rng = np.random.default_rng(11)
+    n = 5 * RADIX_MIN_SIZE
+    x = 1.0 + rng.integers(0, 3_000, n) * spread
+    x[::7] = -x[::7]
+    np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
+
+
 @settings(max_examples=60, deadline=None)
 @given(arrays(np.float64, st.integers(RADIX_MIN_SIZE, RADIX_MIN_SIZE + 50),
               elements=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1.0]))))

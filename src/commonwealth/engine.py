@@ -1246,6 +1246,7 @@ def simulate_draw(scenario: Scenario, draw: int, snapshot_years: Sequence[int] =
         audits.append({"year": year.year, **year.audit})
         if year.year in snapshot_years:
             snapshots[year.year] = sim.snapshot(year)
+        del year  # its per-record arrays (flows, wealth, the ledger) are not kept through the next year
         if progress:
             progress(1)
     series = {k: np.asarray(v) for k, v in rows.items()}
