@@ -19,10 +19,11 @@ Conventions used throughout:
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from commonwealth.sorting import gather_cumulative, stable_argsort, stable_argsort_nearly_sorted
-from commonwealth.sums import dot
+from commonwealth.sums import LANES, dot
 
 __all__ = [
     "Distribution",
@@ -48,18 +49,101 @@ def as_records(values: ArrayLike, weights: ArrayLike) -> tuple[NDArray[np.float6
     return x, w
 
 
+@njit(cache=True)
+def _records_status(x: NDArray[np.float64], w: NDArray[np.float64]) -> int:
+    """One pass of :func:`_prepare`'s checks: 1 a value or weight not finite, 2 a negative weight, 3 every
+    weight zero (non-negative weights sum to zero only then), 0 none."""
+    negative = False
+    positive = False
+    for i in range(x.size):
+        if not (np.isfinite(x[i]) and np.isfinite(w[i])):
+            return 1
+        negative |= w[i] < 0.0
+        positive |= w[i] > 0.0
+    return 2 if negative else 0 if positive else 3
+
+
+_RECORDS_ERRORS = {1: "values and weights must be finite", 2: "weights must be non-negative",
+                   3: "weights must not all be zero"}
+
+
 def _prepare(
     values: ArrayLike, weights: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Validate and convert to float64 1-d arrays of equal length with non-negative weights."""
     x, w = as_records(values, weights)
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
-        raise ValueError("values and weights must be finite")
-    if np.any(w < 0):
-        raise ValueError("weights must be non-negative")
-    if w.sum() <= 0:
-        raise ValueError("weights must not all be zero")
+    status = _records_status(x, w)
+    if status:
+        raise ValueError(_RECORDS_ERRORS[status])
     return x, w
+
+
+@njit(cache=True)
+def _lanes_total(lanes: NDArray[np.float64], tail: float) -> float:
+    """How :func:`commonwealth.sums.dot` combines its eight running sums and its tail."""
+    s = lanes
+    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail
+
+
+@njit(cache=True)
+def _share_sum(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64], lo: float,
+               hi: float) -> float:
+    """``dot(clip(minimum(upper, hi) − maximum(upper − ws, lo), 0, None), xs)``: the same operations as
+    numpy's (its minimum, maximum and clip keep the first operand on ties and NaN) and the same sum as
+    :func:`~commonwealth.sums.dot`, in one pass with no temporaries."""
+    n = xs.size
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    for i in range(n):
+        u = upper[i]
+        lower = u - ws[i]
+        top = u if (u <= hi or u != u) else hi
+        bottom = lower if (lower >= lo or lower != lower) else lo
+        inside = top - bottom
+        if not (inside >= 0.0 or inside != inside):
+            inside = 0.0
+        if i < stop:
+            lanes[i % LANES] += inside * xs[i]
+        else:
+            tail += inside * xs[i]
+    return _lanes_total(lanes, tail)
+
+
+@njit(cache=True)
+def _gini_numerator(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64],
+                    total_weight: float) -> float:
+    """``dot(ws · xs, 2 · upper − ws − W)``, as numpy and :func:`~commonwealth.sums.dot` compute it."""
+    n = xs.size
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    for i in range(n):
+        product = (ws[i] * xs[i]) * ((2.0 * upper[i] - ws[i]) - total_weight)
+        if i < stop:
+            lanes[i % LANES] += product
+        else:
+            tail += product
+    return _lanes_total(lanes, tail)
+
+
+@njit(cache=True)
+def _scatter_mid_rank(order: NDArray[np.intp], upper: NDArray[np.float64], ws: NDArray[np.float64],
+                      total_weight: float) -> NDArray[np.float64]:
+    """``rank[order] = (upper − 0.5 · ws) / W`` in one pass."""
+    rank = np.empty(order.size)
+    for i in range(order.size):
+        rank[order[i]] = (upper[i] - 0.5 * ws[i]) / total_weight
+    return rank
+
+
+@njit(cache=True)
+def _last_weighted(xs: NDArray[np.float64], ws: NDArray[np.float64]) -> float:
+    """The last value whose weight is positive (``xs[ws > 0][-1]``)."""
+    for i in range(xs.size - 1, -1, -1):
+        if ws[i] > 0.0:
+            return xs[i]
+    raise ValueError("no record has a positive weight")
 
 
 def _check_fraction(name: str, f: float) -> float:
@@ -199,10 +283,8 @@ class Distribution:
     def share_between(self, lo: float, hi: float) -> float:
         if self.total == 0.0:
             raise ValueError("the weighted total of values is zero; shares are undefined")
-        lower = self.upper - self.ws
-        inside = np.clip(np.minimum(self.upper, hi * self.total_weight)
-                         - np.maximum(lower, lo * self.total_weight), 0.0, None)
-        return float(dot(inside, self.xs) / self.total)
+        return float(_share_sum(self.upper, self.ws, self.xs, lo * self.total_weight, hi * self.total_weight)
+                     / self.total)
 
     def top_share(self, fraction: float) -> float:
         return self.share_between(1.0 - _check_fraction("fraction", fraction), 1.0)
@@ -213,7 +295,7 @@ class Distribution:
     def gini(self) -> float:
         if self.total == 0.0:
             raise ValueError("the weighted mean of values is zero; the Gini coefficient is undefined")
-        numerator = float(dot(self.ws * self.xs, 2.0 * self.upper - self.ws - self.total_weight))
+        numerator = float(_gini_numerator(self.upper, self.ws, self.xs, self.total_weight))
         return numerator / (self.total_weight * self.total)
 
     def count_above(self, threshold: float) -> float:
@@ -227,6 +309,8 @@ class Distribution:
 
     def mid_rank(self) -> NDArray[np.float64]:
         """Weighted mid-rank of each record in input order (as :func:`mid_rank`)."""
-        rank = np.empty(self.xs.size)
-        rank[self.order] = (self.upper - 0.5 * self.ws) / self.total_weight
-        return rank
+        return _scatter_mid_rank(self.order, self.upper, self.ws, self.total_weight)
+
+    def largest(self) -> float:
+        """The largest value among records with positive weight."""
+        return float(_last_weighted(self.xs, self.ws))

@@ -339,7 +339,7 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
         "gini_wealth": households.gini(),
         "billionaires": wealth.count_above(BILLION),
         "trillionaires": wealth.count_above(TRILLION),
-        "largest_fortune": float(wealth.xs[wealth.ws > 0][-1]),
+        "largest_fortune": wealth.largest(),
         "displaced_share": float(dot(w, displaced)) / wealth.total_weight,
     }
 
