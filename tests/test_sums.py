@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from commonwealth.sums import LANES, dot, group_dots, matvec
+from commonwealth.sums import LANES, dot, group_dots, matvec, weighted_total
 
 
 def _reference(a: np.ndarray, b: np.ndarray) -> float:
@@ -82,3 +82,14 @@ def test_group_dots_takes_boolean_groups_and_refuses_other_lengths() -> None:
     assert group_dots(a, b, retired, 2).tolist() == [dot(a[~retired], b[~retired]), dot(a[retired], b[retired])]
     with pytest.raises(ValueError, match="lengths differ"):
         group_dots(a, b[:9], retired, 2)
+
+
+@pytest.mark.parametrize("n", [1, 9, 10_007])
+def test_weighted_total_is_the_dot_of_the_numpy_expression_bit_for_bit(n) -> None:
+    rng = np.random.default_rng(n)
+    w, a, b, c, d = rng.random(n), *(rng.lognormal(size=(4, n)) * 1e5 - 2e5)
+    assert weighted_total(w, a, b, c, d, minus=1) == dot(w, a + b + c - d)
+    assert weighted_total(w, a, d, minus=1) == dot(w, a - d)
+    assert weighted_total(w, a, 3.5, b) == dot(w, a + 3.5 + b)
+    with pytest.raises(ValueError, match="subtracted"):
+        weighted_total(w, a, minus=1)

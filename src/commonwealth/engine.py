@@ -142,7 +142,7 @@ from commonwealth.saving import (
 )
 from commonwealth.scenario import Scenario
 from commonwealth.sorting import KeptOrder
-from commonwealth.sums import dot
+from commonwealth.sums import dot, weighted_total
 from commonwealth.taxes import StatusQuo
 from commonwealth.technology import ai_metrics, occupation_slug
 
@@ -365,7 +365,7 @@ class HouseholdEconomy:
         params, pop, y0, cal = self.params, self.pop, self.scenario.start_year, self.calibration
         book0 = self.capital - self.claims_on_capital()
         owners = land_by_owner(params)
-        household_land = float(dot(pop.weight, pop.housing_land + pop.other_land))
+        household_land = weighted_total(pop.weight, pop.housing_land, pop.other_land)
         return Market.from_base(
             self.firms,
             book_total=book0,
@@ -496,7 +496,8 @@ class HouseholdEconomy:
     def bond_financed_capital(self) -> float:
         """The part of K the bond pool finances: households' net bonds and the other holders' bonds,
         less the public debt they also finance (negative public debt: the government's bonds add to it)."""
-        return float(dot(self.pop.weight, self.pop.bonds - self.pop.debt)) + self.other_bonds - self.government.debt
+        return (weighted_total(self.pop.weight, self.pop.bonds, self.pop.debt, minus=1) + self.other_bonds
+                - self.government.debt)
 
     # --- the year ------------------------------------------------------------------------------
 
@@ -943,10 +944,10 @@ class HouseholdEconomy:
         wealth_end = net_worth(pop, corporate.end_prices)
         identities.household_wealth(
             audit, year, float(dot(w, wealth_end)),
-            float(dot(w, markets.wealth_carried + flows.saving + flows.revaluation + corporate.in_kind
-                         - estate_tax)))
+            weighted_total(w, markets.wealth_carried, flows.saving, flows.revaluation, corporate.in_kind, estate_tax,
+                           minus=1))
         identities.household_cash(audit, year, float(dot(w, ledger.household_cash)),
-                                  float(dot(w, flows.saving - estate_tax)), scale=production.gdp)
+                                  weighted_total(w, flows.saving, estate_tax, minus=1), scale=production.gdp)
         return Ageing(estate_tax=estate_tax, wealth_end=wealth_end)
 
     def _government_consumption(self, ctx: YearContext, production: Production, flows: Flows,
@@ -1002,7 +1003,7 @@ class HouseholdEconomy:
         # safe rate while capital earns r. They buy out of their interest (the rest is spent on US output;
         # a shortfall is a capital inflow that pays for output).
         debt = max(gov.debt, 0.0)
-        households = float(dot(self.pop.weight, self.pop.bonds - self.pop.debt))
+        households = weighted_total(self.pop.weight, self.pop.bonds, self.pop.debt, minus=1)
         held = max(self.other_share * debt, debt - households)
         ledger.pay(OTHER_HOLDERS_SPENDING, "other_holders", "production", ledger.column("other_holders")
                    - (held - self.other_bonds))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["dot", "group_dots", "matvec"]
+__all__ = ["dot", "group_dots", "matvec", "weighted_total"]
 
 LANES = 8  #: independent running sums (what numpy's pairwise sum uses at its base; enough to hide add latency)
 
@@ -122,3 +122,40 @@ def group_dots(a: np.ndarray, b: np.ndarray, group: np.ndarray, groups: int) -> 
     if not np.issubdtype(g.dtype, np.integer):
         raise ValueError(f"group_dots: group must be integers, not {g.dtype}")
     return _group_dots(x, y, g, int(groups))
+
+
+@numba.njit(cache=True, nogil=True)
+def _weighted_total(w: np.ndarray, terms: tuple, signs: np.ndarray) -> float:
+    n = w.shape[0]
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    for i in range(n):
+        v = terms[0][i]
+        for k in range(1, len(terms)):
+            v = v + terms[k][i] if signs[k] > 0 else v - terms[k][i]
+        if i < stop:
+            lanes[i % LANES] += w[i] * v
+        else:
+            tail += w[i] * v
+    s = lanes
+    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail
+
+
+def weighted_total(weight: np.ndarray, *terms: np.ndarray | float, minus: int = 0) -> float:
+    """``dot(weight, t₁ + t₂ + … − t_{k−m+1} − … − t_k)`` with the last ``minus`` terms subtracted, bit for
+    bit (the sum taken left to right per record, as numpy evaluates the expression), in one pass and with
+    no temporary arrays. A number among the terms counts for every record."""
+    w = np.asarray(_as_vector(weight, "weight"), dtype=np.float64)
+    if not 0 <= minus < len(terms):
+        raise ValueError(f"weighted_total: {len(terms)} terms, {minus} of them subtracted")
+    arrays = []
+    for t in terms:
+        a = np.asarray(t, dtype=np.float64)
+        if a.shape != w.shape:
+            if a.ndim:
+                raise ValueError(f"weighted_total: a term has shape {a.shape}, the weights {w.shape}")
+            a = np.full(w.shape, float(a))
+        arrays.append(a)
+    signs = np.array([1.0] * (len(terms) - minus) + [-1.0] * minus)
+    return float(_weighted_total(w, tuple(arrays), signs))
