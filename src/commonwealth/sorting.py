@@ -44,11 +44,11 @@ def order_keys(values: ArrayLike) -> NDArray[np.uint64]:
 
 @njit(cache=True)
 def _lsd_by_high_word(packed: NDArray[np.uint64], spare: NDArray[np.uint64], counts: NDArray[np.int64]
-                      ) -> NDArray[np.uint64]:
+                      ) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
     """``packed`` (high word: a key's upper 32 bits; low word: the record number) sorted by its high word, by
     LSD radix in :data:`_PASSES` passes of :data:`_DIGIT_BITS` bits (``counts``: each pass's digit counts),
     skipping a pass whose digit never varies. Stable, so equal high words stay in record order: the result
-    is ``packed`` sorted by its whole value. Returns whichever buffer holds it."""
+    is ``packed`` sorted by its whole value. Returns the buffer that holds it, then the other one."""
     n = packed.size
     source, target = packed, spare
     mask = np.uint64(_BUCKETS - 1)
@@ -69,7 +69,7 @@ def _lsd_by_high_word(packed: NDArray[np.uint64], spare: NDArray[np.uint64], cou
             target[slot] = v
             c[d] = slot + 1
         source, target = target, source
-    return source
+    return source, target
 
 
 @njit(cache=True)
@@ -122,14 +122,14 @@ def _radix_order(x: NDArray[np.float64]) -> NDArray[np.intp]:
         packed[i] = (high << np.uint64(32)) | np.uint64(i)
         for p in range(_PASSES):
             counts[p, (high >> np.uint64(_DIGIT_BITS * p)) & mask] += 1
-    ordered = _lsd_by_high_word(packed, np.empty_like(packed), counts)
+    ordered, free = _lsd_by_high_word(packed, np.empty_like(packed), counts)
     start = 0
     for i in range(1, n + 1):
         if i == n or (ordered[i] >> np.uint64(32)) != (ordered[start] >> np.uint64(32)):
             if i - start > 1:
                 _order_ties_by_low_word(ordered, start, i, low)
             start = i
-    out = np.empty(n, dtype=np.intp)
+    out = free.view(np.intp)  # written in place of the buffer the sort no longer needs: no fresh 8 bytes a record
     for i in range(n):
         out[i] = np.intp(ordered[i] & records)
     return out

@@ -150,9 +150,10 @@ class Ledger:
         """``abroad``: per adult, expatriates, whose household flows are booked to ``rest_of_world``."""
         self.year = year
         self._weight = weight
-        self._group = count_at_or_below(GROUP_EDGES, wealth_rank)
+        # Per adult: the wealth group, or len(HOUSEHOLD_GROUPS) abroad (int8: a byte a record all year).
+        self._group = count_at_or_below(GROUP_EDGES, wealth_rank).astype(np.int8)
         if abroad is not None:
-            self._group = np.where(abroad, len(HOUSEHOLD_GROUPS), self._group)
+            self._group[abroad] = len(HOUSEHOLD_GROUPS)
         #: USD: net of every per-adult flow booked to rest_of_world for expatriates so far this year.
         self.abroad_total = 0.0
         self._flows: dict[tuple[str, str], float] = defaultdict(float)
