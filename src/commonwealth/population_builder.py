@@ -322,11 +322,25 @@ def _systematic_select(
 def employment_rate_by_age(
     ages: NDArray[np.int16],
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Band index of each age and each band's employment–population ratio (BLS CPS 2024)."""
+    """Band index of each age and each band's employment–population ratio (BLS CPS 2024). Whole-year ages
+    (non-negative integers, as the engine's) are looked up in a table of each age's band, searchsorted's
+    result exactly, instead of a binary search per record."""
+    age_hi, rate = _employment_bands()
+    a = np.asarray(ages)
+    if a.size and np.issubdtype(a.dtype, np.integer) and a.min() >= 0:
+        return np.searchsorted(age_hi, np.arange(int(a.max()) + 1), side="left")[a], rate
+    return np.searchsorted(age_hi, a, side="left"), rate
+
+
+@cache
+def _employment_bands() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The BLS bands' upper ages and employment–population ratios."""
     bands = table("bls_employment_by_age_2024.csv")
-    band = np.searchsorted(bands["age_hi"].to_numpy(), ages, side="left")
     rate = (bands["employed_thousands"] / bands["population_thousands"]).to_numpy(dtype=np.float64)
-    return band, rate
+    age_hi = bands["age_hi"].to_numpy()
+    for array in (age_hi, rate):
+        array.setflags(write=False)  # shared by every call
+    return age_hi, rate
 
 
 def _wage_quantile(u: NDArray[np.float64]) -> NDArray[np.float64]:
