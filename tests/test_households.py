@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
+from scipy.special import ndtr, ndtri
 
 from commonwealth.base_year import build_base_year as build_economy
-from commonwealth.distribution import mid_rank
+from commonwealth.distribution import Distribution, mid_rank
 from commonwealth.households import (
+    Flows,
     Labour,
     Prices,
+    age_one_year,
     displace,
     employment_rate,
     incomes,
@@ -245,3 +250,69 @@ def test_mortality_by_whole_year_table_equals_the_formula_at_every_age():
     np.testing.assert_array_equal(mortality(ages), _mortality_at(ages))
     np.testing.assert_array_equal(mortality(np.array([200], dtype=np.int16)), [1.0])  # beyond the table
     np.testing.assert_array_equal(mortality(np.array([40.5])), _mortality_at(np.array([40.5])))  # fractional
+
+
+def _numpy_displace(pop, labour, phi_before, phi_after, rng, params, year):
+    rehired = labour.displaced & (rng.random(pop.weight.size) < params("households.reemployment_rate", year))
+    labour.displaced &= ~rehired
+    pop.efficiency[rehired] *= 1.0 - params("households.reemployment_earnings_loss", year)
+    newly = np.zeros(pop.weight.size, dtype=bool)
+    if phi_after > phi_before and phi_before < 1.0:
+        exposure = occupation_exposure(pop.occupation)
+        mean = np.average(exposure[pop.employed], weights=pop.weight[pop.employed]) if pop.employed.any() else 1.0
+        probability = np.minimum(params("households.max_displacement_rate", year),
+                                 (phi_after - phi_before) / (1.0 - phi_before) * exposure / mean)
+        newly = pop.employed & (rng.random(pop.weight.size) < probability)
+        labour.displaced |= newly
+    return newly
+
+
+def _numpy_age_one_year(pop, labour, policy, prices, rng, params, year):
+    dies = rng.random(pop.weight.size) < mortality(pop.age)
+    tax = np.where(dies, policy.estate_tax(np.where(dies, net_worth(pop, prices), 0.0)), 0.0)
+    pop.bonds -= tax
+    if dies.any():
+        rho = float(params("households.intergenerational_rank_correlation", year))
+        earnings = Distribution(pop.efficiency, pop.weight)
+        z = rho * ndtri(np.clip(earnings.mid_rank()[dies], 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * \
+            rng.standard_normal(dies.sum())
+        position = np.searchsorted(earnings.upper, ndtr(z) * earnings.total_weight)
+        pop.efficiency[dies] = earnings.xs[np.clip(position, 0, earnings.xs.size - 1)]
+        pop.age[dies] = 18
+        pop.citizen[dies] = True
+        labour.latent[dies] = rng.random(dies.sum())
+        labour.displaced[dies] = False
+    pop.age[~dies] += 1
+    return dies, tax
+
+
+def test_displacement_and_ageing_equal_the_numpy_expressions_to_the_last_bit(economy):
+    params, policy = ParameterSet(), StatusQuo.from_parameters(ParameterSet(), 2025)
+    pops = [_copy(economy[0]), _copy(economy[0])]
+    labours = [Labour.from_population(pop, np.random.default_rng(0)) for pop in pops]
+    rngs = [np.random.default_rng(5), np.random.default_rng(5)]
+    firms = int(pops[0].stake_firm.max()) + 1
+    prices = _prices(firms, np.random.default_rng(6), retained=False)
+    phis = [0.1, 0.1, 0.3, 0.3, 0.7, 0.99, 1.0, 1.0]
+    for year, (before, after) in enumerate(itertools.pairwise(phis), start=2026):
+        newly = [f(pop, labour, before, after, rng, params, year)
+                 for f, pop, labour, rng in zip((displace, _numpy_displace), pops, labours, rngs, strict=True)]
+        np.testing.assert_array_equal(*newly)
+        aged = [f(pop, labour, policy, prices, rng, params, year)
+                for f, pop, labour, rng in zip((age_one_year, _numpy_age_one_year), pops, labours, rngs, strict=True)]
+        for got, want in zip(*aged, strict=True):
+            np.testing.assert_array_equal(got, want)
+        for name in ("efficiency", "bonds", "age", "citizen"):
+            np.testing.assert_array_equal(getattr(pops[0], name), getattr(pops[1], name))
+        np.testing.assert_array_equal(labours[0].displaced, labours[1].displaced)
+        np.testing.assert_array_equal(labours[0].latent, labours[1].latent)
+        for labour, pop in zip(labours, pops, strict=True):
+            labour.update_employment(pop)
+    assert rngs[0].random() == rngs[1].random()  # the same draws, in the same order
+
+
+def test_flows_income_is_the_sum_of_its_parts_to_the_last_bit():
+    rng = np.random.default_rng(7)
+    labour, capital, transfers = (rng.normal(0, 1e5, 1_001) for _ in range(3))
+    flows = Flows(labour, capital, transfers, *(np.zeros(1_001),) * 6)
+    np.testing.assert_array_equal(flows.income, labour + capital + transfers)

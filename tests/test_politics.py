@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from commonwealth import Scenario, simulate
-from commonwealth.politics import change_hazard, influence_weights
+from commonwealth.distribution import Distribution
+from commonwealth.indexation import real_value, statutory_indexation
+from commonwealth.politics import Politics, PoliticsParameters, change_hazard, influence_weights
+from commonwealth.sums import dot
 
 
 def scenario(policies, *, plutocracy=None, lock=False, draws=4, years=15, size=2_000, flight=True, mode="endogenous"):
@@ -146,3 +151,93 @@ def test_wealth_tax_leavers_are_few_and_absent_from_us_distributions():
         if elasticity == 0.1:
             assert left > 0
             assert value("adults", 2031) == pytest.approx(value("adults", 2025) - left, rel=1e-6)
+
+
+# ---- the compiled kernels against the numpy expressions they replace, bit for bit -----------------
+
+def _records(n, rng):
+    """Per-adult amounts of both signs with zeros of both signs, NaNs and infinities among them."""
+    x = rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n, p=[0.2, 0.8])
+    for value, count in ((0.0, n // 50), (-0.0, n // 50), (np.nan, 3), (np.inf, 3)):
+        x[rng.integers(0, n, count)] = value
+    return x
+
+
+def _politics(**changes):
+    parameters = PoliticsParameters(
+        plutocracy=0.74, change_probability=(0.18, 0.45), enactment_threshold=0.5, erosion_step=0.1, lock_floor=0.5,
+        support_noise=0.1, expatriation_elasticity=0.02, flight_min_wealth=1e7, exit_tax_rate=0.238,
+        exit_tax_min_net_worth=2e6, exit_tax_exclusion=866_000.0, unrealised_gain_share=0.4)
+    return Politics(replace(parameters, **changes), endogenous=True, constitutional_lock=False, flight=True,
+                    exit_tax=True, seed=1, draw=0)
+
+
+def _numpy_exit_tax(politics, wealth, price_level):
+    exclusion = real_value(politics.p.exit_tax_exclusion, statutory_indexation("politics.exit_tax_exclusion"),
+                           price_level)
+    test = real_value(politics.p.exit_tax_min_net_worth, statutory_indexation("politics.exit_tax_min_net_worth"),
+                      price_level)
+    gain = np.maximum(politics.p.unrealised_gain_share * wealth - exclusion, 0.0)
+    return np.where(wealth >= test, politics.p.exit_tax_rate * gain, 0.0)
+
+
+def _numpy_leaving_share(politics, taxes, income):
+    rate = np.divide(taxes, income, out=np.zeros_like(taxes, dtype=float), where=income > 0)
+    rate = np.where((income <= 0) & (taxes > 0), 0.99, rate)
+    return 1.0 - (1.0 - np.clip(rate, 0.0, 0.99)) ** politics.p.expatriation_elasticity
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("n", [1, 9, 10_007])
+def test_politics_kernels_equal_the_numpy_expressions_to_the_last_bit(n):
+    rng = np.random.default_rng(n)
+    weight, wealth, income = rng.uniform(0.5, 2.0, n), _records(n, rng), _records(n, rng)
+    taxes, voters = 0.01 * _records(n, rng), rng.random(n) < 0.9
+    for plutocracy in (0.0, 0.74, 1.0):
+        votes = weight * voters
+        money = votes * np.maximum(wealth, 0.0)
+        np.testing.assert_array_equal(influence_weights(weight, wealth, voters, plutocracy),
+                                      (1.0 - plutocracy) * votes / votes.sum() + plutocracy * money / money.sum())
+    politics = _politics()
+    np.testing.assert_array_equal(politics.leaving_share(taxes, income), _numpy_leaving_share(politics, taxes, income))
+    np.testing.assert_array_equal(politics.exit_tax(wealth, 1.3), _numpy_exit_tax(politics, wealth, 1.3))
+
+    unit_size = rng.integers(1, 3, n).astype(np.int8)
+    pop = SimpleNamespace(weight=weight, unit_size=unit_size)
+    ctx = SimpleNamespace(pop=pop, wealth=100.0 * wealth, income=income, r=0.04, price_level=1.2)
+    expatriated = rng.random(n) < 0.05
+    for exit_tax in (True, False):
+        politics = _politics(flight_min_wealth=1e6)
+        politics.exit_tax_on = exit_tax
+        leaves, paid = politics.flee(ctx, 100.0 * taxes, expatriated)
+        held = np.maximum(ctx.wealth, 0.0)
+        want = ~expatriated & (held * unit_size >= 1e6) & \
+            (politics.attachment < _numpy_leaving_share(politics, 100.0 * taxes, np.maximum(income, 0.04 * held)))
+        np.testing.assert_array_equal(leaves, want)
+        np.testing.assert_array_equal(paid, np.where(want, _numpy_exit_tax(politics, held, 1.2), 0.0) if exit_tax
+                                      else np.zeros(n))
+        np.testing.assert_equal(politics.expatriated_wealth, float(dot(weight, np.where(want, held, 0.0))))
+
+    gains = {"a": _records(n, rng), "b": _records(n, rng)}
+    policies = [SimpleNamespace(name=name, expected_gain=lambda ctx, name=name: gains[name]) for name in gains]
+    influence = influence_weights(weight, np.nan_to_num(wealth, posinf=0.0), voters, 0.74)
+    politics = _politics()
+    politics.measure_support(ctx, policies, influence)
+    reference = np.random.default_rng([1, 0, 0x504F4C])
+    for name, gain in gains.items():
+        noise = reference.normal(0.0, 0.1, n)
+        want = float(dot(influence, (gain / np.maximum(np.abs(income), 1_000.0) + noise) > 0))
+        np.testing.assert_equal(politics.support[name], want)  # NaN when a NaN reaches the influence
+
+    influence[rng.random(n) < 0.1] = 0.0
+    influence[0] = 0.3  # at least one voter
+    wealth_dist = Distribution(np.nan_to_num(wealth), weight)
+    got = politics.metrics(SimpleNamespace(pop=pop), influence, policies, wealth_dist, expatriated)
+    rank = wealth_dist.mid_rank()
+    per_adult = np.divide(influence, weight, out=np.zeros_like(influence), where=weight > 0)
+    voting = influence > 0
+    hint = (np.cumsum(voting) - 1)[wealth_dist.order[voting[wealth_dist.order]]]
+    np.testing.assert_equal(got["power_concentration"],
+                            Distribution(per_adult[voting], weight[voting], hint=hint).gini())
+    np.testing.assert_equal(got["influence_share_top1"], float(influence[rank >= 0.99].sum()))
+    np.testing.assert_equal(got["influence_share_bottom50"], float(influence[rank < 0.5].sum()))

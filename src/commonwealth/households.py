@@ -167,7 +167,7 @@ class Flows:
     @property
     def income(self) -> NDArray[np.float64]:
         """Income before taxes: market income plus transfers."""
-        return self.labour_income + self.capital_income + self.transfers
+        return _sum3(self.labour_income, self.capital_income, self.transfers)
 
 
 def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
@@ -265,14 +265,41 @@ def _per_record(value: NDArray | float, n: int) -> NDArray[np.float64]:
 # this file changes, but not when a compiled helper they call from another module does
 # (taxes.maximum, taxes.status_quo_transfer): after editing one, run `make clean-cache`.
 
+@njit(cache=True, inline="always")
+def _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure,
+                  bonds, durables, debt, index_price, concentrated_price, land_price):
+    return (equity_index[i] * index_price + equity_concentrated[i] * concentrated_price[stake_firm[i]]
+            + (housing_land[i] + other_land[i]) * land_price
+            + housing_structure[i] + bonds[i] + durables[i] - debt[i])
+
+
 @njit(cache=True)
 def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure, bonds,
                durables, debt, index_price, concentrated_price, land_price):
     out = np.empty(equity_index.size)
     for i in range(out.size):
-        out[i] = (equity_index[i] * index_price + equity_concentrated[i] * concentrated_price[stake_firm[i]]
-                  + (housing_land[i] + other_land[i]) * land_price
-                  + housing_structure[i] + bonds[i] + durables[i] - debt[i])
+        out[i] = _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
+                               housing_structure, bonds, durables, debt, index_price, concentrated_price, land_price)
+    return out
+
+
+@njit(cache=True)
+def _net_worth_at(records, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
+                  housing_structure, bonds, durables, debt, index_price, concentrated_price, land_price):
+    """:func:`_net_worth` of the given records only."""
+    out = np.empty(records.size)
+    for k in range(out.size):
+        out[k] = _net_worth_of(records[k], equity_index, equity_concentrated, stake_firm, housing_land, other_land,
+                               housing_structure, bonds, durables, debt, index_price, concentrated_price, land_price)
+    return out
+
+
+@njit(cache=True)
+def _sum3(a, b, c):
+    """a + b + c (left to right)."""
+    out = np.empty(a.size)
+    for i in range(out.size):
+        out[i] = a[i] + b[i] + c[i]
     return out
 
 
@@ -332,19 +359,24 @@ def _settle(labour, capital, transfers, taxes, saving_rate, equity_index, equity
 def displace(pop: Population, labour: Labour, phi_before: float, phi_after: float, rng: np.random.Generator,
              params: ParameterSet, year: int) -> NDArray[np.bool_]:
     """Automation displaces workers; displaced workers are re-employed at a rate, with a loss."""
-    rehired = labour.displaced & (rng.random(pop.weight.size) < params("households.reemployment_rate", year))
-    labour.displaced &= ~rehired
-    pop.efficiency[rehired] *= 1.0 - params("households.reemployment_earnings_loss", year)
-    newly = np.zeros(pop.weight.size, dtype=bool)
-    if phi_after > phi_before and phi_before < 1.0:
-        exposure = occupation_exposure(pop.occupation)
-        mean = np.average(exposure[pop.employed], weights=pop.weight[pop.employed]) if pop.employed.any() else 1.0
-        automated = (phi_after - phi_before) / (1.0 - phi_before)
-        cap = params("households.max_displacement_rate", year)
-        probability = np.minimum(cap, automated * exposure / mean)
-        newly = pop.employed & (rng.random(pop.weight.size) < probability)
-        labour.displaced |= newly
-    return newly
+    _rehire(labour.displaced, pop.efficiency, rng.random(pop.weight.size),
+            params("households.reemployment_rate", year), 1.0 - params("households.reemployment_earnings_loss", year))
+    if not (phi_after > phi_before and phi_before < 1.0):
+        return np.zeros(pop.weight.size, dtype=bool)
+    exposure = _exposure_by_group(pop.occupation)
+    # np.average over the employed: Σ exposure × weight / Σ weight, both numpy's (pairwise) sums.
+    weighted, weights = _employed(pop.occupation, exposure, pop.weight, pop.employed)
+    mean = weighted.sum() / weights.sum() if weights.size else 1.0
+    automated = (phi_after - phi_before) / (1.0 - phi_before)
+    cap = params("households.max_displacement_rate", year)
+    return _newly_displaced(labour.displaced, pop.employed, pop.occupation, exposure, rng.random(pop.weight.size),
+                            automated, mean, cap)
+
+
+def _exposure_by_group(occupation: NDArray[np.integer]) -> NDArray[np.float64]:
+    """AI exposure β (:func:`occupation_exposure`) of the groups 0 … the largest code present, for the kernels to
+    look up (they do not check bounds; a code beyond the table fails here, as in occupation_exposure)."""
+    return occupation_exposure(np.arange(int(occupation.max()) + 1 if occupation.size else 0))
 
 
 def age_one_year(pop: Population, labour: Labour, policy: StatusQuo, prices: Prices, rng: np.random.Generator,
@@ -354,27 +386,96 @@ def age_one_year(pop: Population, labour: Labour, policy: StatusQuo, prices: Pri
 
     The estate tax is paid out of bonds (negative bonds are debt of the estate's heir). ``earnings_order``
     keeps the earnings-capacity order from year to year (the same ranks as a fresh sort, found faster)."""
-    dies = rng.random(pop.weight.size) < mortality(pop.age)
-    estate = np.where(dies, net_worth(pop, prices), 0.0)
-    tax = np.where(dies, policy.estate_tax(estate), 0.0)
-    pop.bonds -= tax
-    if dies.any():
-        _heirs(pop, labour, dies, rng, params, year, earnings_order)
-    pop.age[~dies] += 1
+    dies = _deaths(rng.random(pop.weight.size), pop.age, _mortality_by_age())
+    dead = np.flatnonzero(dies)  # the records that die, in record order (what indexing by ``dies`` takes)
+    _check_stakes(pop, prices)
+    estate = _net_worth_at(dead, pop.equity_index, pop.equity_concentrated, pop.stake_firm, pop.housing_land,
+                           pop.other_land, pop.housing_structure, pop.bonds, pop.durables, pop.debt,
+                           prices.index_price, prices.concentrated_price, prices.land_price)
+    tax = np.zeros(pop.weight.size)
+    tax[dead] = policy.estate_tax(estate)  # per estate: the same tax as over every record, 0 on no estate
+    pop.bonds[dead] -= tax[dead]
+    if dead.size:
+        _heirs(pop, labour, dead, rng, params, year, earnings_order)
+    _age(pop.age, dies)
     return dies, tax
 
 
-def _heirs(pop: Population, labour: Labour, dies: NDArray[np.bool_], rng: np.random.Generator,
+def _heirs(pop: Population, labour: Labour, dead: NDArray[np.intp], rng: np.random.Generator,
            params: ParameterSet, year: int, earnings_order: KeptOrder | None = None) -> None:
-    """The heir takes the record: an 18-year-old citizen whose earnings rank follows the parent's."""
+    """The heir takes the record: an 18-year-old citizen whose earnings rank follows the parent's.
+    ``dead``: the records whose adult died, in record order."""
     rho = float(params("households.intergenerational_rank_correlation", year))
     order = earnings_order.order(pop.efficiency) if earnings_order is not None else None
     earnings = Distribution(pop.efficiency, pop.weight, order=order)
-    parent_rank = earnings.mid_rank()[dies]
-    z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dies.sum())
+    parent_rank = earnings.mid_rank()[dead]
+    z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dead.size)
     position = np.searchsorted(earnings.upper, ndtr(z) * earnings.total_weight)
-    pop.efficiency[dies] = earnings.xs[np.clip(position, 0, earnings.xs.size - 1)]
-    pop.age[dies] = ADULT_AGE
-    pop.citizen[dies] = True
-    labour.latent[dies] = rng.random(dies.sum())
-    labour.displaced[dies] = False
+    pop.efficiency[dead] = earnings.xs[np.clip(position, 0, earnings.xs.size - 1)]
+    pop.age[dead] = ADULT_AGE
+    pop.citizen[dead] = True
+    labour.latent[dead] = rng.random(dead.size)
+    labour.displaced[dead] = False
+
+
+@njit(cache=True)
+def _rehire(displaced, efficiency, draw, rate, kept):
+    """Displaced workers whose draw is below the re-employment rate are re-employed, their efficiency × ``kept``
+    (both in place)."""
+    for i in range(displaced.size):
+        if displaced[i] and draw[i] < rate:
+            displaced[i] = False
+            efficiency[i] *= kept
+
+
+@njit(cache=True, inline="always")
+def _exposure(occupation, by_group):
+    """β of the record's group; 0 for no group (a negative code), as :func:`occupation_exposure` gives."""
+    return by_group[occupation] if occupation >= 0 else 0.0
+
+
+@njit(cache=True)
+def _employed(occupation, by_group, weight, employed):
+    """Over the employed, in record order: exposure × weight, and weight. (The loop writes every record at the
+    next free place and advances past the employed only: no branch to mispredict.)"""
+    k = 0
+    for i in range(employed.size):
+        k += employed[i]
+    weighted, weights = np.empty(k), np.empty(k)
+    k = 0
+    for i in range(employed.size):
+        if k < weights.size:
+            weighted[k] = _exposure(occupation[i], by_group) * weight[i]
+            weights[k] = weight[i]
+        k += employed[i]
+    return weighted, weights
+
+
+@njit(cache=True, error_model="numpy")
+def _newly_displaced(displaced, employed, occupation, by_group, draw, automated, mean, cap):
+    """The employed whose draw is below min(cap, automated × exposure / mean) (a NaN bound takes nobody, as in
+    numpy); they join ``displaced`` (in place)."""
+    newly = np.empty(employed.size, dtype=np.bool_)
+    for i in range(newly.size):
+        newly[i] = employed[i] & (draw[i] < cap) & (draw[i] < automated * _exposure(occupation[i], by_group) / mean)
+        displaced[i] |= newly[i]
+    return newly
+
+
+@njit(cache=True)
+def _deaths(draw, age, q_by_age):
+    """draw < q at each age, from the table of whole-year ages, whose ends hold beyond them (the life table's
+    first rate below its first age, 1 past its last: :func:`mortality` gives the same)."""
+    last = q_by_age.size - 1
+    dies = np.empty(draw.size, dtype=np.bool_)
+    for i in range(draw.size):
+        dies[i] = draw[i] < q_by_age[min(max(age[i], 0), last)]
+    return dies
+
+
+@njit(cache=True)
+def _age(age, dies):
+    """A year older, but for the heirs just entered."""
+    for i in range(age.size):
+        if not dies[i]:
+            age[i] += 1

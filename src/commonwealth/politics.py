@@ -45,12 +45,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from commonwealth.distribution import Distribution
 from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.parameters import ParameterSet
 from commonwealth.policy.base import NEVER_ENACTED, Policy, YearContext
 from commonwealth.sums import dot
+from commonwealth.taxes import maximum
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,8 @@ class PoliticsParameters:
 def influence_weights(weight: np.ndarray, wealth: np.ndarray, voters: np.ndarray, plutocracy: float) -> np.ndarray:
     """Political weight per adult (the record's weight included), summing to 1 over voters:
     (1 − π) × one person one vote + π × share of voters' positive net worth."""
-    votes = weight * voters
-    money = votes * np.maximum(wealth, 0.0)
-    return (1.0 - plutocracy) * votes / votes.sum() + plutocracy * money / money.sum()
+    votes, money = _votes_and_money(weight, wealth, voters)
+    return _influence(votes, money, 1.0 - plutocracy, votes.sum(), plutocracy, money.sum())
 
 
 def change_hazard(support_for_change: float, probabilities: tuple[float, float]) -> float:
@@ -132,11 +133,10 @@ class Politics:
         return influence_weights(ctx.pop.weight, ctx.wealth, voters, self.p.plutocracy)
 
     def measure_support(self, ctx: YearContext, policies: list[Policy], influence: np.ndarray) -> None:
-        income = np.maximum(np.abs(ctx.income), 1_000.0)
         for policy in policies:
-            gain = policy.expected_gain(ctx) / income
+            gain = policy.expected_gain(ctx)
             noise = self.rng.normal(0.0, self.p.support_noise, gain.size)
-            self.support[policy.name] = float(dot(influence, (gain + noise) > 0))
+            self.support[policy.name] = float(dot(influence, _supporters(gain, ctx.income, noise)))
 
     def decide(self, year: int, policies: list[Policy]) -> None:
         """Enact, erode or repeal each policy for next year (endogenous mode)."""
@@ -172,49 +172,49 @@ class Politics:
             self.attachment = self.flight_rng.random(n)
         if not self.flight_on:
             return np.zeros(n, dtype=bool), np.zeros(n)
-        wealth = np.maximum(ctx.wealth, 0.0)
         # The threshold is the DFA's household top-1 % cut-off: compared with household wealth (a couple
         # leaves together); the exit tax's net-worth test is per individual (§877A), on the adult's share.
-        leaves = ~expatriated & (ctx.pop.unit_wealth(wealth) >= self.p.flight_min_wealth) & \
-            (self.attachment < self.leaving_share(escapable_taxes, np.maximum(ctx.income, ctx.r * wealth)))
-        self.expatriated_wealth += float(dot(ctx.pop.weight, np.where(leaves, wealth, 0.0)))
-        return leaves, (np.where(leaves, self.exit_tax(wealth, ctx.price_level), 0.0) if self.exit_tax_on
-                        else np.zeros(n))
+        # The base income is income before tax or, when larger, the net return on net worth (leaving_share).
+        kept = _net_of_tax_share_of_return(escapable_taxes, ctx.income, ctx.r, ctx.wealth) ** \
+            self.p.expatriation_elasticity
+        leaves, left_wealth, exit_tax = _leavers(
+            expatriated, ctx.wealth, ctx.pop.unit_size, self.attachment, kept, self.p.flight_min_wealth,
+            self.exit_tax_on, *self._exit_tax_terms(ctx.price_level))
+        self.expatriated_wealth += float(dot(ctx.pop.weight, left_wealth))
+        return leaves, exit_tax
 
     def leaving_share(self, escapable_taxes: np.ndarray, income: np.ndarray) -> np.ndarray:
         """Share of adults facing an escapable average tax rate τ who leave: 1 − (1 − τ)^ε, the stock
         elasticity ε with respect to the net-of-tax rate (τ in [0, 0.99]). τ is the escapable tax over
         ``income``: the engine passes income before tax or, when larger, the net return on net worth (a
         wealth tax read as a tax on the return to wealth, Jakobsen et al. 2020's net-of-tax return)."""
-        rate = np.divide(escapable_taxes, income, out=np.zeros_like(escapable_taxes, dtype=float), where=income > 0)
-        rate = np.where((income <= 0) & (escapable_taxes > 0), 0.99, rate)
-        return 1.0 - (1.0 - np.clip(rate, 0.0, 0.99)) ** self.p.expatriation_elasticity
+        return 1.0 - _net_of_tax_share(escapable_taxes, income) ** self.p.expatriation_elasticity
 
     def exit_tax(self, wealth: np.ndarray, price_level: float = 1.0) -> np.ndarray:
         """IRC §877A on covered expatriates (net worth ≥ the net-worth test): every asset is deemed sold
         the day before expatriation; the tax is the rate × the unrealised gain (net worth × the gain
         share) above the exclusion. The exclusion is indexed to prices (§877A(a)(3)(B), constant real);
         the $2 M net-worth test is not (§877(a)(2)(B)): its real value is $2 M / P_t."""
+        return _exit_taxes(np.asarray(wealth, dtype=float), *self._exit_tax_terms(price_level))
+
+    def _exit_tax_terms(self, price_level: float) -> tuple[float, float, float, float]:
+        """The gain share, the exclusion and the net-worth test at ``price_level``, and the rate (see exit_tax)."""
         exclusion = real_value(self.p.exit_tax_exclusion, statutory_indexation("politics.exit_tax_exclusion"),
                                price_level)
         test = real_value(self.p.exit_tax_min_net_worth, statutory_indexation("politics.exit_tax_min_net_worth"),
                           price_level)
-        gain = np.maximum(self.p.unrealised_gain_share * wealth - exclusion, 0.0)
-        return np.where(wealth >= test, self.p.exit_tax_rate * gain, 0.0)
+        return float(self.p.unrealised_gain_share), float(exclusion), float(test), float(self.p.exit_tax_rate)
 
     def metrics(self, ctx: YearContext, influence: np.ndarray, policies: list[Policy],
                 wealth_dist: Distribution, expatriated: np.ndarray) -> dict[str, float]:
-        rank = wealth_dist.mid_rank()
-        per_adult = np.divide(influence, ctx.pop.weight, out=np.zeros_like(influence), where=ctx.pop.weight > 0)
-        voters = influence > 0
         # Influence per adult rises with wealth (influence_weights), so the wealth order, restricted to
         # voters, is a nearly sorted start for their sort.
-        in_wealth_order = wealth_dist.order[voters[wealth_dist.order]]
-        hint = (np.cumsum(voters) - 1)[in_wealth_order]
-        concentration = Distribution(per_adult[voters], ctx.pop.weight[voters], hint=hint).gini()
+        per_adult, weight, hint = _voters_influence(influence, ctx.pop.weight, wealth_dist.order)
+        concentration = Distribution(per_adult, weight, hint=hint).gini()
+        top, bottom = _by_rank(influence, wealth_dist.mid_rank())
         values = {
-            "influence_share_top1": float(influence[rank >= 0.99].sum()),
-            "influence_share_bottom50": float(influence[rank < 0.5].sum()),
+            "influence_share_top1": float(top.sum()),
+            "influence_share_bottom50": float(bottom.sum()),
             "power_concentration": concentration,
             "expatriated_wealth": self.expatriated_wealth,
             "expatriates": float(dot(ctx.pop.weight, expatriated)),
@@ -222,3 +222,146 @@ class Politics:
         for policy in policies:
             values[f"support.{policy.name}"] = self.support.get(policy.name, float("nan"))
         return values
+
+
+# The kernels: one pass over the records each, in the operation order of the numpy expressions they
+# replace (so the results are the same to the last bit), compiled by Numba. The power (1 − τ)^ε and every
+# sum stay numpy calls (numpy's own power loop, its pairwise sum; dot's fixed order); ``maximum`` has
+# ``numpy.maximum``'s NaN rule, and the clip to [0, 0.99] ``numpy.clip``'s (NaN passes).
+
+@njit(cache=True)
+def _votes_and_money(weight, wealth, voters):
+    """weight × voter (1 or 0), and that × max(wealth, 0)."""
+    n = weight.size
+    votes, money = np.empty(n), np.empty(n)
+    for i in range(n):
+        vote = weight[i] * (1.0 if voters[i] else 0.0)
+        votes[i] = vote
+        money[i] = vote * maximum(wealth[i], 0.0)
+    return votes, money
+
+
+@njit(cache=True, error_model="numpy")
+def _influence(votes, money, democracy, total_votes, plutocracy, total_money):
+    """(1 − π) × votes / Σ votes + π × money / Σ money (no voter or no money: NaN, as numpy gives)."""
+    out = np.empty(votes.size)
+    for i in range(out.size):
+        out[i] = democracy * votes[i] / total_votes + plutocracy * money[i] / total_money
+    return out
+
+
+@njit(cache=True)
+def _supporters(gain, income, noise):
+    """Who supports: gain / max(|income|, 1 000) + noise > 0."""
+    out = np.empty(gain.size, dtype=np.bool_)
+    for i in range(out.size):
+        out[i] = gain[i] / maximum(abs(income[i]), 1_000.0) + noise[i] > 0.0
+    return out
+
+
+@njit(cache=True, inline="always")
+def _net_of_tax_rate(tax, income):
+    """1 − τ, τ = tax / income clipped to [0, 0.99]; no income: τ = 0.99 for a positive tax, else 0."""
+    rate = tax / income if income > 0 else 0.0
+    if income <= 0 and tax > 0:
+        rate = 0.99
+    if rate == rate:
+        rate = rate if rate > 0.0 else 0.0
+        rate = rate if rate < 0.99 else 0.99
+    return 1.0 - rate
+
+
+@njit(cache=True)
+def _net_of_tax_share(taxes, income):
+    out = np.empty(taxes.size)
+    for i in range(out.size):
+        out[i] = _net_of_tax_rate(taxes[i], income[i])
+    return out
+
+
+@njit(cache=True)
+def _net_of_tax_share_of_return(taxes, income, r, wealth):
+    """:func:`_net_of_tax_share` over the larger of income and the net return r × max(wealth, 0)."""
+    out = np.empty(taxes.size)
+    for i in range(out.size):
+        out[i] = _net_of_tax_rate(taxes[i], maximum(income[i], r * maximum(wealth[i], 0.0)))
+    return out
+
+
+@njit(cache=True, inline="always")
+def _exit_tax(wealth, gain_share, exclusion, test, rate):
+    """rate × max(gain share × wealth − exclusion, 0) at or above the net-worth test, else 0."""
+    gain = maximum(gain_share * wealth - exclusion, 0.0)
+    return rate * gain if wealth >= test else 0.0
+
+
+@njit(cache=True)
+def _exit_taxes(wealth, gain_share, exclusion, test, rate):
+    out = np.empty(wealth.size)
+    for i in range(out.size):
+        out[i] = _exit_tax(wealth[i], gain_share, exclusion, test, rate)
+    return out
+
+
+@njit(cache=True)
+def _leavers(expatriated, wealth, unit_size, attachment, kept, min_wealth, exit_tax_on, gain_share, exclusion,
+             test, rate):
+    """Who leaves (not yet expatriated, unit wealth — unit size × the adult's max(wealth, 0), as
+    :meth:`Population.unit_wealth` — ≥ the threshold, attachment < 1 − kept), the wealth they take (max(wealth,
+    0), 0 for stayers) and the exit tax they pay (0 when off)."""
+    n = wealth.size
+    leaves, left, tax = np.empty(n, dtype=np.bool_), np.empty(n), np.empty(n)
+    for i in range(n):
+        w = maximum(wealth[i], 0.0)
+        leave = (not expatriated[i]) & (w * unit_size[i] >= min_wealth) & (attachment[i] < 1.0 - kept[i])
+        leaves[i] = leave
+        left[i] = w if leave else 0.0
+        tax[i] = _exit_tax(w, gain_share, exclusion, test, rate) if leave and exit_tax_on else 0.0
+    return leaves, left, tax
+
+
+@njit(cache=True)
+def _voters_influence(influence, weight, order):
+    """Over voters (influence > 0), in record order: influence per adult (0 where the weight is not positive)
+    and weight; and the voters' positions in that subset taken in ``order``. (The loops write every record's
+    value at the next free place and advance past voters only: no branch to mispredict.)"""
+    n = influence.size
+    voters = 0
+    for i in range(n):
+        voters += influence[i] > 0.0
+    per_adult, voter_weight = np.empty(voters), np.empty(voters)
+    position = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        position[i] = k
+        if k < voters:
+            per_adult[k] = influence[i] / weight[i] if weight[i] > 0.0 else 0.0
+            voter_weight[k] = weight[i]
+        k += influence[i] > 0.0
+    hint = np.empty(voters, dtype=np.int64)
+    m = 0
+    for j in order:
+        if m < voters:
+            hint[m] = position[j]
+        m += influence[j] > 0.0
+    return per_adult, voter_weight, hint
+
+
+@njit(cache=True)
+def _by_rank(influence, rank):
+    """Influence of the records at rank ≥ 0.99 and of those at rank < 0.5, each in record order."""
+    n = influence.size
+    t = b = 0
+    for i in range(n):
+        t += rank[i] >= 0.99
+        b += rank[i] < 0.5
+    top, bottom = np.empty(t), np.empty(b)
+    t = b = 0
+    for i in range(n):
+        if t < top.size:
+            top[t] = influence[i]
+        if b < bottom.size:
+            bottom[b] = influence[i]
+        t += rank[i] >= 0.99
+        b += rank[i] < 0.5
+    return top, bottom

@@ -41,6 +41,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.investment import levied_share
@@ -126,15 +127,15 @@ class AmericanEquityFund(Policy):
         f, pop, market = ctx.firms, ctx.pop, ctx.market
         rate, land_rate = self.company_rate * self.strength, self.land_rate * self.strength
         covered = self.covered(ctx)
-        land = (pop.housing_land + pop.other_land) * ctx.prices.land_price
+        land = _land_tax(pop.housing_land, pop.other_land, 1.0, ctx.prices.land_price)  # USD per adult
         private_land = float(dot(pop.weight, land)) + market.corporate_land_units * ctx.prices.land_price
         intake = rate * float(f.value[covered].sum()) + land_rate * private_land
         dividend = equal_shares(intake * (1.0 - self.retained_share), pop.weight, ctx.eligible)
         index_covered = float(dot(f.own_index * covered, f.value)) / market.index_units
         conc = np.append(np.divide(f.own_concentrated * covered * f.value, market.conc_base, out=np.zeros(f.size),
                                    where=market.conc_base > 0), 0.0)
-        levy = rate * (pop.equity_index * index_covered + pop.equity_concentrated * conc[pop.stake_firm])
-        return dividend - levy - land_rate * land
+        return _net_gain(dividend, pop.equity_index, pop.equity_concentrated, pop.stake_firm, land, rate, index_covered,
+                         conc, land_rate)
 
     def covered(self, ctx: YearContext) -> np.ndarray:
         f = ctx.firms
@@ -160,7 +161,7 @@ class AmericanEquityFund(Policy):
         if rate <= 0:
             return None
         pop = ctx.pop
-        tax = rate * (pop.housing_land + pop.other_land) * ctx.prices.land_price
+        tax = _land_tax(pop.housing_land, pop.other_land, rate, ctx.prices.land_price)
         ctx.ledger.pay(AEF_LAND_TAX, HOUSEHOLDS, "equity_fund", tax, policy=self.name)
         ctx.ledger.pay(AEF_LAND_TAX, "production", "equity_fund", self.corporate_land_tax, policy=self.name)
         self.year_flows["land_tax"] = float(dot(pop.weight, tax)) + self.corporate_land_tax
@@ -220,7 +221,7 @@ class AmericanEquityFund(Policy):
         index_loss = float(dot(f.own_index * levy, f.value)) / market.index_units  # per index unit
         conc_loss = np.append(np.divide(f.own_concentrated * levy * f.value, market.conc_base,
                                         out=np.zeros(f.size), where=market.conc_base > 0), 0.0)
-        household_loss = pop.equity_index * index_loss + pop.equity_concentrated * conc_loss[pop.stake_firm]
+        household_loss = _by_holding(pop.equity_index, pop.equity_concentrated, pop.stake_firm, index_loss, conc_loss)
         ledger.pay(AEF_SHARE_LEVY, HOUSEHOLDS, "equity_fund", household_loss, policy=self.name)
         ledger.pay(AEF_SHARE_LEVY, "rest_of_world", "equity_fund",
                    float(dot(f.own_foreign * levy, f.value)), policy=self.name)
@@ -253,7 +254,7 @@ class AmericanEquityFund(Policy):
         per_unit_index = float(owners["own_index"].sum()) / market.index_units
         conc = np.append(np.divide(owners["own_concentrated"], market.conc_base, out=np.zeros(f.size),
                                    where=market.conc_base > 0), 0.0)
-        paid = pop.equity_index * per_unit_index + pop.equity_concentrated * conc[pop.stake_firm]
+        paid = _by_holding(pop.equity_index, pop.equity_concentrated, pop.stake_firm, per_unit_index, conc)
         ledger.pay(AEF_PRIVATE_SETTLEMENT, HOUSEHOLDS, "equity_fund", paid, policy=self.name)
         for sector, holder in (("rest_of_world", "own_foreign"), ("equity_fund", "own_fund"),
                                ("public_owners", "own_public")):
@@ -348,3 +349,40 @@ class AmericanEquityFund(Policy):
             "aef_land_tax": flows.get("land_tax", 0.0),
             "levy_base_escaped": flows.get("base_escaped", 0.0),
         }
+
+
+# The kernels: one pass over the records each, in the operation order of the numpy expressions they
+# replace (so the results are the same to the last bit), compiled by Numba.
+
+@njit(cache=True)
+def _land_tax(housing_land, other_land, rate, land_price):
+    """rate × (housing land + other land) × land price, per adult (rate 1: the land's value, exactly)."""
+    out = np.empty(housing_land.size)
+    for i in range(out.size):
+        out[i] = rate * (housing_land[i] + other_land[i]) * land_price
+    return out
+
+
+@njit(cache=True, inline="always")
+def _holding(i, equity_index, equity_concentrated, stake_firm, per_index_unit, per_concentrated_unit):
+    """Index units × the amount per index unit + concentrated units × the amount per unit of the record's firm
+    (``per_concentrated_unit`` has a trailing 0 for records without a stake, firm −1)."""
+    return equity_index[i] * per_index_unit + equity_concentrated[i] * per_concentrated_unit[stake_firm[i]]
+
+
+@njit(cache=True)
+def _by_holding(equity_index, equity_concentrated, stake_firm, per_index_unit, per_concentrated_unit):
+    out = np.empty(equity_index.size)
+    for i in range(out.size):
+        out[i] = _holding(i, equity_index, equity_concentrated, stake_firm, per_index_unit, per_concentrated_unit)
+    return out
+
+
+@njit(cache=True)
+def _net_gain(dividend, equity_index, equity_concentrated, stake_firm, land, rate, index_covered, conc, land_rate):
+    """dividend − rate × the holder's covered equity − land rate × land, per adult."""
+    out = np.empty(dividend.size)
+    for i in range(out.size):
+        out[i] = (dividend[i] - rate * _holding(i, equity_index, equity_concentrated, stake_firm, index_covered, conc)
+                  - land_rate * land[i])
+    return out
