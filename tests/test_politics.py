@@ -232,7 +232,8 @@ def test_politics_kernels_equal_the_numpy_expressions_to_the_last_bit(n):
     influence[rng.random(n) < 0.1] = 0.0
     influence[0] = 0.3  # at least one voter
     wealth_dist = Distribution(np.nan_to_num(wealth), weight)
-    got = politics.metrics(SimpleNamespace(pop=pop), influence, policies, wealth_dist, expatriated)
+    got = politics.metrics(SimpleNamespace(pop=pop), influence, policies, wealth_dist.order, wealth_dist.mid_rank(),
+                           expatriated)
     rank = wealth_dist.mid_rank()
     per_adult = np.divide(influence, weight, out=np.zeros_like(influence), where=weight > 0)
     voting = influence > 0

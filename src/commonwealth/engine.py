@@ -661,7 +661,8 @@ class HouseholdEconomy:
         return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
                        land=land, prices=prices, previous=previous, wealth_carried=wealth_carried,
                        wealth_start=wealth_start,
-                       wealth_dist=wealth_dist, wealth_rank=wealth_rank, distribution=distribution,
+                       adult_order=wealth_dist.order, adult_rank=wealth_dist.mid_rank(), wealth_rank=wealth_rank,
+                       distribution=distribution,
                        ledger=Ledger(opening.year, w, wealth_rank, abroad=self.expatriated.copy()))
 
     def _land_year(self, production: Production, tau_land: float) -> LandYear:
@@ -1058,8 +1059,8 @@ class HouseholdEconomy:
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
         values.update(received_metrics(self.shares_received, w * self.resident, markets.wealth_rank,
                                        self.market.index_price, cpi))
-        values.update(self.politics.metrics(ctx, politics.influence, self.policies, markets.wealth_dist,
-                                            self.expatriated))
+        values.update(self.politics.metrics(ctx, politics.influence, self.policies, markets.adult_order,
+                                            markets.adult_rank, self.expatriated))
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
         for policy in self.policies:
             values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)
@@ -1180,7 +1181,8 @@ class Markets:
     previous: Prices  # last year's end (this year's in the base year)
     wealth_carried: np.ndarray  # per adult: last year's end holdings at last year's prices
     wealth_start: np.ndarray  # per adult: the same holdings at this year's prices
-    wealth_dist: Distribution
+    adult_order: np.ndarray  # the adults' stable order by wealth (weighted by US adults)
+    adult_rank: np.ndarray  # per adult: their weighted mid-rank by their own wealth among US adults
     wealth_rank: np.ndarray  # per adult: the weighted mid-rank of their household's wealth among US households
     distribution: dict[str, float]  # metrics of the distribution as the year opens
     ledger: Ledger

@@ -206,12 +206,14 @@ class Politics:
         return float(self.p.unrealised_gain_share), float(exclusion), float(test), float(self.p.exit_tax_rate)
 
     def metrics(self, ctx: YearContext, influence: np.ndarray, policies: list[Policy],
-                wealth_dist: Distribution, expatriated: np.ndarray) -> dict[str, float]:
+                wealth_order: np.ndarray, wealth_rank: np.ndarray, expatriated: np.ndarray) -> dict[str, float]:
+        """``wealth_order``, ``wealth_rank``: the adults' stable order by wealth and their weighted mid-ranks
+        (a :class:`~commonwealth.distribution.Distribution`'s ``order`` and ``mid_rank()``)."""
         # Influence per adult rises with wealth (influence_weights), so the wealth order, restricted to
         # voters, is a nearly sorted start for their sort.
-        per_adult, weight, hint = _voters_influence(influence, ctx.pop.weight, wealth_dist.order)
+        per_adult, weight, hint = _voters_influence(influence, ctx.pop.weight, wealth_order)
         concentration = Distribution(per_adult, weight, hint=hint).gini()
-        top, bottom = _by_rank(influence, wealth_dist.mid_rank())
+        top, bottom = _by_rank(influence, wealth_rank)
         values = {
             "influence_share_top1": float(top.sum()),
             "influence_share_bottom50": float(bottom.sum()),
