@@ -319,7 +319,7 @@ class HouseholdEconomy:
         self.income_order = KeptOrder()  # income before taxes: ranked for the taxable income and the metrics
         pop = self.pop
         #: Per adult: the year from which each adult has been eligible for citizens' dividends.
-        self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int64)
+        self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int32)  # a year, or 10⁶
         self.expatriated = np.zeros(pop.weight.size, dtype=bool)
         self.resident = ~self.expatriated  # as the year opened (markets): the US adults measured
         #: Per adult: the index units received from policies and what became of them (commonwealth.portfolios).
@@ -520,6 +520,7 @@ class HouseholdEconomy:
         if self.behaviour.saving:  # the share levy's dilution lowers next year's after-tax return
             self.saving_rule.dilution = np.minimum(corporate.in_kind, 0.0)
         politics = self._politics(ctx, reforms)
+        del reforms  # its per-adult arrays are spent: not kept through the rest of the year
         self._policies_own_books(ctx)
         ageing = self._ageing(ctx, production, markets, flows, corporate, politics, audit)
         self._government_consumption(ctx, production, flows, ageing)

@@ -352,13 +352,15 @@ def income_metrics(flows: Flows, weight: np.ndarray, cpi: float, in_kind: np.nda
     levied, at market prices — in kind) and of consumption, deflated. Income is ranked (its Gini needs the
     order; ``income_order`` keeps it across the year's rankings of the same values); the other two medians are
     selected without sorting (:func:`commonwealth.sorting.select_quantile`)."""
-    order = None if income_order is None else income_order.order(flows.income)
-    income = dist.Distribution(flows.income, weight, order=order)
-    median = income.quantile(0.5)
-    net = flows.income - flows.taxes if in_kind is None else flows.income - flows.taxes + in_kind
+    before_taxes = flows.income  # computed from the flows on each access: once here
+    order = None if income_order is None else income_order.order(before_taxes)
+    income = dist.Distribution(before_taxes, weight, order=order)
+    median, gini = income.quantile(0.5), income.gini()
+    net = before_taxes - flows.taxes if in_kind is None else before_taxes - flows.taxes + in_kind
+    del before_taxes, income  # their 40 bytes a record are not kept while the other medians are found
     disposable = select_quantile(net, weight, 0.5)
     consumption = select_quantile(flows.consumption, weight, 0.5)
-    return {"gini_income": income.gini(), "median_income": median, "median_income_real": median / cpi,
+    return {"gini_income": gini, "median_income": median, "median_income_real": median / cpi,
             "median_disposable_income_real": disposable / cpi, "median_consumption_real": consumption / cpi}
 
 
