@@ -23,7 +23,7 @@ from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from commonwealth.sorting import gather_cumulative, stable_argsort, stable_argsort_nearly_sorted
-from commonwealth.sums import LANES, dot
+from commonwealth.sums import LANES, dot, lanes_total
 
 __all__ = [
     "Distribution",
@@ -79,13 +79,6 @@ def _prepare(
 
 
 @njit(cache=True)
-def _lanes_total(lanes: NDArray[np.float64], tail: float) -> float:
-    """How :func:`commonwealth.sums.dot` combines its eight running sums and its tail."""
-    s = lanes
-    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail
-
-
-@njit(cache=True)
 def _share_sum(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64], lo: float,
                hi: float) -> float:
     """``dot(clip(minimum(upper, hi) − maximum(upper − ws, lo), 0, None), xs)``: the same operations as
@@ -107,7 +100,7 @@ def _share_sum(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[
             lanes[i % LANES] += inside * xs[i]
         else:
             tail += inside * xs[i]
-    return _lanes_total(lanes, tail)
+    return lanes_total(lanes, tail)
 
 
 @njit(cache=True)
@@ -124,7 +117,7 @@ def _gini_numerator(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDA
             lanes[i % LANES] += product
         else:
             tail += product
-    return _lanes_total(lanes, tail)
+    return lanes_total(lanes, tail)
 
 
 @njit(cache=True)

@@ -40,6 +40,14 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
     return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def lanes_total(lanes: np.ndarray, tail: float) -> float:
+    """How :func:`dot` combines its eight running sums (``lanes``) and its tail: for kernels that sum products
+    in dot's order (record i < n − n mod 8 into lane i mod 8, the rest into the tail, in record order)."""
+    s = lanes
+    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail
+
+
 def _as_vector(x: np.ndarray, name: str) -> np.ndarray:
     array = np.asarray(x)
     if array.ndim != 1:
@@ -104,8 +112,7 @@ def _group_dots(a: np.ndarray, b: np.ndarray, group: np.ndarray, groups: int) ->
         seen[g] = k + 1
     out = np.empty(groups)
     for g in range(groups):
-        s = lanes[g]
-        out[g] = (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail[g]
+        out[g] = lanes_total(lanes[g], tail[g])
     return out
 
 
@@ -138,8 +145,7 @@ def _weighted_total(w: np.ndarray, terms: tuple, signs: np.ndarray) -> float:
             lanes[i % LANES] += w[i] * v
         else:
             tail += w[i] * v
-    s = lanes
-    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + tail
+    return lanes_total(lanes, tail)
 
 
 def weighted_total(weight: np.ndarray, *terms: np.ndarray | float, minus: int = 0) -> float:
