@@ -196,4 +196,8 @@ def test_fused_statistics_are_the_numpy_formulas_bit_for_bit() -> None:
     rank = np.empty(n)
     rank[d.order] = (d.upper - 0.5 * d.ws) / d.total_weight
     np.testing.assert_array_equal(d.mid_rank(), rank)
+    some = np.flatnonzero(rng.random(n) < 0.01)
+    np.testing.assert_array_equal(d.mid_rank_of(some), rank[some])
+    with pytest.raises(ValueError, match="increasing"):
+        d.mid_rank_of(some[::-1])
     assert d.largest() == d.xs[d.ws > 0][-1]

@@ -131,6 +131,22 @@ def _scatter_mid_rank(order: NDArray[np.intp], upper: NDArray[np.float64], ws: N
 
 
 @njit(cache=True)
+def _mid_rank_of(order: NDArray[np.intp], upper: NDArray[np.float64], ws: NDArray[np.float64], total_weight: float,
+                 records: NDArray[np.intp]) -> NDArray[np.float64]:
+    """:func:`_scatter_mid_rank`'s ranks of ``records`` (increasing record numbers) alone: one sequential pass
+    over the order, a lookup in a byte per record, no scatter over every record."""
+    wanted = np.zeros(order.size, dtype=np.bool_)
+    for r in records:
+        wanted[r] = True
+    out = np.empty(records.size)
+    for k in range(order.size):
+        i = order[k]
+        if wanted[i]:
+            out[np.searchsorted(records, i)] = (upper[k] - 0.5 * ws[k]) / total_weight
+    return out
+
+
+@njit(cache=True)
 def _last_weighted(xs: NDArray[np.float64], ws: NDArray[np.float64]) -> float:
     """The last value whose weight is positive (``xs[ws > 0][-1]``)."""
     for i in range(xs.size - 1, -1, -1):
@@ -303,6 +319,15 @@ class Distribution:
     def mid_rank(self) -> NDArray[np.float64]:
         """Weighted mid-rank of each record in input order (as :func:`mid_rank`)."""
         return _scatter_mid_rank(self.order, self.upper, self.ws, self.total_weight)
+
+    def mid_rank_of(self, records: NDArray[np.intp]) -> NDArray[np.float64]:
+        """``mid_rank()[records]`` for increasing, distinct record numbers, without ranking every record."""
+        r = np.asarray(records, dtype=np.intp)
+        if r.size > 1 and np.any(r[1:] <= r[:-1]):
+            raise ValueError("mid_rank_of needs increasing, distinct record numbers")
+        if r.size and (r[0] < 0 or r[-1] >= self.xs.size):
+            raise ValueError(f"record numbers must lie in 0 … {self.xs.size - 1}")
+        return _mid_rank_of(self.order, self.upper, self.ws, self.total_weight, r)
 
     def largest(self) -> float:
         """The largest value among records with positive weight."""

@@ -408,7 +408,7 @@ def _heirs(pop: Population, labour: Labour, dead: NDArray[np.intp], rng: np.rand
     rho = float(params("households.intergenerational_rank_correlation", year))
     order = earnings_order.order(pop.efficiency) if earnings_order is not None else None
     earnings = Distribution(pop.efficiency, pop.weight, order=order)
-    parent_rank = earnings.mid_rank()[dead]
+    parent_rank = earnings.mid_rank_of(dead)
     z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dead.size)
     position = np.searchsorted(earnings.upper, ndtr(z) * earnings.total_weight)
     pop.efficiency[dead] = earnings.xs[np.clip(position, 0, earnings.xs.size - 1)]
