@@ -80,14 +80,16 @@ def test_counting_breaks_equals_searchsorted_right():
 
 def test_gathering_in_order_equals_fancy_indexing_and_cumsum():
     from commonwealth.sorting import gather_cumulative
+    from commonwealth.sums import dot
 
     rng = np.random.default_rng(11)
     x, w = rng.normal(size=5_000), rng.uniform(0.0, 3.0, 5_000)
     order = stable_argsort(x)
-    xs, ws, upper = gather_cumulative(order, x, w)
+    xs, ws, upper, total = gather_cumulative(order, x, w)
     np.testing.assert_array_equal(xs, x[order])
     np.testing.assert_array_equal(ws, w[order])
     np.testing.assert_array_equal(upper, np.cumsum(w[order]))
+    assert total == dot(w[order], x[order])
 
 
 @pytest.mark.parametrize("kind", ["sorted", "few out of place", "random", "ties", "special"])

@@ -23,7 +23,7 @@ from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from commonwealth.sorting import gather_cumulative, stable_argsort, stable_argsort_nearly_sorted
-from commonwealth.sums import LANES, dot, lanes_total
+from commonwealth.sums import LANES, lanes_total
 
 __all__ = [
     "Distribution",
@@ -285,9 +285,9 @@ class Distribution:
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
             self.order = hint[stable_argsort_nearly_sorted(x[hint])]
-        self.xs, self.ws, self.upper = gather_cumulative(self.order, x, w)
+        self.xs, self.ws, self.upper, total = gather_cumulative(self.order, x, w)
         self.total_weight = float(self.upper[-1])
-        self.total = float(dot(self.ws, self.xs))
+        self.total = float(total)  # dot(ws, xs)
 
     def share_between(self, lo: float, hi: float) -> float:
         if self.total == 0.0:

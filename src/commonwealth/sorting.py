@@ -23,6 +23,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
+from commonwealth.sums import LANES, lanes_total
+
 __all__ = ["RADIX_MIN_SIZE", "KeptOrder", "count_at_or_below", "gather_cumulative", "order_keys", "select_quantile",
            "stable_argsort", "stable_argsort_nearly_sorted"]
 
@@ -296,13 +298,16 @@ def select_quantile(values: ArrayLike, weights: ArrayLike, q: float) -> float:
 
 @njit(cache=True)
 def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64]
-                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """x[order], w[order] and the running sum of the latter in one pass (the running sum in order, as
-    ``np.cumsum`` adds)."""
+                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
+    """x[order], w[order], the running sum of the latter (in order, as ``np.cumsum`` adds) and Σ ws·xs (as
+    :func:`commonwealth.sums.dot` sums it), in one pass."""
     n = order.size
     xs = np.empty(n)
     ws = np.empty(n)
     upper = np.empty(n)
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
     acc = 0.0
     for i in range(n):
         j = order[i]
@@ -310,7 +315,11 @@ def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArra
         ws[i] = w[j]
         acc += w[j]
         upper[i] = acc
-    return xs, ws, upper
+        if i < stop:
+            lanes[i % LANES] += ws[i] * xs[i]
+        else:
+            tail += ws[i] * xs[i]
+    return xs, ws, upper, lanes_total(lanes, tail)
 
 
 @njit(cache=True)
