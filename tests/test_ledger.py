@@ -12,6 +12,7 @@ from commonwealth.policy.ledger import (
     Ledger,
     LedgerError,
 )
+from commonwealth.sums import dot
 
 
 def _ledger(n: int = 10_001) -> tuple[Ledger, np.ndarray, np.ndarray]:
@@ -29,6 +30,16 @@ def test_household_totals_and_cash_equal_bincount_bit_for_bit():
     assert got == list(expected)  # exact, not approximate
     np.testing.assert_array_equal(ledger.household_cash, np.zeros_like(income) + income)
     assert ledger.abroad_total == expected[-1]
+    assert ledger._flows[(LABOUR_INCOME.label, "production")] == -dot(weight, income)  # the sector: dot's sum
+
+
+def test_the_sector_paying_or_paid_by_households_books_dot_of_the_amounts_bit_for_bit():
+    ledger, weight, income = _ledger()
+    ledger.pay(LABOUR_INCOME, HOUSEHOLDS, "government", income)
+    assert ledger._flows[(LABOUR_INCOME.label, "government")] == dot(weight, income)
+    np.testing.assert_array_equal(ledger.household_cash, -income)
+    with pytest.raises(LedgerError, match="between sectors"):
+        ledger.pay(LABOUR_INCOME, "government", "production", income)
 
 
 def test_a_number_is_paid_to_every_adult():

@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit
 
 from commonwealth.sorting import count_at_or_below
-from commonwealth.sums import dot
+from commonwealth.sums import LANES, lanes_total
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,17 +125,28 @@ POLICY_PURCHASES = FlowKind("policies' government purchases")  # e.g. public pri
 
 @njit(cache=True)
 def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarray, group: np.ndarray, sign: float,
-                     groups: int) -> np.ndarray:
-    """One pass: ``target += sign × per_adult`` (a one-element ``per_adult`` is every adult's) and the weighted
-    totals per wealth group, summed in record order — the same floating-point operations, in the same order,
-    as ``target += sign * per_adult`` and ``np.bincount(group, weight * per_adult)``, without temporaries."""
+                     groups: int) -> tuple[np.ndarray, float]:
+    """One pass: ``target += sign × per_adult`` (a one-element ``per_adult`` is every adult's), the weighted
+    totals per wealth group, summed in record order, and the weighted total summed as
+    :func:`commonwealth.sums.dot` sums it — the same floating-point operations, in the same order, as
+    ``target += sign * per_adult``, ``np.bincount(group, weight * per_adult)`` and ``dot(weight, per_adult)``,
+    without temporaries."""
     totals = np.zeros(groups)
     constant = per_adult.size == 1
-    for i in range(weight.size):
+    n = weight.size
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    for i in range(n):
         a = per_adult[0] if constant else per_adult[i]
         target[i] += sign * a
-        totals[group[i]] += weight[i] * a
-    return totals
+        product = weight[i] * a
+        totals[group[i]] += product
+        if i < stop:
+            lanes[i % LANES] += product
+        else:
+            tail += product
+    return totals, lanes_total(lanes, tail)
 
 
 class LedgerError(RuntimeError):
@@ -175,23 +186,35 @@ class Ledger:
         kind = flow.label
         if policy:
             self._policy_of[kind] = policy
-        for sector, sign in ((source, -1.0), (destination, 1.0)):
-            if sector == HOUSEHOLDS:
-                target = self.household_in_kind if flow.in_kind else self.household_cash
-                per_adult = np.asarray(amount, dtype=np.float64)
-                if per_adult.ndim and per_adult.shape != self._weight.shape:
-                    raise LedgerError(f"year {self.year}: flow '{kind}' has {per_adult.size} per-adult amounts for "
-                                      f"{self._weight.size} adults")
-                totals = _book_households(target, per_adult.reshape(-1), self._weight, self._group, sign,
-                                          len(HOUSEHOLD_GROUPS) + 1)
-                for name, total in zip((*HOUSEHOLD_GROUPS, "rest_of_world"), totals, strict=True):
-                    self._add(kind, name, sign * float(total))
-                self.abroad_total += sign * float(totals[-1])
-            else:
-                total = float(dot(self._weight, amount)) if np.ndim(amount) else float(amount)
-                self._add(kind, sector, sign * total)
         if HOUSEHOLDS not in (source, destination) and np.ndim(amount):
             raise LedgerError(f"year {self.year}: flow '{kind}' between sectors must be a number")
+        weighted = None  # Σ weight × amount of a per-adult amount, from the households' booking
+        if source != HOUSEHOLDS and destination == HOUSEHOLDS:  # book households first: their pass sums it too
+            weighted = self._book(flow, amount, 1.0)
+            self._add(kind, source, -(weighted if np.ndim(amount) else float(amount)))
+            return
+        for sector, sign in ((source, -1.0), (destination, 1.0)):
+            if sector == HOUSEHOLDS:
+                weighted = self._book(flow, amount, sign)
+            else:
+                total = weighted if np.ndim(amount) else float(amount)
+                self._add(kind, sector, sign * total)
+
+    def _book(self, flow: FlowKind, amount, sign: float) -> float:
+        """Book ``sign × amount`` (USD per adult, or one number for every adult) to the households' cash or in-kind
+        receipts and their groups' rows; returns Σ weight × amount (summed as :func:`commonwealth.sums.dot`)."""
+        kind = flow.label
+        target = self.household_in_kind if flow.in_kind else self.household_cash
+        per_adult = np.asarray(amount, dtype=np.float64)
+        if per_adult.ndim and per_adult.shape != self._weight.shape:
+            raise LedgerError(f"year {self.year}: flow '{kind}' has {per_adult.size} per-adult amounts for "
+                              f"{self._weight.size} adults")
+        totals, weighted = _book_households(target, per_adult.reshape(-1), self._weight, self._group, sign,
+                                            len(HOUSEHOLD_GROUPS) + 1)
+        for name, total in zip((*HOUSEHOLD_GROUPS, "rest_of_world"), totals, strict=True):
+            self._add(kind, name, sign * float(total))
+        self.abroad_total += sign * float(totals[-1])
+        return float(weighted)
 
     def matrix(self) -> pd.DataFrame:
         """Rows: kinds of flow; columns: sectors; + received, − paid."""
