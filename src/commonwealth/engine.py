@@ -728,11 +728,11 @@ class HouseholdEconomy:
         ledger.pay(GOVERNMENT_LAND_RENT, "production", "government", land.government_rent)
         ledger.pay(STATUS_QUO_TRANSFERS, "government", HOUSEHOLDS, flows.transfers)
         self._land_receipts = land.corporate_property_tax + land.government_rent
+        income = flows.market_income + flows.transfers
         ctx = YearContext(**opening.opening(), prices=markets.prices, wealth=markets.wealth_start, ledger=ledger,
-                          firm_income=firm_income, own_fund_start=own_start["own_fund"],
-                          income=flows.market_income + flows.transfers,
+                          firm_income=firm_income, own_fund_start=own_start["own_fund"], income=income,
                           status_quo_taxes=float(dot(w, flows.taxes)), policies=self.policies,
-                          taxable_income=self._taxable_income(flows))
+                          taxable_income=self._taxable_income(flows, income))
         fp, usd = production.fp, self.usd
         identities.labour_income(audit, opening.year, float(dot(w, flows.labour_income)),
                                  float(fp.labor_share * fp.output) * usd)
@@ -747,12 +747,13 @@ class HouseholdEconomy:
             r * self.capital + production.r_safe * gov.debt + production.land_rent)
         return flows, ctx
 
-    def _taxable_income(self, flows: Flows) -> TaxableIncome | None:
+    def _taxable_income(self, flows: Flows, income: np.ndarray) -> TaxableIncome | None:
         """This year's taxable-income response for income-tax reforms (``behaviour.taxable_income``); the
-        real hours response it contains is ε_sub × labour income when the labour response runs."""
+        real hours response it contains is ε_sub × labour income when the labour response runs. ``income``:
+        market income plus transfers, per adult."""
         if not self.behaviour.taxable_income:
             return None
-        pop, income = self.pop, flows.market_income + flows.transfers
+        pop = self.pop
         real = 0.0
         if self.labour_supply is not None:
             decile = capacity_decile(pop.efficiency, self.capacity_breaks)
@@ -769,8 +770,9 @@ class HouseholdEconomy:
         w = ctx.pop.weight
         rates = [p.marginal_tax_rate(ctx) for p in self.policies]
         reform = sum((m for m in rates if m is not None), marginal_tax_rate(rule_kind, rule_value))
-        self.labour_supply.remember(self.status_quo.marginal_rates(ctx.income, w), reform,
-                                    cash.transfers - cash.taxes, ctx.income - flows.taxes)
+        status_quo = (self.status_quo.marginal_rates(ctx.income, w) if ctx.taxable_income is None
+                      else ctx.taxable_income.mtr)  # the same rates, found once
+        self.labour_supply.remember(status_quo, reform, cash.transfers - cash.taxes, ctx.income - flows.taxes)
 
     def _reforms_cash(self, ctx: YearContext, flows: Flows) -> ReformCash:
         """Reforms' cash: every policy's taxes, then every policy's transfers, per adult; then the budget
