@@ -10,9 +10,18 @@ import pytest
 from commonwealth.behaviour import BehaviourSettings
 from commonwealth.budget import marginal_tax_rate
 from commonwealth.engine import HouseholdEconomy
-from commonwealth.labour_supply import LabourParameters, LabourSupply, TaxableIncome, labour_metrics
+from commonwealth.labour_supply import (
+    LabourParameters,
+    LabourSupply,
+    TaxableIncome,
+    income_elasticity,
+    labour_metrics,
+    margins,
+    substitution_elasticity,
+)
 from commonwealth.policy.taxes_and_transfers import UBI, IncomeTax
 from commonwealth.scenario import load_scenario
+from commonwealth.sums import dot
 
 PARAMS = LabourParameters.from_parameters(load_scenario("status-quo").parameter_set(), 2025)
 
@@ -148,3 +157,61 @@ def test_ubi_lowers_hours_participation_and_gdp_in_the_economy_with_the_ledger_e
     assert on[2]["participation_rate"] < off[2]["participation_rate"]
     assert on[2]["gdp"] < off[2]["gdp"]
 
+
+
+def _bits(x) -> np.ndarray:
+    """The bits of each float (every NaN as one NaN: its payload is no result)."""
+    a = np.atleast_1d(np.array(x, dtype=np.float64))
+    a[np.isnan(a)] = np.nan
+    return a.view(np.int64)
+
+
+@pytest.mark.parametrize("n", [7, 130, 4099])
+def test_labour_metrics_have_the_bits_of_the_masked_sums(n):
+    """Per decile, numpy's pairwise sum of the masked weights and ``dot`` of them over all records: the compiled
+    sums reproduce both, bit for bit, below one block of numpy's summation (8), across one (128) and over many."""
+    rng = np.random.default_rng(n)
+    employed, hours = rng.random(n) < 0.6, rng.uniform(0.5, 1.5, n)
+    weight, decile = rng.lognormal(5, 1, n) * (rng.random(n) < 0.97), rng.integers(0, 10, n)
+    worked = PARAMS.hours_per_worker * hours * employed
+    expected = {}
+    for suffix, mask in [("", None)] + [(f"_by_decile.d{d + 1}", decile == d) for d in range(10)]:
+        w = weight if mask is None else weight * mask
+        adults, workers, total = float(w.sum()), float(dot(w, employed)), float(dot(w, worked))
+        per_adult = total / adults if adults > 0 else 0.0
+        expected[f"hours_per_worker{suffix}"] = total / workers if workers > 0 else 0.0
+        expected[f"hours_per_adult{suffix}"] = per_adult
+        expected["participation_rate" if mask is None else f"participation{suffix}"] = \
+            workers / adults if adults > 0 else 0.0
+        expected[f"leisure_per_adult{suffix}"] = PARAMS.time_endowment - per_adult
+    values = labour_metrics(employed, hours, weight, decile, PARAMS)
+    assert list(values) == list(expected)
+    assert np.array_equal(_bits(list(values.values())), _bits(list(expected.values())))
+
+
+def test_compiled_responses_have_the_bits_of_the_numpy_expressions():
+    """The elasticities, the margins and reported income against the numpy expressions they replace."""
+    rng = np.random.default_rng(11)
+    n = 1001
+    decile, unit_size, age = rng.integers(0, 10, n), rng.integers(1, 3, n), rng.integers(18, 95, n)
+    age_factor = np.where(age >= PARAMS.age_threshold, PARAMS.age_multiplier, 1.0)
+    primary = PARAMS.substitution_primary[decile]
+    eps = np.where(unit_size == 2, 0.5 * (primary + PARAMS.substitution_secondary), primary) * age_factor
+    assert np.array_equal(_bits(substitution_elasticity(decile, unit_size, age, PARAMS)), _bits(eps))
+    assert np.array_equal(_bits(income_elasticity(age, PARAMS)), _bits(PARAMS.income * age_factor))
+
+    response = rng.normal(0, 0.3, n)
+    response[::17] = -1.0 / PARAMS.extensive_share  # no participation left
+    participation = 1.0 + PARAMS.extensive_share * response
+    hours = np.divide(1.0 + response, participation, out=np.zeros_like(response), where=participation > 0)
+    assert all(np.array_equal(_bits(a), _bits(b))
+               for a, b in zip(margins(response, PARAMS.extensive_share), (participation, hours), strict=True))
+
+    mtr, base = rng.uniform(0, 1, n), np.maximum(rng.normal(5e4, 5e4, n), 0.0)
+    mtr[::13] = 1.0
+    response = TaxableIncome(mtr=mtr, eti=rng.choice([0.25, 0.4], n), real=rng.normal(0, 3e3, n))
+    for change in (0.03, rng.choice([0.0, -0.0, 0.05, 1.5], n)):
+        keep = np.maximum(1.0 - mtr, 1e-9)
+        log_change = np.log(np.maximum(keep - change, 1e-9) / keep)
+        expected = np.maximum(base + np.maximum(response.eti * base - response.real, 0.0) * log_change, 0.0)
+        assert np.array_equal(_bits(response.reported(base, change)), _bits(expected))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from commonwealth.distribution import mid_rank
 from commonwealth.parameters import ParameterSet
-from commonwealth.ranking import band_rates_by_rank
+from commonwealth.ranking import band_index, band_rates_by_rank
 from commonwealth.taxes import StatusQuo
 
 
@@ -77,3 +77,14 @@ def test_effective_estate_rate_collects_the_stated_revenue(status_quo):
     estate = np.array([status_quo.estate_exemption - 1, status_quo.estate_exemption + 1e6])
     np.testing.assert_allclose(scaled.estate_tax(estate), [0.0, 0.032e6])
     assert status_quo.with_effective_estate_rate(1.0, 1e9).estate_rate == status_quo.estate_rate  # capped
+
+
+def test_compiled_marginal_rates_and_estate_tax_have_the_bits_of_the_numpy_expressions(status_quo):
+    rng = np.random.default_rng(3)
+    income, weights = rng.lognormal(10, 1.5, 1001), rng.uniform(1, 3, 1001)
+    assert np.array_equal(status_quo.marginal_rates(income, weights),
+                          status_quo.rates[band_index(income, weights, status_quo.breaks)])
+    estate = np.concatenate([rng.lognormal(15, 2, 1000), [status_quo.estate_exemption, -0.0, np.nan]])
+    expected = status_quo.estate_rate * np.maximum(estate - status_quo.estate_exemption, 0.0)
+    assert np.array_equal(status_quo.estate_tax(estate).view(np.int64)[:-1], expected.view(np.int64)[:-1])
+    assert np.isnan(status_quo.estate_tax(estate)[-1])

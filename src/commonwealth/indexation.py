@@ -43,6 +43,7 @@ from functools import cache
 from typing import Literal, get_args
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike
 
 from commonwealth.parameters import ParameterSet
@@ -135,12 +136,45 @@ def social_security_index(wage_history: Mapping[int, float], year: int, age: np.
     data's) and only wages observed after it move benefits — real AWI growth before the base year is in
     b_0 already. Returns 1 if nobody is retired.
     """
-    retired = age >= retirement_age
-    if not retired.any():
+    age = np.asarray(age)
+    count, youngest, oldest = _retired_ages(age, retirement_age)
+    if count == 0:
         return 1.0
-    turned_60 = year - (np.asarray(age[retired]).astype(np.int64) - indexing_age)
-    first = int(turned_60.min())
-    table = np.array([wage_history.get(y, 1.0) for y in range(first, int(turned_60.max()) + 1)], dtype=float)
-    w = table[turned_60 - first]
-    weights = weight[retired]
-    return 1.0 + float(dot(weights, w - 1.0) / weights.sum())  # exactly 1 while no wage has moved
+    first, last = year - (oldest - indexing_age), year - (youngest - indexing_age)  # years they turned 60
+    table = np.array([wage_history.get(y, 1.0) for y in range(first, last + 1)], dtype=float)
+    weights, gaps = _retirees(age, np.asarray(weight, dtype=np.float64), retirement_age, count, table - 1.0,
+                              year + indexing_age - first)
+    return 1.0 + float(dot(weights, gaps) / weights.sum())  # exactly 1 while no wage has moved
+
+
+@njit(cache=True)
+def _retired_ages(age, retirement_age):
+    """The number of adults at or past ``retirement_age``, the youngest's age and the oldest's (no branches:
+    whether an adult is retired is a coin toss to the processor)."""
+    none = np.int64(1 << 62)
+    count, youngest, oldest = 0, none, -none
+    for i in range(age.size):
+        a = np.int64(age[i])
+        retired = a >= retirement_age
+        count += np.int64(retired)
+        low, high = (a, a) if retired else (none, -none)
+        youngest = low if low < youngest else youngest
+        oldest = high if high > oldest else oldest
+    return count, youngest, oldest
+
+
+@njit(cache=True)
+def _retirees(age, weight, retirement_age, count, gap, offset):
+    """The weights of the ``count`` adults at or past ``retirement_age`` in record order, and each one's W − 1
+    of the year it turned 60: ``gap[offset − a]`` at age a (no branches: every adult is written, and the next
+    retiree overwrites a younger adult)."""
+    weights = np.empty(count + 1)
+    gaps = np.empty(count + 1)
+    k = 0
+    for i in range(age.size):
+        a = np.int64(age[i])
+        retired = a >= retirement_age
+        weights[k] = weight[i]
+        gaps[k] = gap[offset - a if retired else 0]
+        k += np.int64(retired)
+    return weights[:count], gaps[:count]

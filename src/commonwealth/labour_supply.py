@@ -49,7 +49,8 @@ from numpy.typing import NDArray
 from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
 from commonwealth.sorting import KeptOrder, count_at_or_below
-from commonwealth.sums import dot
+from commonwealth.sums import lanes_totals
+from commonwealth.taxes import at_least
 
 #: Earnings-capacity deciles.
 DECILES = 10
@@ -110,18 +111,38 @@ def substitution_elasticity(decile: NDArray, unit_size: NDArray, age: NDArray,
                             p: LabourParameters) -> NDArray[np.float64]:
     """ε_sub per adult: the primary earner's by decile for a single adult, the mean of primary and secondary
     for an adult of a married couple (half of them are their unit's secondary earner), × the age multiplier."""
-    primary = p.substitution_primary[decile]
-    eps = np.where(unit_size == 2, 0.5 * (primary + p.substitution_secondary), primary)
-    return eps * _age_factor(age, p)
+    return _substitution_elasticity(np.asarray(decile), np.asarray(unit_size), np.asarray(age),
+                                    np.asarray(p.substitution_primary, dtype=np.float64), p.substitution_secondary,
+                                    p.age_threshold, p.age_multiplier)
 
 
 def income_elasticity(age: NDArray, p: LabourParameters) -> NDArray[np.float64]:
     """ε_inc per adult, × the age multiplier from the age threshold."""
-    return p.income * _age_factor(age, p)
+    return _income_elasticity(np.asarray(age), p.income, p.age_threshold, p.age_multiplier)
 
 
-def _age_factor(age: NDArray, p: LabourParameters) -> NDArray[np.float64]:
-    return np.where(np.asarray(age) >= p.age_threshold, p.age_multiplier, 1.0)
+@njit(cache=True, inline="always")
+def _age_factor(age: int, threshold: int, multiplier: float) -> float:
+    return multiplier if age >= threshold else 1.0
+
+
+@njit(cache=True)
+def _substitution_elasticity(decile, unit_size, age, primary, secondary, threshold, multiplier):
+    out = np.empty(decile.size)
+    for i in range(decile.size):
+        eps = primary[decile[i]]
+        if unit_size[i] == 2:
+            eps = 0.5 * (eps + secondary)
+        out[i] = eps * _age_factor(age[i], threshold, multiplier)
+    return out
+
+
+@njit(cache=True)
+def _income_elasticity(age, income, threshold, multiplier):
+    out = np.empty(age.size)
+    for i in range(age.size):
+        out[i] = income * _age_factor(age[i], threshold, multiplier)
+    return out
 
 
 @njit(cache=True)
@@ -153,8 +174,16 @@ def earnings_response(eps_sub, eps_inc, mtr_status_quo, mtr_reform, net_cash, ne
 def margins(response: NDArray, extensive_share: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(participation factor, hours factor) with participation × hours = 1 + Δe/e: the employment rate
     scales by 1 + x·Δe/e, hours by (1 + Δe/e)/(1 + x·Δe/e)."""
-    participation = 1.0 + extensive_share * response
-    hours = np.divide(1.0 + response, participation, out=np.zeros_like(response), where=participation > 0)
+    return _margins(np.asarray(response, dtype=np.float64), float(extensive_share))
+
+
+@njit(cache=True)
+def _margins(response, extensive_share):
+    participation = np.empty(response.size)
+    hours = np.empty(response.size)
+    for i in range(response.size):
+        participation[i] = 1.0 + extensive_share * response[i]
+        hours[i] = (1.0 + response[i]) / participation[i] if participation[i] > 0 else 0.0
     return participation, hours
 
 
@@ -218,17 +247,44 @@ class TaxableIncome:
               real: NDArray | float = 0.0, order: KeptOrder | None = None) -> TaxableIncome:
         """``order``: the income's order kept across the year's rankings of the same values (the engine's)."""
         rank = Distribution(income, weight, order=None if order is None else order.order(income)).mid_rank()
-        eti = np.where(rank >= p.eti_top_rank, p.eti_top, p.eti_broad)
+        eti = _eti(rank, p.eti_top_rank, p.eti_top, p.eti_broad)
         return cls(mtr=np.asarray(mtr, dtype=float), eti=eti,
                    real=np.broadcast_to(np.asarray(real, dtype=float), income.shape))
 
     def reported(self, base: NDArray, rate_change: NDArray | float) -> NDArray[np.float64]:
         """Reported income per adult given the reform's addition to the marginal rate (see the module
         docstring); the unreported part is the avoidance and shifting response; never negative."""
-        keep = np.maximum(1.0 - self.mtr, 1e-9)
-        log_change = np.log(np.maximum(keep - rate_change, 1e-9) / keep)
-        avoidable = np.maximum(self.eti * base - self.real, 0.0)
-        return np.maximum(base + avoidable * log_change, 0.0)
+        base = np.asarray(base, dtype=np.float64)
+        change = np.broadcast_to(np.asarray(rate_change, dtype=np.float64), base.shape)
+        log_change = np.log(_net_of_tax_ratio(self.mtr, change))  # numpy's log: its bits, not libm's
+        return _reported(base, self.eti, self.real, log_change)
+
+
+@njit(cache=True)
+def _eti(rank, top_rank, top, broad):
+    out = np.empty(rank.size)
+    for i in range(rank.size):
+        out[i] = top if rank[i] >= top_rank else broad
+    return out
+
+
+@njit(cache=True)
+def _net_of_tax_ratio(mtr, rate_change):
+    """(1 − MTR − Δτ)/(1 − MTR), each net-of-tax rate at least 1e-9."""
+    out = np.empty(mtr.size)
+    for i in range(mtr.size):
+        keep = at_least(1.0 - mtr[i], 1e-9)
+        out[i] = at_least(keep - rate_change[i], 1e-9) / keep
+    return out
+
+
+@njit(cache=True)
+def _reported(base, eti, real, log_change):
+    out = np.empty(base.size)
+    for i in range(base.size):
+        avoidable = at_least(eti[i] * base[i] - real[i], 0.0)
+        out[i] = at_least(base[i] + avoidable * log_change[i], 0.0)
+    return out
 
 
 def reported_income(response: TaxableIncome | None, base: NDArray, rate_change: NDArray | float) -> NDArray:
@@ -241,21 +297,104 @@ def labour_metrics(employed: NDArray, hours: NDArray, weight: NDArray, decile: N
     """Hours per worker and per adult (annual, base-year level ``labour.hours_per_worker`` × the hours
     factor), participation (employed share of adults), leisure per adult (time endowment − hours per adult),
     overall and by decile of earnings capacity (``<metric>_by_decile.d1`` … ``d10``)."""
+    adults, workers, totals = _decile_sums(np.asarray(employed, dtype=np.bool_), np.asarray(hours, dtype=np.float64),
+                                           np.asarray(weight, dtype=np.float64), np.asarray(decile),
+                                           float(p.hours_per_worker))
     values: dict[str, float] = {}
-    worked = p.hours_per_worker * hours * employed
-    for suffix, mask in [("", None)] + [(f"_by_decile.d{d + 1}", decile == d) for d in range(DECILES)]:
-        w = weight if mask is None else weight * mask
-        adults, workers = float(w.sum()), float(dot(w, employed))
-        total = float(dot(w, worked))
-        per_adult = total / adults if adults > 0 else 0.0
-        if mask is None:
-            values["hours_per_worker"] = total / workers if workers > 0 else 0.0
-            values["hours_per_adult"] = per_adult
-            values["participation_rate"] = workers / adults if adults > 0 else 0.0
-            values["leisure_per_adult"] = p.time_endowment - per_adult
-        else:
-            values[f"hours_per_worker{suffix}"] = total / workers if workers > 0 else 0.0
-            values[f"hours_per_adult{suffix}"] = per_adult
-            values[f"participation{suffix}"] = workers / adults if adults > 0 else 0.0
-            values[f"leisure_per_adult{suffix}"] = p.time_endowment - per_adult
+    for k in range(DECILES + 1):
+        adult, worker, total = float(adults[k]), float(workers[k]), float(totals[k])
+        per_adult = total / adult if adult > 0 else 0.0
+        suffix = "" if k == 0 else f"_by_decile.d{k}"
+        values[f"hours_per_worker{suffix}"] = total / worker if worker > 0 else 0.0
+        values[f"hours_per_adult{suffix}"] = per_adult
+        values["participation_rate" if k == 0 else f"participation{suffix}"] = worker / adult if adult > 0 else 0.0
+        values[f"leisure_per_adult{suffix}"] = p.time_endowment - per_adult
     return values
+
+
+#: The largest block numpy's pairwise summation sums directly (``PW_BLOCKSIZE``).
+_PAIRWISE_BLOCK = 128
+#: The running sums of numpy's pairwise summation within a block, and of :func:`commonwealth.sums.dot`.
+_LANES = 8
+
+
+@njit(cache=True)
+def _decile_sums(employed, hours, weight, decile, hours_per_worker):
+    """Over all adults (row 0) and over each decile d (row d + 1): Σ w, Σ w·employed and Σ w·hours worked
+    with the bits of ``(weight * mask).sum()``, ``dot(weight * mask, employed)`` and ``dot(weight * mask,
+    worked)`` over all records, ``mask`` the decile's, in two passes and no masks (for finite weights: the
+    records outside a decile add exact zeros to its sums, which are left out)."""
+    n = weight.size
+    rows = DECILES + 1
+    workers = np.zeros((rows, _LANES + 1))  # the dot's eight lanes, then its tail
+    totals = np.zeros((rows, _LANES + 1))
+    stop = n - n % _LANES
+    for i in range(n):
+        lane = i % _LANES if i < stop else _LANES
+        row = decile[i] + 1
+        at_work = 1.0 if employed[i] else 0.0
+        worker = weight[i] * at_work
+        total = weight[i] * (hours_per_worker * hours[i] * at_work)
+        workers[0, lane] += worker
+        workers[row, lane] += worker
+        totals[0, lane] += total
+        totals[row, lane] += total
+    scratch = np.zeros((64, rows))  # the halving from 2^63 records stops at 128 by depth 57
+    _pairwise_rows(weight, decile, scratch)
+    return scratch[0], lanes_totals(workers), lanes_totals(totals)
+
+
+@njit(cache=True)
+def _pairwise_rows(weight, decile, scratch):
+    """numpy's pairwise sum of ``weight`` into ``scratch[0, 0]`` and of its members of each decile d (the others
+    as zeros) into ``scratch[0, d + 1]``: a range of more than 128 records is the sum of its halves, split at a
+    multiple of 8 (left first), a smaller one is :func:`_pairwise_block`. The recursion runs on an explicit
+    stack, one row of ``scratch`` per level (Numba's cache cannot hold a recursive function)."""
+    depth = scratch.shape[0]
+    start = np.zeros(depth, dtype=np.int64)
+    size = np.zeros(depth, dtype=np.int64)
+    step = np.zeros(depth, dtype=np.int64)  # 0: sum the left half next, 1: the right half, 2: add the two
+    size[0] = weight.size
+    lanes = np.empty((scratch.shape[1], _LANES))
+    top = 0
+    while top >= 0:
+        if size[top] <= _PAIRWISE_BLOCK:
+            _pairwise_block(weight, decile, start[top], size[top], scratch[top], lanes)
+            top -= 1
+            continue
+        half = size[top] // 2
+        half -= half % _LANES
+        if step[top] == 2:  # left half + right half
+            for r in range(scratch.shape[1]):
+                scratch[top, r] = scratch[top, r] + scratch[top + 1, r]
+            top -= 1
+            continue
+        if step[top] == 0:
+            child_start, child_size = start[top], half
+        else:
+            scratch[top] = scratch[top + 1]  # the left half's sums, while the right half is summed
+            child_start, child_size = start[top] + half, size[top] - half
+        step[top] += 1
+        top += 1
+        start[top], size[top], step[top] = child_start, child_size, 0
+
+
+@njit(cache=True)
+def _pairwise_block(weight, decile, lo, n, out, lanes):
+    """numpy's pairwise sum of at most 128 records ``lo … lo + n − 1`` (overall and by decile, as
+    :func:`_pairwise_rows`): from 8 records, eight lanes combined pairwise, then the remainder in order.
+    ``lanes``: scratch, a row per sum."""
+    out[:] = 0.0
+    rest = lo
+    if n >= _LANES:
+        lanes[:] = 0.0
+        rest = lo + n - n % _LANES
+        for i in range(lo, rest):
+            lanes[0, (i - lo) % _LANES] += weight[i]
+            lanes[decile[i] + 1, (i - lo) % _LANES] += weight[i]
+        for r in range(out.size):
+            s = lanes[r]
+            out[r] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+    for i in range(rest, lo + n):
+        out[0] += weight[i]
+        out[decile[i] + 1] += weight[i]

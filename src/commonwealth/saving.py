@@ -49,7 +49,8 @@ from numpy.typing import NDArray
 
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_index
-from commonwealth.sums import dot
+from commonwealth.sums import LANES, group_dots, group_lane_stops, lanes_totals, next_lane
+from commonwealth.taxes import at_least
 
 #: Labels of the Saez–Zucman wealth groups, in band order (metric suffixes).
 GROUPS = ("bottom90", "p90_99", "top1")
@@ -109,9 +110,29 @@ def income_mix_profile(age_profile: NDArray, capital_income: NDArray, income: ND
     """π_i = (1 − c_i) · p(a_i) + c_i · q_k with c_i = k_i / y_i clipped to [0, 1] (0 without income):
     the relative saving rate of an adult whose income is the share c_i capital income (dimensionless;
     module docstring)."""
-    positive = income > 0
-    share = np.where(positive, np.clip(capital_income / np.where(positive, income, 1.0), 0.0, 1.0), 0.0)
-    return (1.0 - share) * age_profile + share * capital_weight
+    return _income_mix_profile(np.asarray(age_profile, dtype=np.float64), np.asarray(capital_income, dtype=np.float64),
+                               np.asarray(income, dtype=np.float64), float(capital_weight))
+
+
+@njit(cache=True, inline="always")
+def _capital_share(capital_income: float, income: float) -> float:
+    """c = k / y clipped to [0, 1], 0 without income: ``np.where(y > 0, np.clip(k / y, 0, 1), 0)`` bit for bit."""
+    return _clip_unit(capital_income / income) if income > 0 else 0.0
+
+
+@njit(cache=True, inline="always")
+def _clip_unit(x: float) -> float:
+    """``np.clip(x, 0.0, 1.0)`` of one number, bit for bit: a −0.0 and a NaN pass through, as in numpy."""
+    return 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)
+
+
+@njit(cache=True)
+def _income_mix_profile(age_profile, capital_income, income, capital_weight):
+    out = np.empty(age_profile.size)
+    for i in range(age_profile.size):
+        share = _capital_share(capital_income[i], income[i])
+        out[i] = (1.0 - share) * age_profile[i] + share * capital_weight
+    return out
 
 
 def rank_gradient(rank: NDArray, gradient: float) -> NDArray[np.float64]:
@@ -119,24 +140,64 @@ def rank_gradient(rank: NDArray, gradient: float) -> NDArray[np.float64]:
     (γ = 0: none). Dynan, Skinner & Zeldes (2004): saving rates rise with lifetime income; the group level
     factors keep each group's aggregate rate, so γ only moves saving from the poorer to the richer
     members of a group (dimensionless)."""
-    return np.power(np.clip(rank, 0.0, 1.0), gradient)
+    clipped = _clip_units(np.asarray(rank, dtype=np.float64))
+    return np.power(clipped, gradient, out=clipped)  # numpy's power (its bits, not libm's), in place
+
+
+@njit(cache=True)
+def _clip_units(x):
+    out = np.empty(x.size)
+    for i in range(x.size):
+        out[i] = _clip_unit(x[i])
+    return out
 
 
 def after_tax_returns(inputs: SavingInputs, dilution: NDArray | None) -> NDArray[np.float64]:
     """r̃_g: each group's capital income after its share of taxes, plus in-kind losses, per USD of
     positive net worth (1/year); 0 for a group without wealth."""
-    share = np.where(inputs.income > 0, np.clip(inputs.capital_income / np.where(inputs.income > 0, inputs.income, 1.0),
-                                                0.0, 1.0), 0.0)
-    net = inputs.capital_income - share * inputs.taxes
-    if dilution is not None:
-        net = net + dilution
-    w = inputs.weight
-    out = np.zeros(len(GROUPS))
-    for g in range(len(GROUPS)):
-        members = inputs.group == g
-        wealth = float(dot(w[members], np.maximum(inputs.wealth[members], 0.0)))
-        out[g] = float(dot(w[members], net[members])) / wealth if wealth > 0 else 0.0
-    return out
+    wealth, income = _after_tax_income(inputs.weight, inputs.capital_income, inputs.income, inputs.taxes,
+                                       inputs.wealth, np.zeros(0) if dilution is None else np.asarray(dilution, float),
+                                       inputs.group, len(GROUPS))
+    return np.array([float(income[g]) / float(wealth[g]) if wealth[g] > 0 else 0.0 for g in range(len(GROUPS))])
+
+
+@njit(cache=True)
+def _after_tax_income(weight, capital_income, income, taxes, wealth, dilution, group, groups):
+    """Per group: Σ w·W⁺ and Σ w·(k − c·τ + dilution) over its members, the dilution left out if empty (none);
+    the bits of :func:`commonwealth.sums.group_dots` of those per-record arrays."""
+    stop = group_lane_stops(group, groups)
+    seen = np.zeros(groups, dtype=np.int64)
+    wealth_lanes = np.zeros((groups, LANES + 1))
+    income_lanes = np.zeros((groups, LANES + 1))
+    for i in range(group.size):
+        g = group[i]
+        if g < 0 or g >= groups:
+            continue
+        net = capital_income[i] - _capital_share(capital_income[i], income[i]) * taxes[i]
+        if dilution.size:
+            net = net + dilution[i]
+        slot = next_lane(seen, stop, g)
+        wealth_lanes[g, slot] += weight[i] * at_least(wealth[i], 0.0)
+        income_lanes[g, slot] += weight[i] * net
+    return lanes_totals(wealth_lanes), lanes_totals(income_lanes)
+
+
+@njit(cache=True)
+def _group_dot_pair(weight, x, y, group, groups, positive_x):
+    """Per group: Σ w·x (x at least 0 with ``positive_x``) and Σ w·y over its members, with the bits of
+    :func:`commonwealth.sums.group_dots`."""
+    stop = group_lane_stops(group, groups)
+    seen = np.zeros(groups, dtype=np.int64)
+    x_lanes = np.zeros((groups, LANES + 1))
+    y_lanes = np.zeros((groups, LANES + 1))
+    for i in range(group.size):
+        g = group[i]
+        if g < 0 or g >= groups:
+            continue
+        slot = next_lane(seen, stop, g)
+        x_lanes[g, slot] += weight[i] * (at_least(x[i], 0.0) if positive_x else x[i])
+        y_lanes[g, slot] += weight[i] * y[i]
+    return lanes_totals(x_lanes), lanes_totals(y_lanes)
 
 
 def level_factors(inputs: SavingInputs, profile: NDArray, targets: NDArray, decumulation: NDArray,
@@ -148,12 +209,13 @@ def level_factors(inputs: SavingInputs, profile: NDArray, targets: NDArray, decu
                              np.zeros(len(GROUPS)), 1.0)
     w, d = inputs.weight, inputs.disposable
     scaled = inputs.working & (d > 0)
+    # 2g: group g's adults whose saving the level factor does not scale, 2g + 1: those it scales
+    parts = group_dots(w, unit, 2 * inputs.group.astype(np.int64) + scaled, 2 * len(GROUPS))
+    disposable = group_dots(w, d, inputs.group, len(GROUPS))
     out = np.zeros(len(GROUPS))
     for g in range(len(GROUPS)):
-        members = inputs.group == g
-        fixed = float(dot(w[members & ~scaled], unit[members & ~scaled]))
-        base = float(dot(w[members & scaled], unit[members & scaled]))
-        target = float(targets[g]) * float(dot(w[members], d[members]))
+        fixed, base = float(parts[2 * g]), float(parts[2 * g + 1])
+        target = float(targets[g]) * float(disposable[g])
         if base <= 0:
             out[g] = float(targets[g])
             continue
@@ -208,18 +270,15 @@ def _life_cycle_saving(disposable, wealth, liquid, working, group, profile, leve
 
 def group_rates(saving: NDArray, disposable: NDArray, group: NDArray, weight: NDArray) -> dict[str, float]:
     """Each group's aggregate saving over its aggregate disposable income (the Saez–Zucman rate)."""
-    out = {}
-    for g, name in enumerate(GROUPS):
-        members = group == g
-        denominator = float(dot(weight[members], disposable[members]))
-        total = float(dot(weight[members], saving[members]))
-        out[f"saving_rate_{name}"] = total / denominator if denominator else 0.0
-    return out
+    denominators, totals = _group_dot_pair(weight, disposable, saving, group, len(GROUPS), False)
+    return {f"saving_rate_{name}": float(totals[g]) / float(denominators[g]) if denominators[g] else 0.0
+            for g, name in enumerate(GROUPS)}
 
 
 def retiree_decumulation_rate(saving: NDArray, wealth: NDArray, working: NDArray, weight: NDArray) -> float:
     """Retirees' aggregate dissaving over their aggregate positive net worth (1/year; > 0 when they
     run wealth down)."""
-    retired = ~working
-    wealth_total = float(dot(weight[retired], np.maximum(wealth[retired], 0.0)))
-    return -float(dot(weight[retired], saving[retired])) / wealth_total if wealth_total > 0 else 0.0
+    # groups 0, the retired, and 1, the working (summed too: no record is skipped, no branch mispredicted)
+    wealth_total, saved = _group_dot_pair(weight, wealth, saving, np.asarray(working, dtype=np.bool_).view(np.uint8),
+                                          2, True)
+    return -float(saved[0]) / float(wealth_total[0]) if wealth_total[0] > 0 else 0.0

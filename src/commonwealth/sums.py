@@ -86,34 +86,48 @@ def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def lanes_totals(lanes: np.ndarray) -> np.ndarray:
+    """Per row of ``lanes`` (eight running sums, then the tail), the total :func:`dot` would give."""
+    out = np.empty(lanes.shape[0])
+    for r in range(lanes.shape[0]):
+        out[r] = lanes_total(lanes[r], lanes[r, LANES])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def group_lane_stops(group: np.ndarray, groups: int) -> np.ndarray:
+    """Per group, how many of its members (the first, in record order) :func:`dot` over the group's members
+    sums in its eight lanes: all but the last ``count mod 8``, which its tail adds in order (a group outside
+    ``0 … groups − 1`` counts in none)."""
+    counts = np.zeros((LANES, groups), dtype=np.int64)  # by record mod 8: no record waits for the one before
+    for i in range(group.size):
+        if 0 <= group[i] < groups:
+            counts[i % LANES, group[i]] += 1
+    count = counts.sum(axis=0)
+    return count - count % LANES
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def next_lane(seen: np.ndarray, stop: np.ndarray, g: int) -> int:
+    """Where the next member of group ``g`` goes in a row of :func:`lanes_totals`: lane k mod 8 for its k-th
+    member, the tail (column 8) from ``stop[g]`` on (:func:`group_lane_stops`); counts it in ``seen``."""
+    k = seen[g]
+    seen[g] = k + 1
+    return k % LANES if k < stop[g] else LANES
+
+
+@numba.njit(cache=True, nogil=True)
 def _group_dots(a: np.ndarray, b: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     """Per group g, the sum :func:`_dot` gives over the records of ``group == g`` taken in record order
-    (a negative group counts in none): the k-th member goes to lane k mod 8 unless it is among the last
-    ``count mod 8``, which the tail sums in order. Two passes: the counts fix where each group's tail starts."""
-    n = a.shape[0]
-    count = np.zeros(groups, dtype=np.int64)
-    for i in range(n):
+    (a negative group counts in none): two passes, the first fixing where each group's tail starts."""
+    stop = group_lane_stops(group, groups)
+    seen = np.zeros(groups, dtype=np.int64)
+    lanes = np.zeros((groups, LANES + 1))
+    for i in range(a.shape[0]):
         g = group[i]
         if 0 <= g < groups:
-            count[g] += 1
-    stop = count - count % LANES
-    lanes = np.zeros((groups, LANES))
-    tail = np.zeros(groups)
-    seen = np.zeros(groups, dtype=np.int64)
-    for i in range(n):
-        g = group[i]
-        if g < 0 or g >= groups:
-            continue
-        k = seen[g]
-        if k < stop[g]:
-            lanes[g, k % LANES] += a[i] * b[i]
-        else:
-            tail[g] += a[i] * b[i]
-        seen[g] = k + 1
-    out = np.empty(groups)
-    for g in range(groups):
-        out[g] = lanes_total(lanes[g], tail[g])
-    return out
+            lanes[g, next_lane(seen, stop, g)] += a[i] * b[i]
+    return lanes_totals(lanes)
 
 
 def group_dots(a: np.ndarray, b: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:

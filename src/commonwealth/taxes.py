@@ -65,7 +65,7 @@ class StatusQuo:
         """Each adult's status-quo marginal tax rate, proxied by the effective average rate of their income
         band (the schedule is measured as average rates by percentile; the statutory marginal rate is
         higher for most earners, so this understates the net-of-tax-rate changes' base)."""
-        return self.rates[band_index(income, weights, self.breaks)]
+        return _band_rate(band_index(income, weights, self.breaks), self.rates)
 
     def with_property_tax_credited(self, state_local_rates: np.ndarray, property_tax: float, income: np.ndarray,
                                    weights: np.ndarray) -> StatusQuo:
@@ -78,7 +78,7 @@ class StatusQuo:
         return replace(self, rates=self.rates - share * np.asarray(state_local_rates, dtype=float))
 
     def estate_tax(self, estate: np.ndarray) -> np.ndarray:
-        return self.estate_rate * np.maximum(estate - self.estate_exemption, 0.0)
+        return _estate_tax(np.asarray(estate, dtype=np.float64), self.estate_exemption, self.estate_rate)
 
     def with_effective_estate_rate(self, expected_taxable: float, revenue: float) -> StatusQuo:
         """Scale the statutory estate rate down to what the estate tax actually collects.
@@ -98,6 +98,24 @@ def _band_tax(band: np.ndarray, rates: np.ndarray, income: np.ndarray) -> np.nda
     out = np.empty(income.size)
     for i in range(income.size):
         out[i] = rates[band[i]] * maximum(income[i], 0.0)
+    return out
+
+
+@njit(cache=True)
+def _band_rate(band: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """``rates[band]``."""
+    out = np.empty(band.size)
+    for i in range(band.size):
+        out[i] = rates[band[i]]
+    return out
+
+
+@njit(cache=True)
+def _estate_tax(estate: np.ndarray, exemption: float, rate: float) -> np.ndarray:
+    """``rate * np.maximum(estate - exemption, 0.0)``."""
+    out = np.empty(estate.size)
+    for i in range(estate.size):
+        out[i] = rate * at_least(estate[i] - exemption, 0.0)
     return out
 
 
@@ -127,3 +145,11 @@ def maximum(a: float, b: float) -> float:
     if a != a or b != b:
         return a + b
     return a if a >= b else b
+
+
+@njit(cache=True, inline="always")
+def at_least(x: float, floor: float) -> float:
+    """``numpy.maximum(x, floor)`` inside compiled loops, bit for bit: NaN if ``x`` is NaN, and ``floor`` when
+    the two compare equal (numpy returns its second argument then: ``numpy.maximum(-0.0, 0.0)`` is 0.0, where
+    :func:`maximum` gives −0.0). ``floor``: a number, not NaN."""
+    return x if x > floor or x != x else floor
