@@ -263,3 +263,86 @@ def test_capped_profit_cap_binds_on_a_frontier_lab_under_ten_times_compute():
     assert f.own_public[j] > 0
     assert (1 - f.own_public[j]) * f.value[j] <= 100 * lab.invested[j] * (1 + 1e-9)
     assert lab.invested[j] < 2 * 27e9  # new shares only: the cap is not raised by retained rents
+
+
+# --- the fused kernels: bit for bit the numpy formulas they replace ------------------------------
+
+def _records(n: int = 5_003, seed: int = 3):
+    """Per-adult arrays with the awkward values: zeros of both signs, exact thresholds, negatives, NaN, inf."""
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(seed)
+    wealth = np.exp(rng.normal(16, 3, n)) * rng.choice([-1.0, 1.0, 1.0], n)
+    wealth[:8] = [0.0, -0.0, 5e7 / 1.1, 1e9 / 1.1, 5e7, np.nan, np.inf, -np.inf]
+    income = rng.normal(6e4, 8e4, n)
+    income[:3] = [0.0, -0.0, -1.0]
+    size = rng.choice(np.array([1, 2], dtype=np.int8), n)
+    weight = rng.random(n) * 300
+    pop = SimpleNamespace(weight=weight, unit_size=size, unit_weight=weight / size,
+                          housing_land=rng.random(n) * 3e5, other_land=rng.random(n) * 1e5)
+    expatriated = rng.random(n) < 0.05
+    return SimpleNamespace(wealth=wealth, income=income, expatriated=expatriated, pop=pop, year=2030,
+                           eligible=~expatriated & (rng.random(n) < 0.9), price_level=1.1, wage_level=1.2,
+                           taxable_income=None, prices=SimpleNamespace(land_price=1.37), gdp=3e13, gdp_history={})
+
+
+def _same_bits(a, b) -> bool:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def test_equal_shares_is_numpy_where_bit_for_bit():
+    from commonwealth.policy.base import equal_shares
+    from commonwealth.sums import dot
+
+    ctx = _records()
+    w, eligible = ctx.pop.weight, ctx.eligible
+    assert _same_bits(equal_shares(7e11, w, eligible), np.where(eligible, 7e11 / float(dot(w, eligible)), 0.0))
+    assert _same_bits(equal_shares(7e11, w, np.zeros_like(eligible)), np.zeros_like(w))
+
+
+def test_the_wealth_tax_is_the_numpy_schedule_bit_for_bit():
+    from commonwealth.policy.taxes_and_transfers import WealthTax
+    from commonwealth.sums import dot, matvec
+
+    ctx = _records()
+    tax = WealthTax("w", 2026, None, thresholds=[5e7, 1e9], rates=[0.02, 0.03], avoidance_semi_elasticity=9.0,
+                    use="dividend")
+    tax.strength = 0.7
+    thresholds = np.array([5e7, 1e9]) / ctx.price_level  # fixed nominal dollars
+
+    def statutory(wealth):  # the numpy formula the kernel replaced
+        upper = np.append(thresholds[1:], np.inf)
+        return matvec(np.clip(wealth[:, None], thresholds, upper) - thresholds, tax.rates * tax.strength)
+
+    size = ctx.pop.unit_size
+    with np.errstate(invalid="ignore"):
+        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated * size
+        average = np.divide(statutory(wealth), wealth, out=np.zeros_like(wealth), where=wealth > 0)
+        reported = wealth * np.clip(1.0 - tax.avoidance * average, 0.0, 1.0)
+        expected = statutory(reported) / size
+        lost = float(dot(ctx.pop.unit_weight, wealth - reported))
+    assert _same_bits(tax.statutory(ctx.wealth, ctx.price_level), statutory(ctx.wealth))
+    assert _same_bits(tax._liability(ctx), expected)
+    assert _same_bits(tax.base_lost, lost)
+
+
+def test_land_tax_ubi_and_dividends_are_the_numpy_formulas_bit_for_bit():
+    from commonwealth.policy.taxes_and_transfers import UBI, LandValueTax
+    from commonwealth.sums import dot
+
+    ctx = _records()
+    w, pop = ctx.pop.weight, ctx.pop
+    lvt = LandValueTax("l", 2026, None, rate=0.01, use="dividend")
+    tax = 0.009 * (pop.housing_land + pop.other_land) * ctx.prices.land_price
+    assert _same_bits(lvt._tax(ctx, 0.009), tax)
+    residents = ~ctx.expatriated
+    dividend = np.where(residents, float(dot(w, tax)) / float(dot(w, residents)), 0.0)
+    assert _same_bits(lvt._gain(ctx, tax), dividend - tax)
+
+    ubi = UBI("u", 2026, None, amount=12_000.0, index="prices", funding="income_tax", recipients="citizens")
+    payment = np.where(ctx.eligible, ubi.per_adult(ctx), 0.0)
+    with np.errstate(invalid="ignore"):
+        base = np.maximum(ctx.income, 0.0)
+        expected = payment - float(dot(w, payment)) * base / float(dot(w, base))
+    assert _same_bits(ubi.expected_gain(ctx), expected)

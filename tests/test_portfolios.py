@@ -73,6 +73,34 @@ def test_metrics_report_sales_per_adult_and_the_share_still_held():
     assert m["received_shares_held_per_adult"] == pytest.approx(8 * 5 / 4 / 2)
 
 
+def test_the_fused_updates_and_metrics_are_the_numpy_formulas_bit_for_bit():
+    from commonwealth.sums import dot
+
+    rng = np.random.default_rng(4)
+    n = 4_099
+    state = _state(rng.random(n) * 10, rng.random(n) * 20)
+    copy = {k: getattr(state, k).copy() for k in ("unsellable", "held", "received")}
+    units, dies = rng.random(n), rng.random(n) < 0.05
+    state.receive(units)
+    state.forget(dies)
+    copy["unsellable"] += units
+    copy["received"] += units
+    for a in copy.values():
+        a[dies] = 0.0
+    assert all(getattr(state, k).tobytes() == a.tobytes() for k, a in copy.items())
+
+    state.sold = rng.random(n)
+    weight, rank = rng.random(n) * 100, rng.random(n)
+    weight[:2], rank[:2] = -0.0, [0.1, np.nan]
+    m = received_metrics(state, weight, rank, price=3.3, cpi=1.07)
+    bottom = weight * (rank < 0.5)  # the numpy formulas the kernels replaced
+    total = float(weight.sum())
+    assert m["received_shares_sold_per_adult_bottom50"] == float(dot(bottom, state.sold)) / float(bottom.sum()) / 1.07
+    held = float(dot(weight, state.still_held()))
+    assert m["received_shares_held_per_adult"] == held * 3.3 / total / 1.07
+    assert m["received_shares_held_share"] == held / float(dot(weight, state.received))
+
+
 def test_parameters_are_the_sourced_central_values():
     p = PortfolioParameters.from_parameters(ParameterSet(), 2026)
     assert (p.windfall_mpc, p.stock_mpc) == (0.5, 0.032)

@@ -44,7 +44,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from commonwealth.parameters import ParameterSet
-from commonwealth.sums import dot
+from commonwealth.sums import dot, weighted_total
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,11 @@ class SharesReceived:
 
     def receive(self, units: NDArray[np.float64]) -> None:
         """Index units distributed this year (per adult): not sellable before next year."""
-        self.unsellable += units
-        self.received += units
+        _receive(self.unsellable, self.received, np.asarray(units, dtype=np.float64))
 
     def forget(self, dies: NDArray[np.bool_]) -> None:
         """Heirs start with nothing received: what they inherit is their own wealth."""
-        for a in (self.unsellable, self.held, self.received):
-            a[dies] = 0.0
+        _forget(dies, self.unsellable, self.held, self.received)
 
     def still_held(self) -> NDArray[np.float64]:
         """Received units still held (sellable or not)."""
@@ -127,12 +125,41 @@ def received_metrics(state: SharesReceived, weight: NDArray[np.float64], wealth_
                      price: float, cpi: float) -> dict[str, float]:
     """Sales per adult (all adults; the poorer half by wealth), real; the share of received units still held."""
     total = float(weight.sum())
-    bottom = weight * (wealth_rank < 0.5)
+    bottom = _poorer_half(weight, wealth_rank)
     received = float(dot(weight, state.received))
+    held = weighted_total(weight, state.unsellable, state.held)  # dot(weight, still_held())
     return {
         "received_shares_sold_per_adult": float(dot(weight, state.sold)) / total / cpi,
         "received_shares_sold_per_adult_bottom50": float(dot(bottom, state.sold)) / max(float(bottom.sum()), 1e-300)
         / cpi,
-        "received_shares_held_per_adult": float(dot(weight, state.still_held())) * price / total / cpi,
-        "received_shares_held_share": float(dot(weight, state.still_held())) / received if received > 0 else 0.0,
+        "received_shares_held_per_adult": held * price / total / cpi,
+        "received_shares_held_share": held / received if received > 0 else 0.0,
     }
+
+
+@njit(cache=True)
+def _receive(unsellable: NDArray[np.float64], received: NDArray[np.float64], units: NDArray[np.float64]) -> None:
+    """U += units, received += units, in one pass."""
+    for i in range(units.size):
+        unsellable[i] += units[i]
+        received[i] += units[i]
+
+
+@njit(cache=True)
+def _forget(dies: NDArray[np.bool_], unsellable: NDArray[np.float64], held: NDArray[np.float64],
+            received: NDArray[np.float64]) -> None:
+    """U, H and received set to 0 where ``dies``, in one pass."""
+    for i in range(dies.size):
+        if dies[i]:
+            unsellable[i] = 0.0
+            held[i] = 0.0
+            received[i] = 0.0
+
+
+@njit(cache=True)
+def _poorer_half(weight: NDArray[np.float64], wealth_rank: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``weight * (wealth_rank < 0.5)``: the weights of the poorer half, 0 (or −0) for the others."""
+    out = np.empty(weight.size)
+    for i in range(weight.size):
+        out[i] = weight[i] * (1.0 if wealth_rank[i] < 0.5 else 0.0)
+    return out

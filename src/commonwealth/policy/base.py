@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+from numba import njit
 
 from commonwealth.behaviour import BehaviourSettings
 from commonwealth.sums import dot
@@ -289,7 +290,21 @@ class Policy:
 
 def equal_shares(total: float, weight: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Per-adult amounts that split ``total`` equally over the eligible adults (0 for the others)."""
+    return where_eligible(eligible, equal_share(total, weight, eligible))
+
+
+def equal_share(total: float, weight: np.ndarray, eligible: np.ndarray) -> float:
+    """What each eligible adult receives when ``total`` is split equally over them (0 if there are none)."""
     recipients = float(dot(weight, eligible))
     if recipients <= 0:
-        return np.zeros_like(weight)
-    return np.where(eligible, total / recipients, 0.0)
+        return 0.0
+    return total / recipients
+
+
+@njit(cache=True)
+def where_eligible(eligible: np.ndarray, amount: float) -> np.ndarray:
+    """``numpy.where(eligible, amount, 0.0)`` in one pass: ``amount`` per eligible adult, 0 for the others."""
+    out = np.empty(eligible.size)
+    for i in range(eligible.size):
+        out[i] = amount if eligible[i] else 0.0
+    return out

@@ -23,11 +23,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
+from numba import njit
 
 from commonwealth.distribution import mid_rank
 from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.labour_supply import reported_income
-from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_shares
+from commonwealth.policy.base import Policy, YearContext, YearOpening, equal_share, equal_shares, where_eligible
 from commonwealth.policy.ledger import (
     HOUSEHOLDS,
     INCOME_TAX_CHANGE,
@@ -40,7 +41,8 @@ from commonwealth.policy.ledger import (
     WEALTH_TAX_DIVIDEND,
     FlowKind,
 )
-from commonwealth.sums import dot, matvec
+from commonwealth.sums import dot
+from commonwealth.taxes import at_least
 
 
 class _Revenue(Policy):
@@ -59,7 +61,8 @@ class _Revenue(Policy):
         """Static incidence: minus the tax, plus an equal share of the revenue when it is paid back."""
         if self.use != "dividend":
             return -tax
-        return equal_shares(float(dot(ctx.pop.weight, tax)), ctx.pop.weight, ~ctx.expatriated) - tax
+        residents = ~ctx.expatriated
+        return _share_less(residents, equal_share(float(dot(ctx.pop.weight, tax)), ctx.pop.weight, residents), tax)
 
     def _collect(self, ctx: YearContext, flow: FlowKind, tax: np.ndarray) -> np.ndarray:
         ctx.ledger.pay(flow, HOUSEHOLDS, "government", tax, policy=self.name)
@@ -90,7 +93,7 @@ class LandValueTax(_Revenue):
 
     def _tax(self, ctx: YearContext, rate: float) -> np.ndarray:
         pop = ctx.pop
-        return rate * (pop.housing_land + pop.other_land) * ctx.prices.land_price
+        return _land_tax(rate, pop.housing_land, pop.other_land, float(ctx.prices.land_price))
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = 0.0
@@ -118,11 +121,14 @@ class WealthTax(_Revenue):
     def statutory(self, wealth: np.ndarray, price_level: float = 1.0) -> np.ndarray:
         """Tax on ``wealth`` by the marginal schedule (rates × strength), the thresholds at this year's
         real value (fixed nominal dollars: thresholds / P_t)."""
+        thresholds, upper, rates = self._schedule(price_level)
+        return _statutory(np.asarray(wealth, dtype=np.float64), thresholds, upper, rates)
+
+    def _schedule(self, price_level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The brackets in force: lower thresholds (real value at ``price_level``), upper ends, rates × strength."""
         thresholds = np.asarray(real_value(self.thresholds, statutory_indexation("policy.wealth_tax.thresholds"),
-                                           price_level))
-        upper = np.append(thresholds[1:], np.inf)
-        slices = np.clip(wealth[:, None], thresholds, upper) - thresholds
-        return matvec(slices, self.rates * self.strength)
+                                           price_level), dtype=np.float64)
+        return thresholds, np.append(thresholds[1:], np.inf), self.rates * self.strength
 
     def headline_rate(self, ctx: YearContext) -> float:
         return float(self.rates[-1]) * self.strength if self.in_force(ctx.year) else 0.0
@@ -132,13 +138,10 @@ class WealthTax(_Revenue):
         reported net worth (a married couple files jointly: the Ultra-Millionaire Tax Act taxes
         households), and the unit's tax is shared equally by its adults (equal split). Expatriates are out
         of reach."""
-        size = ctx.pop.unit_size
-        wealth = np.maximum(ctx.wealth, 0.0) * ~ctx.expatriated * size  # USD per unit
-        p = ctx.price_level
-        average = np.divide(self.statutory(wealth, p), wealth, out=np.zeros_like(wealth), where=wealth > 0)
-        reported = wealth * np.clip(1.0 - self.avoidance * average, 0.0, 1.0)
-        self.base_lost = float(dot(ctx.pop.unit_weight, wealth - reported))
-        return self.statutory(reported, p) / size
+        tax, lost = _liabilities(ctx.wealth, ctx.expatriated, ctx.pop.unit_size, float(self.avoidance),
+                                 *self._schedule(ctx.price_level))
+        self.base_lost = float(dot(ctx.pop.unit_weight, lost))
+        return tax
 
     def household_taxes(self, ctx: YearContext) -> np.ndarray | None:
         self.revenue = self.base_lost = 0.0
@@ -225,11 +228,11 @@ class UBI(Policy):
         """The payment, less each adult's share of the tax that funds it (none when borrowed)."""
         eligible = self._eligible(ctx)
         w = ctx.pop.weight
-        payment = np.where(eligible, self.per_adult(ctx), 0.0)
+        payment = where_eligible(eligible, self.per_adult(ctx))
         cost = float(dot(w, payment))
         if self.funding in ("income_tax", "vat"):
-            base = np.maximum(ctx.income, 0.0)
-            return payment - cost * base / float(dot(w, base))
+            base = _positive_part(ctx.income)
+            return _less_shares(payment, cost, base, float(dot(w, base)))
         return payment
 
     def _eligible(self, ctx: YearContext) -> np.ndarray:
@@ -245,7 +248,7 @@ class UBI(Policy):
         self.cost = self.per_adult(ctx) * float(dot(ctx.pop.weight, eligible))
         if self.funding != "income_tax":
             return None
-        base = np.maximum(ctx.income, 0.0)
+        base = _positive_part(ctx.income)
         if ctx.taxable_income is not None:
             # reported income under the static rate; the rate then rises to raise the cost from it
             base = reported_income(ctx.taxable_income, base, self.cost / float(dot(ctx.pop.weight, base)))
@@ -257,7 +260,7 @@ class UBI(Policy):
     def household_transfers(self, ctx: YearContext) -> np.ndarray | None:
         if self.cost <= 0:
             return None
-        payment = np.where(self._eligible(ctx), self.per_adult(ctx), 0.0)
+        payment = where_eligible(self._eligible(ctx), self.per_adult(ctx))
         fund = ctx.fund("equity_fund") if self.funding == "fund" else None
         from_fund = fund.draw(self.cost) if fund is not None else 0.0
         if fund is not None and from_fund > 0:
@@ -283,3 +286,83 @@ class UBI(Policy):
 
     def metrics(self, ctx: YearContext) -> dict[str, float]:
         return {"ubi_per_adult": self.per_adult(ctx) if self.cost > 0 else 0.0}
+
+
+@njit(cache=True, inline="always")
+def _clip(x: float, low: float, high: float) -> float:
+    """``numpy.clip(x, low, high)`` of one number: NaN if ``x`` or ``low`` is."""
+    if x != x or low != low:
+        return x + low
+    x = x if x > low else low
+    return x if x < high else high
+
+
+@njit(cache=True, inline="always")
+def _marginal_tax(wealth: float, thresholds: np.ndarray, upper: np.ndarray, rates: np.ndarray) -> float:
+    """Σ_k (clip(wealth, t_k, u_k) − t_k)·rate_k, bracket by bracket (``matvec`` of the brackets' slices)."""
+    tax = 0.0
+    for k in range(thresholds.size):
+        tax += (_clip(wealth, thresholds[k], upper[k]) - thresholds[k]) * rates[k]
+    return tax
+
+
+@njit(cache=True)
+def _statutory(wealth: np.ndarray, thresholds: np.ndarray, upper: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """:func:`_marginal_tax` of every record."""
+    out = np.empty(wealth.size)
+    for i in range(wealth.size):
+        out[i] = _marginal_tax(wealth[i], thresholds, upper, rates)
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _liabilities(wealth: np.ndarray, expatriated: np.ndarray, size: np.ndarray, avoidance: float,
+                 thresholds: np.ndarray, upper: np.ndarray, rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per record, in one pass: the tax per adult on the unit's reported net worth W·clip(1 − ε·T(W)/W, 0, 1),
+    W = max(wealth, 0)·resident·size, and the base lost to avoidance, W − reported (USD per unit)."""
+    n = wealth.size
+    tax = np.empty(n)
+    lost = np.empty(n)
+    for i in range(n):
+        w = at_least(wealth[i], 0.0) * (0.0 if expatriated[i] else 1.0) * size[i]
+        average = _marginal_tax(w, thresholds, upper, rates) / w if w > 0.0 else 0.0
+        reported = w * _clip(1.0 - avoidance * average, 0.0, 1.0)
+        lost[i] = w - reported
+        tax[i] = _marginal_tax(reported, thresholds, upper, rates) / size[i]
+    return tax, lost
+
+
+@njit(cache=True)
+def _share_less(eligible: np.ndarray, share: float, tax: np.ndarray) -> np.ndarray:
+    """``numpy.where(eligible, share, 0.0) - tax`` in one pass."""
+    out = np.empty(tax.size)
+    for i in range(tax.size):
+        out[i] = (share if eligible[i] else 0.0) - tax[i]
+    return out
+
+
+@njit(cache=True)
+def _land_tax(rate: float, housing_land: np.ndarray, other_land: np.ndarray, land_price: float) -> np.ndarray:
+    """``rate * (housing_land + other_land) * land_price`` in one pass (USD per adult)."""
+    out = np.empty(housing_land.size)
+    for i in range(housing_land.size):
+        out[i] = rate * (housing_land[i] + other_land[i]) * land_price
+    return out
+
+
+@njit(cache=True)
+def _positive_part(x: np.ndarray) -> np.ndarray:
+    """``numpy.maximum(x, 0.0)`` in one pass."""
+    out = np.empty(x.size)
+    for i in range(x.size):
+        out[i] = at_least(x[i], 0.0)
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _less_shares(payment: np.ndarray, cost: float, base: np.ndarray, base_total: float) -> np.ndarray:
+    """``payment - cost * base / base_total``: the payment less each adult's share of its cost, by base."""
+    out = np.empty(payment.size)
+    for i in range(payment.size):
+        out[i] = payment[i] - cost * base[i] / base_total
+    return out
