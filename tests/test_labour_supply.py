@@ -119,6 +119,18 @@ def test_top_one_percent_takes_the_top_eti():
     assert response.eti[-1] == PARAMS.eti_top and response.eti[-3] == PARAMS.eti_broad
 
 
+def test_the_top_eti_goes_to_adults_whose_income_mid_rank_reaches_the_top_rank_as_a_sort_ranks_them():
+    """The ETI band comes from a radix selection; it must equal the band of the sorted mid-ranks, ties included."""
+    from commonwealth.distribution import mid_rank
+
+    rng = np.random.default_rng(4)
+    income = np.round(rng.lognormal(10.5, 1.2, 50_000), -3)  # many ties, some on the top-1 % edge
+    weight = rng.uniform(50.0, 3_000.0, income.size)
+    eti = TaxableIncome.build(PARAMS, income, weight, np.zeros(income.size)).eti
+    want = np.where(mid_rank(income, weight) >= PARAMS.eti_top_rank, PARAMS.eti_top, PARAMS.eti_broad)
+    np.testing.assert_array_equal(eti, want)
+
+
 def test_ubi_surcharge_raises_its_cost_from_reported_income_and_reports_its_rate():
     """Under the ETI the surcharge's base shrinks, so the rate rises and the revenue is still the cost."""
     income = np.array([20_000.0, 60_000.0, 120_000.0])

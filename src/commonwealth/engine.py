@@ -316,7 +316,6 @@ class HouseholdEconomy:
         """Per adult state beside the population: eligibility, expatriation, the shares received."""
         #: The adults' earnings-capacity order, kept from year to year (only heirs and the re-employed move).
         self.earnings_order = KeptOrder()
-        self.income_order = KeptOrder()  # income before taxes: ranked for the taxable income and the metrics
         pop = self.pop
         #: Per adult: the year from which each adult has been eligible for citizens' dividends.
         self.eligible_since = np.where(pop.citizen, y0, NEVER_ELIGIBLE).astype(np.int32)  # a year, or 10⁶
@@ -759,7 +758,7 @@ class HouseholdEconomy:
             decile = capacity_decile(pop.efficiency, self.capacity_breaks)
             real = substitution_elasticity(decile, pop.unit_size, pop.age, self.labour_params) * flows.labour_income
         return TaxableIncome.build(self.labour_params, income, pop.weight,
-                                   self.status_quo.marginal_rates(income, pop.weight), real, self.income_order)
+                                   self.status_quo.marginal_rates(income, pop.weight), real)
 
     def _remember_labour_inputs(self, ctx: YearContext, flows: Flows, cash: ReformCash, rule_kind: str,
                                 rule_value: float) -> None:
@@ -1056,7 +1055,7 @@ class HouseholdEconomy:
         values.update(self._firm_metrics(capital_start))
         if self.market.industry is not None:
             values.update(self._lab_metrics(markets))
-        values.update(income_metrics(flows, w * self.resident, cpi, ctx.ledger.household_in_kind, self.income_order))
+        values.update(income_metrics(flows, w * self.resident, cpi, ctx.ledger.household_in_kind))
         values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))

@@ -48,7 +48,8 @@ from numpy.typing import NDArray
 
 from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
-from commonwealth.sorting import KeptOrder, count_at_or_below
+from commonwealth.ranking import band_rates_by_rank
+from commonwealth.sorting import count_at_or_below
 from commonwealth.sums import lanes_totals
 from commonwealth.taxes import at_least
 
@@ -244,10 +245,11 @@ class TaxableIncome:
 
     @classmethod
     def build(cls, p: LabourParameters, income: NDArray, weight: NDArray, mtr: NDArray,
-              real: NDArray | float = 0.0, order: KeptOrder | None = None) -> TaxableIncome:
-        """``order``: the income's order kept across the year's rankings of the same values (the engine's)."""
-        rank = Distribution(income, weight, order=None if order is None else order.order(income)).mid_rank()
-        eti = _eti(rank, p.eti_top_rank, p.eti_top, p.eti_broad)
+              real: NDArray | float = 0.0) -> TaxableIncome:
+        """The ETI of each adult is ``eti_top`` from income rank ``eti_top_rank`` (weighted mid-rank) up, else
+        ``eti_broad``: a band of the income ranking, found by radix selection (:mod:`commonwealth.ranking`),
+        not by sorting every record."""
+        eti = band_rates_by_rank(income, weight, [p.eti_top_rank], [p.eti_broad, p.eti_top])
         return cls(mtr=np.asarray(mtr, dtype=float), eti=eti,
                    real=np.broadcast_to(np.asarray(real, dtype=float), income.shape))
 
@@ -260,12 +262,6 @@ class TaxableIncome:
         return _reported(base, self.eti, self.real, log_change)
 
 
-@njit(cache=True)
-def _eti(rank, top_rank, top, broad):
-    out = np.empty(rank.size)
-    for i in range(rank.size):
-        out[i] = top if rank[i] >= top_rank else broad
-    return out
 
 
 @njit(cache=True)

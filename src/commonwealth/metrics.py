@@ -17,7 +17,7 @@ import pandas as pd
 from commonwealth import distribution as dist
 from commonwealth.prices import PRICE_METRICS
 from commonwealth.production import FactorPrices
-from commonwealth.sorting import KeptOrder, select_quantile
+from commonwealth.sorting import select_quantile
 from commonwealth.sums import dot
 
 if TYPE_CHECKING:
@@ -344,17 +344,15 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
     }
 
 
-def income_metrics(flows: Flows, weight: np.ndarray, cpi: float, in_kind: np.ndarray | None = None,
-                   income_order: KeptOrder | None = None) -> dict[str, float]:
+def income_metrics(flows: Flows, weight: np.ndarray, cpi: float, in_kind: np.ndarray | None = None
+                   ) -> dict[str, float]:
     """Inequality and the median of income before taxes (base-year dollars); the median also deflated by
     this year's ``cpi`` (the basket's price relative to output); the medians of disposable income (after
     every tax and transfer, in cash and, given ``in_kind`` — the net value per adult of shares received or
     levied, at market prices — in kind) and of consumption, deflated. Income is ranked (its Gini needs the
-    order; ``income_order`` keeps it across the year's rankings of the same values); the other two medians are
-    selected without sorting (:func:`commonwealth.sorting.select_quantile`)."""
+    order); the other two medians are selected without sorting (:func:`commonwealth.sorting.select_quantile`)."""
     before_taxes = flows.income  # computed from the flows on each access: once here
-    order = None if income_order is None else income_order.order(before_taxes)
-    income = dist.Distribution(before_taxes, weight, order=order)
+    income = dist.Distribution(before_taxes, weight)
     median, gini = income.quantile(0.5), income.gini()
     net = before_taxes - flows.taxes if in_kind is None else before_taxes - flows.taxes + in_kind
     del before_taxes, income  # their 40 bytes a record are not kept while the other medians are found
