@@ -154,7 +154,11 @@ def render(results: list[dict]) -> str:
                 a, b = d.split(" base ")[1].split(" new ")[0], d.split(" new ")[1].split(" (")[0]
                 gaps.append(abs(float(a) - float(b)))
             ranked = sorted(worst, key=worst.__getitem__, reverse=True)
-            differing = "none" if not diffs else f"{len(diffs)} values of {len(worst)} metrics"
+            numeric = len(gaps)
+            only_new = sorted({d.split(": ", 1)[1].split(" ", 1)[0] for d in diffs if d.endswith("only in new")})
+            differing = "none" if not numeric else f"{numeric} values of {len(worst)} metrics"
+            if only_new:
+                differing += f" (and {', '.join(only_new)}, which the start commit did not have)"
             if gaps:
                 top = ", ".join(f"{n} {worst[n]:.1e}" for n in ranked[:3])
                 rest = "" if len(ranked) <= 3 else f"; the other {len(ranked) - 3} at most {worst[ranked[3]]:.1e}"
