@@ -88,3 +88,21 @@ def test_compiled_marginal_rates_and_estate_tax_have_the_bits_of_the_numpy_expre
     expected = status_quo.estate_rate * np.maximum(estate - status_quo.estate_exemption, 0.0)
     assert np.array_equal(status_quo.estate_tax(estate).view(np.int64)[:-1], expected.view(np.int64)[:-1])
     assert np.isnan(status_quo.estate_tax(estate)[-1])
+
+
+def test_compiled_maximum_and_clip_have_numpys_bits_on_ties_signed_zeros_and_nan() -> None:
+    from commonwealth.taxes import clip, maximum
+
+    special = [-np.inf, -1.0, -0.0, 0.0, 0.5, 1.0, np.inf, np.nan]
+
+    def bits(x: float) -> int:
+        return -1 if np.isnan(x) else int(np.float64(x).view(np.int64))  # every NaN as one NaN
+
+    for a in special:
+        for b in special:
+            assert bits(maximum(a, b)) == bits(np.maximum(np.float64(a), np.float64(b))), (a, b)
+            for high in (0.0, 1.0, np.nan):
+                if not (b <= high) and not np.isnan(b) and not np.isnan(high):
+                    continue  # numpy leaves low > high to the caller
+                got = clip(a, b, high)
+                assert bits(got) == bits(np.clip(np.array([a]), b, high)[0]), (a, b, high)

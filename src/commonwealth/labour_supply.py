@@ -51,7 +51,7 @@ from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_rates_by_rank
 from commonwealth.sorting import count_at_or_below
 from commonwealth.sums import lanes_totals
-from commonwealth.taxes import at_least
+from commonwealth.taxes import maximum
 
 #: Earnings-capacity deciles.
 DECILES = 10
@@ -262,15 +262,13 @@ class TaxableIncome:
         return _reported(base, self.eti, self.real, log_change)
 
 
-
-
 @njit(cache=True)
 def _net_of_tax_ratio(mtr, rate_change):
     """(1 − MTR − Δτ)/(1 − MTR), each net-of-tax rate at least 1e-9."""
     out = np.empty(mtr.size)
     for i in range(mtr.size):
-        keep = at_least(1.0 - mtr[i], 1e-9)
-        out[i] = at_least(keep - rate_change[i], 1e-9) / keep
+        keep = maximum(1.0 - mtr[i], 1e-9)
+        out[i] = maximum(keep - rate_change[i], 1e-9) / keep
     return out
 
 
@@ -278,8 +276,8 @@ def _net_of_tax_ratio(mtr, rate_change):
 def _reported(base, eti, real, log_change):
     out = np.empty(base.size)
     for i in range(base.size):
-        avoidable = at_least(eti[i] * base[i] - real[i], 0.0)
-        out[i] = at_least(base[i] + avoidable * log_change[i], 0.0)
+        avoidable = maximum(eti[i] * base[i] - real[i], 0.0)
+        out[i] = maximum(base[i] + avoidable * log_change[i], 0.0)
     return out
 
 

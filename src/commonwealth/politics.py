@@ -52,7 +52,7 @@ from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.parameters import ParameterSet
 from commonwealth.policy.base import NEVER_ENACTED, Policy, YearContext
 from commonwealth.sums import dot
-from commonwealth.taxes import maximum
+from commonwealth.taxes import clip, maximum
 
 
 @dataclass(frozen=True)
@@ -228,8 +228,8 @@ class Politics:
 
 # The kernels: one pass over the records each, in the operation order of the numpy expressions they
 # replace (so the results are the same to the last bit), compiled by Numba. The power (1 − τ)^ε and every
-# sum stay numpy calls (numpy's own power loop, its pairwise sum; dot's fixed order); ``maximum`` has
-# ``numpy.maximum``'s NaN rule, and the clip to [0, 0.99] ``numpy.clip``'s (NaN passes).
+# sum stay numpy calls (numpy's own power loop, its pairwise sum; dot's fixed order); ``maximum`` and
+# ``clip`` (commonwealth.taxes) have numpy's NaN and tie rules.
 
 @njit(cache=True)
 def _votes_and_money(weight, wealth, voters):
@@ -267,10 +267,7 @@ def _net_of_tax_rate(tax, income):
     rate = tax / income if income > 0 else 0.0
     if income <= 0 and tax > 0:
         rate = 0.99
-    if rate == rate:
-        rate = rate if rate > 0.0 else 0.0
-        rate = rate if rate < 0.99 else 0.99
-    return 1.0 - rate
+    return 1.0 - clip(rate, 0.0, 0.99)
 
 
 @njit(cache=True)

@@ -50,7 +50,7 @@ from numpy.typing import NDArray
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_index
 from commonwealth.sums import LANES, group_dots, group_lane_stops, lanes_totals, next_lane
-from commonwealth.taxes import at_least
+from commonwealth.taxes import clip, maximum
 
 #: Labels of the Saez–Zucman wealth groups, in band order (metric suffixes).
 GROUPS = ("bottom90", "p90_99", "top1")
@@ -117,13 +117,7 @@ def income_mix_profile(age_profile: NDArray, capital_income: NDArray, income: ND
 @njit(cache=True, inline="always")
 def _capital_share(capital_income: float, income: float) -> float:
     """c = k / y clipped to [0, 1], 0 without income: ``np.where(y > 0, np.clip(k / y, 0, 1), 0)`` bit for bit."""
-    return _clip_unit(capital_income / income) if income > 0 else 0.0
-
-
-@njit(cache=True, inline="always")
-def _clip_unit(x: float) -> float:
-    """``np.clip(x, 0.0, 1.0)`` of one number, bit for bit: a −0.0 and a NaN pass through, as in numpy."""
-    return 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)
+    return clip(capital_income / income, 0.0, 1.0) if income > 0 else 0.0
 
 
 @njit(cache=True)
@@ -148,38 +142,27 @@ def rank_gradient(rank: NDArray, gradient: float) -> NDArray[np.float64]:
 def _clip_units(x):
     out = np.empty(x.size)
     for i in range(x.size):
-        out[i] = _clip_unit(x[i])
+        out[i] = clip(x[i], 0.0, 1.0)
     return out
 
 
 def after_tax_returns(inputs: SavingInputs, dilution: NDArray | None) -> NDArray[np.float64]:
     """r̃_g: each group's capital income after its share of taxes, plus in-kind losses, per USD of
     positive net worth (1/year); 0 for a group without wealth."""
-    wealth, income = _after_tax_income(inputs.weight, inputs.capital_income, inputs.income, inputs.taxes,
-                                       inputs.wealth, np.zeros(0) if dilution is None else np.asarray(dilution, float),
-                                       inputs.group, len(GROUPS))
+    net = _after_tax_capital_income(inputs.capital_income, inputs.income, inputs.taxes,
+                                    np.zeros(0) if dilution is None else np.asarray(dilution, float))
+    wealth, income = _group_dot_pair(inputs.weight, inputs.wealth, net, inputs.group, len(GROUPS), True)
     return np.array([float(income[g]) / float(wealth[g]) if wealth[g] > 0 else 0.0 for g in range(len(GROUPS))])
 
 
 @njit(cache=True)
-def _after_tax_income(weight, capital_income, income, taxes, wealth, dilution, group, groups):
-    """Per group: Σ w·W⁺ and Σ w·(k − c·τ + dilution) over its members, the dilution left out if empty (none);
-    the bits of :func:`commonwealth.sums.group_dots` of those per-record arrays."""
-    stop = group_lane_stops(group, groups)
-    seen = np.zeros(groups, dtype=np.int64)
-    wealth_lanes = np.zeros((groups, LANES + 1))
-    income_lanes = np.zeros((groups, LANES + 1))
-    for i in range(group.size):
-        g = group[i]
-        if g < 0 or g >= groups:
-            continue
+def _after_tax_capital_income(capital_income, income, taxes, dilution):
+    """k − c·τ (+ the dilution, left out if empty): capital income after its share c = k / y of the taxes."""
+    out = np.empty(capital_income.size)
+    for i in range(out.size):
         net = capital_income[i] - _capital_share(capital_income[i], income[i]) * taxes[i]
-        if dilution.size:
-            net = net + dilution[i]
-        slot = next_lane(seen, stop, g)
-        wealth_lanes[g, slot] += weight[i] * at_least(wealth[i], 0.0)
-        income_lanes[g, slot] += weight[i] * net
-    return lanes_totals(wealth_lanes), lanes_totals(income_lanes)
+        out[i] = net + dilution[i] if dilution.size else net
+    return out
 
 
 @njit(cache=True)
@@ -195,7 +178,7 @@ def _group_dot_pair(weight, x, y, group, groups, positive_x):
         if g < 0 or g >= groups:
             continue
         slot = next_lane(seen, stop, g)
-        x_lanes[g, slot] += weight[i] * (at_least(x[i], 0.0) if positive_x else x[i])
+        x_lanes[g, slot] += weight[i] * (maximum(x[i], 0.0) if positive_x else x[i])
         y_lanes[g, slot] += weight[i] * y[i]
     return lanes_totals(x_lanes), lanes_totals(y_lanes)
 

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from commonwealth.parameters import ParameterSet
-from commonwealth.ranking import band_index
+from commonwealth.ranking import band_index, band_rates_by_rank
 from commonwealth.sums import dot
 
 
@@ -65,7 +65,7 @@ class StatusQuo:
         """Each adult's status-quo marginal tax rate, proxied by the effective average rate of their income
         band (the schedule is measured as average rates by percentile; the statutory marginal rate is
         higher for most earners, so this understates the net-of-tax-rate changes' base)."""
-        return _band_rate(band_index(income, weights, self.breaks), self.rates)
+        return band_rates_by_rank(income, weights, self.breaks, self.rates)
 
     def with_property_tax_credited(self, state_local_rates: np.ndarray, property_tax: float, income: np.ndarray,
                                    weights: np.ndarray) -> StatusQuo:
@@ -102,20 +102,11 @@ def _band_tax(band: np.ndarray, rates: np.ndarray, income: np.ndarray) -> np.nda
 
 
 @njit(cache=True)
-def _band_rate(band: np.ndarray, rates: np.ndarray) -> np.ndarray:
-    """``rates[band]``."""
-    out = np.empty(band.size)
-    for i in range(band.size):
-        out[i] = rates[band[i]]
-    return out
-
-
-@njit(cache=True)
 def _estate_tax(estate: np.ndarray, exemption: float, rate: float) -> np.ndarray:
     """``rate * np.maximum(estate - exemption, 0.0)``."""
     out = np.empty(estate.size)
     for i in range(estate.size):
-        out[i] = rate * at_least(estate[i] - exemption, 0.0)
+        out[i] = rate * maximum(estate[i] - exemption, 0.0)
     return out
 
 
@@ -140,16 +131,20 @@ def _transfers(market_income: np.ndarray, age: np.ndarray, retirement_age: int, 
 
 @njit(cache=True, inline="always")
 def maximum(a: float, b: float) -> float:
-    """``numpy.maximum`` of two numbers inside compiled loops: NaN if either is NaN (Python's ``max``
-    would silently drop a NaN in its second argument)."""
+    """``numpy.maximum`` of two numbers inside compiled loops, bit for bit: NaN if either is NaN (Python's
+    ``max`` would silently drop a NaN in its second argument), and ``b`` when the two compare equal, as numpy
+    (``numpy.maximum(-0.0, 0.0)`` is 0.0, ``numpy.maximum(0.0, -0.0)`` is −0.0)."""
     if a != a or b != b:
         return a + b
-    return a if a >= b else b
+    return a if a > b else b
 
 
 @njit(cache=True, inline="always")
-def at_least(x: float, floor: float) -> float:
-    """``numpy.maximum(x, floor)`` inside compiled loops, bit for bit: NaN if ``x`` is NaN, and ``floor`` when
-    the two compare equal (numpy returns its second argument then: ``numpy.maximum(-0.0, 0.0)`` is 0.0, where
-    :func:`maximum` gives −0.0). ``floor``: a number, not NaN."""
-    return x if x > floor or x != x else floor
+def clip(x: float, low: float, high: float) -> float:
+    """``numpy.clip(x, low, high)`` of one number inside compiled loops, bit for bit: NaN if any of the three is
+    NaN; ``x`` itself when it equals a bound (so −0.0 clipped to [0, 1] stays −0.0, as in numpy)."""
+    if x != x or low != low or high != high:
+        return x + low + high
+    if x < low:
+        return low
+    return high if x > high else x

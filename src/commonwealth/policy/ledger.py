@@ -122,7 +122,6 @@ WINDFALL_PAYMENT = FlowKind("windfall payment")
 POLICY_PURCHASES = FlowKind("policies' government purchases")  # e.g. public prizes (Policy.government_purchases)
 
 
-
 @njit(cache=True)
 def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarray, group: np.ndarray, sign: float,
                      groups: int) -> tuple[np.ndarray, float]:

@@ -42,7 +42,7 @@ from commonwealth.policy.ledger import (
     FlowKind,
 )
 from commonwealth.sums import dot
-from commonwealth.taxes import at_least
+from commonwealth.taxes import clip, maximum
 
 
 class _Revenue(Policy):
@@ -289,20 +289,11 @@ class UBI(Policy):
 
 
 @njit(cache=True, inline="always")
-def _clip(x: float, low: float, high: float) -> float:
-    """``numpy.clip(x, low, high)`` of one number: NaN if ``x`` or ``low`` is."""
-    if x != x or low != low:
-        return x + low
-    x = x if x > low else low
-    return x if x < high else high
-
-
-@njit(cache=True, inline="always")
 def _marginal_tax(wealth: float, thresholds: np.ndarray, upper: np.ndarray, rates: np.ndarray) -> float:
     """Σ_k (clip(wealth, t_k, u_k) − t_k)·rate_k, bracket by bracket (``matvec`` of the brackets' slices)."""
     tax = 0.0
     for k in range(thresholds.size):
-        tax += (_clip(wealth, thresholds[k], upper[k]) - thresholds[k]) * rates[k]
+        tax += (clip(wealth, thresholds[k], upper[k]) - thresholds[k]) * rates[k]
     return tax
 
 
@@ -324,9 +315,9 @@ def _liabilities(wealth: np.ndarray, expatriated: np.ndarray, size: np.ndarray, 
     tax = np.empty(n)
     lost = np.empty(n)
     for i in range(n):
-        w = at_least(wealth[i], 0.0) * (0.0 if expatriated[i] else 1.0) * size[i]
+        w = maximum(wealth[i], 0.0) * (0.0 if expatriated[i] else 1.0) * size[i]
         average = _marginal_tax(w, thresholds, upper, rates) / w if w > 0.0 else 0.0
-        reported = w * _clip(1.0 - avoidance * average, 0.0, 1.0)
+        reported = w * clip(1.0 - avoidance * average, 0.0, 1.0)
         lost[i] = w - reported
         tax[i] = _marginal_tax(reported, thresholds, upper, rates) / size[i]
     return tax, lost
@@ -355,7 +346,7 @@ def _positive_part(x: np.ndarray) -> np.ndarray:
     """``numpy.maximum(x, 0.0)`` in one pass."""
     out = np.empty(x.size)
     for i in range(x.size):
-        out[i] = at_least(x[i], 0.0)
+        out[i] = maximum(x[i], 0.0)
     return out
 
 
