@@ -12,6 +12,7 @@ from commonwealth.sorting import (
     RADIX_MIN_SIZE,
     KeptOrder,
     order_keys,
+    order_of_multiples,
     select_quantile,
     stable_argsort,
     stable_argsort_nearly_sorted,
@@ -41,6 +42,18 @@ def test_values_tied_in_the_upper_half_of_their_keys_are_ordered_by_the_lower_ha
     n = 5 * RADIX_MIN_SIZE
     x = 1.0 + rng.integers(0, 3_000, n) * spread
     x[::7] = -x[::7]
+    np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
+
+
+@pytest.mark.parametrize("run", [3, 16, 17, 40])
+def test_short_and_long_runs_of_upper_half_ties_are_ordered_alike(run):
+    """Groups of ``run`` values that agree in their keys' upper halves and differ (or tie exactly) below:
+    runs up to sixteen are ordered in place by insertion, longer ones by a sort; both as numpy orders them."""
+    rng = np.random.default_rng(run)
+    groups = 4 * RADIX_MIN_SIZE // run
+    base = np.repeat(rng.lognormal(5.0, 1.0, groups), run)
+    x = base * (1.0 + rng.integers(0, run, base.size) * 2.0**-45)  # the low bits differ, some exactly tie
+    x = x[rng.permutation(x.size)]
     np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
 
 
@@ -151,3 +164,25 @@ def test_selection_refuses_what_a_distribution_refuses():
         select_quantile([1.0, 2.0], [1.0, -1.0], 0.5)
     with pytest.raises(ValueError, match="between 0 and 1"):
         select_quantile([1.0], [1.0], 1.5)
+
+
+@pytest.mark.parametrize("kind", ["lognormal", "ties", "signed zeros", "one group", "other factors", "overflow"])
+def test_the_order_of_values_doubled_for_some_records_follows_from_the_order_of_the_values(kind):
+    """A household's wealth is its adult's doubled for a couple: the merged order equals a fresh stable sort,
+    ties between a single and a couple included, and a sort is used where the factors are not 1 and 2."""
+    rng = np.random.default_rng(5)
+    n = 3 * RADIX_MIN_SIZE
+    x = {"lognormal": rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n),
+         "ties": rng.integers(-6, 12, n).astype(float),  # 4 single ties with 2 doubled, and so on
+         "signed zeros": rng.choice([0.0, -0.0, 1.0, -1.0, 0.5], n),
+         "one group": rng.normal(size=n), "other factors": rng.normal(size=n),
+         "overflow": np.where(rng.random(n) < 0.01, 1.5e308, rng.normal(size=n))}[kind]
+    factor = rng.integers(1, 3, n).astype(np.int8)
+    if kind == "one group":
+        factor[:] = 2
+    elif kind == "other factors":
+        factor[::5] = 3
+    order = stable_argsort(x)
+    with np.errstate(over="ignore"):  # 1.5e308 doubled is inf: the merge declines it, the sort orders it
+        expected = np.argsort(x * factor, kind="stable")
+        np.testing.assert_array_equal(order_of_multiples(order, x[order], factor), expected)

@@ -141,7 +141,7 @@ from commonwealth.saving import (
     wealth_groups,
 )
 from commonwealth.scenario import Scenario
-from commonwealth.sorting import KeptOrder
+from commonwealth.sorting import KeptOrder, order_of_multiples
 from commonwealth.sums import dot, weighted_total
 from commonwealth.taxes import StatusQuo
 from commonwealth.technology import ai_metrics, occupation_slug
@@ -654,7 +654,9 @@ class HouseholdEconomy:
         wealth_dist = Distribution(wealth_start, w * resident)
         # Households (a single adult or a married couple) ranked by household wealth, as the DFA and Saez &
         # Zucman's saving rates rank them; each adult takes the rank of their household.
-        households = Distribution(pop.unit_wealth(wealth_start), pop.unit_weight * resident)
+        # Their order follows from the adults' (singles' wealth as it is, couples' doubled): merged, not sorted.
+        households = Distribution(pop.unit_wealth(wealth_start), pop.unit_weight * resident,
+                                  order=order_of_multiples(wealth_dist.order, wealth_dist.xs, pop.unit_size))
         wealth_rank = households.mid_rank()
         distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices,
                                             households)
