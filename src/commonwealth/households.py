@@ -410,7 +410,10 @@ def _heirs(pop: Population, labour: Labour, dead: NDArray[np.intp], rng: np.rand
     earnings = Distribution(pop.efficiency, pop.weight, order=order)
     parent_rank = earnings.mid_rank_of(dead)
     z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dead.size)
-    position = np.searchsorted(earnings.upper, ndtr(z) * earnings.total_weight)
+    target = ndtr(z) * earnings.total_weight
+    by_target = np.argsort(target)  # sorted queries: each binary search starts where the last one ended
+    position = np.empty(target.size, dtype=np.intp)
+    position[by_target] = np.searchsorted(earnings.upper, target[by_target])
     pop.efficiency[dead] = earnings.xs[np.clip(position, 0, earnings.xs.size - 1)]
     pop.age[dead] = ADULT_AGE
     pop.citizen[dead] = True

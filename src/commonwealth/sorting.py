@@ -375,32 +375,60 @@ def count_at_or_below(breaks: ArrayLike, values: ArrayLike) -> NDArray[np.int64]
     return _count_at_or_below(b, np.ascontiguousarray(values, dtype=np.float64).reshape(-1)).reshape(np.shape(values))
 
 
+@njit(cache=True, inline="always")
+def _key(v: float, b: np.uint64) -> np.uint64:
+    """:func:`order_keys` of one value ``v``, whose bit pattern is ``b``."""
+    sign = np.uint64(1) << np.uint64(63)
+    if v != v:
+        return np.uint64(0xFFFFFFFFFFFFFFFF)
+    if v == 0.0:
+        return sign
+    return ~b if b & sign else b | sign
+
+
 @njit(cache=True)
-def _merge_changed(order: NDArray[np.intp], changed: NDArray[np.bool_], moved: NDArray[np.intp],
-                   keys: NDArray[np.uint64]) -> NDArray[np.intp]:
-    """The stable order after some values changed: ``order`` (the old stable order) without the ``changed``
-    records, merged with ``moved`` (the changed records in their own stable order) by (key, index)."""
+def _changed_since(order: NDArray[np.intp], sorted_before: NDArray[np.float64], x: NDArray[np.float64]
+                   ) -> tuple[NDArray[np.bool_], int]:
+    """Which records' values differ from those they were sorted by (``sorted_before[i]`` for ``order[i]``;
+    NaN equals NaN, −0.0 equals +0.0), and how many."""
+    n = order.size
+    changed = np.zeros(n, dtype=np.bool_)
+    count = 0
+    for i in range(n):
+        a = order[i]
+        v, u = x[a], sorted_before[i]
+        if not (v == u or (v != v and u != u)):
+            changed[a] = True
+            count += 1
+    return changed, count
+
+
+@njit(cache=True)
+def _merge_changed(order: NDArray[np.intp], sorted_before: NDArray[np.float64], changed: NDArray[np.bool_],
+                   moved: NDArray[np.intp], moved_values: NDArray[np.float64]
+                   ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """The stable order after some values changed, and the values in that order: ``order`` (the old stable
+    order, its values ``sorted_before``) without the ``changed`` records, merged with ``moved`` (the changed
+    records in their own stable order, their values ``moved_values``) by (key, record number)."""
     n, m = order.size, moved.size
     out = np.empty(n, dtype=order.dtype)
+    values = np.empty(n)
+    before_bits, moved_bits = sorted_before.view(np.uint64), moved_values.view(np.uint64)
     i = j = 0
     for k in range(n):
         while i < n and changed[order[i]]:
             i += 1
-        if j >= m:
-            out[k] = order[i]
+        take_kept = j >= m
+        if not take_kept and i < n:
+            ka, kb = _key(sorted_before[i], before_bits[i]), _key(moved_values[j], moved_bits[j])
+            take_kept = ka < kb or (ka == kb and order[i] < moved[j])
+        if take_kept:
+            out[k], values[k] = order[i], sorted_before[i]
             i += 1
-        elif i >= n:
-            out[k] = moved[j]
-            j += 1
         else:
-            a, b = order[i], moved[j]
-            if keys[a] < keys[b] or (keys[a] == keys[b] and a < b):
-                out[k] = a
-                i += 1
-            else:
-                out[k] = b
-                j += 1
-    return out
+            out[k], values[k] = moved[j], moved_values[j]
+            j += 1
+    return out, values
 
 
 @njit(cache=True)
@@ -464,24 +492,21 @@ class KeptOrder:
     MERGE_SHARE = 0.25
 
     def __init__(self) -> None:
-        self._values: NDArray[np.float64] | None = None
         self._order: NDArray[np.intp] | None = None
+        self._sorted: NDArray[np.float64] | None = None  # the values, in that order, at the last call
 
     def order(self, values: ArrayLike) -> NDArray[np.intp]:
         x = np.asarray(values, dtype=np.float64)
-        if self._values is None or self._values.shape != x.shape:
+        if self._order is None or self._order.shape != x.shape:
             order = stable_argsort(x)
-        else:
-            changed = ~((x == self._values) | (np.isnan(x) & np.isnan(self._values)))
-            count = int(changed.sum())
-            if count == 0:
-                order = self._order
-            elif count > self.MERGE_SHARE * x.size or x.size < RADIX_MIN_SIZE:
-                order = stable_argsort(x)
-            else:
-                moved = np.flatnonzero(changed)
-                moved = moved[stable_argsort(x[moved])]
-                order = _merge_changed(self._order, changed, moved.astype(np.intp), order_keys(x))
-        self._values = x.copy()
-        self._order = order
-        return order
+            self._order, self._sorted = order, x[order]
+            return order
+        changed, count = _changed_since(self._order, self._sorted, x)
+        if count > self.MERGE_SHARE * x.size or x.size < RADIX_MIN_SIZE:
+            order = stable_argsort(x)
+            self._order, self._sorted = order, x[order]
+        elif count:
+            moved = np.flatnonzero(changed)
+            moved = moved[stable_argsort(x[moved])].astype(np.intp, copy=False)
+            self._order, self._sorted = _merge_changed(self._order, self._sorted, changed, moved, x[moved])
+        return self._order
