@@ -165,7 +165,8 @@ def test_selection_refuses_what_a_distribution_refuses():
         select_quantile([1.0], [1.0], 1.5)
 
 
-@pytest.mark.parametrize("kind", ["lognormal", "ties", "signed zeros", "one group", "other factors", "overflow"])
+@pytest.mark.parametrize("kind", ["lognormal", "ties", "signed zeros", "one group", "other factors", "overflow",
+                                  "special"])
 def test_the_order_of_values_doubled_for_some_records_follows_from_the_order_of_the_values(kind):
     """A household's wealth is its adult's doubled for a couple: the merged order equals a fresh stable sort,
     ties between a single and a couple included, and a sort is used where the factors are not 1 and 2."""
@@ -175,13 +176,14 @@ def test_the_order_of_values_doubled_for_some_records_follows_from_the_order_of_
          "ties": rng.integers(-6, 12, n).astype(float),  # 4 single ties with 2 doubled, and so on
          "signed zeros": rng.choice([0.0, -0.0, 1.0, -1.0, 0.5], n),
          "one group": rng.normal(size=n), "other factors": rng.normal(size=n),
-         "overflow": np.where(rng.random(n) < 0.01, 1.5e308, rng.normal(size=n))}[kind]
+         "overflow": np.where(rng.random(n) < 0.01, 1.5e308, rng.normal(size=n)),
+         "special": rng.choice(SPECIAL, n)}[kind]
     factor = rng.integers(1, 3, n).astype(np.int8)
     if kind == "one group":
         factor[:] = 2
     elif kind == "other factors":
         factor[::5] = 3
     order = stable_argsort(x)
-    with np.errstate(over="ignore"):  # 1.5e308 doubled is inf: the merge declines it, the sort orders it
+    with np.errstate(over="ignore", invalid="ignore"):  # 1.5e308 doubled is inf: the merge declines, the sort orders
         expected = np.argsort(x * factor, kind="stable")
         np.testing.assert_array_equal(order_of_multiples(order, x[order], factor), expected)

@@ -434,40 +434,49 @@ def _merge_changed(order: NDArray[np.intp], sorted_before: NDArray[np.float64], 
 @njit(cache=True)
 def _order_of_doubled(order: NDArray[np.intp], xs: NDArray[np.float64], doubled: NDArray[np.bool_]
                       ) -> NDArray[np.intp]:
-    """The stable order of ``x × (1 + doubled)``, from the stable ``order`` of finite ``x`` and ``xs = x[order]``:
-    empty if doubling a value overflows. Doubling is exact and keeps the order of the doubled records among
-    themselves, so the two groups, each already in order, are merged by (value, record number)."""
+    """The stable order of ``x × (1 + doubled)``, from the stable ``order`` of ``x`` and ``xs = x[order]``:
+    empty if a value is not finite or doubling it overflows. Doubling is exact and keeps the order of the
+    doubled records among themselves, so the two groups, each already in order, are merged by (value, record).
+
+    Both groups share one buffer, the singles filled from the front and the doubled from the back; each record
+    is written to both ends and only its own group's count advances, so neither loop branches on the data."""
     n = order.size
-    twice = np.empty(n, dtype=np.bool_)  # doubled[order]: read once at random, then in order
+    values = np.empty(n + 2)
+    records = np.empty(n + 2, dtype=order.dtype)
+    singles = pairs = 0
+    overflow = False
     for i in range(n):
-        twice[i] = doubled[order[i]]
-        if twice[i] and not np.isfinite(2.0 * xs[i]):
-            return np.empty(0, dtype=order.dtype)
+        r = order[i]
+        d = doubled[r]
+        v = xs[i]
+        twice = 2.0 * v
+        values[singles], records[singles] = v, r
+        values[n + 1 - pairs], records[n + 1 - pairs] = twice, r
+        overflow |= not np.isfinite(twice)  # a value not finite, or too large to double exactly
+        singles += 1 - d
+        pairs += d
+    if overflow:
+        return np.empty(0, dtype=order.dtype)
+    # The two free slots left between the groups end each of them: +inf after any finite value.
+    values[singles], records[singles] = np.inf, n
+    values[singles + 1], records[singles + 1] = np.inf, n
     out = np.empty(n, dtype=order.dtype)
-    a = b = 0  # the next single and the next doubled record, by position in ``order``
-    while a < n and twice[a]:
-        a += 1
-    while b < n and not twice[b]:
-        b += 1
+    a, b = 0, n + 1
     for k in range(n):
-        if b >= n or (a < n and (xs[a] < 2.0 * xs[b] or (xs[a] == 2.0 * xs[b] and order[a] < order[b]))):
-            out[k] = order[a]
-            a += 1
-            while a < n and twice[a]:
-                a += 1
-        else:
-            out[k] = order[b]
-            b += 1
-            while b < n and not twice[b]:
-                b += 1
+        va, vb, ra, rb = values[a], values[b], records[a], records[b]
+        single_first = (va < vb) | ((va == vb) & (ra < rb))
+        out[k] = ra if single_first else rb
+        a += single_first
+        b -= 1 - single_first
     return out
 
 
 def order_of_multiples(order: NDArray[np.intp], xs: NDArray[np.float64], factor: NDArray[np.integer]
                        ) -> NDArray[np.intp]:
-    """``stable_argsort(x × factor)`` from the stable ``order`` of finite ``x`` and ``xs = x[order]``, when
+    """``stable_argsort(x × factor)`` from the stable ``order`` of ``x`` and ``xs = x[order]``, when
     every factor is 1 or 2 (a household's wealth from its adults' equal shares: a single or a couple), by a
-    linear merge instead of a sort; otherwise (or if doubling overflows) by sorting ``x × factor``."""
+    linear merge instead of a sort; otherwise (or if a value is not finite or too large to double) by sorting
+    ``x × factor``."""
     f = np.asarray(factor)
     if f.size and bool(np.all((f == 1) | (f == 2))):
         merged = _order_of_doubled(np.asarray(order), np.ascontiguousarray(xs, dtype=np.float64), f == 2)
