@@ -98,11 +98,17 @@ def test_gathering_in_order_equals_fancy_indexing_and_cumsum():
     rng = np.random.default_rng(11)
     x, w = rng.normal(size=5_000), rng.uniform(0.0, 3.0, 5_000)
     order = stable_argsort(x)
-    xs, ws, upper, total = gather_cumulative(order, x, w)
+    xs, ws, upper, total, status = gather_cumulative(order, x, w)
     np.testing.assert_array_equal(xs, x[order])
     np.testing.assert_array_equal(ws, w[order])
     np.testing.assert_array_equal(upper, np.cumsum(w[order]))
     assert total == dot(w[order], x[order])
+    assert status == 0
+    for bad, expected in ((np.where(x > 2.5, np.nan, x), 1), (np.where(x < -3.0, -np.inf, x), 1)):
+        assert gather_cumulative(order, bad, w)[4] == expected
+    assert gather_cumulative(order, x, np.where(x > 2.0, -1.0, w))[4] == 2
+    assert gather_cumulative(order, x, np.where(x > 2.0, -1.0, np.nan))[4] == 1  # not finite before negative
+    assert gather_cumulative(order, x, np.zeros_like(w))[4] == 3
 
 
 @pytest.mark.parametrize("kind", ["sorted", "few out of place", "random", "ties", "special"])

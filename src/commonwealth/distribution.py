@@ -275,7 +275,7 @@ class Distribution:
         whatever the hint. Ties then follow the hint's order instead of the input order, which changes
         :meth:`mid_rank` for tied records and nothing else (shares, Gini, quantiles and counts do not depend
         on tie order)."""
-        x, w = _prepare(values, weights)
+        x, w = as_records(values, weights)  # finiteness and signs are checked as the values are gathered
         if order is not None:
             self.order = np.asarray(order)
         elif hint is None:
@@ -285,7 +285,9 @@ class Distribution:
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
             self.order = hint[stable_argsort_nearly_sorted(x[hint])]
-        self.xs, self.ws, self.upper, total = gather_cumulative(self.order, x, w)
+        self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w)
+        if status:
+            raise ValueError(_RECORDS_ERRORS[status])
         self.total_weight = float(self.upper[-1])
         self.total = float(total)  # dot(ws, xs)
 

@@ -325,9 +325,10 @@ def select_quantile(values: ArrayLike, weights: ArrayLike, q: float) -> float:
 
 @njit(cache=True)
 def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64]
-                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
-    """x[order], w[order], the running sum of the latter (in order, as ``np.cumsum`` adds) and Σ ws·xs (as
-    :func:`commonwealth.sums.dot` sums it), in one pass."""
+                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float, int]:
+    """x[order], w[order], the running sum of the latter (in order, as ``np.cumsum`` adds), Σ ws·xs (as
+    :func:`commonwealth.sums.dot` sums it) and the records' status (for a permutation ``order``: 1 a value or
+    weight not finite, 2 a negative weight, 3 every weight zero, 0 none of these), in one pass."""
     n = order.size
     xs = np.empty(n)
     ws = np.empty(n)
@@ -336,17 +337,23 @@ def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArra
     lanes = np.zeros(LANES)
     tail = 0.0
     acc = 0.0
+    finite, negative, positive = True, False, False
     for i in range(n):
         j = order[i]
-        xs[i] = x[j]
-        ws[i] = w[j]
-        acc += w[j]
+        v, u = x[j], w[j]
+        xs[i] = v
+        ws[i] = u
+        finite &= np.isfinite(v) & np.isfinite(u)
+        negative |= u < 0.0
+        positive |= u > 0.0
+        acc += u
         upper[i] = acc
         if i < stop:
-            lanes[i % LANES] += ws[i] * xs[i]
+            lanes[i % LANES] += u * v
         else:
-            tail += ws[i] * xs[i]
-    return xs, ws, upper, lanes_total(lanes, tail)
+            tail += u * v
+    status = 1 if not finite else 2 if negative else 0 if positive else 3
+    return xs, ws, upper, lanes_total(lanes, tail), status
 
 
 @njit(cache=True)
