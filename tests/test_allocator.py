@@ -17,9 +17,32 @@ def test_the_setting_is_applied_once_per_process():
 
 
 @pytest.mark.parametrize("env", [{"COMMONWEALTH_SYSTEM_MALLOC": "1"}, {"MALLOC_TRIM_THRESHOLD_": "131072"},
-                                 {"MALLOC_MMAP_THRESHOLD_": "131072"},
+                                 {"MALLOC_MMAP_THRESHOLD_": "131072"}, {"MALLOC_MMAP_MAX_": "65536"},
                                  {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"}])
 def test_the_user_can_keep_the_system_allocator(monkeypatch, env):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert allocator._apply() is False
+
+
+def test_large_arrays_are_allocated_in_the_main_thread_and_in_others_with_no_block_mapped_alone():
+    """With ``M_MMAP_MAX`` 0 a block larger than a thread's arena can hold comes from the main heap (glibc's
+    retry): 160 MB arrays, freed and allocated again, in the main thread and in another one."""
+    import threading
+
+    import numpy as np
+
+    allocator.retain_freed_memory()
+    sums = []
+
+    def allocate() -> None:
+        for _ in range(2):
+            a = np.ones(20_000_000)
+            sums.append(float(a.sum()))
+            del a
+
+    allocate()
+    worker = threading.Thread(target=allocate)
+    worker.start()
+    worker.join()
+    assert sums == [2e7] * 4

@@ -1,23 +1,26 @@
 """Keep freed array memory for reuse instead of handing it back to the operating system.
 
 Every simulated year allocates dozens of per-record arrays (flows, temporaries) and frees last year's.
-With glibc's default settings, freed blocks of more than 128 KiB raise the allocator's mmap threshold
-but the top of the heap is trimmed — returned to the kernel — as soon as 2 × that threshold is free, so
-the next year's arrays get fresh pages, which the kernel must fault in and zero page by page. On this
-project's benchmark machine a fresh 800 KB array (100,000 records) costs about 0.2 ms in page faults,
-several times the arithmetic done on it (docs/performance.md). Fixing the mmap threshold at 32 MiB
-(glibc's own ceiling for its dynamic threshold) and trimming only above 512 MiB of free heap lets each
-year reuse the previous year's memory. Arrays of 32 MiB and more (4M records and up) are still mapped
-and unmapped by themselves. See ``mallopt(3)``.
+With glibc's default settings a block of more than 128 KiB (a dynamic threshold, at most 32 MiB) is
+mapped on its own and unmapped when freed, and the top of the heap is trimmed — returned to the kernel —
+as soon as 2 × that threshold is free, so the next year's arrays get fresh pages, which the kernel must
+fault in and zero. On this project's benchmark machine a fresh 800 KB array (100,000 records) costs
+about 0.2 ms in page faults, several times the arithmetic done on it; at 10M records, where every
+per-record array (80 MB) is above glibc's largest threshold and so always mapped afresh, a year took
+about 14 s instead of 7.6 s (docs/performance.md). So no block is mapped on its own
+(``M_MMAP_MAX`` = 0: every block comes from the heap, which glibc still extends by ``mmap`` when it
+cannot grow it in place) and the heap is trimmed only above 512 MiB of free memory at its top: each year
+reuses the previous year's memory. Allocations from other threads that their own arena cannot hold fall
+back to the main heap (glibc's retry), as they do when an arena is full.
 
-The cost: the process keeps up to 512 MiB of freed heap instead of returning it, so its peak resident
-memory is a little higher (about +0.1 GiB at 1M and at 10M records when it was introduced; see
-docs/performance.md for current figures),
-and a long-lived host (a notebook, a server) keeps that memory until it exits. The setting applies to
-the whole process, once, when the first engine is built (:class:`commonwealth.engine.HouseholdEconomy`).
-It is skipped off Linux, when the C library has no ``mallopt`` (the call is then refused or ignored),
-when the user already tunes glibc's allocator (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``
-or ``glibc.malloc`` in ``GLIBC_TUNABLES``), and when ``COMMONWEALTH_SYSTEM_MALLOC=1``.
+The cost: the process keeps up to 512 MiB of freed heap instead of returning it, and a heap fragments
+where separate mappings would not, so its peak resident memory is higher (about +0.3 GiB at 10M
+records when ``M_MMAP_MAX`` was set; see docs/performance.md for current figures), and a long-lived host
+(a notebook, a server) keeps that memory until it exits. The setting applies to the whole process, once,
+when the first engine is built (:class:`commonwealth.engine.HouseholdEconomy`). It is skipped off Linux,
+when the C library has no ``mallopt`` (the call is then refused or ignored), when the user already tunes
+glibc's allocator (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_MMAP_MAX_``, ``MALLOC_TRIM_THRESHOLD_`` or
+``glibc.malloc`` in ``GLIBC_TUNABLES``), and when ``COMMONWEALTH_SYSTEM_MALLOC=1``. See ``mallopt(3)``.
 """
 
 from __future__ import annotations
@@ -31,8 +34,12 @@ import sys
 #: ``mallopt`` parameter numbers (glibc ``malloc.h``).
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
-#: Blocks at least this large are mapped on their own (bytes; glibc's maximum dynamic threshold).
+M_MMAP_MAX = -4
+#: The threshold above which blocks would be mapped on their own (bytes; glibc's maximum dynamic threshold),
+#: fixed so that it stops moving; with :data:`MMAP_MAX` 0 no block is mapped on its own.
 MMAP_THRESHOLD = 32 * 1024**2
+#: Blocks mapped on their own at once, at most (0: none; glibc's default is 65,536).
+MMAP_MAX = 0
 #: Free memory at the top of the heap kept before any is returned to the system (bytes).
 TRIM_THRESHOLD = 512 * 1024**2
 
@@ -45,7 +52,7 @@ def retain_freed_memory() -> bool:
 def _apply() -> bool:
     if not sys.platform.startswith("linux") or os.environ.get("COMMONWEALTH_SYSTEM_MALLOC") == "1":
         return False
-    if any(name in os.environ for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")):
+    if any(name in os.environ for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_")):
         return False
     if "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
         return False
@@ -55,4 +62,5 @@ def _apply() -> bool:
     except (OSError, AttributeError):  # no C library found, or one without mallopt
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    return (bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+            and bool(mallopt(M_MMAP_MAX, MMAP_MAX)))

@@ -132,6 +132,7 @@ from commonwealth.saving import (
     SavingRule,
     after_tax_returns,
     age_profile,
+    cash_and_liquid,
     group_rates,
     income_mix_profile,
     level_factors,
@@ -840,14 +841,13 @@ class HouseholdEconomy:
                        locked: np.ndarray | float) -> SavingInputs:
         """What the saving rule sees this year (commonwealth.saving), before settle moves holdings."""
         pop = self.pop
-        taxes = flows.taxes + reforms.taxes
-        income = flows.labour_income + flows.capital_income + flows.transfers + reforms.transfers
-        end_index_price = markets.prices.after_retention().index_price
-        liquid = (np.maximum(pop.equity_index - locked, 0.0) * end_index_price + np.maximum(pop.bonds, 0.0))
+        income, taxes, disposable, liquid, working = cash_and_liquid(
+            flows.labour_income, flows.capital_income, flows.transfers, flows.taxes, reforms.transfers, reforms.taxes,
+            pop.equity_index, locked, markets.prices.after_retention().index_price, pop.bonds, pop.age,
+            self.status_quo.retirement_age, pop.employed)
         return SavingInputs(
-            disposable=income - taxes, wealth=markets.wealth_start, liquid=liquid,
-            capital_income=flows.capital_income, income=income, taxes=taxes, age=pop.age,
-            working=(pop.age < self.status_quo.retirement_age) | pop.employed,
+            disposable=disposable, wealth=markets.wealth_start, liquid=liquid,
+            capital_income=flows.capital_income, income=income, taxes=taxes, age=pop.age, working=working,
             group=wealth_groups(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year),
             rank=markets.wealth_rank, weight=pop.weight)
 
@@ -875,9 +875,9 @@ class HouseholdEconomy:
         params = PortfolioParameters.from_parameters(self.params, year)
         sale = sell_received(self.shares_received, self.pop.equity_index, locked,
                              prices.after_retention().index_price, params)
-        flows.consumption = flows.consumption + sale
-        flows.saving = flows.saving - sale
-        flows.index_purchase = flows.index_purchase - sale
+        flows.consumption += sale  # in place: settle's own fresh arrays, held by nothing else yet
+        flows.saving -= sale
+        flows.index_purchase -= sale
 
     def _investment(self, markets: Markets, flows: Flows, year: int) -> float:
         """Investment: firms invest retained earnings, then issue new shares to the index's buyers;

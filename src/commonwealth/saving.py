@@ -73,6 +73,39 @@ class SavingInputs:
     weight: NDArray[np.float64]
 
 
+def cash_and_liquid(labour_income: NDArray, capital_income: NDArray, transfers: NDArray, taxes: NDArray,
+                    reform_transfers: NDArray, reform_taxes: NDArray, equity_index: NDArray, locked: NDArray | float,
+                    index_price: float, bonds: NDArray, age: NDArray, retirement_age: float, employed: NDArray
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64],
+                               NDArray[np.bool_]]:
+    """Per adult, in one pass: income before taxes (market income, status-quo and reform transfers), all
+    taxes, disposable income, liquid wealth (sellable index units at ``index_price`` plus positive bonds)
+    and who works or may (below ``retirement_age`` or employed) — the :class:`SavingInputs` the saving
+    rule needs, with numpy's operations in numpy's order (``l + c + t + t_r``, ``τ + τ_r``,
+    ``max(E − ℓ, 0)·p + max(B, 0)``)."""
+    shape = labour_income.shape
+    return _cash_and_liquid(labour_income, capital_income, transfers, taxes,
+                            np.broadcast_to(np.asarray(reform_transfers, dtype=np.float64), shape),
+                            np.broadcast_to(np.asarray(reform_taxes, dtype=np.float64), shape), equity_index,
+                            np.broadcast_to(np.asarray(locked, dtype=np.float64), shape), float(index_price),
+                            bonds, age, float(retirement_age), employed)
+
+
+@njit(cache=True)
+def _cash_and_liquid(labour, capital, transfers, taxes, reform_transfers, reform_taxes, equity_index, locked, price,
+                     bonds, age, retirement_age, employed):
+    n = labour.size
+    income, all_taxes, disposable, liquid = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    working = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        before = ((labour[i] + capital[i]) + transfers[i]) + reform_transfers[i]
+        paid = taxes[i] + reform_taxes[i]
+        income[i], all_taxes[i], disposable[i] = before, paid, before - paid
+        liquid[i] = maximum(equity_index[i] - locked[i], 0.0) * price + maximum(bonds[i], 0.0)
+        working[i] = (age[i] < retirement_age) | employed[i]
+    return income, all_taxes, disposable, liquid, working
+
+
 @dataclass
 class SavingRule:
     """The life-cycle saving rule, its base-year level factors and base-year after-tax returns."""
