@@ -173,6 +173,23 @@ def test_a_hint_changes_the_speed_of_the_sort_not_its_answers(rows, seed) -> Non
     assert hinted.quantile(0.5) == plain.quantile(0.5)
 
 
+@pytest.mark.parametrize("size", [50, 5_000])  # numpy's sort below the radix cut-off, the radix sort above
+@pytest.mark.parametrize("hinted", [False, True])
+def test_a_distribution_without_ranks_answers_the_same_and_refuses_ranks(size, hinted) -> None:
+    """ranks=False keeps the running weights in the order's memory: the same sorted values, weights, shares,
+    Gini and quantiles to the last bit; asking it for ranks is an error, not a wrong answer."""
+    rng = np.random.default_rng(size)
+    x, w = rng.lognormal(10.0, 1.5, size), rng.uniform(0.0, 2.0, size)
+    hint = np.argsort(x + rng.normal(0.0, x.std() * 0.01, size)) if hinted else None
+    full, lean = Distribution(x, w, hint=hint), Distribution(x, w, hint=hint, ranks=False)
+    for name in ("xs", "ws", "upper"):
+        np.testing.assert_array_equal(getattr(lean, name), getattr(full, name))
+    assert (lean.gini(), lean.top_share(0.01), lean.quantile(0.5)) == (full.gini(), full.top_share(0.01),
+                                                                       full.quantile(0.5))
+    with pytest.raises(ValueError, match="ranks=False"):
+        lean.mid_rank()
+
+
 def test_a_hint_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="hint"):
         Distribution([1.0, 2.0], [1.0, 1.0], hint=np.array([0]))

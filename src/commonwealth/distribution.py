@@ -267,14 +267,15 @@ class Distribution:
     """
 
     def __init__(self, values: ArrayLike, weights: ArrayLike, *, hint: NDArray[np.intp] | None = None,
-                 order: NDArray[np.intp] | None = None) -> None:
+                 order: NDArray[np.intp] | None = None, ranks: bool = True) -> None:
         """``order``: optionally, the values' stable order, already known (a
         :class:`~commonwealth.sorting.KeptOrder`'s); it is trusted, not checked. ``hint``: optionally, a
         permutation of the records expected to be nearly sorted by value (an order known from a related
         distribution). The sort then starts from it (linear when it is nearly right); the result is sorted
         whatever the hint. Ties then follow the hint's order instead of the input order, which changes
         :meth:`mid_rank` for tied records and nothing else (shares, Gini, quantiles and counts do not depend
-        on tie order)."""
+        on tie order). ``ranks=False``: shares, the Gini, quantiles and counts only — no :meth:`mid_rank`
+        (the order found here is not kept; its memory holds the running weights)."""
         x, w = as_records(values, weights)  # finiteness and signs are checked as the values are gathered
         if order is not None:
             self.order = np.asarray(order)
@@ -285,7 +286,10 @@ class Distribution:
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
             self.order = hint[stable_argsort_nearly_sorted(x[hint])]
-        self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w)
+        self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w,
+                                                                        reuse_order=not ranks and order is None)
+        if not ranks:
+            self.order = None
         if status:
             raise ValueError(_RECORDS_ERRORS[status])
         self.total_weight = float(self.upper[-1])
@@ -320,7 +324,12 @@ class Distribution:
 
     def mid_rank(self) -> NDArray[np.float64]:
         """Weighted mid-rank of each record in input order (as :func:`mid_rank`)."""
-        return _scatter_mid_rank(self.order, self.upper, self.ws, self.total_weight)
+        return _scatter_mid_rank(self._order(), self.upper, self.ws, self.total_weight)
+
+    def _order(self) -> NDArray[np.intp]:
+        if self.order is None:
+            raise ValueError("this Distribution was built with ranks=False: it has no ranks")
+        return self.order
 
     def mid_rank_of(self, records: NDArray[np.intp]) -> NDArray[np.float64]:
         """``mid_rank()[records]`` for increasing, distinct record numbers, without ranking every record."""
@@ -329,7 +338,7 @@ class Distribution:
             raise ValueError("mid_rank_of needs increasing, distinct record numbers")
         if r.size and (r[0] < 0 or r[-1] >= self.xs.size):
             raise ValueError(f"record numbers must lie in 0 … {self.xs.size - 1}")
-        return _mid_rank_of(self.order, self.upper, self.ws, self.total_weight, r)
+        return _mid_rank_of(self._order(), self.upper, self.ws, self.total_weight, r)
 
     def largest(self) -> float:
         """The largest value among records with positive weight."""

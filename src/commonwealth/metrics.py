@@ -352,7 +352,7 @@ def income_metrics(flows: Flows, weight: np.ndarray, cpi: float, in_kind: np.nda
     levied, at market prices — in kind) and of consumption, deflated. Income is ranked (its Gini needs the
     order); the other two medians are selected without sorting (:func:`commonwealth.sorting.select_quantile`)."""
     before_taxes = flows.income  # computed from the flows on each access: once here
-    income = dist.Distribution(before_taxes, weight)
+    income = dist.Distribution(before_taxes, weight, ranks=False)
     median, gini = income.quantile(0.5), income.gini()
     net = before_taxes - flows.taxes if in_kind is None else before_taxes - flows.taxes + in_kind
     del before_taxes, income  # their 40 bytes a record are not kept while the other medians are found

@@ -212,7 +212,7 @@ class Politics:
         # Influence per adult rises with wealth (influence_weights), so the wealth order, restricted to
         # voters, is a nearly sorted start for their sort.
         per_adult, weight, hint = _voters_influence(influence, ctx.pop.weight, wealth_order)
-        concentration = Distribution(per_adult, weight, hint=hint).gini()
+        concentration = Distribution(per_adult, weight, hint=hint, ranks=False).gini()
         top, bottom = _by_rank(influence, wealth_rank)
         values = {
             "influence_share_top1": float(top.sum()),

@@ -198,7 +198,7 @@ def _insertion_order(x: NDArray[np.float64], budget: int) -> NDArray[np.int64]:
     have been moved (the input was not nearly sorted)."""
     n = x.size
     order = np.arange(n)
-    keys = x.copy()
+    keys = x + 0.0  # −0.0 + 0.0 = +0.0: ties with +0.0, as in numpy
     moved = 0
     for i in range(1, n):
         k = keys[i]
@@ -226,7 +226,7 @@ def stable_argsort_nearly_sorted(values: ArrayLike, budget: float = 1.0) -> NDAr
         raise ValueError(f"stable_argsort sorts 1-D arrays, not shape {x.shape}")
     if x.size < RADIX_MIN_SIZE:
         return np.argsort(x, kind="stable")
-    order = _insertion_order(x + 0.0, int(budget * x.size))  # −0.0 + 0.0: ties with +0.0, as in numpy
+    order = _insertion_order(x, int(budget * x.size))
     return stable_argsort(x) if order.size != x.size else order.astype(np.intp, copy=False)
 
 
@@ -324,15 +324,13 @@ def select_quantile(values: ArrayLike, weights: ArrayLike, q: float) -> float:
 
 
 @njit(cache=True)
-def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64]
-                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float, int]:
-    """x[order], w[order], the running sum of the latter (in order, as ``np.cumsum`` adds), Σ ws·xs (as
-    :func:`commonwealth.sums.dot` sums it) and the records' status (for a permutation ``order``: 1 a value or
-    weight not finite, 2 a negative weight, 3 every weight zero, 0 none of these), in one pass."""
+def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64], upper: NDArray[np.float64]
+            ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
+    """:func:`gather_cumulative` into ``upper``, which may be ``order``'s own buffer (each record number is
+    read before its place is written)."""
     n = order.size
     xs = np.empty(n)
     ws = np.empty(n)
-    upper = np.empty(n)
     stop = n - n % LANES
     lanes = np.zeros(LANES)
     tail = 0.0
@@ -353,7 +351,23 @@ def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArra
         else:
             tail += u * v
     status = 1 if not finite else 2 if negative else 0 if positive else 3
-    return xs, ws, upper, lanes_total(lanes, tail), status
+    return xs, ws, lanes_total(lanes, tail), status
+
+
+def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64], *,
+                      reuse_order: bool = False
+                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float, int]:
+    """x[order], w[order], the running sum of the latter (in order, as ``np.cumsum`` adds), Σ ws·xs (as
+    :func:`commonwealth.sums.dot` sums it) and the records' status (for a permutation ``order``: 1 a value or
+    weight not finite, 2 a negative weight, 3 every weight zero, 0 none of these), in one pass.
+    ``reuse_order``: the running sums overwrite ``order`` (an int64 array the caller no longer needs), so
+    that no third array is allocated."""
+    if reuse_order and order.dtype == np.int64 and order.flags.c_contiguous and order.flags.writeable:
+        upper = order.view(np.float64)
+    else:
+        upper = np.empty(order.size)
+    xs, ws, total, status = _gather(order, x, w, upper)
+    return xs, ws, upper, total, status
 
 
 @njit(cache=True)
