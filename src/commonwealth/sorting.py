@@ -79,19 +79,28 @@ def _lsd_by_high_word(packed: NDArray[np.uint64], spare: NDArray[np.uint64], cou
 _SHORT_RUN = 16
 
 
+@njit(cache=True, inline="always")
+def _low_word(x: NDArray[np.float64], bits: NDArray[np.uint64], r: np.uint64) -> np.uint64:
+    """The lower 32 bits of record ``r``'s key (:func:`order_keys`), from its value: not stored for every
+    record, since only the few records in tied runs need it."""
+    return _key(x[r], bits[r]) & np.uint64(0xFFFFFFFF)
+
+
 @njit(cache=True)
-def _insert_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, low: NDArray[np.uint32]) -> None:
+def _insert_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, x: NDArray[np.float64],
+                        bits: NDArray[np.uint64]) -> None:
     """Insertion sort of ``packed[lo:hi]`` (one high word) by (low word, record number), in place."""
     records = np.uint64(0xFFFFFFFF)
     for i in range(lo + 1, hi):
         v = packed[i]
         r = v & records
-        k = low[r]
+        k = _low_word(x, bits, r)
         j = i
         while j > lo:
             u = packed[j - 1]
             s = u & records
-            if low[s] < k or (low[s] == k and s < r):
+            low = _low_word(x, bits, s)
+            if low < k or (low == k and s < r):
                 break
             packed[j] = u
             j -= 1
@@ -99,24 +108,26 @@ def _insert_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, low: NDArr
 
 
 @njit(cache=True)
-def _order_ties_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, low: NDArray[np.uint32]) -> None:
+def _order_ties_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, x: NDArray[np.float64],
+                            bits: NDArray[np.uint64]) -> None:
     """Records ``lo … hi − 1`` of ``packed`` share their keys' upper 32 bits: put them in the order of the
-    lower 32 (``low``, by record number), ties in record order. Already in order (exact ties): untouched."""
+    lower 32 (found from the values ``x``, whose bit patterns are ``bits``), ties in record order. Already in
+    order (exact ties): untouched."""
     records = np.uint64(0xFFFFFFFF)
     ordered = True
     for i in range(lo + 1, hi):
-        if low[packed[i] & records] < low[packed[i - 1] & records]:
+        if _low_word(x, bits, packed[i] & records) < _low_word(x, bits, packed[i - 1] & records):
             ordered = False
             break
     if ordered:
         return
     if hi - lo <= _SHORT_RUN:
-        _insert_by_low_word(packed, lo, hi, low)
+        _insert_by_low_word(packed, lo, hi, x, bits)
         return
     by_low = np.empty(hi - lo, dtype=np.uint64)
     for i in range(lo, hi):
         r = packed[i] & records
-        by_low[i - lo] = (np.uint64(low[r]) << np.uint64(32)) | r
+        by_low[i - lo] = (_low_word(x, bits, r) << np.uint64(32)) | r
     by_low.sort()  # distinct values (the record numbers differ): any sort gives (low word, record) order
     high = packed[lo] & ~records
     for i in range(lo, hi):
@@ -127,27 +138,14 @@ def _order_ties_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, low: N
 def _radix_order(x: NDArray[np.float64]) -> NDArray[np.intp]:
     """The stable order of ``x`` (fewer than 2³² values): each value's key (:func:`order_keys`) split in two
     words; records sorted by the upper word with their record number packed beside it (8 bytes moved a
-    pass); then each run of equal upper words ordered by the lower word."""
+    pass); then each run of equal upper words ordered by the lower word (found again from the values)."""
     n = x.size
-    sign = np.uint64(1) << np.uint64(63)
     bits = x.view(np.uint64)
-    records = np.uint64(0xFFFFFFFF)
     mask = np.uint64(_BUCKETS - 1)
     packed = np.empty(n, dtype=np.uint64)
-    low = np.empty(n, dtype=np.uint32)
     counts = np.zeros((_PASSES, _BUCKETS), dtype=np.int64)
     for i in range(n):
-        v, b = x[i], bits[i]
-        if v != v:
-            k = np.uint64(0xFFFFFFFFFFFFFFFF)  # NaN: after +inf
-        elif v == 0.0:
-            k = sign  # −0.0 ties with +0.0
-        elif b & sign:
-            k = ~b
-        else:
-            k = b | sign
-        high = k >> np.uint64(32)
-        low[i] = np.uint32(k & records)
+        high = _key(x[i], bits[i]) >> np.uint64(32)
         packed[i] = (high << np.uint64(32)) | np.uint64(i)
         for p in range(_PASSES):
             counts[p, (high >> np.uint64(_DIGIT_BITS * p)) & mask] += 1
@@ -156,9 +154,10 @@ def _radix_order(x: NDArray[np.float64]) -> NDArray[np.intp]:
     for i in range(1, n + 1):
         if i == n or (ordered[i] >> np.uint64(32)) != (ordered[start] >> np.uint64(32)):
             if i - start > 1:
-                _order_ties_by_low_word(ordered, start, i, low)
+                _order_ties_by_low_word(ordered, start, i, x, bits)
             start = i
     out = free.view(np.intp)  # written in place of the buffer the sort no longer needs: no fresh 8 bytes a record
+    records = np.uint64(0xFFFFFFFF)
     for i in range(n):
         out[i] = np.intp(ordered[i] & records)
     return out
