@@ -190,6 +190,35 @@ def test_a_distribution_without_ranks_answers_the_same_and_refuses_ranks(size, h
         lean.mid_rank()
 
 
+@pytest.mark.parametrize("kind", ["lognormal", "net worth", "integer weights", "zero weights"])
+def test_a_lorenz_curve_in_one_pass_equals_its_points_one_by_one(kind) -> None:
+    """bottom_shares walks the records once for all the points; each point is bottom_share's to the bit
+    (cuts on record boundaries included: integer weights at 1/40 steps)."""
+    rng = np.random.default_rng(3)
+    n = 4_000
+    x = rng.lognormal(10.0, 2.0, n) * (rng.choice([-0.2, 1.0], n, p=[0.1, 0.9]) if kind == "net worth" else 1.0)
+    w = {"lognormal": rng.uniform(0.5, 2.0, n), "net worth": rng.uniform(0.5, 2.0, n),
+         "integer weights": np.full(n, 3.0), "zero weights": np.where(rng.random(n) < 0.2, 0.0, 1.0)}[kind]
+    dist = Distribution(x, w)
+    cuts = np.linspace(0.0, 1.0, 41)
+    expected = np.array([dist.bottom_share(p) if p > 0 else 0.0 for p in cuts])
+    np.testing.assert_array_equal(dist.bottom_shares(cuts), expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(records)
+def test_lorenz_points_agree_with_bottom_shares_for_any_records(rows) -> None:
+    x, w, _ = _expand(rows)
+    dist = Distribution(x, w)
+    if abs(dist.total) < 1e-6:
+        return
+    cuts = np.linspace(0.0, 1.0, 11)
+    expected = [dist.bottom_share(p) if p > 0 else 0.0 for p in cuts]
+    np.testing.assert_allclose(dist.bottom_shares(cuts), expected, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="increasing"):
+        dist.bottom_shares([0.5, 0.2])
+
+
 def test_a_hint_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="hint"):
         Distribution([1.0, 2.0], [1.0, 1.0], hint=np.array([0]))

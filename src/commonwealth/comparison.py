@@ -133,7 +133,7 @@ def budget_scores(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd
 
     def table(result: ScenarioResult) -> pd.DataFrame:
         m = result.metrics[result.metrics.metric.isin(wanted)]
-        return m.pivot_table(index="year", columns="metric", values="value")
+        return m.pivot(index="year", columns="metric", values="value")  # one value a (year, metric)
 
     b = table(base)
     rows = []
@@ -199,11 +199,12 @@ def lorenz(result: ScenarioResult, year: int, points: int = 101) -> pd.DataFrame
     w = snap["weight"].to_numpy()
     rows = []
     for variable, column in (("wealth", "net_worth"), ("income", "income")):
-        dist = Distribution(snap[column].to_numpy(), w)
-        for p in np.linspace(0.0, 1.0, points):
-            rows.append({"scenario": result.scenario.name, "year": year, "variable": variable,
-                         "population_share": p, "value_share": dist.bottom_share(p) if p > 0 else 0.0})
-    return pd.DataFrame(rows)
+        shares = np.linspace(0.0, 1.0, points)
+        rows.append(pd.DataFrame({"scenario": result.scenario.name, "year": year, "variable": variable,
+                                  "population_share": shares,
+                                  "value_share": Distribution(snap[column].to_numpy(), w, ranks=False
+                                                              ).bottom_shares(shares)}))
+    return pd.concat(rows, ignore_index=True)
 
 
 def ownership(result: ScenarioResult, year: int) -> pd.DataFrame:

@@ -104,6 +104,47 @@ def _share_sum(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[
 
 
 @njit(cache=True)
+def _bottom_share_sums(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64],
+                       cuts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`_share_sum` from 0 to each of the increasing ``cuts`` (weights), in one pass: the records
+    wholly below a cut add the same products to the same lanes whatever the cut, so they are added once and
+    carried on; the few that straddle a cut are added to a copy. Records past them add zeros in
+    :func:`_share_sum`, which leave a sum unchanged, so they are skipped."""
+    n = xs.size
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    out = np.empty(cuts.size)
+    i = 0
+    for c in range(cuts.size):
+        hi = cuts[c]
+        while i < n and upper[i] <= hi:
+            lower = upper[i] - ws[i]
+            inside = upper[i] - (lower if lower >= 0.0 else 0.0)
+            if not inside >= 0.0:
+                inside = 0.0
+            if i < stop:
+                lanes[i % LANES] += inside * xs[i]
+            else:
+                tail += inside * xs[i]
+            i += 1
+        straddling, straddling_tail = lanes.copy(), tail
+        j = i
+        while j < n and upper[j] - ws[j] < hi:
+            lower = upper[j] - ws[j]
+            inside = hi - (lower if lower >= 0.0 else 0.0)
+            if not inside >= 0.0:
+                inside = 0.0
+            if j < stop:
+                straddling[j % LANES] += inside * xs[j]
+            else:
+                straddling_tail += inside * xs[j]
+            j += 1
+        out[c] = lanes_total(straddling, straddling_tail)
+    return out
+
+
+@njit(cache=True)
 def _gini_numerator(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64],
                     total_weight: float) -> float:
     """``dot(ws · xs, 2 · upper − ws − W)``, as numpy and :func:`~commonwealth.sums.dot` compute it."""
@@ -306,6 +347,18 @@ class Distribution:
 
     def bottom_share(self, fraction: float) -> float:
         return self.share_between(0.0, _check_fraction("fraction", fraction))
+
+    def bottom_shares(self, fractions: ArrayLike) -> NDArray[np.float64]:
+        """:meth:`bottom_share` of each of the increasing ``fractions`` (a Lorenz curve's points), in one pass
+        over the records instead of one each; 0 at 0. The same values, except where a cut falls within
+        rounding of the end of a record's weight (tested to 1e-12)."""
+        f = np.asarray(fractions, dtype=np.float64).ravel()
+        if f.size and (np.any(np.diff(f) < 0) or f[0] < 0.0 or f[-1] > 1.0):
+            raise ValueError(f"fractions must be increasing population shares between 0 and 1, got {f.tolist()}")
+        if self.total == 0.0:
+            raise ValueError("the weighted total of values is zero; shares are undefined")
+        sums = _bottom_share_sums(self.upper, self.ws, self.xs, f * self.total_weight) / self.total
+        return np.where(f > 0.0, sums, 0.0)
 
     def gini(self) -> float:
         if self.total == 0.0:
