@@ -193,3 +193,19 @@ def test_the_order_of_values_doubled_for_some_records_follows_from_the_order_of_
     with np.errstate(over="ignore", invalid="ignore"):  # 1.5e308 doubled is inf: the merge declines, the sort orders
         expected = np.argsort(x * factor, kind="stable")
         np.testing.assert_array_equal(order_of_multiples(order, x[order], factor), expected)
+
+
+@pytest.mark.parametrize("layout", [(24, 4, 10), (32, 3, 11)])
+@pytest.mark.parametrize("kind", ["lognormal", "ties in the upper bits", "special"])
+def test_both_record_layouts_order_as_numpy(layout, kind):
+    """Up to 2**24 records the key keeps 40 bits beside a 24-bit record number (four passes), above that 32
+    (three passes); both layouts, forced on one array, give numpy's stable order."""
+    from commonwealth.sorting import _layout, _radix_order
+
+    rng = np.random.default_rng(13)
+    n = 3 * RADIX_MIN_SIZE
+    x = {"lognormal": rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n),
+         "ties in the upper bits": 1.0 + rng.integers(0, 5_000, n) * 2.0**-40,
+         "special": rng.choice(SPECIAL, n)}[kind]
+    np.testing.assert_array_equal(_radix_order(x, *layout), np.argsort(x, kind="stable"))
+    assert _layout(n) == (24, 4, 10) and _layout(2**24 + 1) == (32, 3, 11)

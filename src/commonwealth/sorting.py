@@ -5,16 +5,17 @@ stable sort of float64 is a timsort, O(n log n), and at a million records those 
 a simulated year. A stable sort's output is unique — ties keep their input order — so any stable sort
 returns the same permutation. This one maps the float64 bit patterns to unsigned integers in the same
 order (Herf 2001, "Radix tricks": flip every bit of a negative number, only the sign bit of a positive
-one), then sorts in two steps. First a least-significant-digit radix sort on the keys' upper 32 bits
-alone, three passes of 11 bits (2,048 buckets keep the counts in cache), each moving one 8-byte word per
-record: the upper half of the key with the record number in the lower half, so the sort is of the words
-themselves and ties stay in record order. A pass whose digit is the same for every record is skipped.
-Then each run of records whose upper halves tie (rare for real data: they agree in the sign, exponent
-and first 20 bits of the mantissa) is put in the order of the lower halves, ties in record order. Half
-the passes of a full 64-bit sort, two thirds the bytes a pass, and random reads only for the few tied
-runs: on this machine, where a scattered write is the cost, about twice as fast (docs/performance.md).
-−0.0 ties with +0.0 and every NaN sorts last, in input order, as in numpy. Below :data:`RADIX_MIN_SIZE`
-records numpy's sort is used instead (the same result).
+one), then sorts in two steps. First a least-significant-digit radix sort of one 8-byte word per record:
+the key's upper bits with the record number in the low bits (24 bits up to 16,777,216 records, leaving
+40 key bits for four passes of 10 bits; 32 above, leaving 32 key bits for three passes of 11), so the
+sort is of the words themselves and ties stay in record order; 1,024 or 2,048 buckets keep the counts in
+the first-level cache, and a pass whose digit is the same for every record is skipped. Then each run of
+records whose upper key bits tie (rare for real data: they agree in the sign, exponent and first 28
+bits of the mantissa) is put in the order of the lower bits, found again from the values, ties in record
+order. Fewer passes than a full 64-bit sort and random reads only for the few tied runs: on this machine,
+where a scattered write is the cost, about twice as fast as sorting whole keys and several times faster
+than numpy (docs/performance.md). −0.0 ties with +0.0 and every NaN sorts last, in input order, as in
+numpy. Below :data:`RADIX_MIN_SIZE` records numpy's sort is used instead (the same result).
 """
 
 from __future__ import annotations
@@ -32,9 +33,20 @@ __all__ = ["RADIX_MIN_SIZE", "KeptOrder", "count_at_or_below", "gather_cumulativ
 #: equal near 2,000 records, radix 3× faster at a million).
 RADIX_MIN_SIZE = 2_000
 
-_DIGIT_BITS = 11  # 2,048 buckets: the counts stay in the first-level cache; three passes cover 32 bits
-_PASSES = 3
-_BUCKETS = 1 << _DIGIT_BITS
+#: The record number takes the low bits of each 8-byte word, the key's upper bits the rest: 24 bits for up to
+#: 16,777,216 records (40 key bits, four passes of 10 bits), else 32 (32 key bits, three passes of 11 bits).
+#: More key bits, fewer records tied on them: at 10M records a third of them tie on 32 bits, and ordering
+#: those runs cost more than a fourth pass. 1,024 or 2,048 buckets keep the counts in the first-level cache.
+_SMALL_RECORD_BITS = 24
+_MAX_DIGIT_BITS = 11
+
+
+def _layout(n: int) -> tuple[int, int, int]:
+    """(record bits, passes, digit bits) for ``n`` records."""
+    record_bits = _SMALL_RECORD_BITS if n <= 1 << _SMALL_RECORD_BITS else 32
+    key_bits = 64 - record_bits
+    passes = -(-key_bits // _MAX_DIGIT_BITS)
+    return record_bits, passes, -(-key_bits // passes)
 
 
 def order_keys(values: ArrayLike) -> NDArray[np.uint64]:
@@ -45,25 +57,26 @@ def order_keys(values: ArrayLike) -> NDArray[np.uint64]:
 
 
 @njit(cache=True)
-def _lsd_by_high_word(packed: NDArray[np.uint64], spare: NDArray[np.uint64], counts: NDArray[np.int64]
-                      ) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """``packed`` (high word: a key's upper 32 bits; low word: the record number) sorted by its high word, by
-    LSD radix in :data:`_PASSES` passes of :data:`_DIGIT_BITS` bits (``counts``: each pass's digit counts),
-    skipping a pass whose digit never varies. Stable, so equal high words stay in record order: the result
+def _lsd_by_high_word(packed: NDArray[np.uint64], spare: NDArray[np.uint64], counts: NDArray[np.int64],
+                      record_bits: int, digit_bits: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """``packed`` (high bits: a key's upper bits; low ``record_bits``: the record number) sorted by its high
+    bits, by LSD radix in one pass per row of ``counts`` (each pass's digit counts) of ``digit_bits`` bits,
+    skipping a pass whose digit never varies. Stable, so equal high bits stay in record order: the result
     is ``packed`` sorted by its whole value. Returns the buffer that holds it, then the other one."""
     n = packed.size
     source, target = packed, spare
-    mask = np.uint64(_BUCKETS - 1)
-    for p in range(_PASSES):
+    buckets = counts.shape[1]
+    mask = np.uint64(buckets - 1)
+    for p in range(counts.shape[0]):
         c = counts[p]
         if c.max() == n:
             continue
         total = 0
-        for b in range(_BUCKETS):
+        for b in range(buckets):
             count = c[b]
             c[b] = total
             total += count
-        shift = np.uint64(32 + _DIGIT_BITS * p)
+        shift = np.uint64(record_bits + digit_bits * p)
         for i in range(n):
             v = source[i]
             d = (v >> shift) & mask
@@ -74,32 +87,31 @@ def _lsd_by_high_word(packed: NDArray[np.uint64], spare: NDArray[np.uint64], cou
     return source, target
 
 
-#: Runs of tied upper words up to this length are ordered in place by insertion (no buffer, no sort call):
+#: Runs of tied upper bits up to this length are ordered in place by insertion (no buffer, no sort call):
 #: at a million records most runs hold two to four records, and allocating for each cost a third of the sort.
 _SHORT_RUN = 16
 
 
 @njit(cache=True, inline="always")
-def _low_word(x: NDArray[np.float64], bits: NDArray[np.uint64], r: np.uint64) -> np.uint64:
-    """The lower 32 bits of record ``r``'s key (:func:`order_keys`), from its value: not stored for every
-    record, since only the few records in tied runs need it."""
-    return _key(x[r], bits[r]) & np.uint64(0xFFFFFFFF)
+def _low_word(x: NDArray[np.float64], bits: NDArray[np.uint64], r: np.uint64, low_mask: np.uint64) -> np.uint64:
+    """The low bits (``low_mask``) of record ``r``'s key (:func:`order_keys`), from its value: not stored for
+    every record, since only the few records in tied runs need them."""
+    return _key(x[r], bits[r]) & low_mask
 
 
 @njit(cache=True)
 def _insert_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, x: NDArray[np.float64],
-                        bits: NDArray[np.uint64]) -> None:
-    """Insertion sort of ``packed[lo:hi]`` (one high word) by (low word, record number), in place."""
-    records = np.uint64(0xFFFFFFFF)
+                        bits: NDArray[np.uint64], low_mask: np.uint64) -> None:
+    """Insertion sort of ``packed[lo:hi]`` (one high part) by (low key bits, record number), in place."""
     for i in range(lo + 1, hi):
         v = packed[i]
-        r = v & records
-        k = _low_word(x, bits, r)
+        r = v & low_mask
+        k = _low_word(x, bits, r, low_mask)
         j = i
         while j > lo:
             u = packed[j - 1]
-            s = u & records
-            low = _low_word(x, bits, s)
+            s = u & low_mask
+            low = _low_word(x, bits, s, low_mask)
             if low < k or (low == k and s < r):
                 break
             packed[j] = u
@@ -109,57 +121,59 @@ def _insert_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, x: NDArray
 
 @njit(cache=True)
 def _order_ties_by_low_word(packed: NDArray[np.uint64], lo: int, hi: int, x: NDArray[np.float64],
-                            bits: NDArray[np.uint64]) -> None:
-    """Records ``lo … hi − 1`` of ``packed`` share their keys' upper 32 bits: put them in the order of the
-    lower 32 (found from the values ``x``, whose bit patterns are ``bits``), ties in record order. Already in
-    order (exact ties): untouched."""
-    records = np.uint64(0xFFFFFFFF)
+                            bits: NDArray[np.uint64], low_mask: np.uint64) -> None:
+    """Records ``lo … hi − 1`` of ``packed`` share their keys' upper bits: put them in the order of the lower
+    bits (``low_mask``, found from the values ``x``, whose bit patterns are ``bits``), ties in record order.
+    Already in order (exact ties): untouched."""
     ordered = True
     for i in range(lo + 1, hi):
-        if _low_word(x, bits, packed[i] & records) < _low_word(x, bits, packed[i - 1] & records):
+        if _low_word(x, bits, packed[i] & low_mask, low_mask) < _low_word(x, bits, packed[i - 1] & low_mask,
+                                                                           low_mask):
             ordered = False
             break
     if ordered:
         return
     if hi - lo <= _SHORT_RUN:
-        _insert_by_low_word(packed, lo, hi, x, bits)
+        _insert_by_low_word(packed, lo, hi, x, bits, low_mask)
         return
     by_low = np.empty(hi - lo, dtype=np.uint64)
     for i in range(lo, hi):
-        r = packed[i] & records
-        by_low[i - lo] = (_low_word(x, bits, r) << np.uint64(32)) | r
-    by_low.sort()  # distinct values (the record numbers differ): any sort gives (low word, record) order
-    high = packed[lo] & ~records
+        r = packed[i] & low_mask
+        by_low[i - lo] = (_low_word(x, bits, r, low_mask) << np.uint64(32)) | r
+    by_low.sort()  # distinct values (the record numbers differ): any sort gives (low bits, record) order
+    high = packed[lo] & ~low_mask
+    records = np.uint64(0xFFFFFFFF)
     for i in range(lo, hi):
         packed[i] = high | (by_low[i - lo] & records)
 
 
 @njit(cache=True)
-def _radix_order(x: NDArray[np.float64]) -> NDArray[np.intp]:
-    """The stable order of ``x`` (fewer than 2³² values): each value's key (:func:`order_keys`) split in two
-    words; records sorted by the upper word with their record number packed beside it (8 bytes moved a
-    pass); then each run of equal upper words ordered by the lower word (found again from the values)."""
+def _radix_order(x: NDArray[np.float64], record_bits: int, passes: int, digit_bits: int) -> NDArray[np.intp]:
+    """The stable order of ``x`` (fewer than 2^``record_bits`` values): each value's key (:func:`order_keys`)
+    split in two; records sorted by the key's upper ``64 − record_bits`` bits with their record number packed
+    below (8 bytes moved a pass); then each run of equal upper bits ordered by the lower bits (found again
+    from the values)."""
     n = x.size
     bits = x.view(np.uint64)
-    mask = np.uint64(_BUCKETS - 1)
+    low_mask = (np.uint64(1) << np.uint64(record_bits)) - np.uint64(1)
+    mask = np.uint64((1 << digit_bits) - 1)
     packed = np.empty(n, dtype=np.uint64)
-    counts = np.zeros((_PASSES, _BUCKETS), dtype=np.int64)
+    counts = np.zeros((passes, 1 << digit_bits), dtype=np.int64)
     for i in range(n):
-        high = _key(x[i], bits[i]) >> np.uint64(32)
-        packed[i] = (high << np.uint64(32)) | np.uint64(i)
-        for p in range(_PASSES):
-            counts[p, (high >> np.uint64(_DIGIT_BITS * p)) & mask] += 1
-    ordered, free = _lsd_by_high_word(packed, np.empty_like(packed), counts)
+        high = _key(x[i], bits[i]) >> np.uint64(record_bits)
+        packed[i] = (high << np.uint64(record_bits)) | np.uint64(i)
+        for p in range(passes):
+            counts[p, (high >> np.uint64(digit_bits * p)) & mask] += 1
+    ordered, free = _lsd_by_high_word(packed, np.empty_like(packed), counts, record_bits, digit_bits)
     start = 0
     for i in range(1, n + 1):
-        if i == n or (ordered[i] >> np.uint64(32)) != (ordered[start] >> np.uint64(32)):
+        if i == n or (ordered[i] & ~low_mask) != (ordered[start] & ~low_mask):
             if i - start > 1:
-                _order_ties_by_low_word(ordered, start, i, x, bits)
+                _order_ties_by_low_word(ordered, start, i, x, bits, low_mask)
             start = i
     out = free.view(np.intp)  # written in place of the buffer the sort no longer needs: no fresh 8 bytes a record
-    records = np.uint64(0xFFFFFFFF)
     for i in range(n):
-        out[i] = np.intp(ordered[i] & records)
+        out[i] = np.intp(ordered[i] & low_mask)
     return out
 
 
@@ -188,7 +202,7 @@ def stable_argsort(values: ArrayLike) -> NDArray[np.intp]:
         return np.argsort(x, kind="stable")
     if x.size >= 2**32:
         raise ValueError(f"stable_argsort orders fewer than 2**32 values, not {x.size}")
-    return _radix_order(x)
+    return _radix_order(x, *_layout(x.size))
 
 
 @njit(cache=True)
