@@ -219,6 +219,20 @@ def test_lorenz_points_agree_with_bottom_shares_for_any_records(rows) -> None:
         dist.bottom_shares([0.5, 0.2])
 
 
+def test_a_distribution_in_a_known_order_is_the_one_sorted_here() -> None:
+    rng = np.random.default_rng(21)
+    x, w = rng.normal(size=3_000), rng.uniform(0.0, 2.0, 3_000)
+    order = np.argsort(x, kind="stable")
+    known, sorted_here = Distribution.in_order(order, x[order], w), Distribution(x, w, order=order)
+    for name in ("xs", "ws", "upper", "total", "total_weight"):
+        np.testing.assert_array_equal(getattr(known, name), getattr(sorted_here, name))
+    np.testing.assert_array_equal(known.mid_rank(), sorted_here.mid_rank())
+    with pytest.raises(ValueError, match="finite"):
+        Distribution.in_order(order, np.where(x[order] > 2.0, np.nan, x[order]), w)
+    with pytest.raises(ValueError, match="length"):
+        Distribution.in_order(order, x[order][:-1], w)
+
+
 def test_a_hint_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="hint"):
         Distribution([1.0, 2.0], [1.0, 1.0], hint=np.array([0]))

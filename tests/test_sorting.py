@@ -137,7 +137,9 @@ def test_a_kept_order_equals_a_fresh_stable_sort_after_every_change(share):
     x = rng.choice(np.append(rng.normal(size=500), [0.0, -0.0, np.nan, np.inf]), n)
     kept = KeptOrder()
     for _ in range(6):
-        np.testing.assert_array_equal(kept.order(x), np.argsort(x, kind="stable"))
+        order = kept.order(x)
+        np.testing.assert_array_equal(order, np.argsort(x, kind="stable"))
+        np.testing.assert_array_equal(kept.sorted_values.view(np.uint64), x[order].view(np.uint64))  # −0.0 kept
         changed = rng.random(n) < share
         x[changed] = rng.choice(x, int(changed.sum()))  # in place, as the engine changes the efficiencies
     assert kept.order(x[:-1]).size == n - 1  # another population: sorted afresh
@@ -192,7 +194,9 @@ def test_the_order_of_values_doubled_for_some_records_follows_from_the_order_of_
     order = stable_argsort(x)
     with np.errstate(over="ignore", invalid="ignore"):  # 1.5e308 doubled is inf: the merge declines, the sort orders
         expected = np.argsort(x * factor, kind="stable")
-        np.testing.assert_array_equal(order_of_multiples(order, x[order], factor), expected)
+        merged, values = order_of_multiples(order, x[order], factor)
+        np.testing.assert_array_equal(merged, expected)
+        np.testing.assert_array_equal(values.view(np.uint64), (x * factor)[expected].view(np.uint64))
 
 
 @pytest.mark.parametrize("layout", [(24, 4, 10), (32, 3, 11)])

@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
-from commonwealth.sorting import gather_cumulative, stable_argsort, stable_argsort_nearly_sorted
+from commonwealth.sorting import gather_cumulative, gather_weights, stable_argsort, stable_argsort_nearly_sorted
 from commonwealth.sums import LANES, lanes_total
 
 __all__ = [
@@ -335,6 +335,28 @@ class Distribution:
             raise ValueError(_RECORDS_ERRORS[status])
         self.total_weight = float(self.upper[-1])
         self.total = float(total)  # dot(ws, xs)
+
+    @classmethod
+    def in_order(cls, order: NDArray[np.intp], xs: NDArray[np.float64], weights: ArrayLike) -> Distribution:
+        """The distribution of values whose stable ``order`` and sorted values ``xs`` (``values[order]``) are
+        already known (a merge, a :class:`~commonwealth.sorting.KeptOrder`): both trusted, not checked; only
+        the weights are gathered. The same distribution, bit for bit, as ``Distribution(values, weights,
+        order=order)``."""
+        self = cls.__new__(cls)
+        self.order = np.asarray(order)
+        w = np.asarray(weights, dtype=np.float64).ravel()
+        if w.shape != self.order.shape or np.shape(xs) != w.shape:
+            raise ValueError(f"order, values and weights differ in length ({self.order.size}, {np.size(xs)}, "
+                             f"{w.size})")
+        if w.size == 0:
+            raise ValueError("values is empty")
+        self.xs = np.asarray(xs, dtype=np.float64)
+        self.ws, self.upper, total, status = gather_weights(self.order, self.xs, w)
+        if status:
+            raise ValueError(_RECORDS_ERRORS[status])
+        self.total_weight = float(self.upper[-1])
+        self.total = float(total)
+        return self
 
     def share_between(self, lo: float, hi: float) -> float:
         if self.total == 0.0:

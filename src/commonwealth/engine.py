@@ -656,8 +656,8 @@ class HouseholdEconomy:
         # Households (a single adult or a married couple) ranked by household wealth, as the DFA and Saez &
         # Zucman's saving rates rank them; each adult takes the rank of their household.
         # Their order follows from the adults' (singles' wealth as it is, couples' doubled): merged, not sorted.
-        households = Distribution(pop.unit_wealth(wealth_start), pop.unit_weight * resident,
-                                  order=order_of_multiples(wealth_dist.order, wealth_dist.xs, pop.unit_size))
+        households = Distribution.in_order(*order_of_multiples(wealth_dist.order, wealth_dist.xs, pop.unit_size),
+                                           pop.unit_weight * resident)
         wealth_rank = households.mid_rank()
         distribution = distribution_metrics(pop, wealth_dist, self.labour.displaced & resident, market, prices,
                                             households)

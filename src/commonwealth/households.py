@@ -406,8 +406,11 @@ def _heirs(pop: Population, labour: Labour, dead: NDArray[np.intp], rng: np.rand
     """The heir takes the record: an 18-year-old citizen whose earnings rank follows the parent's.
     ``dead``: the records whose adult died, in record order."""
     rho = float(params("households.intergenerational_rank_correlation", year))
-    order = earnings_order.order(pop.efficiency) if earnings_order is not None else None
-    earnings = Distribution(pop.efficiency, pop.weight, order=order)
+    if earnings_order is not None:  # the kept order and the efficiencies in it: only the weights gathered
+        earnings = Distribution.in_order(earnings_order.order(pop.efficiency), earnings_order.sorted_values,
+                                         pop.weight)
+    else:
+        earnings = Distribution(pop.efficiency, pop.weight)
     parent_rank = earnings.mid_rank_of(dead)
     z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dead.size)
     target = ndtr(z) * earnings.total_weight

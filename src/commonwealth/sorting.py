@@ -26,8 +26,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from commonwealth.sums import LANES, lanes_total
 
-__all__ = ["RADIX_MIN_SIZE", "KeptOrder", "count_at_or_below", "gather_cumulative", "order_keys", "order_of_multiples",
-           "select_quantile", "stable_argsort", "stable_argsort_nearly_sorted"]
+__all__ = ["RADIX_MIN_SIZE", "KeptOrder", "count_at_or_below", "gather_cumulative", "gather_weights", "order_keys",
+           "order_of_multiples", "select_quantile", "stable_argsort", "stable_argsort_nearly_sorted"]
 
 #: Arrays shorter than this (records) use numpy's stable sort, as fast there (measured on this machine:
 #: equal near 2,000 records, radix 3× faster at a million).
@@ -367,6 +367,43 @@ def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float
     return xs, ws, lanes_total(lanes, tail), status
 
 
+@njit(cache=True)
+def _gather_weights(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[np.float64]
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
+    """:func:`_gather` when the values are already in order (``xs``): w[order], its running sum, Σ ws·xs
+    and the status, the same operations in the same order."""
+    n = order.size
+    ws = np.empty(n)
+    upper = np.empty(n)
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    acc = 0.0
+    finite, negative, positive = True, False, False
+    for i in range(n):
+        v, u = xs[i], w[order[i]]
+        ws[i] = u
+        finite &= np.isfinite(v) & np.isfinite(u)
+        negative |= u < 0.0
+        positive |= u > 0.0
+        acc += u
+        upper[i] = acc
+        if i < stop:
+            lanes[i % LANES] += u * v
+        else:
+            tail += u * v
+    status = 1 if not finite else 2 if negative else 0 if positive else 3
+    return ws, upper, lanes_total(lanes, tail), status
+
+
+def gather_weights(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[np.float64]
+                   ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
+    """:func:`gather_cumulative` for values already in ``order`` (``xs``): ws, the running sums, Σ ws·xs and
+    the status; only the weights are read out of order."""
+    return _gather_weights(order, np.ascontiguousarray(xs, dtype=np.float64), np.ascontiguousarray(w,
+                                                                                                   dtype=np.float64))
+
+
 def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64], *,
                       reuse_order: bool = False
                       ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float, int]:
@@ -423,15 +460,15 @@ def _key(v: float, b: np.uint64) -> np.uint64:
 @njit(cache=True)
 def _changed_since(order: NDArray[np.intp], sorted_before: NDArray[np.float64], x: NDArray[np.float64]
                    ) -> tuple[NDArray[np.bool_], int]:
-    """Which records' values differ from those they were sorted by (``sorted_before[i]`` for ``order[i]``;
-    NaN equals NaN, −0.0 equals +0.0), and how many."""
+    """Which records' values differ from those they were sorted by (``sorted_before[i]`` for ``order[i]``), bit
+    for bit (so −0.0 replacing +0.0 is a change, and the kept values stay the values themselves), and how many."""
     n = order.size
     changed = np.zeros(n, dtype=np.bool_)
     count = 0
+    now, before = x.view(np.uint64), sorted_before.view(np.uint64)
     for i in range(n):
         a = order[i]
-        v, u = x[a], sorted_before[i]
-        if not (v == u or (v != v and u != u)):
+        if now[a] != before[i]:
             changed[a] = True
             count += 1
     return changed, count
@@ -467,10 +504,11 @@ def _merge_changed(order: NDArray[np.intp], sorted_before: NDArray[np.float64], 
 
 @njit(cache=True)
 def _order_of_doubled(order: NDArray[np.intp], xs: NDArray[np.float64], doubled: NDArray[np.bool_]
-                      ) -> NDArray[np.intp]:
-    """The stable order of ``x × (1 + doubled)``, from the stable ``order`` of ``x`` and ``xs = x[order]``:
-    empty if a value is not finite or doubling it overflows. Doubling is exact and keeps the order of the
-    doubled records among themselves, so the two groups, each already in order, are merged by (value, record).
+                      ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """The stable order of ``x × (1 + doubled)`` and those values in that order, from the stable ``order`` of
+    ``x`` and ``xs = x[order]``: empty if a value is not finite or doubling it overflows. Doubling is exact and
+    keeps the order of the doubled records among themselves, so the two groups, each already in order, are
+    merged by (value, record).
 
     Both groups share one buffer, the singles filled from the front and the doubled from the back; each record
     is written to both ends and only its own group's count advances, so neither loop branches on the data."""
@@ -490,35 +528,37 @@ def _order_of_doubled(order: NDArray[np.intp], xs: NDArray[np.float64], doubled:
         singles += 1 - d
         pairs += d
     if overflow:
-        return np.empty(0, dtype=order.dtype)
+        return np.empty(0, dtype=order.dtype), np.empty(0)
     # The two free slots left between the groups end each of them: +inf after any finite value.
     values[singles], records[singles] = np.inf, n
     values[singles + 1], records[singles + 1] = np.inf, n
     out = np.empty(n, dtype=order.dtype)
+    out_values = np.empty(n)
     a, b = 0, n + 1
     for k in range(n):
         va, vb, ra, rb = values[a], values[b], records[a], records[b]
         single_first = (va < vb) | ((va == vb) & (ra < rb))
-        out[k] = ra if single_first else rb
+        out[k], out_values[k] = (ra, va) if single_first else (rb, vb)
         a += single_first
         b -= 1 - single_first
-    return out
+    return out, out_values
 
 
 def order_of_multiples(order: NDArray[np.intp], xs: NDArray[np.float64], factor: NDArray[np.integer]
-                       ) -> NDArray[np.intp]:
-    """``stable_argsort(x × factor)`` from the stable ``order`` of ``x`` and ``xs = x[order]``, when
-    every factor is 1 or 2 (a household's wealth from its adults' equal shares: a single or a couple), by a
-    linear merge instead of a sort; otherwise (or if a value is not finite or too large to double) by sorting
-    ``x × factor``."""
+                       ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """``stable_argsort(x × factor)`` and the values ``x × factor`` in that order, from the stable ``order``
+    of ``x`` and ``xs = x[order]``: when every factor is 1 or 2 (a household's wealth from its adults' equal
+    shares: a single or a couple), by a linear merge instead of a sort; otherwise (or if a value is not
+    finite or too large to double) by sorting ``x × factor``."""
     f = np.asarray(factor)
     if f.size and bool(np.all((f == 1) | (f == 2))):
-        merged = _order_of_doubled(np.asarray(order), np.ascontiguousarray(xs, dtype=np.float64), f == 2)
+        merged, values = _order_of_doubled(np.asarray(order), np.ascontiguousarray(xs, dtype=np.float64), f == 2)
         if merged.size == f.size:
-            return merged
+            return merged, values
     x_times_f = np.empty(f.size)
     x_times_f[np.asarray(order)] = np.asarray(xs, dtype=np.float64) * f[np.asarray(order)]
-    return stable_argsort(x_times_f)
+    merged = stable_argsort(x_times_f)
+    return merged, x_times_f[merged]
 
 
 class KeptOrder:
@@ -553,3 +593,10 @@ class KeptOrder:
             moved = moved[stable_argsort(x[moved])].astype(np.intp, copy=False)
             self._order, self._sorted = _merge_changed(self._order, self._sorted, changed, moved, x[moved])
         return self._order
+
+    @property
+    def sorted_values(self) -> NDArray[np.float64]:
+        """The values of the last :meth:`order` call in that order (``values[order]``, bit for bit)."""
+        if self._sorted is None:
+            raise ValueError("no order has been kept yet")
+        return self._sorted
