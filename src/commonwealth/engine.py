@@ -519,7 +519,7 @@ class HouseholdEconomy:
         corporate = self._corporate_actions(ctx, markets, audit)
         if self.behaviour.saving:  # the share levy's dilution lowers next year's after-tax return
             self.saving_rule.dilution = np.minimum(corporate.in_kind, 0.0)
-        politics = self._politics(ctx, reforms)
+        politics = self._politics(ctx, reforms, markets)
         del reforms  # its per-adult arrays are spent: not kept through the rest of the year
         self._policies_own_books(ctx)
         ageing = self._ageing(ctx, production, markets, flows, corporate, politics, audit)
@@ -664,7 +664,7 @@ class HouseholdEconomy:
         return Markets(book_total=book_total, firm_income=firm_income, own_start=own_start, books_start=books_start,
                        land=land, prices=prices, previous=previous, wealth_carried=wealth_carried,
                        wealth_start=wealth_start,
-                       adult_order=wealth_dist.order, adult_rank=wealth_dist.mid_rank(), wealth_rank=wealth_rank,
+                       adult_wealth=AdultWealth(wealth_dist.order, wealth_dist.mid_rank()), wealth_rank=wealth_rank,
                        distribution=distribution,
                        ledger=Ledger(opening.year, w, wealth_rank, abroad=self.expatriated.copy()))
 
@@ -919,16 +919,20 @@ class HouseholdEconomy:
                            scale=float(dot(w, wealth_before)))
         return CorporateActions(end_prices=end_prices, in_kind=in_kind)
 
-    def _politics(self, ctx: YearContext, reforms: ReformCash) -> PoliticsOutcome:
+    def _politics(self, ctx: YearContext, reforms: ReformCash, markets: Markets) -> PoliticsOutcome:
         """Politics: influence and support; the rich who renounce to escape the escapable taxes pay the
-        exit tax."""
+        exit tax. The year's political metrics are measured here, once nothing they read can change, so that
+        the influence and the adults' wealth order and ranks are let go before the year's last blocks."""
         influence = self.politics.influence(ctx, self.expatriated)
         self.politics.measure_support(ctx, self.policies, influence)
         leaves, exit_tax = self.politics.flee(ctx, reforms.escapable, self.expatriated)
         self.pop.bonds -= exit_tax
         ctx.ledger.pay(EXIT_TAX, HOUSEHOLDS, "government", exit_tax)
         self.expatriated |= leaves
-        return PoliticsOutcome(influence=influence, exit_tax=exit_tax)
+        adults = markets.adult_wealth
+        values = self.politics.metrics(ctx, influence, self.policies, adults.order, adults.rank, self.expatriated)
+        adults.release()
+        return PoliticsOutcome(values=values, exit_tax=exit_tax)
 
     def _policies_own_books(self, ctx: YearContext) -> None:
         """The policies' own income and books (the funds' interest and dividends, deposits)."""
@@ -1063,8 +1067,7 @@ class HouseholdEconomy:
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
         values.update(received_metrics(self.shares_received, w * self.resident, markets.wealth_rank,
                                        self.market.index_price, cpi))
-        values.update(self.politics.metrics(ctx, politics.influence, self.policies, markets.adult_order,
-                                            markets.adult_rank, self.expatriated))
+        values.update(politics.values)
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
         for policy in self.policies:
             values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)
@@ -1172,6 +1175,18 @@ class LandYear:
     government_rent: float  # rent on government land, a government receipt
 
 
+@dataclass
+class AdultWealth:
+    """The adults' stable order by their own wealth (weighted by US adults) and each adult's weighted
+    mid-rank in it: read by the political metrics, then released (16 bytes a record)."""
+
+    order: np.ndarray | None
+    rank: np.ndarray | None
+
+    def release(self) -> None:
+        self.order = self.rank = None
+
+
 @dataclass(frozen=True)
 class Markets:
     """What the markets block passes on: incomes and prices of every asset, and the year's ledger."""
@@ -1185,8 +1200,7 @@ class Markets:
     previous: Prices  # last year's end (this year's in the base year)
     wealth_carried: np.ndarray  # per adult: last year's end holdings at last year's prices
     wealth_start: np.ndarray  # per adult: the same holdings at this year's prices
-    adult_order: np.ndarray  # the adults' stable order by wealth (weighted by US adults)
-    adult_rank: np.ndarray  # per adult: their weighted mid-rank by their own wealth among US adults
+    adult_wealth: AdultWealth  # the adults' own wealth order and ranks, for the political metrics
     wealth_rank: np.ndarray  # per adult: the weighted mid-rank of their household's wealth among US households
     distribution: dict[str, float]  # metrics of the distribution as the year opens
     ledger: Ledger
@@ -1209,7 +1223,7 @@ class CorporateActions:
 
 @dataclass(frozen=True)
 class PoliticsOutcome:
-    influence: np.ndarray  # per record: political weight (sums to 1 over voters)
+    values: dict[str, float]  # the year's political metrics (Politics.metrics)
     exit_tax: np.ndarray  # per adult, USD
 
 
