@@ -103,6 +103,26 @@ def _share_sum(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[
     return lanes_total(lanes, tail)
 
 
+@njit(cache=True, inline="always")
+def _inside_times(top: float, lower: float, x: float) -> float:
+    """:func:`_share_sum`'s product for one record below a cut at ``top`` (from 0): the weight inside, clipped
+    at 0, times the value."""
+    inside = top - (lower if lower >= 0.0 else 0.0)
+    if not inside >= 0.0:
+        inside = 0.0
+    return inside * x
+
+
+@njit(cache=True, inline="always")
+def _add_to_lane(lanes: NDArray[np.float64], tail: float, i: int, stop: int, value: float) -> float:
+    """Add record ``i``'s ``value`` where :func:`~commonwealth.sums.dot` adds it (its lane, or the tail past
+    ``stop``); returns the tail."""
+    if i < stop:
+        lanes[i % LANES] += value
+        return tail
+    return tail + value
+
+
 @njit(cache=True)
 def _bottom_share_sums(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64],
                        cuts: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -119,26 +139,14 @@ def _bottom_share_sums(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: 
     for c in range(cuts.size):
         hi = cuts[c]
         while i < n and upper[i] <= hi:
-            lower = upper[i] - ws[i]
-            inside = upper[i] - (lower if lower >= 0.0 else 0.0)
-            if not inside >= 0.0:
-                inside = 0.0
-            if i < stop:
-                lanes[i % LANES] += inside * xs[i]
-            else:
-                tail += inside * xs[i]
+            tail = _add_to_lane(lanes, tail, i, stop, _inside_times(upper[i], upper[i] - ws[i], xs[i]))
             i += 1
-        straddling, straddling_tail = lanes.copy(), tail
+        straddling = lanes.copy()
+        straddling_tail = tail
         j = i
         while j < n and upper[j] - ws[j] < hi:
-            lower = upper[j] - ws[j]
-            inside = hi - (lower if lower >= 0.0 else 0.0)
-            if not inside >= 0.0:
-                inside = 0.0
-            if j < stop:
-                straddling[j % LANES] += inside * xs[j]
-            else:
-                straddling_tail += inside * xs[j]
+            straddling_tail = _add_to_lane(straddling, straddling_tail, j, stop,
+                                           _inside_times(hi, upper[j] - ws[j], xs[j]))
             j += 1
         out[c] = lanes_total(straddling, straddling_tail)
     return out

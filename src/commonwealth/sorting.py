@@ -337,12 +337,12 @@ def select_quantile(values: ArrayLike, weights: ArrayLike, q: float) -> float:
 
 
 @njit(cache=True)
-def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64], upper: NDArray[np.float64]
-            ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
-    """:func:`gather_cumulative` into ``upper``, which may be ``order``'s own buffer (each record number is
-    read before its place is written)."""
+def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64], upper: NDArray[np.float64],
+            xs: NDArray[np.float64], in_order: bool) -> tuple[NDArray[np.float64], float, int]:
+    """:func:`gather_cumulative` into ``xs`` and ``upper`` (which may be ``order``'s own buffer: each record
+    number is read before its place is written); with ``in_order`` the values ``x`` are already in order,
+    only the weights are gathered and ``xs`` is not written. Returns ws, Σ ws·xs and the status."""
     n = order.size
-    xs = np.empty(n)
     ws = np.empty(n)
     stop = n - n % LANES
     lanes = np.zeros(LANES)
@@ -351,8 +351,9 @@ def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float
     finite, negative, positive = True, False, False
     for i in range(n):
         j = order[i]
-        v, u = x[j], w[j]
-        xs[i] = v
+        v, u = (x[i] if in_order else x[j]), w[j]
+        if not in_order:
+            xs[i] = v
         ws[i] = u
         finite &= np.isfinite(v) & np.isfinite(u)
         negative |= u < 0.0
@@ -364,44 +365,17 @@ def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float
         else:
             tail += u * v
     status = 1 if not finite else 2 if negative else 0 if positive else 3
-    return xs, ws, lanes_total(lanes, tail), status
-
-
-@njit(cache=True)
-def _gather_weights(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[np.float64]
-                    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
-    """:func:`_gather` when the values are already in order (``xs``): w[order], its running sum, Σ ws·xs
-    and the status, the same operations in the same order."""
-    n = order.size
-    ws = np.empty(n)
-    upper = np.empty(n)
-    stop = n - n % LANES
-    lanes = np.zeros(LANES)
-    tail = 0.0
-    acc = 0.0
-    finite, negative, positive = True, False, False
-    for i in range(n):
-        v, u = xs[i], w[order[i]]
-        ws[i] = u
-        finite &= np.isfinite(v) & np.isfinite(u)
-        negative |= u < 0.0
-        positive |= u > 0.0
-        acc += u
-        upper[i] = acc
-        if i < stop:
-            lanes[i % LANES] += u * v
-        else:
-            tail += u * v
-    status = 1 if not finite else 2 if negative else 0 if positive else 3
-    return ws, upper, lanes_total(lanes, tail), status
+    return ws, lanes_total(lanes, tail), status
 
 
 def gather_weights(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[np.float64]
                    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
     """:func:`gather_cumulative` for values already in ``order`` (``xs``): ws, the running sums, Σ ws·xs and
     the status; only the weights are read out of order."""
-    return _gather_weights(order, np.ascontiguousarray(xs, dtype=np.float64), np.ascontiguousarray(w,
-                                                                                                   dtype=np.float64))
+    values = np.ascontiguousarray(xs, dtype=np.float64)
+    upper = np.empty(values.size)
+    ws, total, status = _gather(order, values, np.ascontiguousarray(w, dtype=np.float64), upper, np.empty(0), True)
+    return ws, upper, total, status
 
 
 def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64], *,
@@ -416,7 +390,8 @@ def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArra
         upper = order.view(np.float64)
     else:
         upper = np.empty(order.size)
-    xs, ws, total, status = _gather(order, x, w, upper)
+    xs = np.empty(order.size)
+    ws, total, status = _gather(order, x, w, upper, xs, False)
     return xs, ws, upper, total, status
 
 
