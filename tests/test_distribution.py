@@ -223,7 +223,7 @@ def test_a_distribution_in_a_known_order_is_the_one_sorted_here() -> None:
     rng = np.random.default_rng(21)
     x, w = rng.normal(size=3_000), rng.uniform(0.0, 2.0, 3_000)
     order = np.argsort(x, kind="stable")
-    known, sorted_here = Distribution.in_order(order, x[order], w), Distribution(x, w, order=order)
+    known, sorted_here = Distribution.in_order(order, x[order], w), Distribution(x, w)
     for name in ("xs", "ws", "upper", "total", "total_weight"):
         np.testing.assert_array_equal(getattr(known, name), getattr(sorted_here, name))
     np.testing.assert_array_equal(known.mid_rank(), sorted_here.mid_rank())

@@ -316,29 +316,29 @@ class Distribution:
     """
 
     def __init__(self, values: ArrayLike, weights: ArrayLike, *, hint: NDArray[np.intp] | None = None,
-                 order: NDArray[np.intp] | None = None, ranks: bool = True) -> None:
-        """``order``: optionally, the values' stable order, already known (a
-        :class:`~commonwealth.sorting.KeptOrder`'s); it is trusted, not checked. ``hint``: optionally, a
-        permutation of the records expected to be nearly sorted by value (an order known from a related
-        distribution). The sort then starts from it (linear when it is nearly right); the result is sorted
-        whatever the hint. Ties then follow the hint's order instead of the input order, which changes
-        :meth:`mid_rank` for tied records and nothing else (shares, Gini, quantiles and counts do not depend
-        on tie order). ``ranks=False``: shares, the Gini, quantiles and counts only — no :meth:`mid_rank`
-        (the order found here is not kept; its memory holds the running weights)."""
+                 ranks: bool = True) -> None:
+        """``hint``: optionally, a permutation of the records expected to be nearly sorted by value (an order
+        known from a related distribution). The sort then starts from it (linear when it is nearly right); the
+        result is sorted whatever the hint. Ties then follow the hint's order instead of the input order, which
+        changes :meth:`mid_rank` for tied records and nothing else (shares, Gini, quantiles and counts do not
+        depend on tie order). ``ranks=False``: shares, the Gini, quantiles and counts only — no :meth:`mid_rank`
+        (the order found here is not kept; its memory holds the running weights). Values already in a known
+        order: :meth:`in_order`."""
         x, w = as_records(values, weights)  # finiteness and signs are checked as the values are gathered
-        if order is not None:
-            self.order = np.asarray(order)
-        elif hint is None:
+        if hint is None:
             self.order = stable_argsort(x)
         else:
             hint = np.asarray(hint)
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
             self.order = hint[stable_argsort_nearly_sorted(x[hint])]
-        self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w,
-                                                                        reuse_order=not ranks and order is None)
+        self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w, reuse_order=not ranks)
         if not ranks:
             self.order = None
+        self._totals(total, status)
+
+    def _totals(self, total: float, status: int) -> None:
+        """Refuse what the gathering pass found wrong (its status); keep the weight and the Σ w·x."""
         if status:
             raise ValueError(_RECORDS_ERRORS[status])
         self.total_weight = float(self.upper[-1])
@@ -348,8 +348,8 @@ class Distribution:
     def in_order(cls, order: NDArray[np.intp], xs: NDArray[np.float64], weights: ArrayLike) -> Distribution:
         """The distribution of values whose stable ``order`` and sorted values ``xs`` (``values[order]``) are
         already known (a merge, a :class:`~commonwealth.sorting.KeptOrder`): both trusted, not checked; only
-        the weights are gathered. The same distribution, bit for bit, as ``Distribution(values, weights,
-        order=order)``."""
+        the weights are gathered. For the values' stable order, the same distribution, bit for bit, as
+        ``Distribution(values, weights)``."""
         self = cls.__new__(cls)
         self.order = np.asarray(order)
         w = np.asarray(weights, dtype=np.float64).ravel()
@@ -360,10 +360,7 @@ class Distribution:
             raise ValueError("values is empty")
         self.xs = np.asarray(xs, dtype=np.float64)
         self.ws, self.upper, total, status = gather_weights(self.order, self.xs, w)
-        if status:
-            raise ValueError(_RECORDS_ERRORS[status])
-        self.total_weight = float(self.upper[-1])
-        self.total = float(total)
+        self._totals(total, status)
         return self
 
     def share_between(self, lo: float, hi: float) -> float:

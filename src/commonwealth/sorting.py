@@ -52,7 +52,7 @@ def _layout(n: int) -> tuple[int, int, int]:
 def order_keys(values: ArrayLike) -> NDArray[np.uint64]:
     """Unsigned integers in the same (total) order as the float64 ``values``: −0.0 maps with +0.0, every
     NaN above +inf."""
-    x = np.ascontiguousarray(values, dtype=np.float64) + 0.0  # −0.0 + 0.0 = +0.0
+    x = np.ascontiguousarray(values, dtype=np.float64)
     return _keys(x, x.view(np.uint64))
 
 
@@ -179,17 +179,10 @@ def _radix_order(x: NDArray[np.float64], record_bits: int, passes: int, digit_bi
 
 @njit(cache=True)
 def _keys(x: NDArray[np.float64], bits: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """The keys of :func:`order_keys` in one pass; ``bits`` is ``x.view(np.uint64)`` of the normalised ``x``."""
+    """The keys of :func:`order_keys` in one pass; ``bits`` is ``x.view(np.uint64)``."""
     out = np.empty(x.size, dtype=np.uint64)
-    sign = np.uint64(1) << np.uint64(63)
     for i in range(x.size):
-        b = bits[i]
-        if x[i] != x[i]:
-            out[i] = np.uint64(0xFFFFFFFFFFFFFFFF)
-        elif b & sign:
-            out[i] = ~b
-        else:
-            out[i] = b | sign
+        out[i] = _key(x[i], bits[i])
     return out
 
 
@@ -254,15 +247,13 @@ def _select_keys(x: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArra
     """The keys of :func:`order_keys` and the total weight, in one pass; refuses what a Distribution refuses."""
     n = x.size
     keys = np.empty(n, dtype=np.uint64)
-    sign = np.uint64(1) << np.uint64(63)
     bits = x.view(np.uint64)
     total = 0.0
     for i in range(n):
         if not (np.isfinite(x[i]) and np.isfinite(w[i])) or w[i] < 0.0:
             raise ValueError("values and weights must be finite, weights non-negative")
         total += w[i]
-        b = bits[i] if x[i] != 0.0 else np.uint64(0)  # −0.0 ties with +0.0
-        keys[i] = ~b if b & sign else b | sign
+        keys[i] = _key(x[i], bits[i])
     return keys, total
 
 
@@ -555,14 +546,13 @@ class KeptOrder:
 
     def order(self, values: ArrayLike) -> NDArray[np.intp]:
         x = np.asarray(values, dtype=np.float64)
-        if self._order is None or self._order.shape != x.shape:
-            order = stable_argsort(x)
-            self._order, self._sorted = order, x[order]
-            return order
-        changed, count = _changed_since(self._order, self._sorted, x)
-        if count > self.MERGE_SHARE * x.size or x.size < RADIX_MIN_SIZE:
-            order = stable_argsort(x)
-            self._order, self._sorted = order, x[order]
+        afresh = self._order is None or self._order.shape != x.shape or x.size < RADIX_MIN_SIZE
+        if not afresh:
+            changed, count = _changed_since(self._order, self._sorted, x)
+            afresh = count > self.MERGE_SHARE * x.size
+        if afresh:
+            self._order = stable_argsort(x)
+            self._sorted = x[self._order]
         elif count:
             moved = np.flatnonzero(changed)
             moved = moved[stable_argsort(x[moved])].astype(np.intp, copy=False)
