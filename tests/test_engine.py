@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from commonwealth.engine import HouseholdEconomy, run_scenario
+from commonwealth.engine import HouseholdEconomy, combine_draws, run_scenario, simulate_draw
 from commonwealth.scenario import Scenario, load_scenario
 
 SMALL = 5_000
@@ -151,3 +152,11 @@ def test_ai_rent_capture_concentrates_value_in_exposed_firms():
     exposed = full.firms.ai_exposure >= np.quantile(full.firms.ai_exposure, 0.9)
     share = lambda sim: sim.firms.value[exposed].sum() / sim.firms.value.sum()  # noqa: E731
     assert share(full) > share(none)
+
+
+def test_one_draws_metrics_are_that_draw_as_the_median_over_draws_gives_them():
+    scenario = small("status-quo", size=2_000, years=3)
+    part = simulate_draw(scenario, 0)
+    got = combine_draws(scenario, [part], 0.0).metrics
+    median = part.frame.groupby(["scenario", "year", "metric", "unit"], sort=False, as_index=False)["value"].median()
+    pd.testing.assert_frame_equal(got, median[["scenario", "year", "metric", "value", "unit"]])

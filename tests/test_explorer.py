@@ -33,3 +33,14 @@ def test_explorer_compares_against_its_cached_baseline_like_compare(explorer) ->
 def test_explorer_refuses_a_reform_named_like_its_baseline(explorer) -> None:
     with pytest.raises(UserError, match="like the baseline"):
         explorer.compare("status-quo")
+
+
+def test_explorer_gives_every_comparison_table_of_compare_call_after_call(explorer) -> None:
+    """The baseline's own tables (Lorenz curves, ownership, decile ranks, its differences from itself) are derived
+    once and kept: a second and third comparison give what a fresh compare() gives."""
+    fresh = simulate("status-quo", "wealth-tax", "land-value-tax", size=SIZE, years=YEARS, seed=1)
+    for reform in ("wealth-tax", "land-value-tax", "wealth-tax"):
+        expected = compare([fresh["status-quo"], fresh[reform]], baseline="status-quo")
+        got = explorer.compare(reform)
+        for table in ("differences", "deciles", "lorenz", "ownership", "budget"):
+            pd.testing.assert_frame_equal(getattr(got, table), getattr(expected, table), obj=f"{reform} {table}")

@@ -8,8 +8,9 @@ of :class:`~commonwealth.engine.ScenarioResult` objects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,25 +84,39 @@ def compare(results: Sequence[ScenarioResult], baseline: str = "status-quo",
         differences=differences(results, base),
         deciles=pd.concat([deciles(r, base, y) for r in results if r is not base for y in chosen
                            if y in r.snapshots and y in base.snapshots] or [_empty_deciles()], ignore_index=True),
-        lorenz=pd.concat([lorenz(r, y) for r in results for y in chosen if y in r.snapshots] or [_empty_lorenz()],
+        lorenz=pd.concat([_derived(r, ("lorenz", y), lambda r=r, y=y: lorenz(r, y))
+                          for r in results for y in chosen if y in r.snapshots] or [_empty_lorenz()],
                          ignore_index=True),
-        ownership=pd.concat([ownership(r, y) for r in results for y in chosen if y in r.snapshots]
-                            or [_empty_ownership()], ignore_index=True),
+        ownership=pd.concat([_derived(r, ("ownership", y), lambda r=r, y=y: ownership(r, y))
+                             for r in results for y in chosen if y in r.snapshots] or [_empty_ownership()],
+                            ignore_index=True),
         budget=budget_scores(results, base),
     )
 
 
+def _derived(result: ScenarioResult, key: tuple, make: Callable[[], Any]) -> Any:
+    """``make()``, derived from ``result`` alone, computed once per result and ``key`` (kept in
+    ``result.derived``; frames are copy-on-write, so what a caller does with one leaves the kept one as it is)."""
+    if key not in result.derived:
+        result.derived[key] = make()
+    return result.derived[key]
+
+
 def differences(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd.DataFrame:
     """Every metric of every scenario beside the baseline's, with absolute and relative differences."""
-    b = base.metrics[["year", "metric", "value"]].rename(columns={"value": "baseline"})
-    frames = []
-    for r in results:
+    b = _derived(base, ("baseline values",),
+                 lambda: base.metrics[["year", "metric", "value"]].rename(columns={"value": "baseline"}))
+
+    def against_base(r: ScenarioResult) -> pd.DataFrame:
         merged = r.metrics.merge(b, on=["year", "metric"], how="inner")
         merged["difference"] = merged["value"] - merged["baseline"]
         with np.errstate(divide="ignore", invalid="ignore"):
             merged["relative"] = np.where(merged["baseline"] != 0, merged["difference"] / merged["baseline"].abs(),
                                           np.nan)
-        frames.append(merged)
+        return merged
+
+    frames = [_derived(base, ("differences from itself",), lambda: against_base(base)) if r is base
+              else against_base(r) for r in results]
     columns = ["scenario", "year", "metric", "value", "baseline", "difference", "relative", "unit"]
     return pd.concat(frames, ignore_index=True)[columns]
 
@@ -135,7 +150,7 @@ def budget_scores(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd
         m = result.metrics[result.metrics.metric.isin(wanted)]
         return m.pivot(index="year", columns="metric", values="value")  # one value a (year, metric)
 
-    b = table(base)
+    b = _derived(base, ("budget table",), lambda: table(base))
     rows = []
     if set(wanted) <= set(b.columns):
         start = base.scenario.start_year
@@ -179,7 +194,9 @@ def deciles(reform: ScenarioResult, base: ScenarioResult, year: int) -> pd.DataF
                      [0, 1, 2, 3], default=4)
     rows = []
     for by, column in (("income", "income"), ("wealth", "net_worth")):
-        decile = np.minimum((Distribution(b[column].to_numpy(), w).mid_rank() * 10).astype(int), 9)
+        decile = _derived(base, ("deciles", year, column),
+                          lambda column=column: np.minimum((Distribution(b[column].to_numpy(), w).mid_rank() * 10
+                                                            ).astype(int), 9))
         for d in range(10):
             mask = decile == d
             wd = w[mask]

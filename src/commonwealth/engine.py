@@ -172,6 +172,10 @@ class ScenarioResult:
     audit: list[dict[str, float]] = field(default_factory=list)  # households closure: identity residuals
     snapshots: dict[int, pd.DataFrame] = field(default_factory=dict)  # households closure: per-record data
     draws: pd.DataFrame | None = None  # Monte Carlo runs: every draw's metrics, with a 'draw' column
+    #: What the comparison derives from this result alone (its Lorenz curves and ownership shares, its decile
+    #: ranks as a baseline), kept so that a baseline compared with reform after reform (``Explorer``) derives
+    #: them once. Not a result: left out of equality and of what is saved.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def build_economy(scenario: Scenario) -> tuple[Economy, MacroCalibration]:
@@ -692,10 +696,10 @@ class HouseholdEconomy:
         base_value = self._household_property_tax(1.0)  # land is priced at 1 per unit in the base year
         state_local = np.asarray(self.params("taxes.state_local_rates", self.scenario.start_year), dtype=float)
         self.status_quo = self.status_quo.with_property_tax_credited(
-            state_local, float(dot(w, base_value)), flows.income, w)
+            state_local, float(dot(w, base_value)), flows.income, w, flows.income_band)
         # the credited rates are part of the base year's law, which indexation starts from every year
         self.status_quo_base = replace(self.status_quo_base, rates=self.status_quo.rates)
-        flows.taxes = self.status_quo.income_taxes(flows.income, w)
+        flows.taxes = self.status_quo.income_taxes(flows.income, w, flows.income_band)
 
     def _equity_income(self, production: Production, book_total: float) -> float:
         """Equity income: r on the equity book plus the premium (r − r_safe) on the bond-financed capital.
@@ -761,7 +765,7 @@ class HouseholdEconomy:
             decile = capacity_decile(pop.efficiency, self.capacity_breaks)
             real = substitution_elasticity(decile, pop.unit_size, pop.age, self.labour_params) * flows.labour_income
         return TaxableIncome.build(self.labour_params, income, pop.weight,
-                                   self.status_quo.marginal_rates(income, pop.weight), real)
+                                   self.status_quo.marginal_rates(income, pop.weight, flows.income_band), real)
 
     def _remember_labour_inputs(self, ctx: YearContext, flows: Flows, cash: ReformCash, rule_kind: str,
                                 rule_value: float) -> None:
@@ -772,7 +776,7 @@ class HouseholdEconomy:
         w = ctx.pop.weight
         rates = [p.marginal_tax_rate(ctx) for p in self.policies]
         reform = sum((m for m in rates if m is not None), marginal_tax_rate(rule_kind, rule_value))
-        status_quo = (self.status_quo.marginal_rates(ctx.income, w) if ctx.taxable_income is None
+        status_quo = (self.status_quo.marginal_rates(ctx.income, w, flows.income_band) if ctx.taxable_income is None
                       else ctx.taxable_income.mtr)  # the same rates, found once
         self.labour_supply.remember(status_quo, reform, cash.transfers - cash.taxes, ctx.income - flows.taxes)
 
@@ -1280,10 +1284,13 @@ def simulate_draw(scenario: Scenario, draw: int, snapshot_years: Sequence[int] =
 def combine_draws(scenario: Scenario, parts: Sequence[DrawResult], seconds: float) -> ScenarioResult:
     """A scenario's result from its draws, in draw order: metrics are the median over draws; the audit and
     snapshots are the first draw's."""
+    columns = ["scenario", "year", "metric", "value", "unit"]
     draws = pd.concat([p.frame for p in parts], ignore_index=True)
-    keys = ["scenario", "year", "metric", "unit"]
-    metrics = draws.groupby(keys, sort=False, as_index=False)["value"].median()[["scenario", "year", "metric",
-                                                                                  "value", "unit"]]
+    if len(parts) == 1:  # the median of one draw is the draw (each metric is one row a year)
+        metrics = draws[columns]
+    else:
+        metrics = draws.groupby(["scenario", "year", "metric", "unit"], sort=False, as_index=False)["value"].median(
+        )[columns]
     first = parts[0]
     return ScenarioResult(scenario, first.calibration, metrics, seconds, audit=first.audits,
                           snapshots=first.snapshots, draws=draws if scenario.politics.draws > 1 else None)

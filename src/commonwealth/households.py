@@ -159,6 +159,9 @@ class Flows:
     retained: NDArray[np.float64]  # earnings firms retained for the household
     index_purchase: NDArray[np.float64]
     revaluation: NDArray[np.float64]
+    #: Each adult's status-quo income band (:meth:`commonwealth.taxes.StatusQuo.income_bands`) of ``income``
+    #: as :func:`incomes` found it (transfers before the reforms'), shared by the taxes and marginal rates.
+    income_band: NDArray[np.int8] | None = None
 
     @property
     def market_income(self) -> NDArray[np.float64]:
@@ -198,10 +201,11 @@ def incomes(pop: Population, prices: Prices, previous: Prices, policy: StatusQuo
         prices.index_price - previous.index_price, prices.concentrated_price - previous.concentrated_price,
         prices.land_price - previous.land_price,
         policy.retirement_age, policy.social_security, policy.income_floor)
-    taxes = policy.income_taxes(income, pop.weight)
+    band = policy.income_bands(income, pop.weight)
     zeros = _per_record(0.0, pop.size)  # read-only placeholders until settle
-    return Flows(labour_income=labour, capital_income=capital, transfers=transfers, taxes=taxes,
-                 consumption=zeros, saving=zeros, retained=zeros, index_purchase=zeros, revaluation=revaluation)
+    return Flows(labour_income=labour, capital_income=capital, transfers=transfers,
+                 taxes=policy.income_taxes(income, pop.weight, band), consumption=zeros, saving=zeros,
+                 retained=zeros, index_purchase=zeros, revaluation=revaluation, income_band=band)
 
 
 def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[np.float64], *,

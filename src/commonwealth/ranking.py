@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from commonwealth.distribution import as_records
 
-__all__ = ["band_index", "band_rates_by_rank"]
+__all__ = ["band_index", "band_rates", "band_rates_by_rank"]
 
 #: Bits of the key resolved by the first, full pass (65,536 buckets: 512 KiB of weights).
 _TOP_BITS = 16
@@ -58,7 +58,7 @@ class _Workspace:
 
     def __init__(self) -> None:
         buckets = 1 << _TOP_BITS
-        self.hist = np.empty(buckets)
+        self.hist = np.zeros(buckets)  # kept zero between calls (_thresholds)
         self.slot = np.empty(buckets, np.int64)
         self.table = np.empty(buckets, np.int8)
         self.bucket = np.empty(0, np.uint16)
@@ -146,7 +146,9 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, slot: NDA
     """For each band edge, the first record (stable sorted order) whose weighted mid-rank reaches it.
 
     ``x`` are the values' IEEE 754 bits; ``hist``, ``slot`` and ``table`` are scratch arrays
-    of one entry per top-level bucket, ``bucket`` one per record. On return ``bucket`` holds each
+    of one entry per top-level bucket, ``bucket`` one per record; ``hist`` is all zero on entry and is left
+    so (only the buckets between the lowest and the highest occupied are cleared: a few hundred for incomes,
+    against 65,536). On return ``bucket`` holds each
     record's top-level bucket and ``table`` the band of every occupied bucket no reached edge falls in
     (−1 where one does).
 
@@ -160,12 +162,13 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, slot: NDA
     reached = np.zeros(k, np.bool_)
     top = 64 - _TOP_BITS
     buckets = 1 << _TOP_BITS
-    hist[:] = 0.0
     lowest, highest = buckets - 1, 0
     for i in range(n):
         if x[i] & _EXPONENT == _EXPONENT:  # infinity or NaN
+            hist[:] = 0.0
             return threshold_key, threshold_idx, reached, 1
         if not (w[i] >= 0.0 and np.isfinite(w[i])):
+            hist[:] = 0.0
             return threshold_key, threshold_idx, reached, 2
         b = _key(x[i]) >> top
         bucket[i] = b
@@ -175,6 +178,7 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, slot: NDA
     for b in range(lowest, highest + 1):
         total += hist[b]
     if not total > 0.0:
+        hist[lowest:highest + 1] = 0.0
         return threshold_key, threshold_idx, reached, 3
     # The bucket of each edge: the first whose cumulative weight share reaches it.
     bucket_of = np.full(k, -1, np.int64)
@@ -192,6 +196,7 @@ def _thresholds(x: NDArray, w: NDArray, edges: NDArray, hist: NDArray, slot: NDA
             bucket_of[e], below_of[e] = b, cumulative
             e += 1
         cumulative = after
+    hist[lowest:highest + 1] = 0.0  # every later step reads the buckets' members, not their weights
     # Gather the records of those buckets (at most one per edge), in input order.
     slot[lowest:highest + 1] = -1
     used = 0
@@ -292,10 +297,14 @@ def band_rates_by_rank(values: ArrayLike, weights: ArrayLike, breaks: ArrayLike,
                        ) -> NDArray[np.float64]:
     """The rate of the weighted-percentile band each record falls in: ``rates[band_index(...)]``;
     ``rates`` has one more entry than ``breaks``."""
-    table = np.ascontiguousarray(rates, dtype=np.float64).ravel()
-    if table.size != np.size(breaks) + 1:
-        raise ValueError(f"rates need one more entry than breaks ({table.size} rates, {np.size(breaks)} breaks)")
-    return _take(table, band_index(values, weights, breaks))
+    if np.size(rates) != np.size(breaks) + 1:
+        raise ValueError(f"rates need one more entry than breaks ({np.size(rates)} rates, {np.size(breaks)} breaks)")
+    return band_rates(band_index(values, weights, breaks), rates)
+
+
+def band_rates(band: NDArray[np.int8], rates: ArrayLike) -> NDArray[np.float64]:
+    """``rates[band]`` for bands already found (:func:`band_index`): one rate per band, 0 … len(rates) − 1."""
+    return _take(np.ascontiguousarray(rates, dtype=np.float64).ravel(), band)
 
 
 @njit(cache=True)

@@ -20,6 +20,8 @@ numpy. Below :data:`RADIX_MIN_SIZE` records numpy's sort is used instead (the sa
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
@@ -259,27 +261,29 @@ def _select_keys(x: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArra
 
 @njit(cache=True)
 def _select_bucket(keys: NDArray[np.uint64], w: NDArray[np.float64], candidates: NDArray[np.int64], shift: int,
-                   below: float, target: float) -> tuple[NDArray[np.int64], float]:
+                   below: float, target: float, count: NDArray[np.int64], weight: NDArray[np.float64],
+                   ) -> tuple[NDArray[np.int64], float]:
     """One level of the selection: the candidates in the bucket (of the 16 bits at ``shift``) where the running
-    weight, from ``below``, reaches ``target``, and the weight of the candidates before that bucket."""
-    buckets = 1 << _SELECT_BITS
-    mask = np.uint64(buckets - 1)
-    count = np.zeros(buckets, dtype=np.int64)
-    weight = np.zeros(buckets)
+    weight, from ``below``, reaches ``target``, and the weight of the candidates before that bucket.
+
+    ``count`` and ``weight`` are scratch arrays of one entry per bucket, all zero on entry and again on return:
+    only the buckets between the lowest and highest digit seen are scanned and cleared (a few hundred for
+    incomes, against 65,536), so a selection costs what its records cost."""
+    mask = np.uint64((1 << _SELECT_BITS) - 1)
+    lowest, highest = count.size - 1, 0
     for i in candidates:
-        d = (keys[i] >> np.uint64(shift)) & mask
+        d = np.int64((keys[i] >> np.uint64(shift)) & mask)
         count[d] += 1
         weight[d] += w[i]
+        lowest, highest = min(lowest, d), max(highest, d)
     chosen, running = -1, below
-    for d in range(buckets):
+    for d in range(lowest, highest + 1):  # buckets outside hold nothing: adding their zero changes nothing
         if count[d] and running + weight[d] >= target:
             chosen = d
             break
         running += weight[d]
     if chosen < 0:  # rounding left the target past the last record: the last non-empty bucket
-        chosen = buckets - 1
-        while count[chosen] == 0:
-            chosen -= 1
+        chosen = highest
         running -= weight[chosen]
     kept = np.empty(count[chosen], dtype=np.int64)
     k = 0
@@ -287,14 +291,18 @@ def _select_bucket(keys: NDArray[np.uint64], w: NDArray[np.float64], candidates:
         if (keys[i] >> np.uint64(shift)) & mask == chosen:
             kept[k] = i
             k += 1
+    count[lowest:highest + 1] = 0
+    weight[lowest:highest + 1] = 0.0
     return kept, running
 
 
 @njit(cache=True)
-def _select_quantile(x: NDArray[np.float64], w: NDArray[np.float64], q: float) -> float:
+def _select_quantile(x: NDArray[np.float64], w: NDArray[np.float64], q: float, count: NDArray[np.int64],
+                     weight: NDArray[np.float64]) -> float:
     """The weighted quantile of :meth:`commonwealth.distribution.Distribution.quantile` without sorting: a
     most-significant-digit radix selection on the keys of :func:`order_keys` (16 bits a level), keeping only
     the bucket where the cumulative weight reaches the target, then a stable sort of that bucket's few records.
+    ``count`` and ``weight``: zeroed scratch arrays of 2^16 entries (:func:`_select_scratch`), left zeroed.
     """
     keys, total = _select_keys(x, w)
     target = q * total * (1.0 - 1e-12)
@@ -302,7 +310,7 @@ def _select_quantile(x: NDArray[np.float64], w: NDArray[np.float64], q: float) -
     below = 0.0
     shift = 64 - _SELECT_BITS
     while candidates.size > _SELECT_SORT and shift >= 0:
-        candidates, below = _select_bucket(keys, w, candidates, shift, below, target)
+        candidates, below = _select_bucket(keys, w, candidates, shift, below, target, count, weight)
         shift -= _SELECT_BITS
     order = candidates[np.argsort(keys[candidates], kind="mergesort")]  # ascending index: ties stay in order
     acc = below
@@ -311,6 +319,19 @@ def _select_quantile(x: NDArray[np.float64], w: NDArray[np.float64], q: float) -
         if acc >= target:
             return x[i]
     return x[order[-1]]
+
+
+_SELECT_SCRATCH = threading.local()
+
+
+def _select_scratch() -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """This thread's zeroed per-bucket counts and weights for the selection (1 MB, allocated once: zeroing
+    it afresh cost more than selecting a median of 20,000 records)."""
+    scratch = getattr(_SELECT_SCRATCH, "arrays", None)
+    if scratch is None:
+        buckets = 1 << _SELECT_BITS
+        scratch = _SELECT_SCRATCH.arrays = (np.zeros(buckets, dtype=np.int64), np.zeros(buckets))
+    return scratch
 
 
 def select_quantile(values: ArrayLike, weights: ArrayLike, q: float) -> float:
@@ -324,7 +345,8 @@ def select_quantile(values: ArrayLike, weights: ArrayLike, q: float) -> float:
         raise ValueError(f"values and weights must be non-empty and equal in length ({x.size} vs {w.size})")
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must be between 0 and 1, got {q}")
-    return float(_select_quantile(x, w, float(q)))
+    count, weight = _select_scratch()
+    return float(_select_quantile(x, w, float(q), count, weight))
 
 
 @njit(cache=True)

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from commonwealth.parameters import ParameterSet
-from commonwealth.ranking import band_index, band_rates_by_rank
+from commonwealth.ranking import band_index, band_rates
 from commonwealth.sums import dot
 
 
@@ -57,22 +57,29 @@ class StatusQuo:
         return _transfers(np.asarray(market_income, dtype=np.float64), np.asarray(age), self.retirement_age,
                           self.social_security, self.income_floor)
 
-    def income_taxes(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Effective-rate taxes on income (market income plus transfers); nothing on negative income."""
-        return _band_tax(band_index(income, weights, self.breaks), self.rates, income)
+    def income_bands(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Each adult's income-percentile band (int8, 0 … len(breaks)): the weighted rank of its income (market
+        income plus transfers) among all adults'. Found once a year and shared by the taxes and the rates."""
+        return band_index(income, weights, self.breaks)
 
-    def marginal_rates(self, income: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def income_taxes(self, income: np.ndarray, weights: np.ndarray, band: np.ndarray | None = None) -> np.ndarray:
+        """Effective-rate taxes on income (market income plus transfers); nothing on negative income.
+        ``band``: the adults' :meth:`income_bands` of this ``income``, if already found."""
+        return _band_tax(self.income_bands(income, weights) if band is None else band, self.rates, income)
+
+    def marginal_rates(self, income: np.ndarray, weights: np.ndarray, band: np.ndarray | None = None) -> np.ndarray:
         """Each adult's status-quo marginal tax rate, proxied by the effective average rate of their income
         band (the schedule is measured as average rates by percentile; the statutory marginal rate is
-        higher for most earners, so this understates the net-of-tax-rate changes' base)."""
-        return band_rates_by_rank(income, weights, self.breaks, self.rates)
+        higher for most earners, so this understates the net-of-tax-rate changes' base). ``band``: as in
+        :meth:`income_taxes`."""
+        return band_rates(self.income_bands(income, weights) if band is None else band, self.rates)
 
     def with_property_tax_credited(self, state_local_rates: np.ndarray, property_tax: float, income: np.ndarray,
-                                   weights: np.ndarray) -> StatusQuo:
+                                   weights: np.ndarray, band: np.ndarray | None = None) -> StatusQuo:
         """Lower the state and local part of every band's rate by the share s of its revenue that
         ``property_tax`` (USD/year, collected on its own) accounts for: rates − s·state_local_rates,
         s = property_tax / Σ w·state_local_rate·income (at most 1)."""
-        band = band_index(income, weights, self.breaks)
+        band = self.income_bands(income, weights) if band is None else band
         revenue = float(dot(weights, _band_tax(band, np.asarray(state_local_rates, dtype=np.float64), income)))
         share = min(property_tax / revenue, 1.0) if revenue > 0 else 0.0
         return replace(self, rates=self.rates - share * np.asarray(state_local_rates, dtype=float))

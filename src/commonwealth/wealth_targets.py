@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,10 @@ class WealthTargets:
         return float(self.net_worth.sum())
 
 
+@cache
 def _dfa(quarter: str) -> pd.DataFrame:
+    """The DFA groups' balance sheets in ``quarter``, millions of USD, one row a group; selected once (every
+    simulation's base market reads it) and shared: callers must not change it, as :func:`sources.table`'s."""
     levels = table("dfa_networth_levels_2025.csv")
     rows = levels[levels["quarter"] == quarter].set_index("group").loc[list(DFA_GROUPS)]
     if len(rows) != len(DFA_GROUPS):
