@@ -24,7 +24,7 @@ from commonwealth.engine import ScenarioResult, run_scenario
 from commonwealth.errors import ModelError, UserError
 from commonwealth.output import combined_metrics, write_outputs
 from commonwealth.preflight import check_base_year
-from commonwealth.scenario import Scenario, load_scenario, scenario_from_mapping
+from commonwealth.scenario import Scenario, builtin_names, load_scenario, scenario_from_mapping
 
 
 class Results:
@@ -320,14 +320,21 @@ class Explorer:
         self.snapshot_years = list(snapshot_years) if snapshot_years is not None else [
             self.baseline.start_year + self.baseline.years]
         self.baseline_result = run_all([self.baseline], snapshot_years=self.snapshot_years, progress=progress)[0]
+        #: Built-in reforms by name, loaded and given the baseline's size, horizon and seed once (a few
+        #: milliseconds of YAML and validation each; files and mappings are read afresh every call).
+        self._builtins: dict[str, Scenario] = {}
 
     def run(self, reform: str | Path | Scenario | dict[str, Any], *,
             progress: Callable[[int], None] | None = None) -> ScenarioResult:
         """Simulate ``reform`` at the baseline's size, horizon and seed (``progress``: called with the years
         simulated, as :func:`run_all`'s)."""
-        b = self.baseline
-        scenario = _overridden(_as_scenario(reform), b.population.size, b.years, b.seed)
-        check_base_year(scenario)
+        scenario = self._builtins.get(reform) if isinstance(reform, str) else None
+        if scenario is None:
+            b = self.baseline
+            scenario = _overridden(_as_scenario(reform), b.population.size, b.years, b.seed)
+            check_base_year(scenario)
+            if isinstance(reform, str) and reform in builtin_names():
+                self._builtins[reform] = scenario
         return run_all([scenario], snapshot_years=self.snapshot_years, progress=progress)[0]
 
     def compare(self, reform: str | Path | Scenario | dict[str, Any], years: Sequence[int] | None = None, *,

@@ -124,7 +124,7 @@ from commonwealth.policy.ledger import (
 )
 from commonwealth.politics import Politics, PoliticsParameters
 from commonwealth.portfolios import PortfolioParameters, SharesReceived, received_metrics, sell_received
-from commonwealth.prices import SECTORS, price_metrics, sector_price_paths, sector_prices_at
+from commonwealth.prices import SECTORS, PriceModel, price_metrics, sector_price_paths
 from commonwealth.production import FactorPrices
 from commonwealth.saving import (
     GROUPS,
@@ -432,9 +432,14 @@ class HouseholdEconomy:
         if self.diffusion is not None:  # licensing delays AI's savings in prices as it delays deployment
             scale = float(licensed_friction_scale(float(t), self.diffusion))
             inputs.setdefault("friction_scale", []).append(scale)
-        return sector_prices_at(phi, inputs["wage"][-1], inputs["rental"][-1], inputs["land"][-1], self.params,
-                                self.scenario.start_year, tfp_index=inputs["tfp"][-1], sector_factors=factors,
-                                friction_scale=scale)["cpi"]
+        return self.price_model.prices_at(phi, inputs["wage"][-1], inputs["rental"][-1], inputs["land"][-1],
+                                          tfp_index=inputs["tfp"][-1], sector_factors=factors,
+                                          friction_scale=scale)["cpi"]
+
+    @cached_property
+    def price_model(self) -> PriceModel:
+        """The price block's constants (commonwealth.prices) at the base year's parameters."""
+        return PriceModel.from_parameters(self.params, self.scenario.start_year)
 
     def _sector_factors(self, ctx: YearContext) -> dict[str, float] | None:
         """The product of every policy's sector price multipliers this year (None if no policy has any)."""

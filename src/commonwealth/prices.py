@@ -220,6 +220,67 @@ def task_cost_index(theta: float, kappa: float, remaining: np.ndarray, wage_inde
         return base ** (1.0 / rho)
 
 
+@dataclass(frozen=True)
+class PriceModel:
+    """The price block's constants for one parameter set and year: the sectors' cost shares, base
+    automation odds κ_s and frictions, the CES elasticity and the CPI weights. The engine builds it once and
+    prices each simulated year with it (:meth:`prices_at`); :func:`sector_price_paths` builds one per call."""
+
+    phi0: float  # Φ_0, the base-year automation share
+    sigma: float  # σ, the elasticity of substitution between tasks
+    shares: dict[str, SectorCosts]
+    kappa: dict[str, float]  # κ_s = (1 − Φ_s,0)/Φ_s,0 by sector
+    frictions: dict[str, float]  # f_s by sector
+    weights: dict[str, float]  # CPI weights by sector
+
+    @classmethod
+    def from_parameters(cls, params: ParameterSet, year: int, phi0: float | None = None) -> PriceModel:
+        """``year``: the year whose parameter values apply (normally the base year); ``phi0``: Φ_0 (default
+        ``technology.automation_share_base``)."""
+        phi0 = float(params("technology.automation_share_base", year)) if phi0 is None else float(phi0)
+        if not 0.0 < phi0 < 1.0:
+            raise ValueError(f"phi0 = {phi0} must lie strictly between 0 and 1")
+        theta_x = macro_task_labour_share(params, year)
+        shares = sector_cost_shares(float(params("assets.housing_land_share", year)))
+        return cls(phi0=phi0, sigma=float(params("production.sigma", year)), shares=shares,
+                   kappa={s: base_automation_odds(shares[s].task_labour_share, theta_x, phi0) for s in SECTORS},
+                   frictions=frictions(params, year), weights=cpi_weights(params, year))
+
+    def paths(self, automation_share: ArrayLike, wage_index: ArrayLike, rental_index: ArrayLike,
+              land_price_index: ArrayLike, *, tfp_index: ArrayLike | None = None,
+              sector_factors: Mapping[str, ArrayLike] | None = None,
+              friction_scale: ArrayLike | None = None) -> dict[str, np.ndarray]:
+        """Price indices of the five sectors and the CPI (base year = 1), vectorised over years (the
+        arguments as :func:`sector_price_paths`'s)."""
+        phi, w_hat, r_hat, land = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+            automation_share, wage_index, rental_index, land_price_index)))
+        tfp = np.ones_like(phi) if tfp_index is None else np.broadcast_to(np.asarray(tfp_index, dtype=float),
+                                                                          phi.shape)
+        remaining = (1.0 - np.clip(phi, 0.0, 1.0)) / (1.0 - self.phi0)  # u_t
+        out: dict[str, np.ndarray] = {}
+        for sector in SECTORS:
+            cost = self.shares[sector]
+            theta, kappa = cost.task_labour_share, self.kappa[sector]
+            no_new = task_cost_index(theta, kappa, np.ones_like(remaining), w_hat, r_hat, self.sigma)
+            automated = task_cost_index(theta, kappa, remaining, w_hat, r_hat, self.sigma)
+            friction = self.frictions[sector] if friction_scale is None \
+                else self.frictions[sector] * np.asarray(friction_scale, dtype=float)
+            bundle = no_new - (1.0 - friction) * (no_new - automated)
+            if sector_factors and sector in sector_factors:  # a policy lowers the cost of the task bundle, not of land
+                bundle = bundle * np.asarray(sector_factors[sector], dtype=float)
+            out[sector] = (cost.land * land + (1.0 - cost.land) * bundle) / tfp
+        out["cpi"] = sum(self.weights[s] * out[s] for s in SECTORS)
+        return out
+
+    def prices_at(self, automation_share: float, wage_index: float, rental_index: float, land_price_index: float,
+                  *, tfp_index: float = 1.0, sector_factors: Mapping[str, float] | None = None,
+                  friction_scale: float | None = None) -> dict[str, float]:
+        """One year's sector price indices and CPI as floats (:meth:`paths` at one point)."""
+        paths = self.paths(automation_share, wage_index, rental_index, land_price_index, tfp_index=tfp_index,
+                           sector_factors=sector_factors, friction_scale=friction_scale)
+        return {k: float(v) for k, v in paths.items()}
+
+
 def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, rental_index: ArrayLike,
                        land_price_index: ArrayLike, params: ParameterSet, year: int, *, phi0: float | None = None,
                        tfp_index: ArrayLike | None = None,
@@ -250,33 +311,9 @@ def sector_price_paths(automation_share: ArrayLike, wage_index: ArrayLike, renta
         ``{"housing", "health", "education", "food", "other", "cpi"}`` → arrays (index, base = 1) of the
         broadcast shape of the inputs.
     """
-    phi, w_hat, r_hat, land = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
-        automation_share, wage_index, rental_index, land_price_index)))
-    phi0 = float(params("technology.automation_share_base", year)) if phi0 is None else float(phi0)
-    if not 0.0 < phi0 < 1.0:
-        raise ValueError(f"phi0 = {phi0} must lie strictly between 0 and 1")
-    tfp = np.ones_like(phi) if tfp_index is None else np.broadcast_to(np.asarray(tfp_index, dtype=float), phi.shape)
-    sigma = float(params("production.sigma", year))
-    theta_x = macro_task_labour_share(params, year)
-    shares = sector_cost_shares(float(params("assets.housing_land_share", year)))
-    fric = frictions(params, year)
-    remaining = (1.0 - np.clip(phi, 0.0, 1.0)) / (1.0 - phi0)  # u_t
-
-    out: dict[str, np.ndarray] = {}
-    for sector in SECTORS:
-        cost = shares[sector]
-        theta = cost.task_labour_share
-        kappa = base_automation_odds(theta, theta_x, phi0)
-        no_new = task_cost_index(theta, kappa, np.ones_like(remaining), w_hat, r_hat, sigma)
-        automated = task_cost_index(theta, kappa, remaining, w_hat, r_hat, sigma)
-        friction = fric[sector] if friction_scale is None else fric[sector] * np.asarray(friction_scale, dtype=float)
-        bundle = no_new - (1.0 - friction) * (no_new - automated)
-        if sector_factors and sector in sector_factors:  # a policy lowers the cost of the task bundle, not of land
-            bundle = bundle * np.asarray(sector_factors[sector], dtype=float)
-        out[sector] = (cost.land * land + (1.0 - cost.land) * bundle) / tfp
-    weights = cpi_weights(params, year)
-    out["cpi"] = sum(weights[s] * out[s] for s in SECTORS)
-    return out
+    return PriceModel.from_parameters(params, year, phi0).paths(
+        automation_share, wage_index, rental_index, land_price_index, tfp_index=tfp_index,
+        sector_factors=sector_factors, friction_scale=friction_scale)
 
 
 def sector_prices_at(automation_share: float, wage_index: float, rental_index: float, land_price_index: float,
@@ -284,10 +321,9 @@ def sector_prices_at(automation_share: float, wage_index: float, rental_index: f
                      tfp_index: float = 1.0, sector_factors: Mapping[str, float] | None = None,
                      friction_scale: float | None = None) -> dict[str, float]:
     """One year's sector price indices and CPI as floats (same model and arguments as :func:`sector_price_paths`)."""
-    paths = sector_price_paths(automation_share, wage_index, rental_index, land_price_index, params, year,
-                               phi0=phi0, tfp_index=tfp_index, sector_factors=sector_factors,
-                               friction_scale=friction_scale)
-    return {k: float(v) for k, v in paths.items()}
+    return PriceModel.from_parameters(params, year, phi0).prices_at(
+        automation_share, wage_index, rental_index, land_price_index, tfp_index=tfp_index,
+        sector_factors=sector_factors, friction_scale=friction_scale)
 
 
 def halving_time(price_index: ArrayLike, years: ArrayLike) -> float:

@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -124,15 +124,26 @@ class ParameterSpec(BaseModel):
         return unit
 
 
+_MISSING = object()  # Parameter.value: no value found yet for that year
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A named parameter with its dated values."""
 
     name: str
     spec: ParameterSpec
+    #: The value found for each year asked (the engine asks for the same few every simulated year).
+    _by_year: dict[int | None, Value] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def value(self, year: int | None = None) -> Value:
         """The value in force on 1 January of ``year`` (the latest dated value if ``year`` is None)."""
+        found = self._by_year.get(year, _MISSING)
+        if found is _MISSING:
+            found = self._by_year[year] = self._value(year)
+        return found
+
+    def _value(self, year: int | None) -> Value:
         dates = sorted(self.spec.values)
         if year is None:
             return self.spec.values[dates[-1]]
