@@ -1070,12 +1070,15 @@ class HouseholdEconomy:
         values.update(self._firm_metrics(capital_start))
         if self.market.industry is not None:
             values.update(self._lab_metrics(markets))
-        values.update(income_metrics(flows, w * self.resident, cpi, ctx.ledger.household_in_kind))
-        values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
+        resident_weight = w * self.resident  # the adults still living here, weighted
+        values.update(income_metrics(flows, resident_weight, cpi, ctx.ledger.household_in_kind))
+        values.update(labour_metrics(self.pop.employed, self.hours, resident_weight,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
+        received = received_metrics(self.shares_received, resident_weight, markets.wealth_rank,
+                                    self.market.index_price, cpi)
+        del resident_weight  # 8 bytes a record, not held through the policies' metrics
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
-        values.update(received_metrics(self.shares_received, w * self.resident, markets.wealth_rank,
-                                       self.market.index_price, cpi))
+        values.update(received)
         values.update(politics.values)
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
         for policy in self.policies:

@@ -29,6 +29,7 @@ household group. The engine subtracts what they have received in cash so far fro
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 HOUSEHOLD_GROUPS = ("households:bottom50", "households:50-90", "households:90-99", "households:top1")
 SECTORS = (*HOUSEHOLD_GROUPS, "production", "government", "equity_fund", "sovereign_fund", "public_owners",
            "rest_of_world", "other_holders")
+_SECTOR_SET = frozenset(SECTORS)
 HOUSEHOLDS = "households"  # pseudo-sector: a per-adult array split over HOUSEHOLD_GROUPS
 #: Wealth-rank edges of the household groups (fractions of adults).
 GROUP_EDGES = (0.5, 0.9, 0.99)
@@ -173,7 +175,7 @@ class Ledger:
         self.household_in_kind = np.zeros_like(weight)
 
     def _add(self, kind: str, sector: str, amount: float) -> None:  # kind: a FlowKind's label
-        if not np.isfinite(amount):
+        if not math.isfinite(amount):  # a number (a hundred a year: math's test, not numpy's)
             raise LedgerError(f"year {self.year}: flow '{kind}' for {sector} is not finite ({amount})")
         self._flows[(kind, sector)] += amount
 
@@ -243,11 +245,15 @@ class Ledger:
 
     def check_rows(self) -> None:
         """Every kind of flow sums to zero across sectors."""
-        flows = self._flows
-        for kind in self.kinds():
-            row = [flows.get((kind, sector), 0.0) for sector in SECTORS]
-            scale = max(max(abs(v) for v in row), 1.0)
-            if abs(sum(row)) / scale > LEDGER_RTOL:
+        total: dict[str, float] = defaultdict(float)
+        scale: dict[str, float] = defaultdict(lambda: 1.0)
+        for (kind, sector), v in self._flows.items():  # one pass over the booked cells
+            if sector not in _SECTOR_SET:
+                continue
+            total[kind] += v
+            scale[kind] = max(scale[kind], abs(v))
+        for kind in sorted(total):
+            if abs(total[kind]) / scale[kind] > LEDGER_RTOL:
                 policy = self._policy_of.get(kind)
                 who = f" (policy {policy})" if policy else ""
                 raise LedgerError(f"year {self.year}: flow '{kind}'{who} does not sum to zero across sectors")
