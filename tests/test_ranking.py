@@ -116,3 +116,18 @@ def test_a_bucket_whose_digits_fall_short_of_the_edge_by_rounding_passes_it_on()
     w = np.array([t, t, 1.0, 1 + 2.0**-52] + [0.0] * 70 + [2.0])
     edge = np.array([0.5 + 2.0**-53])
     np.testing.assert_array_equal(band_index(x, w, edge), _by_sorting(x, w, edge))
+
+
+def test_band_index_leaves_its_histogram_zeroed_after_success_and_refusal():
+    from commonwealth import ranking
+
+    rng = np.random.default_rng(3)
+    x, w = rng.lognormal(10.0, 1.5, 30_000), rng.random(30_000)
+    first = band_index(x, w, [0.5, 0.9, 0.99])
+    assert not ranking._workspace().hist.any()
+    bad = x.copy()
+    bad[10_000] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        band_index(bad, w, [0.5])
+    assert not ranking._workspace().hist.any()
+    np.testing.assert_array_equal(band_index(x, w, [0.5, 0.9, 0.99]), first)

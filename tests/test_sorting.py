@@ -213,3 +213,14 @@ def test_both_record_layouts_order_as_numpy(layout, kind):
          "special": rng.choice(SPECIAL, n)}[kind]
     np.testing.assert_array_equal(_radix_order(x, *layout), np.argsort(x, kind="stable"))
     assert _layout(n) == (24, 4, 10) and _layout(2**24 + 1) == (32, 3, 11)
+
+
+def test_selection_leaves_its_scratch_buckets_zeroed_for_the_next_call():
+    from commonwealth import sorting
+
+    rng = np.random.default_rng(5)
+    x, w = rng.lognormal(10.0, 1.5, 50_000), rng.random(50_000)
+    first = select_quantile(x, w, 0.5)
+    count, weight = sorting._select_scratch()
+    assert not count.any() and not weight.any()
+    assert select_quantile(x, w, 0.5) == first

@@ -245,34 +245,34 @@ _SELECT_SORT = 4_096
 
 
 @njit(cache=True)
-def _select_keys(x: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArray[np.uint64], float]:
-    """The keys of :func:`order_keys` and the total weight, in one pass; refuses what a Distribution refuses."""
-    n = x.size
-    keys = np.empty(n, dtype=np.uint64)
-    bits = x.view(np.uint64)
+def _select_total(x: NDArray[np.float64], w: NDArray[np.float64]) -> float:
+    """The total weight, in record order; refuses what a Distribution refuses."""
     total = 0.0
-    for i in range(n):
+    for i in range(x.size):
         if not (np.isfinite(x[i]) and np.isfinite(w[i])) or w[i] < 0.0:
             raise ValueError("values and weights must be finite, weights non-negative")
         total += w[i]
-        keys[i] = _key(x[i], bits[i])
-    return keys, total
+    return total
 
 
 @njit(cache=True)
-def _select_bucket(keys: NDArray[np.uint64], w: NDArray[np.float64], candidates: NDArray[np.int64], shift: int,
-                   below: float, target: float, count: NDArray[np.int64], weight: NDArray[np.float64],
-                   ) -> tuple[NDArray[np.int64], float]:
-    """One level of the selection: the candidates in the bucket (of the 16 bits at ``shift``) where the running
-    weight, from ``below``, reaches ``target``, and the weight of the candidates before that bucket.
+def _select_bucket(x: NDArray[np.float64], bits: NDArray[np.uint64], w: NDArray[np.float64],
+                   candidates: NDArray[np.int64], every: bool, shift: int, below: float, target: float,
+                   count: NDArray[np.int64], weight: NDArray[np.float64]) -> tuple[NDArray[np.int64], float]:
+    """One level of the selection: the candidates in the bucket (of the 16 bits at ``shift`` of their
+    :func:`order_keys` key, found again from the value) where the running weight, from ``below``, reaches
+    ``target``, and the weight of the candidates before that bucket. ``every``: the candidates are all the
+    records, in order (``candidates`` is then not read: no list of every record is built).
 
     ``count`` and ``weight`` are scratch arrays of one entry per bucket, all zero on entry and again on return:
     only the buckets between the lowest and highest digit seen are scanned and cleared (a few hundred for
     incomes, against 65,536), so a selection costs what its records cost."""
     mask = np.uint64((1 << _SELECT_BITS) - 1)
+    m = x.size if every else candidates.size
     lowest, highest = count.size - 1, 0
-    for i in candidates:
-        d = np.int64((keys[i] >> np.uint64(shift)) & mask)
+    for j in range(m):
+        i = j if every else candidates[j]
+        d = np.int64((_key(x[i], bits[i]) >> np.uint64(shift)) & mask)
         count[d] += 1
         weight[d] += w[i]
         lowest, highest = min(lowest, d), max(highest, d)
@@ -287,8 +287,9 @@ def _select_bucket(keys: NDArray[np.uint64], w: NDArray[np.float64], candidates:
         running -= weight[chosen]
     kept = np.empty(count[chosen], dtype=np.int64)
     k = 0
-    for i in candidates:
-        if (keys[i] >> np.uint64(shift)) & mask == chosen:
+    for j in range(m):
+        i = j if every else candidates[j]
+        if (_key(x[i], bits[i]) >> np.uint64(shift)) & mask == chosen:
             kept[k] = i
             k += 1
     count[lowest:highest + 1] = 0
@@ -302,17 +303,26 @@ def _select_quantile(x: NDArray[np.float64], w: NDArray[np.float64], q: float, c
     """The weighted quantile of :meth:`commonwealth.distribution.Distribution.quantile` without sorting: a
     most-significant-digit radix selection on the keys of :func:`order_keys` (16 bits a level), keeping only
     the bucket where the cumulative weight reaches the target, then a stable sort of that bucket's few records.
+    The keys are found again from the values at each level, not stored (no 8 bytes a record).
     ``count`` and ``weight``: zeroed scratch arrays of 2^16 entries (:func:`_select_scratch`), left zeroed.
     """
-    keys, total = _select_keys(x, w)
+    total = _select_total(x, w)
+    bits = x.view(np.uint64)
     target = q * total * (1.0 - 1e-12)
-    candidates = np.arange(x.size)
+    candidates = np.empty(0, dtype=np.int64)
+    every = True
     below = 0.0
     shift = 64 - _SELECT_BITS
-    while candidates.size > _SELECT_SORT and shift >= 0:
-        candidates, below = _select_bucket(keys, w, candidates, shift, below, target, count, weight)
+    while (x.size if every else candidates.size) > _SELECT_SORT and shift >= 0:
+        candidates, below = _select_bucket(x, bits, w, candidates, every, shift, below, target, count, weight)
+        every = False
         shift -= _SELECT_BITS
-    order = candidates[np.argsort(keys[candidates], kind="mergesort")]  # ascending index: ties stay in order
+    if every:
+        candidates = np.arange(x.size)
+    keys = np.empty(candidates.size, dtype=np.uint64)
+    for j in range(candidates.size):
+        keys[j] = _key(x[candidates[j]], bits[candidates[j]])
+    order = candidates[np.argsort(keys, kind="mergesort")]  # ascending index: ties stay in order
     acc = below
     for i in order:
         acc += w[i]
