@@ -46,3 +46,26 @@ def test_large_arrays_are_allocated_in_the_main_thread_and_in_others_with_no_blo
     worker.start()
     worker.join()
     assert sums == [2e7] * 4
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_free_pages_inside_the_heap_are_handed_back():
+    """A 160 MB array freed below a live one leaves a hole the heap keeps resident; releasing the free pages
+    gives it back (resident memory falls by most of it) and the heap still serves the next array."""
+    import numpy as np
+
+    if not allocator.retain_freed_memory():
+        pytest.skip("glibc did not take the setting")
+
+    def resident() -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096
+
+    hole = np.ones(20_000_000)
+    above = np.ones(1_000_000)  # keeps the hole off the top of the heap
+    del hole
+    before = resident()
+    assert allocator.release_free_pages() is True
+    assert before - resident() > 100e6
+    again = np.ones(20_000_000)
+    assert float(again.sum()) == 2e7 and float(above.sum()) == 1e6

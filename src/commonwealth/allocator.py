@@ -49,6 +49,27 @@ def retain_freed_memory() -> bool:
     return _apply()
 
 
+def release_free_pages() -> bool:
+    """Hand the pages of the heap's free blocks back to the system (glibc ``malloc_trim(0)``, which also
+    releases whole free pages inside the heap, not only at its top); True if any were released.
+
+    The engine calls it once a year at 4.2M records and more (per-record arrays above
+    :data:`MMAP_THRESHOLD`), where the heap fragments: a year's temporaries that do not fit the holes the
+    previous year left extend the heap, and the holes stay resident. Released pages are faulted in again
+    when reused, once a year instead of at every array. Does nothing unless :func:`retain_freed_memory`
+    applied its setting."""
+    if not retain_freed_memory():
+        return False
+    trim = _libc().malloc_trim
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return bool(trim(0))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+
+
 def _apply() -> bool:
     if not sys.platform.startswith("linux") or os.environ.get("COMMONWEALTH_SYSTEM_MALLOC") == "1":
         return False
@@ -57,8 +78,7 @@ def _apply() -> bool:
     if "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        mallopt = _libc().mallopt
     except (OSError, AttributeError):  # no C library found, or one without mallopt
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int

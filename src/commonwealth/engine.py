@@ -45,7 +45,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from commonwealth import identities
-from commonwealth.allocator import retain_freed_memory
+from commonwealth.allocator import MMAP_THRESHOLD, release_free_pages, retain_freed_memory
 from commonwealth.assets import land_by_owner
 from commonwealth.base_year import cached_base_year
 from commonwealth.budget import BudgetRule, household_adjustment, marginal_tax_rate, safe_rate
@@ -514,6 +514,8 @@ class HouseholdEconomy:
         """Simulate the year ``start_year + t``, block by block in model order, and advance."""
         t = self.t
         year = self.scenario.start_year + t
+        if t and self.pop.size * 8 > MMAP_THRESHOLD:  # last year's arrays are freed: their holes leave memory
+            release_free_pages()
         audit: Audit = {}
         phi = self._technology(t, year)
         production = self._production(t, year)
@@ -802,6 +804,7 @@ class HouseholdEconomy:
                           transfers=sum((x for x in transfers if x is not None), np.zeros_like(w)),
                           escapable=sum(escapable, np.zeros_like(w)))
         self._remember_labour_inputs(ctx, flows, cash, kind, value)
+        flows.income_band = None  # read for the last time: its byte a record is not held through the year
         return cash
 
     def _consumption_and_saving(self, ctx: YearContext, flows: Flows, markets: Markets,
@@ -1070,15 +1073,12 @@ class HouseholdEconomy:
         values.update(self._firm_metrics(capital_start))
         if self.market.industry is not None:
             values.update(self._lab_metrics(markets))
-        resident_weight = w * self.resident  # the adults still living here, weighted
-        values.update(income_metrics(flows, resident_weight, cpi, ctx.ledger.household_in_kind))
-        values.update(labour_metrics(self.pop.employed, self.hours, resident_weight,
+        values.update(income_metrics(flows, w * self.resident, cpi, ctx.ledger.household_in_kind))
+        values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
-        received = received_metrics(self.shares_received, resident_weight, markets.wealth_rank,
-                                    self.market.index_price, cpi)
-        del resident_weight  # 8 bytes a record, not held through the policies' metrics
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
-        values.update(received)
+        values.update(received_metrics(self.shares_received, w * self.resident, markets.wealth_rank,
+                                       self.market.index_price, cpi))
         values.update(politics.values)
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
         for policy in self.policies:

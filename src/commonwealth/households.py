@@ -160,7 +160,8 @@ class Flows:
     index_purchase: NDArray[np.float64]
     revaluation: NDArray[np.float64]
     #: Each adult's status-quo income band (:meth:`commonwealth.taxes.StatusQuo.income_bands`) of ``income``
-    #: as :func:`incomes` found it (transfers before the reforms'), shared by the taxes and marginal rates.
+    #: as :func:`incomes` found it (transfers before the reforms'), shared by the taxes and marginal rates;
+    #: the engine lets it go (None) once the reforms' cash is found.
     income_band: NDArray[np.int8] | None = None
 
     @property
