@@ -16,8 +16,10 @@ back to the main heap (glibc's retry), as they do when an arena is full.
 The cost: the process keeps up to 512 MiB of freed heap instead of returning it, and a heap fragments
 where separate mappings would not, so its peak resident memory is higher (about +0.3 GiB at 10M
 records when ``M_MMAP_MAX`` was set; see docs/performance.md for current figures), and a long-lived host
-(a notebook, a server) keeps that memory until it exits. The setting applies to the whole process, once,
-when the first engine is built (:class:`commonwealth.engine.HouseholdEconomy`). It is skipped off Linux,
+(a notebook, a server) keeps that memory until it exits. At 4.2M records and more the engine hands the
+free pages back once a year (:func:`release_free_pages`), which bounds what fragmentation keeps.
+The setting applies to the whole process, once, when the first engine is built
+(:class:`commonwealth.engine.HouseholdEconomy`). It is skipped off Linux,
 when the C library has no ``mallopt`` (the call is then refused or ignored), when the user already tunes
 glibc's allocator (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_MMAP_MAX_``, ``MALLOC_TRIM_THRESHOLD_`` or
 ``glibc.malloc`` in ``GLIBC_TUNABLES``), and when ``COMMONWEALTH_SYSTEM_MALLOC=1``. See ``mallopt(3)``.
