@@ -40,6 +40,9 @@ M_MMAP_MAX = -4
 #: The threshold above which blocks would be mapped on their own (bytes; glibc's maximum dynamic threshold),
 #: fixed so that it stops moving; with :data:`MMAP_MAX` 0 no block is mapped on its own.
 MMAP_THRESHOLD = 32 * 1024**2
+#: Records from which a per-record float64 array (8 bytes a record) is above :data:`MMAP_THRESHOLD`: from
+#: there on, with no block mapped on its own, the year's largest arrays fragment the heap (4,194,304).
+FRAGMENTING_RECORDS = MMAP_THRESHOLD // 8
 #: Blocks mapped on their own at once, at most (0: none; glibc's default is 65,536).
 MMAP_MAX = 0
 #: Free memory at the top of the heap kept before any is returned to the system (bytes).
@@ -55,21 +58,20 @@ def release_free_pages() -> bool:
     """Hand the pages of the heap's free blocks back to the system (glibc ``malloc_trim(0)``, which also
     releases whole free pages inside the heap, not only at its top); True if any were released.
 
-    The engine calls it once a year at 4.2M records and more (per-record arrays above
-    :data:`MMAP_THRESHOLD`), where the heap fragments: a year's temporaries that do not fit the holes the
-    previous year left extend the heap, and the holes stay resident. Released pages are faulted in again
-    when reused, once a year instead of at every array. Does nothing unless :func:`retain_freed_memory`
-    applied its setting."""
-    if not retain_freed_memory():
-        return False
-    trim = _libc().malloc_trim
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return bool(trim(0))
+    The engine calls it once a year from :data:`FRAGMENTING_RECORDS` records, where the heap fragments: a
+    year's temporaries that do not fit the holes the previous year left extend the heap, and the holes stay
+    resident. Released pages are faulted in again when reused, once a year instead of at every array. Does
+    nothing unless :func:`retain_freed_memory` applied its setting."""
+    trim = getattr(_libc(), "malloc_trim", None) if retain_freed_memory() else None
+    return bool(trim(0)) if trim is not None else False
 
 
 @functools.cache
 def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    if hasattr(libc, "malloc_trim"):
+        libc.malloc_trim.argtypes, libc.malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return libc
 
 
 def _apply() -> bool:

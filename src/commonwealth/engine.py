@@ -45,7 +45,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from commonwealth import identities
-from commonwealth.allocator import MMAP_THRESHOLD, release_free_pages, retain_freed_memory
+from commonwealth.allocator import FRAGMENTING_RECORDS, release_free_pages, retain_freed_memory
 from commonwealth.assets import land_by_owner
 from commonwealth.base_year import cached_base_year
 from commonwealth.budget import BudgetRule, household_adjustment, marginal_tax_rate, safe_rate
@@ -514,7 +514,7 @@ class HouseholdEconomy:
         """Simulate the year ``start_year + t``, block by block in model order, and advance."""
         t = self.t
         year = self.scenario.start_year + t
-        if t and self.pop.size * 8 > MMAP_THRESHOLD:  # last year's arrays are freed: their holes leave memory
+        if t and self.pop.size >= FRAGMENTING_RECORDS:  # last year's arrays are freed: hand their pages back
             release_free_pages()
         audit: Audit = {}
         phi = self._technology(t, year)

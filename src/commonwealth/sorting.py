@@ -309,16 +309,16 @@ def _select_quantile(x: NDArray[np.float64], w: NDArray[np.float64], q: float, c
     total = _select_total(x, w)
     bits = x.view(np.uint64)
     target = q * total * (1.0 - 1e-12)
-    candidates = np.empty(0, dtype=np.int64)
-    every = True
     below = 0.0
-    shift = 64 - _SELECT_BITS
-    while (x.size if every else candidates.size) > _SELECT_SORT and shift >= 0:
-        candidates, below = _select_bucket(x, bits, w, candidates, every, shift, below, target, count, weight)
-        every = False
-        shift -= _SELECT_BITS
-    if every:
+    if x.size <= _SELECT_SORT:
         candidates = np.arange(x.size)
+    else:  # the first level reads every record, in order, without a list of them
+        candidates, below = _select_bucket(x, bits, w, np.empty(0, dtype=np.int64), True, 64 - _SELECT_BITS, below,
+                                           target, count, weight)
+    shift = 64 - 2 * _SELECT_BITS
+    while candidates.size > _SELECT_SORT and shift >= 0:
+        candidates, below = _select_bucket(x, bits, w, candidates, False, shift, below, target, count, weight)
+        shift -= _SELECT_BITS
     keys = np.empty(candidates.size, dtype=np.uint64)
     for j in range(candidates.size):
         keys[j] = _key(x[candidates[j]], bits[candidates[j]])
