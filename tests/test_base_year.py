@@ -77,9 +77,11 @@ def test_cached_base_year_hands_out_a_fresh_copy_equal_to_a_new_build() -> None:
     from commonwealth.base_year import cached_base_year
 
     fresh_pop, fresh_firms = build_base_year(2_000, PARAMS, seed=3)
-    first_pop, _ = cached_base_year(2_000, PARAMS, seed=3)
+    first_pop, first_firms = cached_base_year(2_000, PARAMS, seed=3)
     first_pop.wealth_scale_marker = None  # an attribute the cache must not keep
     first_pop.weight[:] = -1.0            # the engine mutates what it is given
+    first_firms.value[:] = -1.0
+    first_firms.name[0] = "changed"       # an object array: its copy must be a copy too
     pop, firms = cached_base_year(2_000, PARAMS, seed=3)
     assert pop is not first_pop and not hasattr(pop, "wealth_scale_marker")
     for field in dataclasses.fields(fresh_pop):

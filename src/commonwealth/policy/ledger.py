@@ -124,15 +124,24 @@ WINDFALL_PAYMENT = FlowKind("windfall payment")
 POLICY_PURCHASES = FlowKind("policies' government purchases")  # e.g. public prizes (Policy.government_purchases)
 
 
+#: The wealth groups' rows a per-adult flow is split into: :data:`HOUSEHOLD_GROUPS`, then rest_of_world (abroad).
+BOOKED_GROUPS = len(HOUSEHOLD_GROUPS) + 1
+
+
 @njit(cache=True)
-def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarray, group: np.ndarray, sign: float,
-                     groups: int) -> tuple[np.ndarray, float]:
+def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarray, group: np.ndarray,
+                     sign: float) -> tuple[np.ndarray, float]:
     """One pass: ``target += sign × per_adult`` (a one-element ``per_adult`` is every adult's), the weighted
-    totals per wealth group, summed in record order, and the weighted total summed as
-    :func:`commonwealth.sums.dot` sums it — the same floating-point operations, in the same order, as
-    ``target += sign * per_adult``, ``np.bincount(group, weight * per_adult)`` and ``dot(weight, per_adult)``,
-    without temporaries."""
-    totals = np.zeros(groups)
+    totals per wealth group (0 … 4, :data:`BOOKED_GROUPS`), summed in record order, and the weighted total
+    summed as :func:`commonwealth.sums.dot` sums it — the same floating-point operations, in the same order,
+    as ``target += sign * per_adult``, ``np.bincount(group, weight * per_adult)`` and ``dot(weight, per_adult)``,
+    without temporaries.
+
+    Each group's total is a local variable, not an entry of an array: an array's entry is stored and loaded
+    again by the next record of its group, which made every record wait for the one before it (45 µs against
+    28 for 20,000 records). The population is built stratum by stratum, so a group's records mostly follow one
+    another and the branch is predictable."""
+    t0 = t1 = t2 = t3 = t4 = 0.0
     constant = per_adult.size == 1
     n = weight.size
     stop = n - n % LANES
@@ -142,12 +151,25 @@ def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarr
         a = per_adult[0] if constant else per_adult[i]
         target[i] += sign * a
         product = weight[i] * a
-        totals[group[i]] += product
+        g = group[i]
+        if g == 0:
+            t0 += product
+        elif g == 1:
+            t1 += product
+        elif g == 2:
+            t2 += product
+        elif g == 3:
+            t3 += product
+        else:
+            t4 += product
         if i < stop:
             lanes[i % LANES] += product
         else:
             tail += product
-    return totals, lanes_total(lanes, tail)
+    return np.array([t0, t1, t2, t3, t4]), lanes_total(lanes, tail)
+
+
+assert BOOKED_GROUPS == 5, "_book_households keeps one total per group: give it one for each of BOOKED_GROUPS"
 
 
 class LedgerError(RuntimeError):
@@ -210,8 +232,7 @@ class Ledger:
         if per_adult.ndim and per_adult.shape != self._weight.shape:
             raise LedgerError(f"year {self.year}: flow '{kind}' has {per_adult.size} per-adult amounts for "
                               f"{self._weight.size} adults")
-        totals, weighted = _book_households(target, per_adult.reshape(-1), self._weight, self._group, sign,
-                                            len(HOUSEHOLD_GROUPS) + 1)
+        totals, weighted = _book_households(target, per_adult.reshape(-1), self._weight, self._group, sign)
         for name, total in zip((*HOUSEHOLD_GROUPS, "rest_of_world"), totals, strict=True):
             self._add(kind, name, sign * float(total))
         self.abroad_total += sign * float(totals[-1])
