@@ -75,7 +75,6 @@ from commonwealth.labour_supply import (
     capacity_breaks,
     capacity_decile,
     labour_metrics,
-    substitution_elasticity,
 )
 from commonwealth.labs import (
     add_lab_rows,
@@ -768,9 +767,8 @@ class HouseholdEconomy:
             return None
         pop = self.pop
         real = 0.0
-        if self.labour_supply is not None:
-            decile = capacity_decile(pop.efficiency, self.capacity_breaks)
-            real = substitution_elasticity(decile, pop.unit_size, pop.age, self.labour_params) * flows.labour_income
+        if self.labour_supply is not None:  # ε_sub as this year's response found it (_technology)
+            real = self.labour_supply.substitution * flows.labour_income
         return TaxableIncome.build(self.labour_params, income, pop.weight,
                                    self.status_quo.marginal_rates(income, pop.weight, flows.income_band), real)
 

@@ -201,6 +201,9 @@ class LabourSupply:
     net_income: NDArray[np.float64]
     wage0: float | None = None  # wage per efficiency unit at the base year, USD
     wage_gap: float = 0.0  # last year's w/w̄ − 1
+    #: This year's ε_sub per adult, found by :meth:`respond` (None before): the efficiency, unit sizes and
+    #: ages it reads change next at the year's ageing, so the year's taxable-income response reuses it.
+    substitution: NDArray[np.float64] | None = None
 
     @classmethod
     def create(cls, params: LabourParameters, efficiency: NDArray, weight: NDArray,
@@ -212,8 +215,8 @@ class LabourSupply:
     def respond(self, efficiency: NDArray, unit_size: NDArray, age: NDArray) -> tuple[NDArray, NDArray]:
         """This year's (participation factor, hours factor) per adult, from last year's inputs."""
         p = self.params
-        decile = capacity_decile(efficiency, self.breaks)
-        response = earnings_response(substitution_elasticity(decile, unit_size, age, p), income_elasticity(age, p),
+        self.substitution = substitution_elasticity(capacity_decile(efficiency, self.breaks), unit_size, age, p)
+        response = earnings_response(self.substitution, income_elasticity(age, p),
                                      self.mtr_status_quo, self.mtr_reform, self.net_cash, self.net_income,
                                      self.wage_gap, p.bound)
         return margins(response, p.extensive_share)
