@@ -201,6 +201,11 @@ def test_a_stake_in_a_firm_the_prices_do_not_cover_is_refused(economy):
         net_worth(pop, prices)
     with pytest.raises(ValueError, match="stake_firm ids"):
         incomes(pop, prices, prices, StatusQuo.from_parameters(ParameterSet(), 2025))
+    covering = _prices(firms, np.random.default_rng(4), retained=False)
+    net_worth(pop, covering)  # every id covered
+    pop.stake_firm[0] = -2  # below −1 (no stake)
+    with pytest.raises(ValueError, match="stake_firm ids run from -2"):
+        net_worth(pop, covering)
 
 
 def test_displacement_never_exceeds_the_cap_and_gdp_has_no_drop_at_full_automation():

@@ -40,7 +40,7 @@ with the intergenerational rank correlation of Chetty et al. (2014).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from numba import njit
@@ -249,9 +249,18 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
 def _check_stakes(pop: Population, prices: Prices) -> None:
     """The compiled kernels do not check bounds: every stake must name a firm the prices cover."""
     firms = prices.concentrated_price.size - 1  # the trailing entry is for records without a stake
-    if pop.size and not (int(pop.stake_firm.min()) >= -1 and int(pop.stake_firm.max()) < firms):
+    if not _stakes_within(pop.stake_firm, firms):
         raise ValueError(f"stake_firm ids run from {int(pop.stake_firm.min())} to {int(pop.stake_firm.max())}, "
                          f"but the prices cover firms 0 to {firms - 1} (and −1 for no stake)")
+
+
+@njit(cache=True)
+def _stakes_within(stake_firm: NDArray, firms: int) -> bool:
+    """Every id is −1 (no stake) or a firm 0 … firms − 1: one pass, where ``min`` and ``max`` took two."""
+    for i in range(stake_firm.size):  # noqa: SIM110 (a compiled loop: Numba has no all() over a generator)
+        if not -1 <= stake_firm[i] < firms:
+            return False
+    return True
 
 
 def _plus(amounts: NDArray[np.float64], extra: NDArray | float) -> NDArray[np.float64]:
@@ -260,8 +269,19 @@ def _plus(amounts: NDArray[np.float64], extra: NDArray | float) -> NDArray[np.fl
 
 
 def _per_record(value: NDArray | float, n: int) -> NDArray[np.float64]:
-    """A per-record array: a scalar is broadcast without copying."""
+    """A per-record array for the kernels, which only read it: an array of n floats as it is, a number
+    broadcast without copying (one read-only view per number and size, kept: numpy's broadcast costs more
+    than some of the passes that read it)."""
+    if isinstance(value, np.ndarray) and value.shape == (n,) and value.dtype == np.float64:
+        return value
+    if np.ndim(value) == 0:
+        return _broadcast_number(float(value), n)
     return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
+
+
+@lru_cache(maxsize=16)
+def _broadcast_number(value: float, n: int) -> NDArray[np.float64]:
+    return np.broadcast_to(np.float64(value), (n,))
 
 
 # The kernels: one pass over the records each, in the operation order of the numpy expressions they

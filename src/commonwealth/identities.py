@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from commonwealth.errors import ModelError
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 #: Relative tolerance of the yearly accounting identities (floating-point sums over records).
 IDENTITY_RTOL = 1e-9
+#: How far from 1 a firm's ownership fractions may sum (absolute).
+OWNERSHIP_ATOL = 1e-12
 
 #: Relative gaps of the identities checked in one year, by name.
 Audit = dict[str, float]
@@ -39,10 +42,22 @@ def check(audit: Audit, name: str, lhs: float, rhs: float, year: int, scale: flo
 
 def check_ownership_rows(firms: Firms, year: int) -> None:
     """Every firm's owners (index, concentrated, foreign, fund, public) hold fractions summing to 1."""
-    total = firms.ownership_total
-    if not np.allclose(total, 1.0, rtol=0.0, atol=1e-12):
+    if not _owned_once(firms.own_index, firms.own_concentrated, firms.own_foreign, firms.own_fund, firms.own_public,
+                       OWNERSHIP_ATOL):
+        total = firms.ownership_total
         worst = int(np.argmax(np.abs(total - 1)))
         raise IdentityError(f"year {year}: ownership of firm {worst} sums to {total[worst]!r}, not 1")
+
+
+@njit(cache=True)
+def _owned_once(index, concentrated, foreign, fund, public, atol):
+    """``np.allclose(Firms.ownership_total, 1.0, rtol=0, atol=atol)`` in one pass, without temporaries: the
+    same sum, in the same order, for every firm, and a NaN or infinite total fails."""
+    for i in range(index.size):
+        total = index[i] + concentrated[i] + foreign[i] + fund[i] + public[i]
+        if not abs(total - 1.0) <= atol:
+            return False
+    return True
 
 
 # --- named identities, in the order the year checks them -------------------------------------------

@@ -19,6 +19,7 @@ band edge; with integer weights the sums are exact and so are the bands).
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import numpy as np
@@ -280,7 +281,9 @@ def band_index(values: ArrayLike, weights: ArrayLike, breaks: ArrayLike) -> NDAr
     """
     x, w = as_records(values, weights)  # finiteness and signs are checked in the first pass below
     edges = np.asarray(breaks, dtype=np.float64).ravel()
-    if np.any(np.diff(edges) <= 0) or np.any(~((edges >= 0) & (edges <= 1))) or edges.size > MAX_BREAKS:
+    shares = edges.tolist()  # a few numbers: Python's comparisons cost less than numpy's calls
+    if (len(shares) > MAX_BREAKS or not all(0.0 <= b <= 1.0 for b in shares)
+            or not all(a < b for a, b in itertools.pairwise(shares))):
         raise ValueError(f"breaks must be increasing population shares between 0 and 1, at most {MAX_BREAKS}; "
                          f"got {edges.tolist()}")
     bits = x.view(np.uint64)

@@ -172,6 +172,13 @@ def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarr
 assert BOOKED_GROUPS == 5, "_book_households keeps one total per group: give it one for each of BOOKED_GROUPS"
 
 
+def _ndim(amount) -> int:
+    """``np.ndim(amount)``, without its dispatch for the usual cases (a float, an array): a hundred calls a year."""
+    if isinstance(amount, float):
+        return 0
+    return amount.ndim if isinstance(amount, np.ndarray) else np.ndim(amount)
+
+
 class LedgerError(RuntimeError):
     """A flow appeared or vanished; names the year, the sector or row, and the policy if any."""
 
@@ -209,18 +216,19 @@ class Ledger:
         kind = flow.label
         if policy:
             self._policy_of[kind] = policy
-        if HOUSEHOLDS not in (source, destination) and np.ndim(amount):
+        per_adult = _ndim(amount) > 0
+        if HOUSEHOLDS not in (source, destination) and per_adult:
             raise LedgerError(f"year {self.year}: flow '{kind}' between sectors must be a number")
         weighted = None  # Σ weight × amount of a per-adult amount, from the households' booking
         if source != HOUSEHOLDS and destination == HOUSEHOLDS:  # book households first: their pass sums it too
             weighted = self._book(flow, amount, 1.0)
-            self._add(kind, source, -(weighted if np.ndim(amount) else float(amount)))
+            self._add(kind, source, -(weighted if per_adult else float(amount)))
             return
         for sector, sign in ((source, -1.0), (destination, 1.0)):
             if sector == HOUSEHOLDS:
                 weighted = self._book(flow, amount, sign)
             else:
-                total = weighted if np.ndim(amount) else float(amount)
+                total = weighted if per_adult else float(amount)
                 self._add(kind, sector, sign * total)
 
     def _book(self, flow: FlowKind, amount, sign: float) -> float:
