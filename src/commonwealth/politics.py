@@ -175,11 +175,12 @@ class Politics:
         # The threshold is the DFA's household top-1 % cut-off: compared with household wealth (a couple
         # leaves together); the exit tax's net-worth test is per individual (§877A), on the adult's share.
         # The base income is income before tax or, when larger, the net return on net worth (leaving_share).
-        kept = _net_of_tax_share_of_return(escapable_taxes, ctx.income, ctx.r, ctx.wealth) ** \
-            self.p.expatriation_elasticity
+        # The net-of-tax share and its power only for those rich enough to leave (the power is most of the cost).
+        candidates, share = _flight_candidates(expatriated, ctx.wealth, ctx.pop.unit_size, self.p.flight_min_wealth,
+                                               escapable_taxes, ctx.income, ctx.r)
+        kept = share ** self.p.expatriation_elasticity
         leaves, left_wealth, exit_tax = _leavers(
-            expatriated, ctx.wealth, ctx.pop.unit_size, self.attachment, kept, self.p.flight_min_wealth,
-            self.exit_tax_on, *self._exit_tax_terms(ctx.price_level))
+            candidates, ctx.wealth, self.attachment, kept, self.exit_tax_on, *self._exit_tax_terms(ctx.price_level))
         self.expatriated_wealth += float(dot(ctx.pop.weight, left_wealth))
         return leaves, exit_tax
 
@@ -278,15 +279,6 @@ def _net_of_tax_share(taxes, income):
     return out
 
 
-@njit(cache=True)
-def _net_of_tax_share_of_return(taxes, income, r, wealth):
-    """:func:`_net_of_tax_share` over the larger of income and the net return r × max(wealth, 0)."""
-    out = np.empty(taxes.size)
-    for i in range(out.size):
-        out[i] = _net_of_tax_rate(taxes[i], maximum(income[i], r * maximum(wealth[i], 0.0)))
-    return out
-
-
 @njit(cache=True, inline="always")
 def _exit_tax(wealth, gain_share, exclusion, test, rate):
     """rate × max(gain share × wealth − exclusion, 0) at or above the net-worth test, else 0."""
@@ -303,19 +295,37 @@ def _exit_taxes(wealth, gain_share, exclusion, test, rate):
 
 
 @njit(cache=True)
-def _leavers(expatriated, wealth, unit_size, attachment, kept, min_wealth, exit_tax_on, gain_share, exclusion,
-             test, rate):
-    """Who leaves (not yet expatriated, unit wealth — unit size × the adult's max(wealth, 0), as
-    :meth:`Population.unit_wealth` — ≥ the threshold, attachment < 1 − kept), the wealth they take (max(wealth,
-    0), 0 for stayers) and the exit tax they pay (0 when off)."""
+def _flight_candidates(expatriated, wealth, unit_size, min_wealth, taxes, income, r):
+    """Who could leave — not yet expatriated, unit wealth (unit size × the adult's max(wealth, 0), as
+    :meth:`Population.unit_wealth`) ≥ the threshold — in record order, and their
+    :func:`_net_of_tax_share_of_return`."""
     n = wealth.size
-    leaves, left, tax = np.empty(n, dtype=np.bool_), np.empty(n), np.empty(n)
+    rich = 0
     for i in range(n):
-        w = maximum(wealth[i], 0.0)
-        leave = (not expatriated[i]) & (w * unit_size[i] >= min_wealth) & (attachment[i] < 1.0 - kept[i])
-        leaves[i] = leave
-        left[i] = w if leave else 0.0
-        tax[i] = _exit_tax(w, gain_share, exclusion, test, rate) if leave and exit_tax_on else 0.0
+        rich += (not expatriated[i]) & (maximum(wealth[i], 0.0) * unit_size[i] >= min_wealth)
+    candidates, share = np.empty(rich, dtype=np.int64), np.empty(rich)
+    k = 0
+    for i in range(n):
+        if (not expatriated[i]) & (maximum(wealth[i], 0.0) * unit_size[i] >= min_wealth):
+            candidates[k] = i
+            share[k] = _net_of_tax_rate(taxes[i], maximum(income[i], r * maximum(wealth[i], 0.0)))
+            k += 1
+    return candidates, share
+
+
+@njit(cache=True)
+def _leavers(candidates, wealth, attachment, kept, exit_tax_on, gain_share, exclusion, test, rate):
+    """Who leaves (a candidate of :func:`_flight_candidates` whose attachment < 1 − kept, ``kept`` given per
+    candidate), the wealth they take (max(wealth, 0), 0 for stayers) and the exit tax they pay (0 when off)."""
+    n = wealth.size
+    leaves, left, tax = np.zeros(n, dtype=np.bool_), np.zeros(n), np.zeros(n)
+    for k in range(candidates.size):
+        i = candidates[k]
+        if attachment[i] < 1.0 - kept[k]:
+            w = maximum(wealth[i], 0.0)
+            leaves[i] = True
+            left[i] = w
+            tax[i] = _exit_tax(w, gain_share, exclusion, test, rate) if exit_tax_on else 0.0
     return leaves, left, tax
 
 
