@@ -131,6 +131,21 @@ def test_the_top_eti_goes_to_adults_whose_income_mid_rank_reaches_the_top_rank_a
     np.testing.assert_array_equal(eti, want)
 
 
+def test_the_top_eti_read_from_income_bands_already_found_equals_its_own_selection():
+    """When the top rank is one of the bands' edges (the status quo's tax bands), the ETI is read from the
+    bands; otherwise it is selected again. Both equal the selection alone, ties on the edge included."""
+    from commonwealth.ranking import band_index
+
+    rng = np.random.default_rng(5)
+    income = np.round(rng.lognormal(10.5, 1.2, 50_000), -3)
+    weight = rng.uniform(50.0, 3_000.0, income.size)
+    alone = TaxableIncome.build(PARAMS, income, weight, np.zeros(income.size)).eti
+    for edges in ([0.2, 0.5, 0.9, PARAMS.eti_top_rank, 0.999], [PARAMS.eti_top_rank], [0.5, 0.98]):
+        band = band_index(income, weight, edges)
+        shared = TaxableIncome.build(PARAMS, income, weight, np.zeros(income.size), bands=(band, np.array(edges)))
+        np.testing.assert_array_equal(shared.eti, alone, err_msg=str(edges))
+
+
 def test_ubi_surcharge_raises_its_cost_from_reported_income_and_reports_its_rate():
     """Under the ETI the surcharge's base shrinks, so the rate rises and the revenue is still the cost."""
     income = np.array([20_000.0, 60_000.0, 120_000.0])

@@ -770,7 +770,8 @@ class HouseholdEconomy:
         if self.labour_supply is not None:  # ε_sub as this year's response found it (_technology)
             real = self.labour_supply.substitution * flows.labour_income
         return TaxableIncome.build(self.labour_params, income, pop.weight,
-                                   self.status_quo.marginal_rates(income, pop.weight, flows.income_band), real)
+                                   self.status_quo.marginal_rates(income, pop.weight, flows.income_band), real,
+                                   bands=(flows.income_band, self.status_quo.breaks))
 
     def _remember_labour_inputs(self, ctx: YearContext, flows: Flows, cash: ReformCash, rule_kind: str,
                                 rule_value: float) -> None:

@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 
 from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
-from commonwealth.ranking import band_rates_by_rank
+from commonwealth.ranking import band_rates, band_rates_by_rank
 from commonwealth.sorting import count_at_or_below
 from commonwealth.sums import lanes_totals
 from commonwealth.taxes import maximum
@@ -248,11 +248,20 @@ class TaxableIncome:
 
     @classmethod
     def build(cls, p: LabourParameters, income: NDArray, weight: NDArray, mtr: NDArray,
-              real: NDArray | float = 0.0) -> TaxableIncome:
+              real: NDArray | float = 0.0, bands: tuple[NDArray, NDArray] | None = None) -> TaxableIncome:
         """The ETI of each adult is ``eti_top`` from income rank ``eti_top_rank`` (weighted mid-rank) up, else
         ``eti_broad``: a band of the income ranking, found by radix selection (:mod:`commonwealth.ranking`),
-        not by sorting every record."""
-        eti = band_rates_by_rank(income, weight, [p.eti_top_rank], [p.eti_broad, p.eti_top])
+        not by sorting every record. ``bands``: each adult's percentile band of this ``income`` already
+        found and the bands' edges (the status quo's income bands); when ``eti_top_rank`` is one of the edges,
+        the ETI band is read from them (an adult is above an edge exactly when its band is above the
+        edge's) instead of selected again."""
+        edges = np.asarray(bands[1], dtype=float) if bands is not None else np.empty(0)
+        at = np.flatnonzero(edges == p.eti_top_rank)
+        if at.size:
+            by_band = np.where(np.arange(edges.size + 1) > at[0], p.eti_top, p.eti_broad)
+            eti = band_rates(bands[0], by_band)
+        else:
+            eti = band_rates_by_rank(income, weight, [p.eti_top_rank], [p.eti_broad, p.eti_top])
         return cls(mtr=np.asarray(mtr, dtype=float), eti=eti,
                    real=np.broadcast_to(np.asarray(real, dtype=float), income.shape))
 
