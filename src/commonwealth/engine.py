@@ -525,17 +525,22 @@ class HouseholdEconomy:
         flows, ctx = self._primary_incomes(opening, production, markets, audit)
         reforms = self._reforms_cash(ctx, flows)
         flows = self._consumption_and_saving(ctx, flows, markets, reforms)
+        escapable = reforms.escapable  # for tax flight; the taxes and transfers are settled: not kept to the peak
+        del reforms
         foreign_saving = self._investment(markets, flows, year)
         corporate = self._corporate_actions(ctx, markets, audit)
         if self.behaviour.saving:  # the share levy's dilution lowers next year's after-tax return
             self.saving_rule.dilution = np.minimum(corporate.in_kind, 0.0)
-        politics = self._politics(ctx, reforms, markets)
-        del reforms  # its per-adult arrays are spent: not kept through the rest of the year
+        politics = self._politics(ctx, escapable, markets)
+        del escapable
         self._policies_own_books(ctx)
         ageing = self._ageing(ctx, production, markets, flows, corporate, politics, audit)
+        political_values = politics.values  # the exit tax is in the estates' taxes now: not kept to the report
+        del politics
         self._government_consumption(ctx, production, flows, ageing)
         capital_start, net_investment = self._accumulation(ctx, production, markets, audit)
-        values = self._report(ctx, phi, production, markets, flows, politics, capital_start, net_investment)
+        values = self._report(ctx, phi, production, markets, flows, political_values, capital_start,
+                              net_investment)
         values.update(self._budget_metrics(production))
         values.update(self.saving_rule.metrics)
         values.update(nominal_series(values, ctx.price_level))
@@ -554,6 +559,8 @@ class HouseholdEconomy:
         if self.labour_supply is not None:  # work and leisure respond to last year's taxes, cash and wage
             self.labour.participation, self.hours = self.labour_supply.respond(self.pop.efficiency,
                                                                                self.pop.unit_size, self.pop.age)
+            if not self.behaviour.taxable_income:  # no taxable-income response reads ε_sub this year
+                self.labour_supply.substitution = None
         self.labour.update_employment(self.pop)
         self.phi_prev = phi
         return phi
@@ -767,8 +774,9 @@ class HouseholdEconomy:
             return None
         pop = self.pop
         real = 0.0
-        if self.labour_supply is not None:  # ε_sub as this year's response found it (_technology)
+        if self.labour_supply is not None:  # ε_sub as this year's response found it (_technology), then let go
             real = self.labour_supply.substitution * flows.labour_income
+            self.labour_supply.substitution = None
         return TaxableIncome.build(self.labour_params, income, pop.weight,
                                    self.status_quo.marginal_rates(income, pop.weight, flows.income_band), real,
                                    bands=(flows.income_band, self.status_quo.breaks))
@@ -930,13 +938,14 @@ class HouseholdEconomy:
                            scale=float(dot(w, wealth_before)))
         return CorporateActions(end_prices=end_prices, in_kind=in_kind)
 
-    def _politics(self, ctx: YearContext, reforms: ReformCash, markets: Markets) -> PoliticsOutcome:
-        """Politics: influence and support; the rich who renounce to escape the escapable taxes pay the
-        exit tax. The year's political metrics are measured here, once nothing they read can change, so that
-        the influence and the adults' wealth order and ranks are let go before the year's last blocks."""
+    def _politics(self, ctx: YearContext, escapable: np.ndarray, markets: Markets) -> PoliticsOutcome:
+        """Politics: influence and support; the rich who renounce to escape the escapable taxes (per adult,
+        ``ReformCash.escapable``) pay the exit tax. The year's political metrics are measured here, once
+        nothing they read can change, so that the influence and the adults' wealth order and ranks are let go
+        before the year's last blocks."""
         influence = self.politics.influence(ctx, self.expatriated)
         self.politics.measure_support(ctx, self.policies, influence)
-        leaves, exit_tax = self.politics.flee(ctx, reforms.escapable, self.expatriated)
+        leaves, exit_tax = self.politics.flee(ctx, escapable, self.expatriated)
         self.pop.bonds -= exit_tax
         ctx.ledger.pay(EXIT_TAX, HOUSEHOLDS, "government", exit_tax)
         self.expatriated |= leaves
@@ -1059,7 +1068,7 @@ class HouseholdEconomy:
             identities.fund_books(audit, year, sector, ledger.column(sector), change, scale=gdp)
 
     def _report(self, ctx: YearContext, phi: float, production: Production, markets: Markets, flows: Flows,
-                politics: PoliticsOutcome, capital_start: float, net_investment: float) -> dict[str, float]:
+                political_values: dict[str, float], capital_start: float, net_investment: float) -> dict[str, float]:
         """The year's metrics (commonwealth.metrics), real ones deflated by this year's CPI."""
         usd, w, fp = self.usd, self.pop.weight, production.fp
         cpi = self.cpi_history[ctx.year] = self._record_price_inputs(phi, fp, ctx.t, production.land_rent,
@@ -1078,7 +1087,7 @@ class HouseholdEconomy:
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
         values.update(received_metrics(self.shares_received, w * self.resident, markets.wealth_rank,
                                        self.market.index_price, cpi))
-        values.update(politics.values)
+        values.update(political_values)
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]
         for policy in self.policies:
             values[f"policy_rate.{policy.name}"] = policy.headline_rate(ctx)

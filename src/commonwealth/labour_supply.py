@@ -202,7 +202,8 @@ class LabourSupply:
     wage0: float | None = None  # wage per efficiency unit at the base year, USD
     wage_gap: float = 0.0  # last year's w/w̄ − 1
     #: This year's ε_sub per adult, found by :meth:`respond` (None before): the efficiency, unit sizes and
-    #: ages it reads change next at the year's ageing, so the year's taxable-income response reuses it.
+    #: ages it reads change next at the year's ageing, so the year's taxable-income response reuses it (and
+    #: the engine lets it go then).
     substitution: NDArray[np.float64] | None = None
 
     @classmethod
