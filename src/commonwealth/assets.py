@@ -398,8 +398,10 @@ def household_land_value(params: ParameterSet) -> float:
     return float(classes["housing_land"].sum() + classes["other_land"].sum())
 
 
+@cache
 def _larson_scale() -> float:
-    """Growth of DFA household real estate from 2009:Q4 to the DFA quarter (×2.47) [derived]."""
+    """Growth of DFA household real estate from 2009:Q4 to the DFA quarter (×2.47) [derived]; from the shipped
+    tables alone, so found once a process (every simulation's base market reads it twice)."""
     real_estate_2009 = float(table("dfa_pre2010_real_estate.csv")["real_estate"].sum())
     levels = table("dfa_networth_levels_2025.csv")
     real_estate_now = float(levels.loc[levels["quarter"] == DFA_QUARTER, "real_estate"].sum())
