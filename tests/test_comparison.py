@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -126,3 +127,65 @@ def test_budget_scores_a_tax_for_the_budget_statically_and_a_dividend_reform_as_
     erosion = float(np.mean(property_tax_lost[1:11] / gdp[1:11]))
     assert erosion < -0.001
     assert scores.loc["lvt-dividend", "static_10y"] == pytest.approx(erosion, abs=1e-3)
+
+
+def test_the_differences_equal_an_inner_merge_with_the_baseline_values(results):
+    """BaselineValues.beside is the merge it replaced: the reform's rows whose (year, metric) the baseline
+    has, in the reform's order, with the baseline's value — also for metrics or years the baseline lacks."""
+    from commonwealth.comparison import BaselineValues
+
+    base, reform = results["status-quo"], results["american-equity-fund"]
+    metrics = reform.metrics.sample(frac=1.0, random_state=3).reset_index(drop=True)  # any order
+    extra = pd.DataFrame({"scenario": "x", "year": [2019, 2030, 2099], "metric": ["gdp", "no such metric", "gdp"],
+                          "value": 1.0, "unit": "USD/year"})
+    metrics = pd.concat([metrics, extra], ignore_index=True).astype(reform.metrics.dtypes.to_dict())
+    want = metrics.merge(base.metrics[["year", "metric", "value"]].rename(columns={"value": "baseline"}),
+                         on=["year", "metric"], how="inner")
+    pd.testing.assert_frame_equal(BaselineValues.of(base).beside(metrics), want, check_exact=True)
+
+
+def test_decile_groups_hold_each_decile_s_records_in_the_order_a_mask_selects_them():
+    from commonwealth.comparison import DecileGroups
+    from commonwealth.distribution import Distribution
+
+    rng = np.random.default_rng(8)
+    values = np.round(rng.lognormal(10, 1, 5_000), -3)  # ties
+    weight, level = rng.uniform(1, 5, values.size), rng.normal(size=values.size)
+    groups = DecileGroups.of(values, weight, level)
+    decile = np.minimum((Distribution(values, weight).mid_rank() * 10).astype(int), 9)
+    for d in range(10):
+        part = slice(groups.bounds[d], groups.bounds[d + 1])
+        np.testing.assert_array_equal(groups.order[part], np.flatnonzero(decile == d))
+        assert groups.weight[part].sum() == weight[decile == d].sum()  # the same sum, to the bit
+        np.testing.assert_array_equal(groups.level[part], level[decile == d])
+
+
+def test_budget_scores_equal_the_pandas_pivot_they_replaced(results):
+    """The budget table as arrays gives the scores a pivot of the metrics gave, a year missing included."""
+    from commonwealth.comparison import budget_scores
+
+    base, reform = results["status-quo"], results["wealth-tax"]
+    wanted = ("primary_balance", "budget_adjustment", "public_debt_ratio", "gdp")
+
+    def pivot(result):
+        m = result.metrics[result.metrics.metric.isin(wanted)]
+        return m.pivot(index="year", columns="metric", values="value")
+
+    def reference(r):
+        m, b, start = pivot(r), pivot(base), base.scenario.start_year
+        years = m.index.intersection(b.index)
+        window = years[(years > start) & (years <= start + 10)]
+        after = years[years >= start + r.scenario.budget.start]
+        last, tenth = years[-1], window[-1] if len(window) else years[-1]
+        gdp, delta = b.loc[years, "gdp"], m.loc[years] - b.loc[years]
+        return [float((delta.loc[window, "primary_balance"] / gdp.loc[window]).mean()),
+                float(delta.loc[tenth, "public_debt_ratio"]),
+                float((delta.loc[after, "budget_adjustment"] / gdp.loc[after]).mean()) if len(after) else np.nan,
+                float(delta.loc[last, "public_debt_ratio"]), float(m.loc[last, "gdp"] / b.loc[last, "gdp"] - 1.0)]
+
+    gap = reform.metrics[(reform.metrics.metric == "primary_balance") & (reform.metrics.year == 2028)].index
+    holed = dataclasses.replace(reform, metrics=reform.metrics.drop(gap).reset_index(drop=True))
+    for r in (reform, holed):
+        scores = budget_scores([base, r], base)
+        got = scores.drop(columns=["scenario", "instrument"]).iloc[0].tolist()
+        np.testing.assert_array_equal(got, reference(r))

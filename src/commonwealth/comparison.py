@@ -104,11 +104,10 @@ def _derived(result: ScenarioResult, key: tuple, make: Callable[[], Any]) -> Any
 
 def differences(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd.DataFrame:
     """Every metric of every scenario beside the baseline's, with absolute and relative differences."""
-    b = _derived(base, ("baseline values",),
-                 lambda: base.metrics[["year", "metric", "value"]].rename(columns={"value": "baseline"}))
+    b = _derived(base, ("baseline values",), lambda: BaselineValues.of(base))
 
     def against_base(r: ScenarioResult) -> pd.DataFrame:
-        merged = r.metrics.merge(b, on=["year", "metric"], how="inner")
+        merged = b.beside(r.metrics)
         merged["difference"] = merged["value"] - merged["baseline"]
         with np.errstate(divide="ignore", invalid="ignore"):
             merged["relative"] = np.where(merged["baseline"] != 0, merged["difference"] / merged["baseline"].abs(),
@@ -119,6 +118,41 @@ def differences(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd.D
               else against_base(r) for r in results]
     columns = ["scenario", "year", "metric", "value", "baseline", "difference", "relative", "unit"]
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+@dataclass(frozen=True)
+class BaselineValues:
+    """A baseline's metric values by (year, metric), for lookups: ``beside(metrics)`` is
+    ``metrics.merge(baseline's [year, metric, value → baseline], on=["year", "metric"], how="inner")`` — the
+    rows whose (year, metric) the baseline has, in their order, with its value — without pandas' join."""
+
+    names: pd.Index  # the baseline's metrics
+    first_year: int
+    values: np.ndarray  # year − first_year × metric: the value (NaN where the baseline has none)
+    present: np.ndarray  # the same shape: whether it has one
+
+    @classmethod
+    def of(cls, base: ScenarioResult) -> BaselineValues:
+        m = base.metrics
+        names = pd.Index(pd.unique(m["metric"]))
+        year = m["year"].to_numpy()
+        first = int(year.min()) if year.size else 0
+        row, code = year - first, names.get_indexer(m["metric"])
+        shape = (int(row.max()) + 1 if year.size else 0, names.size)
+        values, present = np.full(shape, np.nan), np.zeros(shape, dtype=bool)
+        if np.unique(row * names.size + code).size < row.size:  # a merge would repeat rows; tidy never does
+            raise ValueError(f"{base.scenario.name}: a metric appears twice in a year")
+        values[row, code], present[row, code] = m["value"].to_numpy(), True
+        return cls(names=names, first_year=first, values=values, present=present)
+
+    def beside(self, metrics: pd.DataFrame) -> pd.DataFrame:
+        code = self.names.get_indexer(metrics["metric"])
+        row = metrics["year"].to_numpy() - self.first_year
+        kept = (code >= 0) & (row >= 0) & (row < self.values.shape[0])
+        kept[kept] = self.present[row[kept], code[kept]]
+        merged = metrics[kept].reset_index(drop=True)
+        merged["baseline"] = self.values[row[kept], code[kept]]
+        return merged
 
 
 #: Columns of :func:`budget_scores`, with what each means (shares of the baseline's GDP).
@@ -144,39 +178,68 @@ def budget_scores(results: Sequence[ScenarioResult], base: ScenarioResult) -> pd
     surplus or closes a deficit once it starts, ``budget.start``) and where debt and GDP end. Only
     household-closure results carry these metrics; the others are left out.
     """
-    wanted = ("primary_balance", "budget_adjustment", "public_debt_ratio", "gdp")
-
-    def table(result: ScenarioResult) -> pd.DataFrame:
-        m = result.metrics[result.metrics.metric.isin(wanted)]
-        return m.pivot(index="year", columns="metric", values="value")  # one value a (year, metric)
-
-    b = _derived(base, ("budget table",), lambda: table(base))
+    b = _derived(base, ("budget table",), lambda: BudgetTable.of(base))
     rows = []
-    if set(wanted) <= set(b.columns):
+    if b.complete:
         start = base.scenario.start_year
         for r in results:
             if r is base:
                 continue
-            m = table(r)
-            if not set(wanted) <= set(m.columns):
+            m = BudgetTable.of(r)
+            if not m.complete:
                 continue
-            years = m.index.intersection(b.index)
-            window = years[(years > start) & (years <= start + 10)]
-            after = years[years >= start + r.scenario.budget.start]
-            last, tenth = years[-1], window[-1] if len(window) else years[-1]
-            gdp = b.loc[years, "gdp"]
-            delta = m.loc[years] - b.loc[years]
+            years, at_m, at_b = np.intersect1d(m.years, b.years, assume_unique=True, return_indices=True)
+            window = (years > start) & (years <= start + 10)
+            after = years >= start + r.scenario.budget.start
+            last = years.size - 1
+            tenth = np.flatnonzero(window)[-1] if window.any() else last
+            gdp = b.values["gdp"][at_b]
+            delta = {name: m.values[name][at_m] - b.values[name][at_b] for name in BudgetTable.WANTED}
             rows.append({
                 "scenario": r.scenario.name,
-                "static_10y": float((delta.loc[window, "primary_balance"] / gdp.loc[window]).mean()),
-                "debt_ratio_10y": float(delta.loc[tenth, "public_debt_ratio"]),
-                "rule_response": float((delta.loc[after, "budget_adjustment"] / gdp.loc[after]).mean())
-                if len(after) else float("nan"),
-                "debt_ratio_horizon": float(delta.loc[last, "public_debt_ratio"]),
-                "gdp_horizon": float(m.loc[last, "gdp"] / b.loc[last, "gdp"] - 1.0),
+                "static_10y": _mean(delta["primary_balance"][window] / gdp[window]),
+                "debt_ratio_10y": float(delta["public_debt_ratio"][tenth]),
+                "rule_response": _mean(delta["budget_adjustment"][after] / gdp[after]) if after.any()
+                else float("nan"),
+                "debt_ratio_horizon": float(delta["public_debt_ratio"][last]),
+                "gdp_horizon": float(m.values["gdp"][at_m[last]] / b.values["gdp"][at_b[last]] - 1.0),
                 "instrument": r.scenario.budget.instrument,
             })
     return pd.DataFrame(rows, columns=["scenario", *BUDGET_SCORES, "instrument"])
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """A result's budget metrics by year, as arrays (what ``metrics.pivot(index="year", columns="metric")``
+    holds for :data:`WANTED`, without pandas' reshaping: a comparison reads a dozen values from it)."""
+
+    WANTED = ("primary_balance", "budget_adjustment", "public_debt_ratio", "gdp")
+    years: np.ndarray  # sorted
+    values: dict[str, np.ndarray]  # per wanted metric present, one value a year (NaN where a year has none)
+
+    @property
+    def complete(self) -> bool:
+        return all(name in self.values for name in self.WANTED)
+
+    @classmethod
+    def of(cls, result: ScenarioResult) -> BudgetTable:
+        m = result.metrics
+        rows = m[m["metric"].isin(cls.WANTED)]
+        year, metric, value = rows["year"].to_numpy(), rows["metric"].to_numpy(dtype=object), rows["value"].to_numpy()
+        years = np.unique(year)
+        at = np.searchsorted(years, year)
+        values = {}
+        for name in cls.WANTED:
+            mine = metric == name
+            if mine.any():
+                values[name] = np.full(years.size, np.nan)
+                values[name][at[mine]] = value[mine]
+        return cls(years=years, values=values)
+
+
+def _mean(x: np.ndarray) -> float:
+    """pandas' mean (NaN skipped) of a few values, as ``Series.mean`` takes it."""
+    return float(pd.Series(x).mean())
 
 
 def deciles(reform: ScenarioResult, base: ScenarioResult, year: int) -> pd.DataFrame:
@@ -194,20 +257,40 @@ def deciles(reform: ScenarioResult, base: ScenarioResult, year: int) -> pd.DataF
                      [0, 1, 2, 3], default=4)
     rows = []
     for by, column in (("income", "income"), ("wealth", "net_worth")):
-        decile = _derived(base, ("deciles", year, column),
-                          lambda column=column: np.minimum((Distribution(b[column].to_numpy(), w).mid_rank() * 10
-                                                            ).astype(int), 9))
+        groups = _derived(base, ("decile groups", year, column),
+                          lambda column=column: DecileGroups.of(b[column].to_numpy(), w, level))
+        change_by, band_by = change[groups.order], band[groups.order]
         for d in range(10):
-            mask = decile == d
-            wd = w[mask]
+            lo, hi = groups.bounds[d], groups.bounds[d + 1]
+            wd, cd, bd = groups.weight[lo:hi], change_by[lo:hi], band_by[lo:hi]
             total = float(wd.sum())
             row = {"scenario": reform.scenario.name, "year": year, "by": by, "decile": d + 1,
-                   "mean_change": float(dot(wd, change[mask]) / total),
-                   "relative_change": float(dot(wd, change[mask]) / max(dot(wd, level[mask]), 1.0))}
+                   "mean_change": float(dot(wd, cd) / total),
+                   "relative_change": float(dot(wd, cd) / max(dot(wd, groups.level[lo:hi]), 1.0))}
             for k, name in enumerate(BANDS):
-                row[name] = float(wd[band[mask] == k].sum() / total)
+                row[name] = float(wd[bd == k].sum() / total)
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class DecileGroups:
+    """A baseline's adults grouped by decile of one variable (weighted mid-rank), found once per baseline:
+    ``order`` puts the records of decile 1, then 2 … 10, each in record order, so decile d's records are
+    ``order[bounds[d]:bounds[d + 1]]`` — the same records, in the same order, as a mask ``decile == d``
+    selects, hence the same sums to the bit; ``weight`` and ``level`` (baseline net income) in that order."""
+
+    order: np.ndarray
+    bounds: np.ndarray
+    weight: np.ndarray
+    level: np.ndarray
+
+    @classmethod
+    def of(cls, values: np.ndarray, weight: np.ndarray, level: np.ndarray) -> DecileGroups:
+        decile = np.minimum((Distribution(values, weight).mid_rank() * 10).astype(int), 9)
+        order = np.argsort(decile, kind="stable")
+        bounds = np.searchsorted(decile[order], np.arange(11))
+        return cls(order=order, bounds=bounds, weight=weight[order], level=level[order])
 
 
 def lorenz(result: ScenarioResult, year: int, points: int = 101) -> pd.DataFrame:
