@@ -261,3 +261,21 @@ def test_fused_statistics_are_the_numpy_formulas_bit_for_bit() -> None:
     with pytest.raises(ValueError, match="increasing"):
         d.mid_rank_of(some[::-1])
     assert d.largest() == d.xs[d.ws > 0][-1]
+
+
+def test_shares_between_in_one_pass_equal_each_band_s_own_share_to_the_bit():
+    rng = np.random.default_rng(11)
+    x = np.round(rng.lognormal(11, 2, 20_003), -2) - 5_000.0  # ties and negative values
+    w = rng.uniform(0.0, 4.0, x.size)
+    from commonwealth.sums import dot
+
+    d = Distribution(x, w)
+    bands = [(0.999, 1.0), (0.99, 1.0), (0.9, 1.0), (0.0, 0.5), (0.25, 0.25), (0.0, 1.0), (0.5, 0.9)]
+
+    def numpy_share(lo, hi):  # the expression the kernel replaces, one band at a time
+        inside = np.clip(np.minimum(d.upper, hi * d.total_weight) - np.maximum(d.upper - d.ws, lo * d.total_weight),
+                         0, None)
+        return float(dot(inside, d.xs) / d.total)
+
+    assert d.shares_between(bands) == [numpy_share(lo, hi) for lo, hi in bands]
+    assert [d.share_between(lo, hi) for lo, hi in bands] == [numpy_share(lo, hi) for lo, hi in bands]

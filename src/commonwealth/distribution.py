@@ -18,6 +18,8 @@ Conventions used throughout:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
@@ -79,33 +81,39 @@ def _prepare(
 
 
 @njit(cache=True)
-def _share_sum(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64], lo: float,
-               hi: float) -> float:
-    """``dot(clip(minimum(upper, hi) − maximum(upper − ws, lo), 0, None), xs)``: the same operations as
-    numpy's (its minimum, maximum and clip keep the first operand on ties and NaN) and the same sum as
-    :func:`~commonwealth.sums.dot`, in one pass with no temporaries."""
-    n = xs.size
+def _share_sums(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64], lo: NDArray[np.float64],
+                hi: NDArray[np.float64]) -> NDArray[np.float64]:
+    """For each band j, ``dot(clip(minimum(upper, hi[j]) − maximum(upper − ws, lo[j]), 0, None), xs)``: the same
+    operations as numpy's (its minimum, maximum and clip keep the first operand on ties and NaN) and the same
+    sum as :func:`~commonwealth.sums.dot`, every band in one pass with no temporaries (each band's own running
+    sums: the same bits as a pass a band)."""
+    n, k = xs.size, lo.size
     stop = n - n % LANES
-    lanes = np.zeros(LANES)
-    tail = 0.0
+    lanes = np.zeros((k, LANES))
+    tails = np.zeros(k)
     for i in range(n):
         u = upper[i]
         lower = u - ws[i]
-        top = u if (u <= hi or u != u) else hi
-        bottom = lower if (lower >= lo or lower != lower) else lo
-        inside = top - bottom
-        if not (inside >= 0.0 or inside != inside):
-            inside = 0.0
-        if i < stop:
-            lanes[i % LANES] += inside * xs[i]
-        else:
-            tail += inside * xs[i]
-    return lanes_total(lanes, tail)
+        x = xs[i]
+        for j in range(k):
+            top = u if (u <= hi[j] or u != u) else hi[j]
+            bottom = lower if (lower >= lo[j] or lower != lower) else lo[j]
+            inside = top - bottom
+            if not (inside >= 0.0 or inside != inside):
+                inside = 0.0
+            if i < stop:
+                lanes[j, i % LANES] += inside * x
+            else:
+                tails[j] += inside * x
+    out = np.empty(k)
+    for j in range(k):
+        out[j] = lanes_total(lanes[j], tails[j])
+    return out
 
 
 @njit(cache=True, inline="always")
 def _inside_times(top: float, lower: float, x: float) -> float:
-    """:func:`_share_sum`'s product for one record below a cut at ``top`` (from 0): the weight inside, clipped
+    """:func:`_share_sums`' product for one record below a cut at ``top`` (from 0): the weight inside, clipped
     at 0, times the value."""
     inside = top - (lower if lower >= 0.0 else 0.0)
     if not inside >= 0.0:
@@ -126,10 +134,10 @@ def _add_to_lane(lanes: NDArray[np.float64], tail: float, i: int, stop: int, val
 @njit(cache=True)
 def _bottom_share_sums(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDArray[np.float64],
                        cuts: NDArray[np.float64]) -> NDArray[np.float64]:
-    """:func:`_share_sum` from 0 to each of the increasing ``cuts`` (weights), in one pass: the records
+    """:func:`_share_sums` from 0 to each of the increasing ``cuts`` (weights), in one pass: the records
     wholly below a cut add the same products to the same lanes whatever the cut, so they are added once and
     carried on; the few that straddle a cut are added to a copy. Records past them add zeros in
-    :func:`_share_sum`, which leave a sum unchanged, so they are skipped."""
+    :func:`_share_sums`, which leave a sum unchanged, so they are skipped."""
     n = xs.size
     stop = n - n % LANES
     lanes = np.zeros(LANES)
@@ -364,10 +372,15 @@ class Distribution:
         return self
 
     def share_between(self, lo: float, hi: float) -> float:
+        return self.shares_between([(lo, hi)])[0]
+
+    def shares_between(self, bands: Sequence[tuple[float, float]]) -> list[float]:
+        """:meth:`share_between` of each band (lo, hi), in one pass over the records; the same values."""
         if self.total == 0.0:
             raise ValueError("the weighted total of values is zero; shares are undefined")
-        return float(_share_sum(self.upper, self.ws, self.xs, lo * self.total_weight, hi * self.total_weight)
-                     / self.total)
+        lo = np.array([b[0] for b in bands], dtype=np.float64) * self.total_weight
+        hi = np.array([b[1] for b in bands], dtype=np.float64) * self.total_weight
+        return [float(v) for v in _share_sums(self.upper, self.ws, self.xs, lo, hi) / self.total]
 
     def top_share(self, fraction: float) -> float:
         return self.share_between(1.0 - _check_fraction("fraction", fraction), 1.0)

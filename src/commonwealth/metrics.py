@@ -323,6 +323,9 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
     displaced). Billionaires and the largest fortune count adults (billionaires are single units)."""
     w = pop.weight
     households = wealth if households is None else households
+    # top_share(f) is share_between(1 − f, 1), bottom_share(f) share_between(0, f): the four in one pass
+    top0_1, top1, top10, bottom50 = households.shares_between([(1.0 - 0.001, 1.0), (1.0 - 0.01, 1.0),
+                                                               (1.0 - 0.10, 1.0), (0.0, 0.50)])
     return {
         "adults": wealth.total_weight,
         "household_net_worth": wealth.total,
@@ -332,10 +335,10 @@ def distribution_metrics(pop: Population, wealth: dist.Distribution, displaced: 
         "land_value_corporate": prices.land_price * market.corporate_land_units,
         "land_value_government": prices.land_price * market.government_land_units,
         "land_rent_yield": prices.land_rent / prices.land_price if prices.land_price > 0 else 0.0,
-        "wealth_share_top0_1": households.top_share(0.001),
-        "wealth_share_top1": households.top_share(0.01),
-        "wealth_share_top10": households.top_share(0.10),
-        "wealth_share_bottom50": households.bottom_share(0.50),
+        "wealth_share_top0_1": top0_1,
+        "wealth_share_top1": top1,
+        "wealth_share_top10": top10,
+        "wealth_share_bottom50": bottom50,
         "gini_wealth": households.gini(),
         "billionaires": wealth.count_above(BILLION),
         "trillionaires": wealth.count_above(TRILLION),
