@@ -288,3 +288,33 @@ def test_a_friction_scale_of_zero_lets_the_whole_saving_reach_prices():
     assert faded["health"][1] < static["health"][1]  # no friction left: the full saving reaches the price
     frictionless = pr.sector_price_paths(*args[:4], params.with_overrides({"prices.friction_health": 0.0}), 2025)
     assert faded["health"][1] == pytest.approx(frictionless["health"][1])
+
+
+def test_the_sectors_priced_together_equal_each_sector_priced_alone_to_the_bit():
+    """PriceModel.paths computes the five sectors along one axis; each element must be what the sector's own
+    formula gives (the loop it replaced), for one year and for a path, with policy factors and frictions."""
+    from commonwealth.prices import SECTORS, PriceModel, task_cost_index
+
+    model = PriceModel.from_parameters(ParameterSet(), 2025)
+    phi, w, r, land = np.array([0.3, 0.5, 0.9]), np.array([1.0, 1.2, 0.7]), np.array([1.0, 0.9, 0.8]), 1.3
+    factors = {SECTORS[1]: np.array([1.0, 0.8, 0.5])}
+    for args, kw in (((0.45, 1.1, 0.95, 1.2), {"tfp_index": 1.05}),
+                     ((phi, w, r, land), {"sector_factors": factors, "friction_scale": np.array([1.0, 0.5, 0.2])})):
+        got = model.paths(*args, **kw)
+        p, wh, rh, ld = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in args))
+        tfp = np.broadcast_to(np.asarray(kw.get("tfp_index", 1.0), dtype=float), p.shape)
+        u = (1.0 - np.clip(p, 0.0, 1.0)) / (1.0 - model.phi0)
+        scale = kw.get("friction_scale")
+        want = {}
+        for s in SECTORS:
+            cost, kappa = model.shares[s], model.kappa[s]
+            no_new = task_cost_index(cost.task_labour_share, kappa, np.ones_like(u), wh, rh, model.sigma)
+            automated = task_cost_index(cost.task_labour_share, kappa, u, wh, rh, model.sigma)
+            f = model.frictions[s] if scale is None else model.frictions[s] * np.asarray(scale)
+            bundle = no_new - (1.0 - f) * (no_new - automated)
+            if s in kw.get("sector_factors", {}):
+                bundle = bundle * kw["sector_factors"][s]
+            want[s] = (cost.land * ld + (1.0 - cost.land) * bundle) / tfp
+        want["cpi"] = sum(model.weights[s] * want[s] for s in SECTORS)
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key], err_msg=key)
