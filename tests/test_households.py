@@ -321,3 +321,19 @@ def test_flows_income_is_the_sum_of_its_parts_to_the_last_bit():
     labour, capital, transfers = (rng.normal(0, 1e5, 1_001) for _ in range(3))
     flows = Flows(labour, capital, transfers, *(np.zeros(1_001),) * 6)
     np.testing.assert_array_equal(flows.income, labour + capital + transfers)
+
+
+def test_equity_below_a_rank_is_the_dot_product_of_the_masked_weights_and_equity(economy):
+    from commonwealth.households import equity_below
+    from commonwealth.sums import dot
+
+    pop = economy[0]
+    rng = np.random.default_rng(12)
+    rank = rng.random(pop.size)
+    price = rng.uniform(0.5, 2.0, int(pop.stake_firm.max()) + 2)
+    price[-1] = 0.0  # the trailing entry: no stake
+    equity = pop.equity_index * 1.7 + pop.equity_concentrated * price[pop.stake_firm]
+    for cut in (0.0, 0.5, 0.9, 1.0):
+        assert equity_below(pop, 1.7, price, rank, cut) == float(dot(pop.weight * (rank < cut), equity))
+    with pytest.raises(ValueError, match="stake_firm ids"):
+        equity_below(pop, 1.7, price[:-2], rank, 0.9)

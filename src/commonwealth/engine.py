@@ -59,6 +59,7 @@ from commonwealth.households import (
     Prices,
     age_one_year,
     displace,
+    equity_below,
     incomes,
     mortality,
     net_worth,
@@ -1158,9 +1159,8 @@ class HouseholdEconomy:
             "fund_ownership_share": float(dot(firms.own_fund, firms.value)) / float(firms.value.sum()),
             **REFORM_METRIC_DEFAULTS,
         }
-        equity = pop.equity_index * self.market.index_price + pop.equity_concentrated * \
-            self.market.concentrated_price()[pop.stake_firm]
-        values["citizen_ownership_share"] = float(dot(w * (wealth_rank < 0.9), equity)) / float(firms.value.sum())
+        values["citizen_ownership_share"] = equity_below(pop, self.market.index_price, self.market.concentrated_price(),
+                                                         wealth_rank, 0.9) / float(firms.value.sum())
         for policy in self.policies:
             values.update(policy.metrics(ctx))
             values[f"policy_in_force.{policy.name}"] = float(policy.in_force(ctx.year))

@@ -54,6 +54,7 @@ from commonwealth.population_builder import employment_rate_by_age
 from commonwealth.ranking import band_rates_by_rank
 from commonwealth.sorting import KeptOrder
 from commonwealth.sources import table
+from commonwealth.sums import LANES, lanes_total
 from commonwealth.taxes import StatusQuo, maximum, status_quo_transfer
 
 #: Age at which heirs enter (adults are 18 and over).
@@ -182,6 +183,17 @@ def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
                       prices.concentrated_price, prices.land_price)
 
 
+def equity_below(pop: Population, index_price: float, concentrated_price: NDArray[np.float64], rank: NDArray,
+                 cut: float) -> float:
+    """Σ weight × equity (index units at ``index_price`` plus the concentrated stake at its firm's
+    ``concentrated_price``, USD per adult) over adults whose ``rank`` is below ``cut``: ``dot(weight × (rank <
+    cut), equity)`` to the bit, in one pass and without the per-adult equity."""
+    _check_stake_ids(pop, np.size(concentrated_price) - 1)
+    return float(_equity_below(pop.weight, np.asarray(rank, dtype=np.float64), pop.equity_index,
+                               pop.equity_concentrated, pop.stake_firm, float(index_price),
+                               np.asarray(concentrated_price, dtype=np.float64), float(cut)))
+
+
 def saving_rates(wealth: NDArray, weight: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
     """Saving rate of each adult: the rate of the wealth-percentile band its weighted rank falls in."""
     return band_rates_by_rank(wealth, weight, params("households.saving_wealth_breaks", year),
@@ -248,7 +260,11 @@ def settle(pop: Population, flows: Flows, prices: Prices, saving_rate: NDArray[n
 
 def _check_stakes(pop: Population, prices: Prices) -> None:
     """The compiled kernels do not check bounds: every stake must name a firm the prices cover."""
-    firms = prices.concentrated_price.size - 1  # the trailing entry is for records without a stake
+    _check_stake_ids(pop, prices.concentrated_price.size - 1)  # the trailing entry is for records without a stake
+
+
+def _check_stake_ids(pop: Population, firms: int) -> None:
+    """Every stake is −1 (none) or a firm 0 … ``firms`` − 1."""
     if not _stakes_within(pop.stake_firm, firms):
         raise ValueError(f"stake_firm ids run from {int(pop.stake_firm.min())} to {int(pop.stake_firm.max())}, "
                          f"but the prices cover firms 0 to {firms - 1} (and −1 for no stake)")
@@ -306,6 +322,22 @@ def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, othe
         out[i] = _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
                                housing_structure, bonds, durables, debt, index_price, concentrated_price, land_price)
     return out
+
+
+@njit(cache=True)
+def _equity_below(weight, rank, equity_index, equity_concentrated, stake_firm, index_price, concentrated_price, cut):
+    n = weight.size
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    for i in range(n):
+        below = weight[i] * (1.0 if rank[i] < cut else 0.0)
+        equity = equity_index[i] * index_price + equity_concentrated[i] * concentrated_price[stake_firm[i]]
+        if i < stop:
+            lanes[i % LANES] += below * equity
+        else:
+            tail += below * equity
+    return lanes_total(lanes, tail)
 
 
 @njit(cache=True)
