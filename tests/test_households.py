@@ -337,3 +337,17 @@ def test_equity_below_a_rank_is_the_dot_product_of_the_masked_weights_and_equity
         assert equity_below(pop, 1.7, price, rank, cut) == float(dot(pop.weight * (rank < cut), equity))
     with pytest.raises(ValueError, match="stake_firm ids"):
         equity_below(pop, 1.7, price[:-2], rank, 0.9)
+
+
+def test_employment_in_one_pass_equals_the_rate_by_age_compared_with_the_latent_draw(economy):
+    from commonwealth.households import Labour, employment_rate
+
+    pop = _copy(economy[0])
+    rng = np.random.default_rng(13)
+    labour = Labour.from_population(pop, rng)
+    labour.displaced[::7] = True
+    for participation in (None, rng.uniform(0.8, 1.2, pop.size)):
+        labour.participation = participation
+        rate = employment_rate(pop.age) * (1.0 if participation is None else participation)
+        labour.update_employment(pop)
+        np.testing.assert_array_equal(pop.employed, (labour.latent < rate) & ~labour.displaced)

@@ -117,7 +117,15 @@ class Labour:
         return cls(latent=latent, displaced=np.zeros(pop.weight.size, dtype=bool))
 
     def update_employment(self, pop: Population) -> None:
-        rate = employment_rate(pop.age)
+        """Employed: the latent draw below the age's employment rate (× the participation factor), and not
+        displaced."""
+        age = pop.age
+        if age.size and np.issubdtype(age.dtype, np.integer) and age.min() >= 0:  # whole years: one pass
+            rate_of_age = employment_rate(np.arange(int(age.max()) + 1))
+            participation = np.empty(0) if self.participation is None else self.participation
+            pop.employed = _now_employed(self.latent, age, rate_of_age, participation, self.displaced)
+            return
+        rate = employment_rate(age)
         if self.participation is not None:
             rate = rate * self.participation
         pop.employed = (self.latent < rate) & ~self.displaced
@@ -338,6 +346,17 @@ def _equity_below(weight, rank, equity_index, equity_concentrated, stake_firm, i
         else:
             tail += below * equity
     return lanes_total(lanes, tail)
+
+
+@njit(cache=True)
+def _now_employed(latent, age, rate_of_age, participation, displaced):
+    """``(latent < rate × participation) & ~displaced`` with each record's rate looked up by its age (the
+    participation left out when empty): the same comparison of the same product, in one pass."""
+    out = np.empty(latent.size, dtype=np.bool_)
+    for i in range(latent.size):
+        rate = rate_of_age[age[i]] * participation[i] if participation.size else rate_of_age[age[i]]
+        out[i] = latent[i] < rate and not displaced[i]
+    return out
 
 
 @njit(cache=True)
