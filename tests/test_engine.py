@@ -160,3 +160,21 @@ def test_one_draws_metrics_are_that_draw_as_the_median_over_draws_gives_them():
     got = combine_draws(scenario, [part], 0.0).metrics
     median = part.frame.groupby(["scenario", "year", "metric", "unit"], sort=False, as_index=False)["value"].median()
     pd.testing.assert_frame_equal(got, median[["scenario", "year", "metric", "value", "unit"]])
+
+
+def test_the_heap_is_handed_back_twice_a_year_only_from_the_fragmenting_size(monkeypatch):
+    """At the start of every year after the first and before consumption and saving, from
+    allocator.FRAGMENTING_RECORDS records (lowered here); never below it. The results do not change."""
+    import commonwealth.engine as engine
+
+    scenario = load_scenario("status-quo").with_population(2_000)
+    calls = []
+    monkeypatch.setattr(engine, "release_free_pages", lambda: calls.append(1) or True)
+    below = HouseholdEconomy(scenario)
+    plain = [below.step().values for _ in range(3)]
+    assert calls == []
+    monkeypatch.setattr(engine, "FRAGMENTING_RECORDS", 1_000)
+    above = HouseholdEconomy(scenario)
+    released = [above.step().values for _ in range(3)]
+    assert len(calls) == 2 * 3 - 1  # no release at the start of the first year
+    np.testing.assert_equal(released, plain)  # NaN where a metric is undefined: equal to itself here

@@ -17,7 +17,7 @@ The cost: the process keeps up to 512 MiB of freed heap instead of returning it,
 where separate mappings would not, so its peak resident memory is higher (about +0.3 GiB at 10M
 records when ``M_MMAP_MAX`` was set; see docs/performance.md for current figures), and a long-lived host
 (a notebook, a server) keeps that memory until it exits. At 4.2M records and more the engine hands the
-free pages back once a year (:func:`release_free_pages`), which bounds what fragmentation keeps.
+free pages back twice a year (:func:`release_free_pages`), which bounds what fragmentation keeps.
 The setting applies to the whole process, once, when the first engine is built
 (:class:`commonwealth.engine.HouseholdEconomy`). It is skipped off Linux,
 when the C library has no ``mallopt`` (the call is then refused or ignored), when the user already tunes
@@ -58,10 +58,11 @@ def release_free_pages() -> bool:
     """Hand the pages of the heap's free blocks back to the system (glibc ``malloc_trim(0)``, which also
     releases whole free pages inside the heap, not only at its top); True if any were released.
 
-    The engine calls it once a year from :data:`FRAGMENTING_RECORDS` records, where the heap fragments: a
-    year's temporaries that do not fit the holes the previous year left extend the heap, and the holes stay
-    resident. Released pages are faulted in again when reused, once a year instead of at every array. Does
-    nothing unless :func:`retain_freed_memory` applied its setting."""
+    The engine calls it twice a year (at the year's start and before consumption and saving) from
+    :data:`FRAGMENTING_RECORDS` records, where the heap fragments: a year's temporaries that do not fit the
+    holes the previous year left extend the heap, and the holes stay resident. Released pages are faulted in
+    again when reused, twice a year instead of at every array. Does nothing unless
+    :func:`retain_freed_memory` applied its setting."""
     trim = getattr(_libc(), "malloc_trim", None) if retain_freed_memory() else None
     return bool(trim(0)) if trim is not None else False
 

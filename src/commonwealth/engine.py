@@ -514,8 +514,8 @@ class HouseholdEconomy:
         """Simulate the year ``start_year + t``, block by block in model order, and advance."""
         t = self.t
         year = self.scenario.start_year + t
-        if t and self.pop.size >= FRAGMENTING_RECORDS:  # last year's arrays are freed: hand their pages back
-            release_free_pages()
+        if t:  # last year's arrays are freed: hand their pages back
+            self._release_heap()
         audit: Audit = {}
         phi = self._technology(t, year)
         production = self._production(t, year)
@@ -525,6 +525,7 @@ class HouseholdEconomy:
         markets = self._markets(opening, production, audit)
         flows, ctx = self._primary_incomes(opening, production, markets, audit)
         reforms = self._reforms_cash(ctx, flows)
+        self._release_heap()  # the markets' sorting buffers are freed: before the year's largest block
         flows = self._consumption_and_saving(ctx, flows, markets, reforms)
         escapable = reforms.escapable  # for tax flight; the taxes and transfers are settled: not kept to the peak
         del reforms
@@ -552,6 +553,14 @@ class HouseholdEconomy:
         return Year(year, {k: float(v) for k, v in values.items()}, flows, markets.wealth_carried,
                     ageing.wealth_end, ageing.estate_tax, foreign_saving, audit, in_kind=corporate.in_kind,
                     ledger=ctx.ledger, wealth_start=markets.wealth_start)
+
+    def _release_heap(self) -> None:
+        """From :data:`~commonwealth.allocator.FRAGMENTING_RECORDS` records, where the heap fragments, hand the
+        free pages back (twice a year: at its start and before consumption and saving; measured at 10M
+        records × 31 years, the second release took the peak from 4.90 to 4.83 GiB at no cost in time, a
+        third and fourth before politics and the report to 4.72 GiB at 13 % more time)."""
+        if self.pop.size >= FRAGMENTING_RECORDS:
+            release_free_pages()
 
     def _technology(self, t: int, year: int) -> float:
         """Technology: this year's automation share Φ_t; the newly automated tasks displace workers."""
