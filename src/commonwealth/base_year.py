@@ -85,8 +85,8 @@ def cached_base_year(size: int, params: ParameterSet, seed: int) -> tuple[Popula
 def _fresh_copy(record: Population | Firms) -> Population | Firms:
     """A copy of a struct of arrays equal to ``copy.deepcopy``'s: every array copied (in its own memory
     layout), anything else deep-copied. The firms' names are an object array of some 5,000 strings, which
-    ``deepcopy`` copies one by one (5 ms of a 300 ms interactive run); strings are immutable, so the array's
-    copy may share them."""
+    ``deepcopy`` copies one by one (at 20,000 records the whole copy took 1.0 ms, against 0.23 ms now);
+    strings are immutable, so the array's copy may share them."""
     fresh = copy.copy(record)
     for name, value in vars(record).items():
         setattr(fresh, name, value.copy(order="K") if isinstance(value, np.ndarray) else copy.deepcopy(value))

@@ -294,19 +294,25 @@ def _exit_taxes(wealth, gain_share, exclusion, test, rate):
     return out
 
 
+@njit(cache=True, inline="always")
+def _could_leave(expatriated, wealth, unit_size, min_wealth):
+    """Not yet expatriated, and unit wealth (unit size × the adult's max(wealth, 0), as
+    :meth:`Population.unit_wealth`) at or above the threshold."""
+    return (not expatriated) & (maximum(wealth, 0.0) * unit_size >= min_wealth)
+
+
 @njit(cache=True)
 def _flight_candidates(expatriated, wealth, unit_size, min_wealth, taxes, income, r):
-    """Who could leave — not yet expatriated, unit wealth (unit size × the adult's max(wealth, 0), as
-    :meth:`Population.unit_wealth`) ≥ the threshold — in record order, and their
-    :func:`_net_of_tax_share_of_return`."""
+    """Who could leave (:func:`_could_leave`), in record order, and their net-of-tax share (:func:`_net_of_tax_rate`)
+    of the larger of income and the net return r × max(wealth, 0)."""
     n = wealth.size
     rich = 0
     for i in range(n):
-        rich += (not expatriated[i]) & (maximum(wealth[i], 0.0) * unit_size[i] >= min_wealth)
+        rich += _could_leave(expatriated[i], wealth[i], unit_size[i], min_wealth)
     candidates, share = np.empty(rich, dtype=np.int64), np.empty(rich)
     k = 0
     for i in range(n):
-        if (not expatriated[i]) & (maximum(wealth[i], 0.0) * unit_size[i] >= min_wealth):
+        if _could_leave(expatriated[i], wealth[i], unit_size[i], min_wealth):
             candidates[k] = i
             share[k] = _net_of_tax_rate(taxes[i], maximum(income[i], r * maximum(wealth[i], 0.0)))
             k += 1

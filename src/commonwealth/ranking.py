@@ -285,7 +285,7 @@ def band_index(values: ArrayLike, weights: ArrayLike, breaks: ArrayLike) -> NDAr
     if (len(shares) > MAX_BREAKS or not all(0.0 <= b <= 1.0 for b in shares)
             or not all(a < b for a, b in itertools.pairwise(shares))):
         raise ValueError(f"breaks must be increasing population shares between 0 and 1, at most {MAX_BREAKS}; "
-                         f"got {edges.tolist()}")
+                         f"got {shares}")
     bits = x.view(np.uint64)
     space = _workspace()
     bucket = space.buckets_for(x.size)
