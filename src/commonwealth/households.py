@@ -351,11 +351,16 @@ def _equity_below(weight, rank, equity_index, equity_concentrated, stake_firm, i
 @njit(cache=True)
 def _now_employed(latent, age, rate_of_age, participation, displaced):
     """``(latent < rate × participation) & ~displaced`` with each record's rate looked up by its age (the
-    participation left out when empty): the same comparison of the same product, in one pass."""
+    participation left out when empty): the same comparison of the same product, in one pass. Both tests are
+    evaluated (``&``, not ``and``): a short-circuit is a branch on a random draw, mispredicted about one
+    record in three (63 against 19 µs for 20,000 records)."""
     out = np.empty(latent.size, dtype=np.bool_)
-    for i in range(latent.size):
-        rate = rate_of_age[age[i]] * participation[i] if participation.size else rate_of_age[age[i]]
-        out[i] = latent[i] < rate and not displaced[i]
+    if participation.size:
+        for i in range(latent.size):
+            out[i] = (latent[i] < rate_of_age[age[i]] * participation[i]) & (not displaced[i])
+    else:
+        for i in range(latent.size):
+            out[i] = (latent[i] < rate_of_age[age[i]]) & (not displaced[i])
     return out
 
 

