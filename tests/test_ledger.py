@@ -84,3 +84,14 @@ def test_the_summaries_without_pandas_equal_the_matrix():
     ledger._flows[(UBI_PAYMENT.label, "government")] += 1e6  # a flow that vanished
     with pytest.raises(LedgerError, match="UBI"):
         ledger.check_rows()
+
+
+def test_group_totals_of_amounts_of_both_signs_and_zeros_equal_bincount_bit_for_bit():
+    """Each group's total adds the product or +0.0: with negative and zero amounts the bits stay numpy's."""
+    ledger, weight, income = _ledger()
+    rng = np.random.default_rng(5)
+    amount = np.where(rng.random(weight.size) < 0.2, 0.0, income * rng.choice([-1.0, 1.0], weight.size))
+    ledger.pay(LABOUR_INCOME, "production", HOUSEHOLDS, amount)
+    expected = np.bincount(ledger._group, weights=weight * amount, minlength=len(HOUSEHOLD_GROUPS) + 1)
+    got = [ledger._flows[(LABOUR_INCOME.label, g)] for g in (*HOUSEHOLD_GROUPS, "rest_of_world")]
+    assert got == list(expected)

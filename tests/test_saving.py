@@ -203,3 +203,42 @@ def test_compiled_rule_has_the_bits_of_the_numpy_expressions_and_masked_dot_prod
     expected_rate = -float(dot(w[retired], saving[retired])) / float(dot(w[retired],
                                                                           np.maximum(inputs.wealth[retired], 0.0)))
     assert _bits(retiree_decumulation_rate(saving, inputs.wealth, inputs.working, w)) == _bits(expected_rate)
+
+
+def _rule_record_by_record(inputs: SavingInputs, profile, level, decumulation, eis, return_gap, max_rate) -> list:
+    """The life-cycle rule as statements, one adult at a time (the kernel's form before it selected instead
+    of branching): the reference its selects must reproduce to the bit."""
+    out = []
+    for i in range(inputs.disposable.size):
+        g, d = int(inputs.group[i]), float(inputs.disposable[i])
+        w_pos = max(float(inputs.wealth[i]), 0.0)
+        liquid = float(inputs.liquid[i])
+        if inputs.working[i]:
+            marginal = level[g] * profile[i] if d > 0 else 0.0
+            base = marginal * d if d > 0 else d
+        else:
+            marginal = 0.0
+            run_down = min(decumulation[g] * w_pos, liquid)
+            base = min(d, 0.0) - run_down
+        response = (eis[g] - marginal) * return_gap[g] * w_pos
+        saved = base + response
+        if d > 0 and response > 0:
+            saved = min(saved, max(max_rate * d, base))
+        out.append(max(saved, min(d, 0.0) - liquid))
+    return out
+
+
+def test_the_compiled_rule_selects_exactly_what_the_record_by_record_rule_computes():
+    rng = np.random.default_rng(11)
+    n = 4_000
+    inputs = SavingInputs(
+        disposable=rng.normal(40e3, 60e3, n), wealth=rng.lognormal(11.0, 2.0, n) - 30e3,
+        liquid=rng.lognormal(10.0, 2.0, n), capital_income=rng.lognormal(8.0, 2.0, n),
+        income=rng.lognormal(10.5, 1.0, n), taxes=rng.lognormal(9.0, 1.0, n), age=rng.integers(18, 95, n),
+        working=rng.random(n) < 0.7, group=rng.integers(0, 3, n).astype(np.int8), rank=rng.random(n),
+        weight=rng.uniform(1.0, 3.0, n))
+    profile, level = rng.uniform(0.0, 2.0, n), np.array([0.05, 0.12, 0.3])
+    gap = np.array([0.01, -0.02, 0.03])  # some responses positive, the cap binding for some adults
+    got = life_cycle_saving(inputs, profile, level, DECUMULATION, EIS, gap, 0.25)
+    expected = _rule_record_by_record(inputs, profile, level, DECUMULATION, EIS, gap, 0.25)
+    assert got.tolist() == expected

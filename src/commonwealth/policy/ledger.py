@@ -157,7 +157,7 @@ def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarr
         t1 += product if g == 1 else 0.0
         t2 += product if g == 2 else 0.0
         t3 += product if g == 3 else 0.0
-        t4 += product if (g < 0) | (g > 3) else 0.0  # the "else" of groups 0 … 3, as before
+        t4 += product if g >= 4 else 0.0  # codes are 0 … 4 (Ledger: count_at_or_below, abroad 4)
         if i < stop:
             lanes[i % LANES] += product
         else:
