@@ -178,3 +178,17 @@ def test_the_heap_is_handed_back_twice_a_year_only_from_the_fragmenting_size(mon
     released = [above.step().values for _ in range(3)]
     assert len(calls) == 2 * 3 - 1  # no release at the start of the first year
     np.testing.assert_equal(released, plain)  # NaN where a metric is undefined: equal to itself here
+
+
+def test_blas_runs_on_one_thread_inside_a_simulation_and_its_limits_are_restored_after():
+    import threadpoolctl
+
+    from commonwealth.engine import single_threaded_blas
+
+    before = [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+    for _ in range(2):  # the controller is reused: the second context limits as the first
+        with single_threaded_blas():
+            assert {pool["num_threads"] for pool in threadpoolctl.threadpool_info()
+                    if pool["user_api"] == "blas"} == {1}
+        assert [pool["num_threads"] for pool in threadpoolctl.threadpool_info()
+                if pool["user_api"] == "blas"] == before

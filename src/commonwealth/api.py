@@ -152,9 +152,7 @@ def _guarded(s: Scenario, run: Callable[[], Any], done: Callable[[], int]) -> An
 def _unit(s: Scenario, draw: int | None, snaps: Sequence[int]) -> tuple[str, Any]:
     """Worker: one draw of a households scenario (or a whole macro scenario), as ("ok", result) or
     ("error", (message, scenario, year)) — a ModelError's scenario and year survive the trip back."""
-    from threadpoolctl import threadpool_limits
-
-    from commonwealth.engine import simulate_draw
+    from commonwealth.engine import simulate_draw, single_threaded_blas
 
     done = [0]
 
@@ -164,7 +162,7 @@ def _unit(s: Scenario, draw: int | None, snaps: Sequence[int]) -> tuple[str, Any
     def run() -> Any:
         if draw is None:
             return run_scenario(s, snapshot_years=snaps)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded_blas():
             return simulate_draw(s, draw, snaps if draw == 0 else (), tick)
 
     try:

@@ -38,11 +38,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from commonwealth import identities
 from commonwealth.allocator import FRAGMENTING_RECORDS, release_free_pages, retain_freed_memory
@@ -1268,8 +1268,21 @@ def run_households(scenario: Scenario, progress: Callable[[int], None] | None = 
     per Monte Carlo draw of the political process (metrics: the median over draws; ``draws``: every draw).
     BLAS runs single-threaded inside (threadpoolctl): a dot product over records gives the same bits whatever
     the machine's thread count, and two scenarios run side by side do not fight over cores."""
-    with threadpool_limits(limits=1, user_api="blas"):  # deterministic, and no BLAS worker competing for cores
+    with single_threaded_blas():  # deterministic, and no BLAS worker competing for cores
         return _run_households(scenario, progress, snapshot_years)
+
+
+@cache
+def _thread_pools() -> ThreadpoolController:
+    """The process's native thread pools (BLAS, OpenMP), found once: ``threadpool_limits`` inspects every loaded
+    library afresh, about 1 ms a simulation; threadpoolctl's controller is made to be reused. Every BLAS the
+    model uses (numpy's, SciPy's) is loaded when :mod:`commonwealth` is imported, before the first call."""
+    return ThreadpoolController()
+
+
+def single_threaded_blas():
+    """A context in which BLAS runs on one thread (the previous limits restored on exit)."""
+    return _thread_pools().limit(limits=1, user_api="blas")
 
 
 @dataclass

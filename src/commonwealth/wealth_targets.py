@@ -14,8 +14,10 @@ The population builder (:mod:`commonwealth.population_builder`) and the firm uni
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -64,7 +66,7 @@ class WealthTargets:
     groups: tuple[str, ...]
     pct_lo: NDArray[np.float64]  # lower population percentile of the group (fraction)
     pct_hi: NDArray[np.float64]
-    classes: dict[str, NDArray[np.float64]]  # model class -> USD per group
+    classes: Mapping[str, NDArray[np.float64]]  # model class -> USD per group (read-only)
     net_worth: NDArray[np.float64]  # USD per group (DFA net worth)
     real_estate: NDArray[np.float64]
     #: DFA corporate equities and mutual funds plus the equity part of pensions, USD per group.
@@ -93,10 +95,14 @@ def pension_equity_share(params: ParameterSet) -> float:
     pensions equals Z.1's household corporate equities held directly and indirectly
     (``assets.corporate_equities_direct_indirect``). Both series are Fed, same quarter.
     """
+    return _pension_equity_share(float(params("assets.corporate_equities_direct_indirect", calibration_year(params))))
+
+
+def _pension_equity_share(z1: float) -> float:
+    """:func:`pension_equity_share` given Z.1's direct-and-indirect equity ``z1`` (USD)."""
     dfa = _dfa(Z1_EQUITY_QUARTER)
     direct = dfa["corporate_equities_and_mutual_fund_shares"].sum() * MILLION
     pensions = (dfa["dc_pension_entitlements"] + dfa["db_pension_entitlements"]).sum() * MILLION
-    z1 = float(params("assets.corporate_equities_direct_indirect", calibration_year(params)))
     share = (z1 - direct) / pensions
     if not 0.0 <= share <= 1.0:
         raise ValueError(f"derived pension equity share {share:.3f} is outside [0, 1]")
@@ -116,12 +122,26 @@ def dfa_wealth_targets(params: ParameterSet) -> WealthTargets:
     * deposits, money-market funds, debt securities, loans held, (1 − φ) of pensions, life insurance
       reserves, annuities, miscellaneous assets → ``bonds``
     * all liabilities → ``debt``
+
+    The result depends on the four parameters read here and is computed once for each set of their values
+    (every simulation's base market asks for it, 1.5 ms in pandas a time); its arrays are read-only.
     """
     year = calibration_year(params)
+    return _wealth_targets(float(params("assets.corporate_equities_direct_indirect", year)),
+                           float(params("assets.housing_land_share", year)),
+                           float(params("assets.private_business_land_share", year)))
+
+
+#: Sets of parameter values whose targets are kept (a sweep varies them; each entry is a few hundred bytes).
+_TARGETS_KEPT = 64
+
+
+@lru_cache(maxsize=_TARGETS_KEPT)
+def _wealth_targets(z1: float, land_share: float, business_land: float) -> WealthTargets:
+    """:func:`dfa_wealth_targets` given Z.1's direct-and-indirect equity (USD) and the land shares of real estate
+    and of private business equity."""
     dfa = _dfa(DFA_QUARTER)
-    phi = pension_equity_share(params)
-    land_share = float(params("assets.housing_land_share", year))
-    business_land = float(params("assets.private_business_land_share", year))
+    phi = _pension_equity_share(z1)
 
     def col(name: str) -> NDArray[np.float64]:
         return dfa[name].to_numpy(dtype=np.float64) * MILLION
@@ -154,15 +174,19 @@ def dfa_wealth_targets(params: ParameterSet) -> WealthTargets:
     # The published columns are rounded to $1 M each; the residual (a few $M per group) goes to
     # bonds so that the classes add up to the published net worth exactly.
     classes["bonds"] = classes["bonds"] + (net_worth - mapped)
-    return WealthTargets(
+    targets = WealthTargets(
         groups=DFA_GROUPS,
         pct_lo=dfa["pct_lo"].to_numpy(dtype=np.float64),
         pct_hi=dfa["pct_hi"].to_numpy(dtype=np.float64),
-        classes=classes,
+        classes=MappingProxyType(classes),
         net_worth=net_worth,
         real_estate=real_estate,
         corporate_equity=corporate,
     )
+    for array in (targets.pct_lo, targets.pct_hi, targets.net_worth, targets.real_estate, targets.corporate_equity,
+                  *classes.values()):
+        array.flags.writeable = False  # shared by every caller with these parameters
+    return targets
 
 
 def top_tail_alpha(targets: WealthTargets) -> float:
