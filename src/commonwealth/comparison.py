@@ -297,14 +297,12 @@ def lorenz(result: ScenarioResult, year: int, points: int = 101) -> pd.DataFrame
     """Lorenz curves of net worth and income: cumulative share of the total held by the poorest p."""
     snap = result.snapshots[year]
     w = snap["weight"].to_numpy()
-    rows = []
-    for variable, column in (("wealth", "net_worth"), ("income", "income")):
-        shares = np.linspace(0.0, 1.0, points)
-        rows.append(pd.DataFrame({"scenario": result.scenario.name, "year": year, "variable": variable,
-                                  "population_share": shares,
-                                  "value_share": Distribution(snap[column].to_numpy(), w, ranks=False
-                                                              ).bottom_shares(shares)}))
-    return pd.concat(rows, ignore_index=True)
+    shares = np.linspace(0.0, 1.0, points)
+    curves = {variable: Distribution(snap[column].to_numpy(), w, ranks=False).bottom_shares(shares)
+              for variable, column in (("wealth", "net_worth"), ("income", "income"))}
+    return pd.DataFrame({"scenario": result.scenario.name, "year": year,  # one frame: the curves one after the other
+                         "variable": np.repeat(list(curves), points), "population_share": np.tile(shares, len(curves)),
+                         "value_share": np.concatenate(list(curves.values()))})
 
 
 def ownership(result: ScenarioResult, year: int) -> pd.DataFrame:
@@ -314,12 +312,13 @@ def ownership(result: ScenarioResult, year: int) -> pd.DataFrame:
     w = snap["weight"].to_numpy()
     rank = Distribution(snap["net_worth"].to_numpy(), w).mid_rank()
     attrs = snap.attrs
+    equity, land = snap["equity"].to_numpy(), snap["land"].to_numpy()  # masked as arrays, not as Series
     rows = []
-    land_total = float(dot(w, snap["land"]))
+    land_total = float(dot(w, land))
     for holder, lo, hi in OWNER_GROUPS:
         mask = (rank >= lo) & (rank < hi)
-        rows.append(("companies", holder, float(dot(w[mask], snap["equity"][mask])) / attrs["equity_total"]))
-        rows.append(("land", holder, float(dot(w[mask], snap["land"][mask])) / land_total))
+        rows.append(("companies", holder, float(dot(w[mask], equity[mask])) / attrs["equity_total"]))
+        rows.append(("land", holder, float(dot(w[mask], land[mask])) / land_total))
     for holder, key in (("equity fund", "equity_fund"), ("foreign", "equity_foreign"), ("public", "equity_public")):
         rows.append(("companies", holder, attrs[key] / attrs["equity_total"]))
     return pd.DataFrame([{"scenario": result.scenario.name, "year": year, "asset": a, "holder": h, "share": s}
