@@ -24,3 +24,10 @@ def test_equity_fund_kernels_equal_the_numpy_expressions_to_the_last_bit():
     np.testing.assert_array_equal(
         _net_gain(dividend, equity_index, equity_concentrated, stake_firm, land, 0.025, 0.021, per_unit, 0.013),
         dividend - 0.025 * holding - 0.013 * land)
+
+
+def test_the_phase_in_share_is_clipped_to_the_unit_interval_as_numpy_clips():
+    from commonwealth.policy.equity_fund import _unit_interval
+
+    for x in (-1.0, -0.0, 0.0, 0.3, 1.0, 2.0, float("inf"), -float("inf"), float("nan")):
+        assert np.float64(_unit_interval(x)).tobytes() == np.float64(np.clip(x, 0.0, 1.0)).tobytes()

@@ -351,3 +351,20 @@ def test_employment_in_one_pass_equals_the_rate_by_age_compared_with_the_latent_
         rate = employment_rate(pop.age) * (1.0 if participation is None else participation)
         labour.update_employment(pop)
         np.testing.assert_array_equal(pop.employed, (labour.latent < rate) & ~labour.displaced)
+
+
+def test_end_of_year_prices_are_found_once_and_shared_and_a_replaced_copy_finds_its_own():
+    from dataclasses import replace
+
+    from commonwealth.households import Prices
+
+    prices = Prices(wage=1.0, r=0.05, index_income=2.0, concentrated_income=np.array([1.0, 0.0]), land_rent=0.1,
+                    index_price=10.0, concentrated_price=np.array([5.0, 0.0]), land_price=3.0, index_retained=0.5,
+                    concentrated_retained=np.array([0.25, 0.0]))
+    end = prices.after_retention()
+    assert prices.after_retention() is end  # kept, not found again
+    assert end.index_price == 10.5 and end.index_retained == 0.0 and end.concentrated_retained is None
+    np.testing.assert_array_equal(end.concentrated_price, [5.25, 0.0])
+    moved = replace(prices, index_price=20.0)  # a copy with other prices does not inherit the kept ones
+    assert moved.after_retention().index_price == 20.5
+    assert moved == replace(prices, index_price=20.0)  # what is kept is not a field: equality ignores it

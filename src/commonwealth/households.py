@@ -148,11 +148,16 @@ class Prices:
     r_safe: float | None = None  # safe real rate on bonds and household debt (None: r)
 
     def after_retention(self) -> Prices:
-        """Prices at the end of the year: retained earnings are invested and raise each holding 1:1."""
-        retained = self.concentrated_retained if self.concentrated_retained is not None else 0.0
-        return replace(self, index_price=self.index_price + self.index_retained,
-                       concentrated_price=self.concentrated_price + retained, index_retained=0.0,
-                       concentrated_retained=None)
+        """Prices at the end of the year: retained earnings are invested and raise each holding 1:1. Found
+        once and kept (four blocks ask a year; prices are immutable, so every caller may share them)."""
+        kept = self.__dict__.get("_after_retention")
+        if kept is None:
+            retained = self.concentrated_retained if self.concentrated_retained is not None else 0.0
+            kept = replace(self, index_price=self.index_price + self.index_retained,
+                           concentrated_price=self.concentrated_price + retained, index_retained=0.0,
+                           concentrated_retained=None)
+            object.__setattr__(self, "_after_retention", kept)  # not a field: replace() and == ignore it
+        return kept
 
 
 @dataclass

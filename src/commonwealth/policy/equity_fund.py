@@ -107,7 +107,7 @@ class AmericanEquityFund(Policy):
         growth = ctx.gdp / ctx.gdp_history.get(self.enacted_year, ctx.gdp)
         if self.phase_in == "gdp50":  # nominal: × P_t / P_enacted
             growth *= ctx.price_level / ctx.price_history.get(self.enacted_year, ctx.price_level)
-        return float(np.clip((growth - 1.0) / self.phase_in_gdp_growth, 0.0, 1.0))
+        return _unit_interval((growth - 1.0) / self.phase_in_gdp_growth)
 
     def thresholds(self, ctx: YearOpening) -> tuple[float, float]:
         """This year's valuation and private-revenue thresholds in base-year dollars, by their indexation."""
@@ -191,18 +191,23 @@ class AmericanEquityFund(Policy):
             self.accrual_age = np.zeros(f.size, dtype=np.int64)
         if rate <= 0:
             return
-        rate = self._escape(ctx, rate)
-        levy = self._levy_shares(ctx, rate)
-        self._settle_private(ctx, rate)
+        # who pays, found once: neither the escape nor the levy changes a firm's value, revenue or listing
+        covered, private = self.covered(ctx), self._private(ctx)
+        rate = self._escape(ctx, rate, covered, private)
+        levy = self._levy_shares(ctx, rate, covered)
+        self._settle_private(ctx, rate, private)
         self._distribute_shares(ctx, levy)
 
-    def _escape(self, ctx: YearContext, rate: float) -> float:
+    def _private(self, ctx: YearContext) -> np.ndarray:
+        """Private companies (not listed, not an aggregate row) with revenue at or above this year's threshold."""
+        f = ctx.firms
+        return ~f.listed & ~f.aggregate & (f.revenue >= self.thresholds(ctx)[1])
+
+    def _escape(self, ctx: YearContext, rate: float, covered: np.ndarray, private: np.ndarray) -> float:
         """The rate applied to the statutory base once part of it escapes, τ·exp(−β·τ) (firms'
         response, behaviour.investment; τ otherwise); records the base that escaped and the levy on
         firm value (USD), covered listed companies and private ones above the revenue threshold."""
-        f = ctx.firms
-        private = ~f.listed & ~f.aggregate & (f.revenue >= self.thresholds(ctx)[1])
-        base = float(f.value[self.covered(ctx) | private].sum())
+        base = float(ctx.firms.value[covered | private].sum())
         levied = levied_share(rate, self.levy_base_semi_elasticity) if ctx.behaviour.investment else 1.0
         self.year_flows["base_escaped"] = (1.0 - levied) * base
         self.year_flows["capital_levy"] = rate * levied * base
@@ -211,11 +216,10 @@ class AmericanEquityFund(Policy):
     def capital_levy(self, ctx: YearContext) -> float:
         return self.year_flows.get("capital_levy", 0.0)
 
-    def _levy_shares(self, ctx: YearContext, rate: float) -> np.ndarray:
-        """New shares worth ``rate`` of every covered company's value, issued to the fund; every other
+    def _levy_shares(self, ctx: YearContext, rate: float, covered: np.ndarray) -> np.ndarray:
+        """New shares worth ``rate`` of every ``covered`` company's value, issued to the fund; every other
         holder is diluted. Returns the levy rate per firm."""
         f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
-        covered = self.covered(ctx)
         levy = np.where(covered, rate, 0.0)
         # Value each holder class gives up: its fraction × rate × value (the fund's own stake nets out).
         index_loss = float(dot(f.own_index * levy, f.value)) / market.index_units  # per index unit
@@ -233,12 +237,11 @@ class AmericanEquityFund(Policy):
         f.own_fund = f.own_fund + levy
         return levy
 
-    def _settle_private(self, ctx: YearContext, rate: float) -> None:
+    def _settle_private(self, ctx: YearContext, rate: float, private: np.ndarray) -> None:
         """Private companies above the revenue threshold accrue the levy, then settle it in cash. A firm
         pays at most its book capital (what it owns at replacement cost; never its market value beyond
         that): the rest stays accrued, owed from later years' capital."""
         f, market, pop, ledger = ctx.firms, ctx.market, ctx.pop, ctx.ledger
-        private = ~f.listed & ~f.aggregate & (f.revenue >= self.thresholds(ctx)[1])
         self.accrued = self.accrued + np.where(private, rate * f.value, 0.0)
         self.accrual_age = self.accrual_age + private
         settle = private & (self.accrual_age >= self.private_accrual_years)
@@ -351,8 +354,17 @@ class AmericanEquityFund(Policy):
         }
 
 
+def _unit_interval(x: float) -> float:
+    """``float(np.clip(x, 0.0, 1.0))`` of one number without numpy's dispatch (asked six times a year): NaN
+    stays NaN and −0.0 stays −0.0, as in numpy."""
+    if 0.0 <= x <= 1.0 or x != x:
+        return x
+    return 0.0 if x < 0.0 else 1.0
+
+
 # The kernels: one pass over the records each, in the operation order of the numpy expressions they
 # replace (so the results are the same to the last bit), compiled by Numba.
+
 
 @njit(cache=True)
 def _land_tax(housing_land, other_land, rate, land_price):
