@@ -123,8 +123,9 @@ def dfa_wealth_targets(params: ParameterSet) -> WealthTargets:
       reserves, annuities, miscellaneous assets → ``bonds``
     * all liabilities → ``debt``
 
-    The result depends on the four parameters read here and is computed once for each set of their values
-    (every simulation's base market asks for it, 1.5 ms in pandas a time); its arrays are read-only.
+    The result depends on three parameters' values at the calibration year (the DFA quarter is fixed) and is
+    computed once for each set of them (every simulation's base market asks for it, 1.5 ms in pandas a
+    time); its arrays are read-only.
     """
     year = calibration_year(params)
     return _wealth_targets(float(params("assets.corporate_equities_direct_indirect", year)),
