@@ -58,11 +58,14 @@ from commonwealth.households import (
     Labour,
     Prices,
     age_one_year,
+    build_structures,
     displace,
     equity_below,
     incomes,
     mortality,
     net_worth,
+    net_worth_change,
+    net_worths,
     saving_rates,
     settle,
 )
@@ -143,7 +146,7 @@ from commonwealth.saving import (
 )
 from commonwealth.scenario import Scenario
 from commonwealth.sorting import KeptOrder, order_of_multiples
-from commonwealth.sums import dot, weighted_total
+from commonwealth.sums import dot, weighted_product, weighted_total
 from commonwealth.taxes import StatusQuo
 from commonwealth.technology import ai_metrics, occupation_slug
 
@@ -353,7 +356,7 @@ class HouseholdEconomy:
         """Hours (1 = the base year's), the labour-supply response's state and the base year's deciles of
         earnings capacity (:mod:`commonwealth.labour_supply`)."""
         pop, cal = self.pop, self.calibration
-        self.efficiency0 = float(dot(pop.weight, pop.efficiency * pop.employed))
+        self.efficiency0 = weighted_product(pop.weight, pop.efficiency, pop.employed)
         self.labour_params = LabourParameters.from_parameters(params, y0)
         self.hours = np.ones(pop.size)
         self.capacity_breaks = capacity_breaks(pop.efficiency, pop.weight)
@@ -579,7 +582,7 @@ class HouseholdEconomy:
         """Production: factor prices from K_t and L_t, the employed efficiency units (weighted by hours)
         relative to the base year."""
         pop, usd = self.pop, self.usd
-        employed_efficiency = float(dot(pop.weight, pop.efficiency * pop.employed * self.hours))
+        employed_efficiency = weighted_product(pop.weight, pop.efficiency, pop.employed, self.hours)
         growth = float(np.exp(self.labour_growth * t))  # each efficiency unit stands for e^{nt} units of L
         # Production uses the capital located in the US: K less what the firms' response moved abroad.
         if self.behaviour.investment:
@@ -636,10 +639,7 @@ class HouseholdEconomy:
         target = self.structures_to_gdp * production.gdp
         if self.structures <= 0 or target == self.structures:
             return
-        built = pop.housing_structure * (target / self.structures - 1.0)
-        pop.housing_structure += built
-        pop.bonds -= built
-        self.structures = float(dot(pop.weight, pop.housing_structure))
+        self.structures = build_structures(pop, target / self.structures - 1.0)
 
     def _open_year(self, year: int, t: int, production: Production) -> YearOpening:
         """What the policies' market hooks see: the year, production, prices and who is eligible."""
@@ -676,8 +676,8 @@ class HouseholdEconomy:
                                        wage=production.wage_per_unit, retention=self.retention,
                                        land_price=land.price), r_safe=production.r_safe)
         previous = self.previous or prices
-        wealth_carried = net_worth(pop, previous)  # last year's end, at last year's prices
-        wealth_start = net_worth(pop, prices)
+        # last year's end holdings, at last year's prices (carried) and at this year's (start)
+        wealth_carried, wealth_start = net_worths(pop, previous, prices)
         resident = self.resident = ~self.expatriated  # expatriates are out of US adults and distributions
         wealth_dist = Distribution(wealth_start, w * resident)
         # Households (a single adult or a married couple) ranked by household wealth, as the DFA and Saez &
@@ -943,7 +943,7 @@ class HouseholdEconomy:
         check_ownership_rows(self.firms, ctx.year)
         end_prices = replace(before, index_price=self.market.index_price,
                              concentrated_price=self.market.concentrated_price())
-        in_kind = net_worth(pop, end_prices) - wealth_before
+        in_kind = net_worth_change(pop, end_prices, wealth_before)
         identities.in_kind(audit, ctx.year, float(dot(w, in_kind)), float(dot(w, ctx.ledger.household_in_kind)),
                            scale=float(dot(w, wealth_before)))
         return CorporateActions(end_prices=end_prices, in_kind=in_kind)
@@ -1091,11 +1091,12 @@ class HouseholdEconomy:
         values.update(self._firm_metrics(capital_start))
         if self.market.industry is not None:
             values.update(self._lab_metrics(markets))
-        values.update(income_metrics(flows, w * self.resident, cpi, ctx.ledger.household_in_kind))
-        values.update(labour_metrics(self.pop.employed, self.hours, w * self.resident,
+        resident_weight = w * self.resident  # US adults: once for the three metrics that weight by it
+        values.update(income_metrics(flows, resident_weight, cpi, ctx.ledger.household_in_kind))
+        values.update(labour_metrics(self.pop.employed, self.hours, resident_weight,
                                      capacity_decile(self.pop.efficiency, self.capacity_breaks), self.labour_params))
         values.update(self._policy_metrics(ctx, flows, markets.wealth_rank, cpi))
-        values.update(received_metrics(self.shares_received, w * self.resident, markets.wealth_rank,
+        values.update(received_metrics(self.shares_received, resident_weight, markets.wealth_rank,
                                        self.market.index_price, cpi))
         values.update(political_values)
         values["fund_voting_share"] = values["fund_ownership_share"] + values["citizen_ownership_share"]

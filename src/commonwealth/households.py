@@ -196,6 +196,35 @@ def net_worth(pop: Population, prices: Prices) -> NDArray[np.float64]:
                       prices.concentrated_price, prices.land_price)
 
 
+def net_worths(pop: Population, first: Prices, second: Prices) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``(net_worth(pop, first), net_worth(pop, second))``, bit for bit, in one pass over the holdings (the
+    markets value last year's holdings at last year's prices and at this year's)."""
+    _check_stakes(pop, first)
+    _check_stakes(pop, second)
+    return _net_worths(pop.equity_index, pop.equity_concentrated, pop.stake_firm, pop.housing_land, pop.other_land,
+                       pop.housing_structure, pop.bonds, pop.durables, pop.debt,
+                       first.index_price, first.concentrated_price, first.land_price,
+                       second.index_price, second.concentrated_price, second.land_price)
+
+
+def net_worth_change(pop: Population, prices: Prices, before: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``net_worth(pop, prices) − before``, bit for bit, without the net worth as an array of its own."""
+    _check_stakes(pop, prices)
+    if np.shape(before) != (pop.size,):
+        raise ValueError(f"net_worth_change: {np.size(before)} values before for {pop.size} records")
+    return _net_worth_change(pop.equity_index, pop.equity_concentrated, pop.stake_firm, pop.housing_land,
+                             pop.other_land, pop.housing_structure, pop.bonds, pop.durables, pop.debt,
+                             prices.index_price, prices.concentrated_price, prices.land_price,
+                             np.asarray(before, dtype=np.float64))
+
+
+def build_structures(pop: Population, growth: float) -> float:
+    """Every owner's structures grow by ``growth`` (a fraction, USD per USD), paid out of their bonds, in
+    place: ``built = structure × growth; structure += built; bonds −= built``; returns the new
+    Σ weight × structure (as :func:`commonwealth.sums.dot` sums it), all in one pass."""
+    return float(_build_structures(pop.housing_structure, pop.bonds, pop.weight, float(growth)))
+
+
 def equity_below(pop: Population, index_price: float, concentrated_price: NDArray[np.float64], rank: NDArray,
                  cut: float) -> float:
     """Σ weight × equity (index units at ``index_price`` plus the concentrated stake at its firm's
@@ -285,11 +314,14 @@ def _check_stake_ids(pop: Population, firms: int) -> None:
 
 @njit(cache=True)
 def _stakes_within(stake_firm: NDArray, firms: int) -> bool:
-    """Every id is −1 (no stake) or a firm 0 … firms − 1: one pass, where ``min`` and ``max`` took two."""
-    for i in range(stake_firm.size):  # noqa: SIM110 (a compiled loop: Numba has no all() over a generator)
-        if not -1 <= stake_firm[i] < firms:
-            return False
-    return True
+    """Every id is −1 (no stake) or a firm 0 … firms − 1: one pass, where ``min`` and ``max`` took two. No
+    early exit: an OR over every record, which the compiler vectorises (a valid population reads it all
+    anyway; 0.47 → 0.14 ms at a million records, where a branch per record could not be vectorised)."""
+    outside = False
+    for i in range(stake_firm.size):
+        s = stake_firm[i]
+        outside |= (s < -1) | (s >= firms)
+    return not outside
 
 
 def _plus(amounts: NDArray[np.float64], extra: NDArray | float) -> NDArray[np.float64]:
@@ -335,6 +367,58 @@ def _net_worth(equity_index, equity_concentrated, stake_firm, housing_land, othe
         out[i] = _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
                                housing_structure, bonds, durables, debt, index_price, concentrated_price, land_price)
     return out
+
+
+@njit(cache=True)
+def _net_worths(equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure, bonds,
+                durables, debt, index_a, concentrated_a, land_a, index_b, concentrated_b, land_b):
+    first, second = np.empty(equity_index.size), np.empty(equity_index.size)
+    for i in range(first.size):
+        first[i] = _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
+                                 housing_structure, bonds, durables, debt, index_a, concentrated_a, land_a)
+        second[i] = _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
+                                  housing_structure, bonds, durables, debt, index_b, concentrated_b, land_b)
+    return first, second
+
+
+@njit(cache=True)
+def _net_worth_change(equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure,
+                      bonds, durables, debt, index_price, concentrated_price, land_price, before):
+    out = np.empty(equity_index.size)
+    for i in range(out.size):
+        out[i] = _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
+                               housing_structure, bonds, durables, debt, index_price, concentrated_price,
+                               land_price) - before[i]
+    return out
+
+
+@njit(cache=True, inline="always")
+def _build_one(structure, bonds, weight, growth, i):
+    built = structure[i] * growth
+    structure[i] += built
+    bonds[i] -= built
+    return weight[i] * structure[i]
+
+
+@njit(cache=True)
+def _build_structures(structure, bonds, weight, growth):
+    """:func:`build_structures`: the weighted sum in :func:`commonwealth.sums.dot`'s lanes and order."""
+    n = structure.size
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    stop = n - n % LANES
+    for i in range(0, stop, LANES):
+        s0 += _build_one(structure, bonds, weight, growth, i)
+        s1 += _build_one(structure, bonds, weight, growth, i + 1)
+        s2 += _build_one(structure, bonds, weight, growth, i + 2)
+        s3 += _build_one(structure, bonds, weight, growth, i + 3)
+        s4 += _build_one(structure, bonds, weight, growth, i + 4)
+        s5 += _build_one(structure, bonds, weight, growth, i + 5)
+        s6 += _build_one(structure, bonds, weight, growth, i + 6)
+        s7 += _build_one(structure, bonds, weight, growth, i + 7)
+    tail = 0.0
+    for i in range(stop, n):
+        tail += _build_one(structure, bonds, weight, growth, i)
+    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
 
 
 @njit(cache=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["dot", "group_dots", "matvec", "weighted_total"]
+__all__ = ["dot", "group_dots", "matvec", "weighted_product", "weighted_total"]
 
 LANES = 8  #: independent running sums (what numpy's pairwise sum uses at its base; enough to hide add latency)
 
@@ -145,21 +145,74 @@ def group_dots(a: np.ndarray, b: np.ndarray, group: np.ndarray, groups: int) -> 
     return _group_dots(x, y, g, int(groups))
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _combined(terms: tuple, signs: np.ndarray, i: int) -> float:
+    """Record ``i``'s t₁ ± t₂ ± …, left to right."""
+    v = terms[0][i]
+    for k in range(1, len(terms)):
+        v = v + terms[k][i] if signs[k] > 0 else v - terms[k][i]
+    return v
+
+
 @numba.njit(cache=True, nogil=True)
 def _weighted_total(w: np.ndarray, terms: tuple, signs: np.ndarray) -> float:
+    """:func:`_dot`'s lanes, unrolled as there (a lane chosen by ``i % 8`` and a test of the tail per record
+    cost half the time at 20,000 records)."""
     n = w.shape[0]
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
     stop = n - n % LANES
-    lanes = np.zeros(LANES)
+    for i in range(0, stop, LANES):
+        s0 += w[i] * _combined(terms, signs, i)
+        s1 += w[i + 1] * _combined(terms, signs, i + 1)
+        s2 += w[i + 2] * _combined(terms, signs, i + 2)
+        s3 += w[i + 3] * _combined(terms, signs, i + 3)
+        s4 += w[i + 4] * _combined(terms, signs, i + 4)
+        s5 += w[i + 5] * _combined(terms, signs, i + 5)
+        s6 += w[i + 6] * _combined(terms, signs, i + 6)
+        s7 += w[i + 7] * _combined(terms, signs, i + 7)
     tail = 0.0
-    for i in range(n):
-        v = terms[0][i]
-        for k in range(1, len(terms)):
-            v = v + terms[k][i] if signs[k] > 0 else v - terms[k][i]
-        if i < stop:
-            lanes[i % LANES] += w[i] * v
-        else:
-            tail += w[i] * v
-    return lanes_total(lanes, tail)
+    for i in range(stop, n):
+        tail += w[i] * _combined(terms, signs, i)
+    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _product(a: np.ndarray, b: np.ndarray, c: np.ndarray, i: int) -> float:
+    """Record ``i``'s (a × b) × c, left to right."""
+    return a[i] * b[i] * c[i]
+
+
+@numba.njit(cache=True, nogil=True)
+def _weighted_product(w: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+    n = w.shape[0]
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    stop = n - n % LANES
+    for i in range(0, stop, LANES):
+        s0 += w[i] * _product(a, b, c, i)
+        s1 += w[i + 1] * _product(a, b, c, i + 1)
+        s2 += w[i + 2] * _product(a, b, c, i + 2)
+        s3 += w[i + 3] * _product(a, b, c, i + 3)
+        s4 += w[i + 4] * _product(a, b, c, i + 4)
+        s5 += w[i + 5] * _product(a, b, c, i + 5)
+        s6 += w[i + 6] * _product(a, b, c, i + 6)
+        s7 += w[i + 7] * _product(a, b, c, i + 7)
+    tail = 0.0
+    for i in range(stop, n):
+        tail += w[i] * _product(a, b, c, i)
+    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
+
+
+def weighted_product(weight: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray | None = None) -> float:
+    """``dot(weight, a * b)`` or ``dot(weight, a * b * c)``, bit for bit (the product taken left to right per
+    record, as numpy evaluates the expression; booleans count as 0 and 1; a missing ``c`` is 1, and x × 1.0
+    is x to the bit), in one pass and with no temporary arrays."""
+    w = np.asarray(_as_vector(weight, "weight"), dtype=np.float64)
+    factors = [_as_vector(f, "factor") for f in (a, b)]
+    factors.append(np.broadcast_to(1.0, w.shape) if c is None else _as_vector(c, "factor"))
+    for f in factors:
+        if f.shape != w.shape:
+            raise ValueError(f"weighted_product: a factor has shape {f.shape}, the weights {w.shape}")
+    return float(_weighted_product(w, *factors))
 
 
 def weighted_total(weight: np.ndarray, *terms: np.ndarray | float, minus: int = 0) -> float:
