@@ -15,16 +15,20 @@ from commonwealth.households import (
     Labour,
     Prices,
     age_one_year,
+    build_structures,
     displace,
     employment_rate,
     incomes,
     mortality,
     net_worth,
+    net_worth_change,
+    net_worths,
     saving_rates,
     settle,
 )
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import occupation_exposure
+from commonwealth.sums import dot
 from commonwealth.taxes import StatusQuo
 
 
@@ -59,6 +63,13 @@ def _copy(pop):
     from dataclasses import fields, replace
 
     return replace(pop, **{f.name: getattr(pop, f.name).copy() for f in fields(pop)})
+
+
+def _first(pop, n):
+    """A copy of the first ``n`` records."""
+    from dataclasses import fields, replace
+
+    return replace(pop, **{f.name: getattr(pop, f.name)[:n].copy() for f in fields(pop)})
 
 
 def test_no_displacement_without_new_automation(economy):
@@ -206,6 +217,35 @@ def test_a_stake_in_a_firm_the_prices_do_not_cover_is_refused(economy):
     pop.stake_firm[0] = -2  # below −1 (no stake)
     with pytest.raises(ValueError, match="stake_firm ids run from -2"):
         net_worth(pop, covering)
+
+
+def test_the_fused_net_worth_passes_equal_the_single_ones_to_the_last_bit(economy):
+    """Both start-of-year net worths in one pass, the in-kind change without a net worth of its own, and the
+    structures built and summed in one pass give the bits of the separate numpy expressions."""
+    pop = _copy(economy[0])
+    firms = int(pop.stake_firm.max()) + 1
+    rng = np.random.default_rng(5)
+    previous, prices = _prices(firms, rng, retained=False), _prices(firms, rng, retained=False)
+    pop.bonds[: pop.size // 10] *= -1.0
+    carried, start = net_worths(pop, previous, prices)
+    np.testing.assert_array_equal(carried, net_worth(pop, previous))
+    np.testing.assert_array_equal(start, net_worth(pop, prices))
+    before = net_worth(pop, previous)
+    np.testing.assert_array_equal(net_worth_change(pop, prices, before), net_worth(pop, prices) - before)
+    with pytest.raises(ValueError, match="values before"):
+        net_worth_change(pop, prices, before[:-1])
+    short = _prices(firms - 1, rng, retained=False)
+    with pytest.raises(ValueError, match="stake_firm ids"):
+        net_worths(pop, prices, short)
+
+    for n in (pop.size, 13):  # a tail beyond the eight lanes, and a population smaller than them
+        part = _copy(pop) if n == pop.size else _first(pop, n)
+        structure, bonds = part.housing_structure.copy(), part.bonds.copy()
+        built = structure * 0.037
+        total = build_structures(part, 0.037)
+        np.testing.assert_array_equal(part.housing_structure, structure + built)
+        np.testing.assert_array_equal(part.bonds, bonds - built)
+        assert total == dot(part.weight, structure + built)
 
 
 def test_displacement_never_exceeds_the_cap_and_gdp_has_no_drop_at_full_automation():

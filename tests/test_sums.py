@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from commonwealth.sums import LANES, dot, group_dots, matvec, weighted_total
+from commonwealth.sums import LANES, dot, group_dots, matvec, weighted_product, weighted_total
 
 
 def _reference(a: np.ndarray, b: np.ndarray) -> float:
@@ -93,3 +93,17 @@ def test_weighted_total_is_the_dot_of_the_numpy_expression_bit_for_bit(n) -> Non
     assert weighted_total(w, a, 3.5, b) == dot(w, a + 3.5 + b)
     with pytest.raises(ValueError, match="subtracted"):
         weighted_total(w, a, minus=1)
+
+
+@pytest.mark.parametrize("n", [0, 1, 9, 10_007])
+def test_weighted_product_is_the_dot_of_the_numpy_product_bit_for_bit(n) -> None:
+    """Booleans count as 0 and 1 and −0.0 stays −0.0, as in numpy's product; the same lanes as dot."""
+    rng = np.random.default_rng(n)
+    w, a, c = rng.random(n), rng.lognormal(size=n) * 1e5 - 2e5, rng.uniform(0.5, 1.5, n)
+    a[::5] = -0.0
+    employed = rng.random(n) < 0.6
+    assert weighted_product(w, a, employed, c) == dot(w, a * employed * c)
+    assert weighted_product(w, a, employed) == dot(w, a * employed)
+    assert weighted_product(w, a, c) == dot(w, a * c)
+    with pytest.raises(ValueError, match="shape"):
+        weighted_product(w, a, c[: max(n - 1, 0)] if n else np.ones(1))
