@@ -212,6 +212,8 @@ class Politics:
         (a :class:`~commonwealth.distribution.Distribution`'s ``order`` and ``mid_rank()``)."""
         # Influence per adult rises with wealth (influence_weights), so the wealth order, restricted to
         # voters, is a nearly sorted start for their sort.
+        if influence.size >= 2**31:
+            raise ValueError(f"political metrics rank fewer than 2**31 records, not {influence.size}")
         per_adult, weight, hint = _voters_influence(influence, ctx.pop.weight, wealth_order)
         concentration = Distribution(per_adult, weight, hint=hint, ranks=False).gini()
         top, bottom = _by_rank(influence, wealth_rank)
@@ -339,26 +341,31 @@ def _leavers(candidates, wealth, attachment, kept, exit_tax_on, gain_share, excl
 def _voters_influence(influence, weight, order):
     """Over voters (influence > 0), in record order: influence per adult (0 where the weight is not positive)
     and weight; and the voters' positions in that subset taken in ``order``. (The loops write every record's
-    value at the next free place and advance past voters only: no branch to mispredict.)"""
+    value at the next free place and advance past voters only: no branch to mispredict.) Each record's
+    position is −1 for a non-voter, so the walk in ``order`` reads one 4-byte entry per record at random
+    instead of a position and an influence (at 10M records, where every such read misses the caches, the
+    walk took most of the political metrics' time)."""
     n = influence.size
     voters = 0
     for i in range(n):
         voters += influence[i] > 0.0
     per_adult, voter_weight = np.empty(voters), np.empty(voters)
-    position = np.empty(n, dtype=np.int64)
+    position = np.empty(n, dtype=np.int32)  # records < 2**31 (metrics checks)
     k = 0
     for i in range(n):
-        position[i] = k
+        voter = influence[i] > 0.0
+        position[i] = k if voter else -1
         if k < voters:
             per_adult[k] = influence[i] / weight[i] if weight[i] > 0.0 else 0.0
             voter_weight[k] = weight[i]
-        k += influence[i] > 0.0
+        k += voter
     hint = np.empty(voters, dtype=np.int64)
     m = 0
     for j in order:
+        p = position[j]
         if m < voters:
-            hint[m] = position[j]
-        m += influence[j] > 0.0
+            hint[m] = p
+        m += p >= 0
     return per_adult, voter_weight, hint
 
 
