@@ -499,11 +499,12 @@ class HouseholdEconomy:
         """The policy keeping the equity fund's books, if any."""
         return next((p for p in self.funds if p.sector == "equity_fund"), None)
 
-    def claims_on_capital(self) -> float:
+    def claims_on_capital(self, bond_financed: float | None = None) -> float:
         """Everything but the equity book that finances K: structures, the funds' financial assets and
-        the bond-financed capital (households' net bonds and other holders' bonds less public debt)."""
+        the bond-financed capital (households' net bonds and other holders' bonds less public debt;
+        ``bond_financed``, when already found for the current holdings)."""
         funds = sum(p.financial_assets() for p in self.policies)
-        return self.structures + funds + self.bond_financed_capital()
+        return self.structures + funds + (self.bond_financed_capital() if bond_financed is None else bond_financed)
 
     def bond_financed_capital(self) -> float:
         """The part of K the bond pool finances: households' net bonds and the other holders' bonds,
@@ -659,9 +660,12 @@ class HouseholdEconomy:
         w = pop.weight
         r, gdp = production.r, production.gdp
         tau_land = sum(p.land_tax_rate(opening) for p in self.policies)
-        book_total = self.capital - self.claims_on_capital()
-        identities.equity_book(audit, opening.year, book_total, float(market.book.sum()))
+        # One pass over the bonds for the four uses of the year's opening bond-financed capital (households'
+        # bonds change only from the reforms' cash on): the equity book, the equity premium, its metric and the
+        # capital-income identity.
         self._bond_financed_start = self.bond_financed_capital()
+        book_total = self.capital - self.claims_on_capital(self._bond_financed_start)
+        identities.equity_book(audit, opening.year, book_total, float(market.book.sum()))
         land = self._land_year(production, tau_land)
         firm_income = market.firm_income(self._equity_income(production, book_total), gdp,
                                          land.corporate_rent - land.corporate_property_tax)
@@ -727,8 +731,9 @@ class HouseholdEconomy:
     def _equity_income(self, production: Production, book_total: float) -> float:
         """Equity income: r on the equity book plus the premium (r − r_safe) on the bond-financed capital.
         That capital earns r in production but pays only r_safe to bondholders; the difference accrues to
-        the firms' owners, so Σ incomes of all holders is still r·K + r_safe·D + land rent."""
-        return production.r * book_total + (production.r - production.r_safe) * self.bond_financed_capital()
+        the firms' owners, so Σ incomes of all holders is still r·K + r_safe·D + land rent. The bond-financed
+        capital is the year's opening one (found by the markets block)."""
+        return production.r * book_total + (production.r - production.r_safe) * self._bond_financed_start
 
     def _primary_incomes(self, opening: YearOpening, production: Production, markets: Markets,
                          audit: Audit) -> tuple[Flows, YearContext]:
