@@ -16,6 +16,7 @@ from commonwealth.sorting import (
     select_quantile,
     stable_argsort,
     stable_argsort_nearly_sorted,
+    take,
 )
 
 SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 5e-324, -5e-324, 1.7976931348623157e308])
@@ -224,3 +225,22 @@ def test_selection_leaves_its_scratch_buckets_zeroed_for_the_next_call():
     count, weight = sorting._select_scratch()
     assert not count.any() and not weight.any()
     assert select_quantile(x, w, 0.5) == first
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 5_000])
+def test_take_is_numpys_gather_and_refuses_an_index_outside(n) -> None:
+    """The prefetched gather returns values[index] bit for bit (−0.0 and NaN included), for index arrays
+    shorter and longer than the prefetch distance; an index outside the values is refused, not read."""
+    rng = np.random.default_rng(n)
+    values = rng.normal(size=max(n, 1))
+    values[::7] = -0.0
+    values[::11] = np.nan
+    index = rng.integers(0, values.size, size=n)
+    np.testing.assert_array_equal(take(values, index).view(np.uint64), values[index].view(np.uint64))
+    for bad in (-1, values.size):
+        wrong = index.copy() if n else np.zeros(1, dtype=np.int64)
+        wrong[-1] = bad
+        with pytest.raises(ValueError, match="outside"):
+            take(values, wrong)
+    with pytest.raises(ValueError, match="empty array"):
+        take(np.empty(0), np.zeros(1, dtype=np.int64))

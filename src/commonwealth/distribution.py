@@ -24,7 +24,14 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
-from commonwealth.sorting import gather_cumulative, gather_weights, stable_argsort, stable_argsort_nearly_sorted
+from commonwealth.prefetch import PREFETCH_DISTANCE, prefetch_read, prefetch_write
+from commonwealth.sorting import (
+    gather_cumulative,
+    gather_weights,
+    stable_argsort,
+    stable_argsort_nearly_sorted,
+    take,
+)
 from commonwealth.sums import LANES, lanes_total
 
 __all__ = [
@@ -182,7 +189,10 @@ def _scatter_mid_rank(order: NDArray[np.intp], upper: NDArray[np.float64], ws: N
                       total_weight: float) -> NDArray[np.float64]:
     """``rank[order] = (upper − 0.5 · ws) / W`` in one pass."""
     rank = np.empty(order.size)
+    ahead = order.size - PREFETCH_DISTANCE
     for i in range(order.size):
+        if i < ahead:  # the place written PREFETCH_DISTANCE records from now (commonwealth.prefetch)
+            prefetch_write(rank, order[i + PREFETCH_DISTANCE])
         rank[order[i]] = (upper[i] - 0.5 * ws[i]) / total_weight
     return rank
 
@@ -196,7 +206,10 @@ def _mid_rank_of(order: NDArray[np.intp], upper: NDArray[np.float64], ws: NDArra
     for r in records:
         wanted[r] = True
     out = np.empty(records.size)
+    ahead = order.size - PREFETCH_DISTANCE
     for k in range(order.size):
+        if k < ahead:
+            prefetch_read(wanted, order[k + PREFETCH_DISTANCE])
         i = order[k]
         if wanted[i]:
             out[np.searchsorted(records, i)] = (upper[k] - 0.5 * ws[k]) / total_weight
@@ -339,7 +352,7 @@ class Distribution:
             hint = np.asarray(hint)
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
-            self.order = hint[stable_argsort_nearly_sorted(x[hint])]
+            self.order = hint[stable_argsort_nearly_sorted(take(x, hint))]
         self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w, reuse_order=not ranks)
         if not ranks:
             self.order = None

@@ -51,6 +51,7 @@ from commonwealth.distribution import Distribution
 from commonwealth.indexation import real_value, statutory_indexation
 from commonwealth.parameters import ParameterSet
 from commonwealth.policy.base import NEVER_ENACTED, Policy, YearContext
+from commonwealth.prefetch import PREFETCH_DISTANCE, prefetch_read
 from commonwealth.sums import dot
 from commonwealth.taxes import clip, maximum
 
@@ -361,8 +362,11 @@ def _voters_influence(influence, weight, order):
         k += voter
     hint = np.empty(voters, dtype=np.int64)
     m = 0
-    for j in order:
-        p = position[j]
+    ahead = n - PREFETCH_DISTANCE
+    for i in range(n):
+        if i < ahead:  # the position read PREFETCH_DISTANCE records from now (commonwealth.prefetch)
+            prefetch_read(position, order[i + PREFETCH_DISTANCE])
+        p = position[order[i]]
         if m < voters:
             hint[m] = p
         m += p >= 0

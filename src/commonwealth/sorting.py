@@ -26,10 +26,11 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
+from commonwealth.prefetch import PREFETCH_DISTANCE, prefetch_read
 from commonwealth.sums import LANES, lanes_total
 
 __all__ = ["RADIX_MIN_SIZE", "KeptOrder", "count_at_or_below", "gather_cumulative", "gather_weights", "order_keys",
-           "order_of_multiples", "select_quantile", "stable_argsort", "stable_argsort_nearly_sorted"]
+           "order_of_multiples", "select_quantile", "stable_argsort", "stable_argsort_nearly_sorted", "take"]
 
 #: Arrays shorter than this (records) use numpy's stable sort, as fast there (measured on this machine:
 #: equal near 2,000 records, radix 3× faster at a million).
@@ -372,7 +373,13 @@ def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float
     tail = 0.0
     acc = 0.0
     finite, negative, positive = True, False, False
+    ahead = n - PREFETCH_DISTANCE
     for i in range(n):
+        if i < ahead:  # the records read PREFETCH_DISTANCE iterations from now (commonwealth.prefetch)
+            k = order[i + PREFETCH_DISTANCE]
+            prefetch_read(w, k)
+            if not in_order:
+                prefetch_read(x, k)
         j = order[i]
         v, u = (x[i] if in_order else x[j]), w[j]
         if not in_order:
@@ -416,6 +423,38 @@ def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArra
     xs = np.empty(order.size)
     ws, total, status = _gather(order, x, w, upper, xs, False)
     return xs, ws, upper, total, status
+
+
+@njit(cache=True)
+def _take(values: NDArray[np.float64], index: NDArray[np.intp]) -> tuple[NDArray[np.float64], bool]:
+    """``values[index]`` and whether every index was inside (an index outside reads the nearest end instead:
+    the kernel does not check bounds, so it must not read past them)."""
+    out = np.empty(index.size)
+    last = values.size - 1
+    outside = False
+    ahead = index.size - PREFETCH_DISTANCE
+    for i in range(index.size):
+        if i < ahead:  # a hint only: an address outside the array is not read
+            prefetch_read(values, index[i + PREFETCH_DISTANCE])
+        j = index[i]
+        outside |= (j < 0) | (j > last)
+        out[i] = values[min(max(j, 0), last)]
+    return out, not outside
+
+
+def take(values: ArrayLike, index: NDArray[np.integer]) -> NDArray[np.float64]:
+    """``values[index]`` for float64 values and indices within them (checked), the reads prefetched
+    (:mod:`commonwealth.prefetch`): a random gather over millions of records, about twice as fast at 10M."""
+    x = np.ascontiguousarray(values, dtype=np.float64)
+    i = np.ascontiguousarray(index)
+    if x.ndim != 1 or i.ndim != 1 or not np.issubdtype(i.dtype, np.integer):
+        raise ValueError(f"take gathers a 1-D float array by 1-D integers, not {x.shape} by {i.shape} {i.dtype}")
+    if i.size and not x.size:
+        raise ValueError("take: indices into an empty array")
+    out, inside = _take(x, i)
+    if not inside:
+        raise ValueError(f"take: indices run from {int(i.min())} to {int(i.max())}, outside 0 … {x.size - 1}")
+    return out
 
 
 @njit(cache=True)
@@ -464,7 +503,10 @@ def _changed_since(order: NDArray[np.intp], sorted_before: NDArray[np.float64], 
     changed = np.zeros(n, dtype=np.bool_)
     count = 0
     now, before = x.view(np.uint64), sorted_before.view(np.uint64)
+    ahead = n - PREFETCH_DISTANCE
     for i in range(n):
+        if i < ahead:
+            prefetch_read(now, order[i + PREFETCH_DISTANCE])
         a = order[i]
         if now[a] != before[i]:
             changed[a] = True
@@ -484,7 +526,10 @@ def _merge_changed(order: NDArray[np.intp], sorted_before: NDArray[np.float64], 
     values = np.empty(n)
     before_bits, moved_bits = sorted_before.view(np.uint64), moved_values.view(np.uint64)
     i = j = 0
+    ahead = n - PREFETCH_DISTANCE
     for k in range(n):
+        if i < ahead:  # the kept records ahead, whose changed flag the walk reads
+            prefetch_read(changed, order[i + PREFETCH_DISTANCE])
         while i < n and changed[order[i]]:
             i += 1
         take_kept = j >= m
@@ -515,7 +560,10 @@ def _order_of_doubled(order: NDArray[np.intp], xs: NDArray[np.float64], doubled:
     records = np.empty(n + 2, dtype=order.dtype)
     singles = pairs = 0
     overflow = False
+    ahead = n - PREFETCH_DISTANCE
     for i in range(n):
+        if i < ahead:
+            prefetch_read(doubled, order[i + PREFETCH_DISTANCE])
         r = order[i]
         d = doubled[r]
         v = xs[i]
