@@ -15,6 +15,7 @@ from commonwealth.distribution import (
     bottom_share,
     count_above,
     gini,
+    running_ranks,
     share_between,
     top_share,
     weighted_median,
@@ -279,3 +280,30 @@ def test_shares_between_in_one_pass_equal_each_band_s_own_share_to_the_bit():
 
     assert d.shares_between(bands) == [numpy_share(lo, hi) for lo, hi in bands]
     assert [d.share_between(lo, hi) for lo, hi in bands] == [numpy_share(lo, hi) for lo, hi in bands]
+
+
+@pytest.mark.parametrize("n", [1, 70, 20_000])
+def test_running_ranks_are_the_in_order_distributions_to_the_last_bit(n) -> None:
+    """The heirs' one pass: running weights, total weight and the mid-ranks of some records, as the
+    distribution built from the known order gives them; ties included (values drawn from a few)."""
+    from commonwealth.sorting import stable_argsort
+
+    rng = np.random.default_rng(n)
+    x = rng.choice(rng.lognormal(size=max(n // 10, 1)), size=n)
+    w = rng.uniform(0.0, 3.0, n)
+    order = stable_argsort(x)
+    xs = x[order]
+    records = np.flatnonzero(rng.random(n) < 0.05) if n > 1 else np.array([0])
+    d = Distribution.in_order(order, xs, w)
+    upper, total, ranks = running_ranks(order, xs, w, records)
+    np.testing.assert_array_equal(upper, d.upper)
+    assert total == d.total_weight
+    np.testing.assert_array_equal(ranks, d.mid_rank_of(records))
+    bad = w.copy()
+    bad[-1] = -1.0
+    with pytest.raises(ValueError, match="non-negative"):
+        running_ranks(order, xs, bad, records)
+    with pytest.raises(ValueError, match="increasing"):
+        running_ranks(order, xs, w, np.array([0, 0]))
+    with pytest.raises(ValueError, match="lie in"):
+        running_ranks(order, xs, w, np.array([n]))

@@ -40,6 +40,7 @@ __all__ = [
     "count_above",
     "gini",
     "mid_rank",
+    "running_ranks",
     "share_between",
     "top_share",
     "weighted_median",
@@ -214,6 +215,65 @@ def _mid_rank_of(order: NDArray[np.intp], upper: NDArray[np.float64], ws: NDArra
         if wanted[i]:
             out[np.searchsorted(records, i)] = (upper[k] - 0.5 * ws[k]) / total_weight
     return out
+
+
+@njit(cache=True)
+def _running_ranks(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[np.float64],
+                   records: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """:func:`running_ranks` in one pass over the order: the running weights, each wanted record's
+    ``upper − 0.5 · w`` (divided by the total once it is known) and the records' status."""
+    n = order.size
+    wanted = np.zeros(n, dtype=np.bool_)
+    for r in records:
+        wanted[r] = True
+    upper = np.empty(n)
+    ranks = np.empty(records.size)
+    acc = 0.0
+    finite, negative, positive = True, False, False
+    ahead = n - PREFETCH_DISTANCE
+    for k in range(n):
+        if k < ahead:  # the weight and flag read PREFETCH_DISTANCE records from now (commonwealth.prefetch)
+            j = order[k + PREFETCH_DISTANCE]
+            prefetch_read(w, j)
+            prefetch_read(wanted, j)
+        i = order[k]
+        u, v = w[i], xs[k]
+        finite &= np.isfinite(v) & np.isfinite(u)
+        negative |= u < 0.0
+        positive |= u > 0.0
+        acc += u
+        upper[k] = acc
+        if wanted[i]:
+            ranks[np.searchsorted(records, i)] = acc - 0.5 * u
+    status = 1 if not finite else 2 if negative else 0 if positive else 3
+    if n:
+        ranks /= upper[n - 1]
+    return upper, ranks, status
+
+
+def running_ranks(order: NDArray[np.intp], xs: NDArray[np.float64], weights: ArrayLike, records: ArrayLike
+                  ) -> tuple[NDArray[np.float64], float, NDArray[np.float64]]:
+    """For values whose stable ``order`` and sorted values ``xs`` are known (a
+    :class:`~commonwealth.sorting.KeptOrder`): the running weights in that order, the total weight and the
+    weighted mid-ranks of ``records`` (increasing, distinct record numbers) — ``d.upper``, ``d.total_weight``
+    and ``d.mid_rank_of(records)`` of ``d = Distribution.in_order(order, xs, weights)``, bit for bit, in one
+    pass and without the weights in order (what the heirs' ranks need, and no more)."""
+    o = np.asarray(order)
+    w = np.ascontiguousarray(weights, dtype=np.float64).ravel()
+    x = np.ascontiguousarray(xs, dtype=np.float64)
+    r = np.asarray(records, dtype=np.intp)
+    if w.shape != o.shape or x.shape != w.shape:
+        raise ValueError(f"order, values and weights differ in length ({o.size}, {x.size}, {w.size})")
+    if w.size == 0:
+        raise ValueError("values is empty")
+    if r.size > 1 and np.any(r[1:] <= r[:-1]):
+        raise ValueError("running_ranks needs increasing, distinct record numbers")
+    if r.size and (r[0] < 0 or r[-1] >= w.size):
+        raise ValueError(f"record numbers must lie in 0 … {w.size - 1}")
+    upper, ranks, status = _running_ranks(o, x, w, r)
+    if status:
+        raise ValueError(_RECORDS_ERRORS[status])
+    return upper, float(upper[-1]), ranks
 
 
 @njit(cache=True)

@@ -47,7 +47,7 @@ from numba import njit
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
-from commonwealth.distribution import Distribution
+from commonwealth.distribution import Distribution, running_ranks
 from commonwealth.parameters import ParameterSet
 from commonwealth.population import Population, occupation_exposure
 from commonwealth.population_builder import employment_rate_by_age
@@ -585,18 +585,21 @@ def _heirs(pop: Population, labour: Labour, dead: NDArray[np.intp], rng: np.rand
     """The heir takes the record: an 18-year-old citizen whose earnings rank follows the parent's.
     ``dead``: the records whose adult died, in record order."""
     rho = float(params("households.intergenerational_rank_correlation", year))
-    if earnings_order is not None:  # the kept order and the efficiencies in it: only the weights gathered
-        earnings = Distribution.in_order(earnings_order.order(pop.efficiency), earnings_order.sorted_values,
-                                         pop.weight)
+    if earnings_order is not None:  # the kept order and the efficiencies in it: the weights' running sums and
+        # the parents' ranks in one pass over it
+        order = earnings_order.order(pop.efficiency)
+        xs = earnings_order.sorted_values
+        upper, total_weight, parent_rank = running_ranks(order, xs, pop.weight, dead)
     else:
         earnings = Distribution(pop.efficiency, pop.weight)
-    parent_rank = earnings.mid_rank_of(dead)
+        xs, upper, total_weight, parent_rank = earnings.xs, earnings.upper, earnings.total_weight, \
+            earnings.mid_rank_of(dead)
     z = rho * ndtri(np.clip(parent_rank, 1e-12, 1 - 1e-12)) + np.sqrt(1 - rho**2) * rng.standard_normal(dead.size)
-    target = ndtr(z) * earnings.total_weight
+    target = ndtr(z) * total_weight
     by_target = np.argsort(target)  # sorted queries: each binary search starts where the last one ended
     position = np.empty(target.size, dtype=np.intp)
-    position[by_target] = np.searchsorted(earnings.upper, target[by_target])
-    pop.efficiency[dead] = earnings.xs[np.clip(position, 0, earnings.xs.size - 1)]
+    position[by_target] = np.searchsorted(upper, target[by_target])
+    pop.efficiency[dead] = xs[np.clip(position, 0, xs.size - 1)]
     pop.age[dead] = ADULT_AGE
     pop.citizen[dead] = True
     labour.latent[dead] = rng.random(dead.size)
