@@ -174,6 +174,25 @@ def test_selection_refuses_what_a_distribution_refuses():
         select_quantile([1.0], [1.0], 1.5)
 
 
+def test_a_refused_selection_of_many_records_leaves_the_scratch_zeroed():
+    """Above the records sorted directly, the first level counts the buckets and checks the values in one
+    pass: a refused array is found there, after counting, and the scratch buckets are cleared before the
+    error, so the next selection is still right."""
+    from commonwealth import sorting
+
+    rng = np.random.default_rng(8)
+    x, w = rng.lognormal(10.0, 1.5, 50_000), rng.random(50_000)
+    expected = select_quantile(x, w, 0.5)
+    for bad_x, bad_w, message in ((np.nan, 1.0, "finite"), (1.0, -1.0, "non-negative"), (1.0, np.inf, "finite")):
+        xb, wb = x.copy(), w.copy()
+        xb[30_000], wb[30_000] = bad_x, bad_w
+        with pytest.raises(ValueError, match=message):
+            select_quantile(xb, wb, 0.5)
+        count, weight = sorting._select_scratch()
+        assert not count.any() and not weight.any()
+    assert select_quantile(x, w, 0.5) == expected
+
+
 @pytest.mark.parametrize("kind", ["lognormal", "ties", "signed zeros", "one group", "other factors", "overflow",
                                   "special"])
 def test_the_order_of_values_doubled_for_some_records_follows_from_the_order_of_the_values(kind):

@@ -268,15 +268,41 @@ def _select_bucket(x: NDArray[np.float64], bits: NDArray[np.uint64], w: NDArray[
     ``count`` and ``weight`` are scratch arrays of one entry per bucket, all zero on entry and again on return:
     only the buckets between the lowest and highest digit seen are scanned and cleared (a few hundred for
     incomes, against 65,536), so a selection costs what its records cost."""
+    lowest, highest, _, _ = _histogram(x, bits, w, candidates, every, shift, count, weight)
+    return _collect(x, bits, candidates, every, shift, below, target, count, weight, lowest, highest)
+
+
+@njit(cache=True)
+def _histogram(x: NDArray[np.float64], bits: NDArray[np.uint64], w: NDArray[np.float64],
+               candidates: NDArray[np.int64], every: bool, shift: int, count: NDArray[np.int64],
+               weight: NDArray[np.float64]) -> tuple[int, int, float, bool]:
+    """The candidates' counts and weights per bucket (the 16 bits at ``shift`` of their keys), the lowest and
+    highest bucket seen, the candidates' total weight (in their order) and whether every value and weight is
+    finite and every weight non-negative (what :func:`_select_total` refuses)."""
     mask = np.uint64((1 << _SELECT_BITS) - 1)
     m = x.size if every else candidates.size
     lowest, highest = count.size - 1, 0
+    total = 0.0
+    valid = True
     for j in range(m):
         i = j if every else candidates[j]
+        valid &= np.isfinite(x[i]) & np.isfinite(w[i]) & (w[i] >= 0.0)
+        total += w[i]
         d = np.int64((_key(x[i], bits[i]) >> np.uint64(shift)) & mask)
         count[d] += 1
         weight[d] += w[i]
         lowest, highest = min(lowest, d), max(highest, d)
+    return lowest, highest, total, valid
+
+
+@njit(cache=True)
+def _collect(x: NDArray[np.float64], bits: NDArray[np.uint64], candidates: NDArray[np.int64], every: bool,
+             shift: int, below: float, target: float, count: NDArray[np.int64], weight: NDArray[np.float64],
+             lowest: int, highest: int) -> tuple[NDArray[np.int64], float]:
+    """The rest of :func:`_select_bucket`, once the histogram is counted: the bucket where the running weight
+    reaches ``target``, its candidates, the weight before it; the scratch arrays cleared."""
+    mask = np.uint64((1 << _SELECT_BITS) - 1)
+    m = x.size if every else candidates.size
     chosen, running = -1, below
     for d in range(lowest, highest + 1):  # buckets outside hold nothing: adding their zero changes nothing
         if count[d] and running + weight[d] >= target:
@@ -307,15 +333,22 @@ def _select_quantile(x: NDArray[np.float64], w: NDArray[np.float64], q: float, c
     The keys are found again from the values at each level, not stored (no 8 bytes a record).
     ``count`` and ``weight``: zeroed scratch arrays of 2^16 entries (:func:`_select_scratch`), left zeroed.
     """
-    total = _select_total(x, w)
     bits = x.view(np.uint64)
-    target = q * total * (1.0 - 1e-12)
     below = 0.0
     if x.size <= _SELECT_SORT:
+        total = _select_total(x, w)
+        target = q * total * (1.0 - 1e-12)
         candidates = np.arange(x.size)
-    else:  # the first level reads every record, in order, without a list of them
-        candidates, below = _select_bucket(x, bits, w, np.empty(0, dtype=np.int64), True, 64 - _SELECT_BITS, below,
-                                           target, count, weight)
+    else:  # the first level reads every record, in order, without a list of them; it also sums the weights
+        every = np.empty(0, dtype=np.int64)
+        lowest, highest, total, valid = _histogram(x, bits, w, every, True, 64 - _SELECT_BITS, count, weight)
+        if not valid:
+            count[lowest:highest + 1] = 0  # the scratch arrays are left zeroed, as on every return
+            weight[lowest:highest + 1] = 0.0
+            _select_total(x, w)  # raises its error
+        target = q * total * (1.0 - 1e-12)
+        candidates, below = _collect(x, bits, every, True, 64 - _SELECT_BITS, below, target, count, weight,
+                                     lowest, highest)
     shift = 64 - 2 * _SELECT_BITS
     while candidates.size > _SELECT_SORT and shift >= 0:
         candidates, below = _select_bucket(x, bits, w, candidates, False, shift, below, target, count, weight)
