@@ -408,12 +408,17 @@ class Distribution:
         x, w = as_records(values, weights)  # finiteness and signs are checked as the values are gathered
         if hint is None:
             self.order = stable_argsort(x)
+            self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w, reuse_order=not ranks)
         else:
             hint = np.asarray(hint)
             if hint.shape != x.shape:
                 raise ValueError(f"hint has {hint.size} entries for {x.size} values")
-            self.order = hint[stable_argsort_nearly_sorted(take(x, hint))]
-        self.xs, self.ws, self.upper, total, status = gather_cumulative(self.order, x, w, reuse_order=not ranks)
+            # Values and weights taken in the hint's order once (the random reads); the sort's permutation of
+            # them is nearly the identity, so gathering in its order reads them nearly in sequence.
+            x, w = take(x, hint), take(w, hint)
+            permutation = stable_argsort_nearly_sorted(x)
+            self.order = hint[permutation] if ranks else None
+            self.xs, self.ws, self.upper, total, status = gather_cumulative(permutation, x, w, reuse_order=True)
         if not ranks:
             self.order = None
         self._totals(total, status)
