@@ -19,6 +19,7 @@ from commonwealth.households import (
     displace,
     employment_rate,
     incomes,
+    land_tax,
     mortality,
     net_worth,
     net_worth_change,
@@ -237,6 +238,7 @@ def test_the_fused_net_worth_passes_equal_the_single_ones_to_the_last_bit(econom
     short = _prices(firms - 1, rng, retained=False)
     with pytest.raises(ValueError, match="stake_firm ids"):
         net_worths(pop, prices, short)
+    np.testing.assert_array_equal(land_tax(pop, 0.011, 1.37), 0.011 * (pop.housing_land + pop.other_land) * 1.37)
 
     for n in (pop.size, 13):  # a tail beyond the eight lanes, and a population smaller than them
         part = _copy(pop) if n == pop.size else _first(pop, n)

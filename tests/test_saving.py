@@ -8,15 +8,18 @@ import pytest
 
 from commonwealth.behaviour import BehaviourSettings
 from commonwealth.engine import run_scenario
+from commonwealth.parameters import ParameterSet
 from commonwealth.saving import (
     SavingInputs,
     after_tax_returns,
+    age_profile,
     group_rates,
     income_mix_profile,
     level_factors,
     life_cycle_saving,
     rank_gradient,
     retiree_decumulation_rate,
+    saving_profile,
 )
 from commonwealth.scenario import load_scenario
 from commonwealth.sums import dot
@@ -242,3 +245,21 @@ def test_the_compiled_rule_selects_exactly_what_the_record_by_record_rule_comput
     got = life_cycle_saving(inputs, profile, level, DECUMULATION, EIS, gap, 0.25)
     expected = _rule_record_by_record(inputs, profile, level, DECUMULATION, EIS, gap, 0.25)
     assert got.tolist() == expected
+
+
+@pytest.mark.parametrize("ages", ["whole years", "fractional"])
+def test_the_saving_profile_in_one_pass_is_the_product_of_its_parts_to_the_last_bit(ages) -> None:
+    """π_i · q(m_i): the age profile looked up and the gradient multiplied in the income-mix pass give the
+    bits of the three functions composed, for whole-year ages (a table per age) and others (per record)."""
+    rng = np.random.default_rng(11)
+    n = 5_003
+    age = rng.integers(0, 110, n) if ages == "whole years" else rng.uniform(18, 100, n)
+    income = _ragged(rng, rng.normal(6e4, 6e4, n))
+    capital = _ragged(rng, income * rng.uniform(-0.3, 1.3, n))
+    rank = _ragged(rng, rng.uniform(-0.05, 1.05, n))
+    params, year = ParameterSet(), 2030
+    expected = (income_mix_profile(age_profile(age, params, year), capital, income,
+                                   params("saving.capital_income_weight", year))
+                * rank_gradient(rank, params("saving.wealth_rank_gradient", year)))
+    got = saving_profile(age, capital, income, rank, params, year)
+    assert np.array_equal(_bits(got), _bits(expected))

@@ -62,6 +62,7 @@ from commonwealth.households import (
     displace,
     equity_below,
     incomes,
+    land_tax,
     mortality,
     net_worth,
     net_worth_change,
@@ -134,14 +135,12 @@ from commonwealth.saving import (
     SavingInputs,
     SavingRule,
     after_tax_returns,
-    age_profile,
     cash_and_liquid,
     group_rates,
-    income_mix_profile,
     level_factors,
     life_cycle_saving,
-    rank_gradient,
     retiree_decumulation_rate,
+    saving_profile,
     wealth_groups,
 )
 from commonwealth.scenario import Scenario
@@ -711,7 +710,7 @@ class HouseholdEconomy:
 
     def _household_property_tax(self, price: float) -> np.ndarray:
         """Per adult, USD/year: the property tax on households' land, τ_p × land × price."""
-        return self.market.property_tax * (self.pop.housing_land + self.pop.other_land) * price
+        return land_tax(self.pop, self.market.property_tax, price)
 
     def _credit_property_tax(self, flows: Flows) -> None:
         """Base year only: the property tax on households' land is now collected on its own, and the ITEP
@@ -762,7 +761,7 @@ class HouseholdEconomy:
         ledger.pay(GOVERNMENT_LAND_RENT, "production", "government", land.government_rent)
         ledger.pay(STATUS_QUO_TRANSFERS, "government", HOUSEHOLDS, flows.transfers)
         self._land_receipts = land.corporate_property_tax + land.government_rent
-        income = flows.market_income + flows.transfers
+        income = flows.income  # (labour + capital) + transfers, in one pass
         ctx = YearContext(**opening.opening(), prices=markets.prices, wealth=markets.wealth_start, ledger=ledger,
                           firm_income=firm_income, own_fund_start=own_start["own_fund"], income=income,
                           status_quo_taxes=float(dot(w, flows.taxes)), policies=self.policies,
@@ -889,9 +888,7 @@ class HouseholdEconomy:
         """Each adult's saving (USD) under the life-cycle rule with the return response; the level
         factors and base-year returns are solved at t = 0 (commonwealth.saving)."""
         rule, p, year = self.saving_rule, self.params, ctx.year
-        profile = (income_mix_profile(age_profile(inputs.age, p, year), inputs.capital_income, inputs.income,
-                                      p("saving.capital_income_weight", year))
-                   * rank_gradient(inputs.rank, p("saving.wealth_rank_gradient", year)))
+        profile = saving_profile(inputs.age, inputs.capital_income, inputs.income, inputs.rank, p, year)
         decumulation = np.asarray(p("saving.retiree_decumulation", year), dtype=float)
         if rule.level is None:
             rule.level = level_factors(inputs, profile, np.asarray(p("households.saving_rates", year), dtype=float),

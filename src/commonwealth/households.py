@@ -218,6 +218,12 @@ def net_worth_change(pop: Population, prices: Prices, before: NDArray[np.float64
                              np.asarray(before, dtype=np.float64))
 
 
+def land_tax(pop: Population, rate: float, price: float) -> NDArray[np.float64]:
+    """Per adult, USD: ``rate × (housing land + other land) × price`` (a tax on the land's value), bit for bit,
+    in one pass."""
+    return _land_tax(pop.housing_land, pop.other_land, float(rate), float(price))
+
+
 def build_structures(pop: Population, growth: float) -> float:
     """Every owner's structures grow by ``growth`` (a fraction, USD per USD), paid out of their bonds, in
     place: ``built = structure × growth; structure += built; bonds −= built``; returns the new
@@ -389,6 +395,14 @@ def _net_worth_change(equity_index, equity_concentrated, stake_firm, housing_lan
         out[i] = _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land,
                                housing_structure, bonds, durables, debt, index_price, concentrated_price,
                                land_price) - before[i]
+    return out
+
+
+@njit(cache=True)
+def _land_tax(housing_land, other_land, rate, price):
+    out = np.empty(housing_land.size)
+    for i in range(out.size):
+        out[i] = rate * (housing_land[i] + other_land[i]) * price
     return out
 
 

@@ -130,12 +130,32 @@ def wealth_groups(unit_wealth: NDArray, unit_weight: NDArray, params: ParameterS
 def age_profile(age: NDArray, params: ParameterSet, year: int) -> NDArray[np.float64]:
     """p(a): the relative working-age saving rate at each age, linear between the nodes of
     ``saving.age_profile_ages``, flat beyond them (dimensionless)."""
+    table, index = _age_profile_table(age, params, year)
+    return table[index]
+
+
+def _age_profile_table(age: NDArray, params: ParameterSet, year: int) -> tuple[NDArray[np.float64], NDArray]:
+    """p at each whole age 0 … the oldest and the ages to look up in it; for ages that are not whole
+    non-negative years, p of every record and the record numbers (``table[index]`` is :func:`age_profile`)."""
     nodes = np.asarray(params("saving.age_profile_ages", year), dtype=float)
     values = np.asarray(params("saving.age_profile", year), dtype=float)
     a = np.asarray(age)
     if a.size and np.issubdtype(a.dtype, np.integer) and a.min() >= 0:  # whole years: one value per age
-        return np.interp(np.arange(int(a.max()) + 1), nodes, values)[a]
-    return np.interp(a, nodes, values)
+        return np.interp(np.arange(int(a.max()) + 1), nodes, values), a
+    return np.interp(a, nodes, values).reshape(-1), np.arange(a.size)
+
+
+def saving_profile(age: NDArray, capital_income: NDArray, income: NDArray, rank: NDArray, params: ParameterSet,
+                   year: int) -> NDArray[np.float64]:
+    """π_i · q(m_i), each adult's relative saving rate in the life-cycle rule (module docstring):
+    ``income_mix_profile(age_profile(age), capital_income, income, q_k) * rank_gradient(rank, γ)`` bit for bit,
+    the age profile looked up and the product taken in the income-mix pass (no per-record age profile or
+    product of their own)."""
+    table, index = _age_profile_table(age, params, year)
+    gradient = rank_gradient(rank, params("saving.wealth_rank_gradient", year))
+    capital_weight = float(params("saving.capital_income_weight", year))
+    return _income_mix_profile(table, np.asarray(index), np.asarray(capital_income, dtype=np.float64),
+                               np.asarray(income, dtype=np.float64), capital_weight, gradient)
 
 
 def income_mix_profile(age_profile: NDArray, capital_income: NDArray, income: NDArray,
@@ -143,8 +163,10 @@ def income_mix_profile(age_profile: NDArray, capital_income: NDArray, income: ND
     """π_i = (1 − c_i) · p(a_i) + c_i · q_k with c_i = k_i / y_i clipped to [0, 1] (0 without income):
     the relative saving rate of an adult whose income is the share c_i capital income (dimensionless;
     module docstring)."""
-    return _income_mix_profile(np.asarray(age_profile, dtype=np.float64), np.asarray(capital_income, dtype=np.float64),
-                               np.asarray(income, dtype=np.float64), float(capital_weight))
+    profile = np.asarray(age_profile, dtype=np.float64).reshape(-1)
+    return _income_mix_profile(profile, np.arange(profile.size), np.asarray(capital_income, dtype=np.float64),
+                               np.asarray(income, dtype=np.float64), float(capital_weight),
+                               np.broadcast_to(1.0, profile.shape))
 
 
 @njit(cache=True, inline="always")
@@ -154,11 +176,12 @@ def _capital_share(capital_income: float, income: float) -> float:
 
 
 @njit(cache=True)
-def _income_mix_profile(age_profile, capital_income, income, capital_weight):
-    out = np.empty(age_profile.size)
-    for i in range(age_profile.size):
+def _income_mix_profile(by_age, age, capital_income, income, capital_weight, gradient):
+    """((1 − c) · p(a) + c · q_k) × gradient, p(a) looked up in ``by_age`` (× 1.0 leaves a value unchanged)."""
+    out = np.empty(age.size)
+    for i in range(age.size):
         share = _capital_share(capital_income[i], income[i])
-        out[i] = (1.0 - share) * age_profile[i] + share * capital_weight
+        out[i] = ((1.0 - share) * by_age[age[i]] + share * capital_weight) * gradient[i]
     return out
 
 
