@@ -14,6 +14,8 @@ from commonwealth.labour_supply import (
     LabourParameters,
     LabourSupply,
     TaxableIncome,
+    capacity_decile,
+    earnings_response,
     income_elasticity,
     labour_metrics,
     margins,
@@ -242,3 +244,27 @@ def test_compiled_responses_have_the_bits_of_the_numpy_expressions():
         log_change = np.log(np.maximum(keep - change, 1e-9) / keep)
         expected = np.maximum(base + np.maximum(response.eti * base - response.real, 0.0) * log_change, 0.0)
         assert np.array_equal(_bits(response.reported(base, change)), _bits(expected))
+
+
+def test_the_response_in_one_pass_is_the_composition_of_its_equations_to_the_last_bit() -> None:
+    """respond finds each adult's decile, ε_sub, ε_inc, Δe/e and margins in one pass: the same bits as
+    capacity_decile → substitution_elasticity, income_elasticity → earnings_response → margins, NaN
+    efficiency (the top decile), non-positive net incomes and clipped responses included."""
+    rng = np.random.default_rng(4)
+    n = 10_007
+    efficiency = rng.lognormal(1.0, 1.0, n)
+    efficiency[::97] = np.nan
+    unit_size, age = rng.integers(1, 3, n), rng.integers(18, 90, n)
+    supply = _supply(efficiency)
+    supply.mtr_status_quo = rng.uniform(0.0, 0.6, n)
+    supply.mtr_reform = rng.uniform(-0.1, 0.3, n)
+    supply.net_cash = rng.normal(0.0, 5e3, n)
+    supply.net_income = rng.normal(4e4, 3e4, n)
+    supply.wage_gap = 0.07
+    eps_sub = substitution_elasticity(capacity_decile(efficiency, supply.breaks), unit_size, age, PARAMS)
+    response = earnings_response(eps_sub, income_elasticity(age, PARAMS), supply.mtr_status_quo, supply.mtr_reform,
+                                 supply.net_cash, supply.net_income, supply.wage_gap, PARAMS.bound)
+    expected = margins(response, PARAMS.extensive_share)
+    participation, hours = supply.respond(efficiency, unit_size, age)
+    for got, want in ((supply.substitution, eps_sub), (participation, expected[0]), (hours, expected[1])):
+        assert got.tobytes() == want.tobytes()

@@ -127,14 +127,19 @@ def _age_factor(age: int, threshold: int, multiplier: float) -> float:
     return multiplier if age >= threshold else 1.0
 
 
+@njit(cache=True, inline="always")
+def _substitution_of(decile, unit_size, age, primary, secondary, threshold, multiplier):
+    eps = primary[decile]
+    if unit_size == 2:
+        eps = 0.5 * (eps + secondary)
+    return eps * _age_factor(age, threshold, multiplier)
+
+
 @njit(cache=True)
 def _substitution_elasticity(decile, unit_size, age, primary, secondary, threshold, multiplier):
     out = np.empty(decile.size)
     for i in range(decile.size):
-        eps = primary[decile[i]]
-        if unit_size[i] == 2:
-            eps = 0.5 * (eps + secondary)
-        out[i] = eps * _age_factor(age[i], threshold, multiplier)
+        out[i] = _substitution_of(decile[i], unit_size[i], age[i], primary, secondary, threshold, multiplier)
     return out
 
 
@@ -161,15 +166,22 @@ def earnings_response(eps_sub, eps_inc, mtr_status_quo, mtr_reform, net_cash, ne
     out = np.empty(n)
     g = _clip(wage_gap, bound)
     for i in range(n):
-        keep = 1.0 - mtr_status_quo[i]
-        s = _clip((keep - mtr_reform[i]) / keep - 1.0, bound) if keep > 0 else 0.0
-        if net_income[i] > 0:
-            m = _clip(net_cash[i] / net_income[i], bound)
-        else:
-            m = bound if net_cash[i] > 0 else (-bound if net_cash[i] < 0 else 0.0)
-        d = eps_sub[i] * s + eps_inc[i] * m + (eps_sub[i] + eps_inc[i]) * g
-        out[i] = d if d > -1.0 else -1.0
+        out[i] = _response_of(eps_sub[i], eps_inc[i], mtr_status_quo[i], mtr_reform[i], net_cash[i], net_income[i],
+                              g, bound)
     return out
+
+
+@njit(cache=True, inline="always")
+def _response_of(eps_sub, eps_inc, mtr_status_quo, mtr_reform, net_cash, net_income, g, bound):
+    """One adult's Δe/e (:func:`earnings_response`; ``g`` the clipped wage gap)."""
+    keep = 1.0 - mtr_status_quo
+    s = _clip((keep - mtr_reform) / keep - 1.0, bound) if keep > 0 else 0.0
+    if net_income > 0:
+        m = _clip(net_cash / net_income, bound)
+    else:
+        m = bound if net_cash > 0 else (-bound if net_cash < 0 else 0.0)
+    d = eps_sub * s + eps_inc * m + (eps_sub + eps_inc) * g
+    return d if d > -1.0 else -1.0
 
 
 def margins(response: NDArray, extensive_share: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -178,14 +190,49 @@ def margins(response: NDArray, extensive_share: float) -> tuple[NDArray[np.float
     return _margins(np.asarray(response, dtype=np.float64), float(extensive_share))
 
 
+@njit(cache=True, inline="always")
+def _margins_of(response, extensive_share):
+    participation = 1.0 + extensive_share * response
+    return participation, ((1.0 + response) / participation if participation > 0 else 0.0)
+
+
 @njit(cache=True)
 def _margins(response, extensive_share):
     participation = np.empty(response.size)
     hours = np.empty(response.size)
     for i in range(response.size):
-        participation[i] = 1.0 + extensive_share * response[i]
-        hours[i] = (1.0 + response[i]) / participation[i] if participation[i] > 0 else 0.0
+        participation[i], hours[i] = _margins_of(response[i], extensive_share)
     return participation, hours
+
+
+@njit(cache=True, inline="always")
+def _decile_of(efficiency, breaks):
+    """:func:`capacity_decile` of one value: the breaks at or below it (every break for NaN)."""
+    if efficiency != efficiency:
+        return breaks.size
+    c = 0
+    for j in range(breaks.size):
+        c += breaks[j] <= efficiency
+    return c
+
+
+@njit(cache=True)
+def _respond(efficiency, breaks, unit_size, age, primary, secondary, threshold, multiplier, income,
+             mtr_status_quo, mtr_reform, net_cash, net_income, wage_gap, bound, extensive_share):
+    """:meth:`LabourSupply.respond` in one pass: ε_sub (kept), then participation and hours; the decile,
+    ε_inc and Δe/e of each adult found on the way, not stored."""
+    n = efficiency.size
+    substitution, participation, hours = np.empty(n), np.empty(n), np.empty(n)
+    g = _clip(wage_gap, bound)
+    for i in range(n):
+        eps_sub = _substitution_of(_decile_of(efficiency[i], breaks), unit_size[i], age[i], primary, secondary,
+                                   threshold, multiplier)
+        substitution[i] = eps_sub
+        eps_inc = income * _age_factor(age[i], threshold, multiplier)
+        response = _response_of(eps_sub, eps_inc, mtr_status_quo[i], mtr_reform[i], net_cash[i], net_income[i], g,
+                                bound)
+        participation[i], hours[i] = _margins_of(response, extensive_share)
+    return substitution, participation, hours
 
 
 @dataclass
@@ -216,11 +263,17 @@ class LabourSupply:
     def respond(self, efficiency: NDArray, unit_size: NDArray, age: NDArray) -> tuple[NDArray, NDArray]:
         """This year's (participation factor, hours factor) per adult, from last year's inputs."""
         p = self.params
-        self.substitution = substitution_elasticity(capacity_decile(efficiency, self.breaks), unit_size, age, p)
-        response = earnings_response(self.substitution, income_elasticity(age, p),
-                                     self.mtr_status_quo, self.mtr_reform, self.net_cash, self.net_income,
-                                     self.wage_gap, p.bound)
-        return margins(response, p.extensive_share)
+        breaks = np.asarray(self.breaks, dtype=np.float64)
+        if breaks.size > 1 and np.any(breaks[1:] < breaks[:-1]):
+            raise ValueError("breaks must be sorted")
+        # ε_sub by decile, ε_inc, Δe/e and the margins (substitution_elasticity, income_elasticity,
+        # earnings_response, margins) of each adult in one pass, bit for bit
+        self.substitution, participation, hours = _respond(
+            np.ascontiguousarray(efficiency, dtype=np.float64).reshape(-1), breaks, np.asarray(unit_size),
+            np.asarray(age), np.asarray(p.substitution_primary, dtype=np.float64), p.substitution_secondary,
+            p.age_threshold, p.age_multiplier, p.income, self.mtr_status_quo, self.mtr_reform, self.net_cash,
+            self.net_income, self.wage_gap, p.bound, float(p.extensive_share))
+        return participation, hours
 
     def observe_wage(self, t: int, wage: float) -> None:
         """Record this year's wage per efficiency unit against the trend w̄_t = w_0·e^{g_Y t}."""
