@@ -95,3 +95,21 @@ def test_group_totals_of_amounts_of_both_signs_and_zeros_equal_bincount_bit_for_
     expected = np.bincount(ledger._group, weights=weight * amount, minlength=len(HOUSEHOLD_GROUPS) + 1)
     got = [ledger._flows[(LABOUR_INCOME.label, g)] for g in (*HOUSEHOLD_GROUPS, "rest_of_world")]
     assert got == list(expected)
+
+
+@pytest.mark.parametrize("scale", [0.2, 0.0, 1.0, -0.5])
+def test_a_scaled_payment_books_what_paying_the_product_books_bit_for_bit(scale):
+    """``pay(..., amount, scale=s)`` (a share of consumption, say) books the bits of ``pay(..., s * amount)``:
+    the households' cash, every group's row, the other sector's; a number scaled is paid as the product."""
+    plain, _, income = _ledger()
+    scaled, _, _ = _ledger()
+    income = income * np.where(np.arange(income.size) % 3 == 0, -1.0, 1.0)  # both signs: 0 × −x is −0.0
+    plain.pay(LABOUR_INCOME, HOUSEHOLDS, "government", scale * income)
+    scaled.pay(LABOUR_INCOME, HOUSEHOLDS, "government", income, scale=scale)
+    assert scaled.household_cash.tobytes() == plain.household_cash.tobytes()
+    assert {k: np.float64(v).tobytes() for k, v in scaled._flows.items()} == \
+        {k: np.float64(v).tobytes() for k, v in plain._flows.items()}
+    plain.pay(LABOUR_INCOME, "production", HOUSEHOLDS, scale * 250.0)
+    scaled.pay(LABOUR_INCOME, "production", HOUSEHOLDS, 250.0, scale=scale)
+    assert scaled.household_cash.tobytes() == plain.household_cash.tobytes()
+    assert scaled._flows == plain._flows

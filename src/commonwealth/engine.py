@@ -855,8 +855,8 @@ class HouseholdEconomy:
             **{f"after_tax_return_{g}": float(r) for g, r in zip(GROUPS, returns, strict=True)}}
         consumption_total = float(dot(w, flows.consumption))
         vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)
-        ledger.pay(VAT, HOUSEHOLDS, "government", vat_share * flows.consumption)
-        ledger.pay(CONSUMPTION, HOUSEHOLDS, "production", (1.0 - vat_share) * flows.consumption)
+        ledger.pay(VAT, HOUSEHOLDS, "government", flows.consumption, scale=vat_share)
+        ledger.pay(CONSUMPTION, HOUSEHOLDS, "production", flows.consumption, scale=1.0 - vat_share)
         return flows
 
     def _reinvested_payouts(self, prices: Prices) -> np.ndarray | float:

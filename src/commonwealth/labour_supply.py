@@ -287,7 +287,8 @@ class LabourSupply:
         """This year's marginal rates and the reforms' net cash, for next year's response."""
         n = self.net_cash.size
         self.mtr_status_quo = np.asarray(mtr_status_quo, dtype=float)
-        self.mtr_reform = np.broadcast_to(np.asarray(mtr_reform, dtype=float), (n,)).copy()
+        # a number (the usual case: no reform sets a per-adult rate) is kept as a read-only broadcast, not n copies
+        self.mtr_reform = np.broadcast_to(np.asarray(mtr_reform, dtype=float), (n,))
         self.net_cash = np.asarray(net_cash, dtype=float)
         self.net_income = np.asarray(net_income, dtype=float)
 

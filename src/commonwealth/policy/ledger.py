@@ -130,8 +130,9 @@ BOOKED_GROUPS = len(HOUSEHOLD_GROUPS) + 1
 
 @njit(cache=True)
 def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarray, group: np.ndarray,
-                     sign: float) -> tuple[np.ndarray, float]:
-    """One pass: ``target += sign × per_adult`` (a one-element ``per_adult`` is every adult's), the weighted
+                     sign: float, scale: float) -> tuple[np.ndarray, float]:
+    """One pass: ``target += sign × per_adult`` (a one-element ``per_adult`` is every adult's; each amount is
+    ``scale × per_adult``, the product found here, and 1.0 × x is x to the bit), the weighted
     totals per wealth group (0 … 4, :data:`BOOKED_GROUPS`), summed in record order, and the weighted total
     summed as :func:`commonwealth.sums.dot` sums it — the same floating-point operations, in the same order,
     as ``target += sign * per_adult``, ``np.bincount(group, weight * per_adult)`` and ``dot(weight, per_adult)``,
@@ -149,7 +150,7 @@ def _book_households(target: np.ndarray, per_adult: np.ndarray, weight: np.ndarr
     lanes = np.zeros(LANES)
     tail = 0.0
     for i in range(n):
-        a = per_adult[0] if constant else per_adult[i]
+        a = scale * (per_adult[0] if constant else per_adult[i])
         target[i] += sign * a
         product = weight[i] * a
         g = group[i]
@@ -204,9 +205,12 @@ class Ledger:
             raise LedgerError(f"year {self.year}: flow '{kind}' for {sector} is not finite ({amount})")
         self._flows[(kind, sector)] += amount
 
-    def pay(self, flow: FlowKind, source: str, destination: str, amount, *, policy: str | None = None) -> None:
+    def pay(self, flow: FlowKind, source: str, destination: str, amount, *, policy: str | None = None,
+            scale: float = 1.0) -> None:
         """Record that ``source`` pays ``destination`` ``amount`` USD of the kind ``flow``. Either side may
-        be :data:`HOUSEHOLDS` with a per-adult array, which is weighted and split by wealth group."""
+        be :data:`HOUSEHOLDS` with a per-adult array, which is weighted and split by wealth group.
+        ``scale``: what is paid is ``scale × amount`` (a share of a per-adult array, without the product as an
+        array of its own: the same bits as passing the product)."""
         if not isinstance(flow, FlowKind) or FLOW_KINDS.get(flow.label) is not flow:
             raise LedgerError(f"year {self.year}: {flow!r} is not a declared flow kind (policy/ledger.py)")
         kind = flow.label
@@ -215,28 +219,32 @@ class Ledger:
         per_adult = _ndim(amount) > 0
         if HOUSEHOLDS not in (source, destination) and per_adult:
             raise LedgerError(f"year {self.year}: flow '{kind}' between sectors must be a number")
+        scale = float(scale)
+        if not per_adult and scale != 1.0:
+            amount, scale = scale * float(amount), 1.0
         weighted = None  # Σ weight × amount of a per-adult amount, from the households' booking
         if source != HOUSEHOLDS and destination == HOUSEHOLDS:  # book households first: their pass sums it too
-            weighted = self._book(flow, amount, 1.0)
+            weighted = self._book(flow, amount, 1.0, scale)
             self._add(kind, source, -(weighted if per_adult else float(amount)))
             return
         for sector, sign in ((source, -1.0), (destination, 1.0)):
             if sector == HOUSEHOLDS:
-                weighted = self._book(flow, amount, sign)
+                weighted = self._book(flow, amount, sign, scale)
             else:
                 total = weighted if per_adult else float(amount)
                 self._add(kind, sector, sign * total)
 
-    def _book(self, flow: FlowKind, amount, sign: float) -> float:
-        """Book ``sign × amount`` (USD per adult, or one number for every adult) to the households' cash or in-kind
-        receipts and their groups' rows; returns Σ weight × amount (summed as :func:`commonwealth.sums.dot`)."""
+    def _book(self, flow: FlowKind, amount, sign: float, scale: float = 1.0) -> float:
+        """Book ``sign × scale × amount`` (USD per adult, or one number for every adult) to the households' cash or
+        in-kind receipts and their groups' rows; returns Σ weight × scale × amount (summed as
+        :func:`commonwealth.sums.dot`)."""
         kind = flow.label
         target = self.household_in_kind if flow.in_kind else self.household_cash
         per_adult = np.asarray(amount, dtype=np.float64)
         if per_adult.ndim and per_adult.shape != self._weight.shape:
             raise LedgerError(f"year {self.year}: flow '{kind}' has {per_adult.size} per-adult amounts for "
                               f"{self._weight.size} adults")
-        totals, weighted = _book_households(target, per_adult.reshape(-1), self._weight, self._group, sign)
+        totals, weighted = _book_households(target, per_adult.reshape(-1), self._weight, self._group, sign, scale)
         for name, total in zip((*HOUSEHOLD_GROUPS, "rest_of_world"), totals, strict=True):
             self._add(kind, name, sign * float(total))
         self.abroad_total += sign * float(totals[-1])
