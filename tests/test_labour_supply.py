@@ -268,3 +268,13 @@ def test_the_response_in_one_pass_is_the_composition_of_its_equations_to_the_las
     participation, hours = supply.respond(efficiency, unit_size, age)
     for got, want in ((supply.substitution, eps_sub), (participation, expected[0]), (hours, expected[1])):
         assert got.tobytes() == want.tobytes()
+
+
+def test_the_response_refuses_unsorted_capacity_breaks() -> None:
+    """The one-pass response looks each adult's decile up among the breaks inline, so it refuses unsorted
+    breaks as count_at_or_below does, with the same message."""
+    efficiency = np.random.default_rng(5).lognormal(1.0, 1.0, 100)
+    supply = _supply(efficiency)
+    supply.breaks = supply.breaks[::-1].copy()
+    with pytest.raises(ValueError, match="breaks must be sorted"):
+        supply.respond(efficiency, np.ones(100, dtype=np.int64), np.full(100, 40))

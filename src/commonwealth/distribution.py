@@ -251,6 +251,14 @@ def _running_ranks(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[
     return upper, ranks, status
 
 
+def _check_records(caller: str, records: NDArray[np.intp], n: int) -> None:
+    """Refuse record numbers that are not increasing and distinct, or that lie outside 0 … n − 1."""
+    if records.size > 1 and np.any(records[1:] <= records[:-1]):
+        raise ValueError(f"{caller} needs increasing, distinct record numbers")
+    if records.size and (records[0] < 0 or records[-1] >= n):
+        raise ValueError(f"record numbers must lie in 0 … {n - 1}")
+
+
 def running_ranks(order: NDArray[np.intp], xs: NDArray[np.float64], weights: ArrayLike, records: ArrayLike
                   ) -> tuple[NDArray[np.float64], float, NDArray[np.float64]]:
     """For values whose stable ``order`` and sorted values ``xs`` are known (a
@@ -266,10 +274,7 @@ def running_ranks(order: NDArray[np.intp], xs: NDArray[np.float64], weights: Arr
         raise ValueError(f"order, values and weights differ in length ({o.size}, {x.size}, {w.size})")
     if w.size == 0:
         raise ValueError("values is empty")
-    if r.size > 1 and np.any(r[1:] <= r[:-1]):
-        raise ValueError("running_ranks needs increasing, distinct record numbers")
-    if r.size and (r[0] < 0 or r[-1] >= w.size):
-        raise ValueError(f"record numbers must lie in 0 … {w.size - 1}")
+    _check_records("running_ranks", r, w.size)
     upper, ranks, status = _running_ranks(o, x, w, r)
     if status:
         raise ValueError(_RECORDS_ERRORS[status])
@@ -505,10 +510,7 @@ class Distribution:
     def mid_rank_of(self, records: NDArray[np.intp]) -> NDArray[np.float64]:
         """``mid_rank()[records]`` for increasing, distinct record numbers, without ranking every record."""
         r = np.asarray(records, dtype=np.intp)
-        if r.size > 1 and np.any(r[1:] <= r[:-1]):
-            raise ValueError("mid_rank_of needs increasing, distinct record numbers")
-        if r.size and (r[0] < 0 or r[-1] >= self.xs.size):
-            raise ValueError(f"record numbers must lie in 0 … {self.xs.size - 1}")
+        _check_records("mid_rank_of", r, self.xs.size)
         return _mid_rank_of(self._order(), self.upper, self.ws, self.total_weight, r)
 
     def largest(self) -> float:

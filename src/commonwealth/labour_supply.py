@@ -49,7 +49,7 @@ from numpy.typing import NDArray
 from commonwealth.distribution import Distribution
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_rates, band_rates_by_rank
-from commonwealth.sorting import count_at_or_below
+from commonwealth.sorting import count_at_or_below, sorted_breaks
 from commonwealth.sums import lanes_totals
 from commonwealth.taxes import maximum
 
@@ -263,9 +263,7 @@ class LabourSupply:
     def respond(self, efficiency: NDArray, unit_size: NDArray, age: NDArray) -> tuple[NDArray, NDArray]:
         """This year's (participation factor, hours factor) per adult, from last year's inputs."""
         p = self.params
-        breaks = np.asarray(self.breaks, dtype=np.float64)
-        if breaks.size > 1 and np.any(breaks[1:] < breaks[:-1]):
-            raise ValueError("breaks must be sorted")
+        breaks = sorted_breaks(self.breaks)
         # ε_sub by decile, ε_inc, Δe/e and the margins (substitution_elasticity, income_elasticity,
         # earnings_response, margins) of each adult in one pass, bit for bit
         self.substitution, participation, hours = _respond(

@@ -506,13 +506,20 @@ def _count_at_or_below(breaks: NDArray[np.float64], values: NDArray[np.float64])
     return out
 
 
+def sorted_breaks(breaks: ArrayLike) -> NDArray[np.float64]:
+    """``breaks`` as float64, refused unless sorted (what :func:`count_at_or_below` and the kernels that
+    look a group up inline among a few breaks need)."""
+    b = np.asarray(breaks, dtype=np.float64)
+    if b.size > 1 and np.any(b[1:] < b[:-1]):
+        raise ValueError("breaks must be sorted")
+    return b
+
+
 def count_at_or_below(breaks: ArrayLike, values: ArrayLike) -> NDArray[np.int64]:
     """For each value, how many of the sorted ``breaks`` are at or below it: ``np.searchsorted(breaks,
     values, side="right")`` exactly, by a branch-free scan of a few breaks (a decile's nine, a wealth
     group's three) instead of a binary search per value — about nine times faster at a million values."""
-    b = np.asarray(breaks, dtype=np.float64)
-    if b.size > 1 and np.any(b[1:] < b[:-1]):
-        raise ValueError("breaks must be sorted")
+    b = sorted_breaks(breaks)
     return _count_at_or_below(b, np.ascontiguousarray(values, dtype=np.float64).reshape(-1)).reshape(np.shape(values))
 
 
