@@ -22,6 +22,7 @@ from commonwealth.comparison import Comparison
 from commonwealth.comparison import compare as compare_results
 from commonwealth.engine import ScenarioResult, run_scenario
 from commonwealth.errors import ModelError, UserError
+from commonwealth.kernel_threads import kernel_threads, set_kernel_threads, worker_threads
 from commonwealth.output import combined_metrics, write_outputs
 from commonwealth.preflight import check_base_year
 from commonwealth.scenario import Scenario, builtin_names, load_scenario, scenario_from_mapping
@@ -111,6 +112,7 @@ def workers_for(scenarios: Sequence[Scenario], workers: int | None = None, *, au
     ``auto`` (the command line) one per core for a run of at least :data:`PARALLEL_MIN_HOUSEHOLD_YEARS`,
     else one; never more than the run's draws. From Python, parallel runs are opt-in because spawned
     workers re-import the calling script: a script that asks for them needs ``if __name__ == "__main__":``."""
+    kernel_threads()  # refuses a bad COMMONWEALTH_KERNEL_THREADS before any work
     units = sum(s.politics.draws if s.saving == "households" else 1 for s in scenarios)
     if workers is None:
         env = os.environ.get("COMMONWEALTH_WORKERS")
@@ -212,7 +214,10 @@ def _run_parallel(scenarios: Sequence[Scenario], snapshot_years: Sequence[int] |
     units = [(i, s, d) for i, s in enumerate(scenarios)
              for d in (range(s.politics.draws) if s.saving == "households" else [None])]
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # each process its share of the kernels' threads (commonwealth.kernel_threads), so that draws in
+    # parallel processes do not also compete for the cores inside each
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=set_kernel_threads, initargs=(worker_threads(workers),)) as pool:
         futures = [pool.submit(_unit, s, d, _snapshot_years(s, snapshot_years)) for _, s, d in units]
         outcomes = []
         for (_, s, _draw), future in zip(units, futures, strict=True):

@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
+from commonwealth.kernel_threads import record_kernel
 from commonwealth.prefetch import PREFETCH_DISTANCE, prefetch_read, prefetch_write
 from commonwealth.sorting import (
     gather_cumulative,
@@ -185,13 +186,13 @@ def _gini_numerator(upper: NDArray[np.float64], ws: NDArray[np.float64], xs: NDA
     return lanes_total(lanes, tail)
 
 
-@njit(cache=True)
+@record_kernel
 def _scatter_mid_rank(order: NDArray[np.intp], upper: NDArray[np.float64], ws: NDArray[np.float64],
                       total_weight: float) -> NDArray[np.float64]:
     """``rank[order] = (upper − 0.5 · ws) / W`` in one pass."""
     rank = np.empty(order.size)
     ahead = order.size - PREFETCH_DISTANCE
-    for i in range(order.size):
+    for i in prange(order.size):
         if i < ahead:  # the place written PREFETCH_DISTANCE records from now (commonwealth.prefetch)
             prefetch_write(rank, order[i + PREFETCH_DISTANCE])
         rank[order[i]] = (upper[i] - 0.5 * ws[i]) / total_weight

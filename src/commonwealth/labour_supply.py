@@ -43,10 +43,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from numpy.typing import NDArray
 
 from commonwealth.distribution import Distribution
+from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_rates, band_rates_by_rank
 from commonwealth.sorting import count_at_or_below, sorted_breaks
@@ -216,7 +217,7 @@ def _decile_of(efficiency, breaks):
     return c
 
 
-@njit(cache=True)
+@record_kernel
 def _respond(efficiency, breaks, unit_size, age, primary, secondary, threshold, multiplier, income,
              mtr_status_quo, mtr_reform, net_cash, net_income, wage_gap, bound, extensive_share):
     """:meth:`LabourSupply.respond` in one pass: ε_sub (kept), then participation and hours; the decile,
@@ -224,7 +225,7 @@ def _respond(efficiency, breaks, unit_size, age, primary, secondary, threshold, 
     n = efficiency.size
     substitution, participation, hours = np.empty(n), np.empty(n), np.empty(n)
     g = _clip(wage_gap, bound)
-    for i in range(n):
+    for i in prange(n):
         eps_sub = _substitution_of(_decile_of(efficiency[i], breaks), unit_size[i], age[i], primary, secondary,
                                    threshold, multiplier)
         substitution[i] = eps_sub

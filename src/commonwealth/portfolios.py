@@ -40,9 +40,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from numpy.typing import NDArray
 
+from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
 from commonwealth.sums import dot, weighted_total
 
@@ -96,12 +97,12 @@ def sell_received(state: SharesReceived, equity_index: NDArray[np.float64], lock
     return state.sold
 
 
-@njit(cache=True)
+@record_kernel
 def _sell(unsellable, held, equity_index, locked, price, windfall_mpc, stock_mpc):
     """sale = p·min(m₁·max(U − ℓ, 0) + m_s·H, max(E − ℓ, 0)); U, H and E updated in place."""
     n = equity_index.size
     sold = np.empty(n)
-    for i in range(n):
+    for i in prange(n):
         newly = unsellable[i] - locked[i]
         if newly < 0.0:
             newly = 0.0

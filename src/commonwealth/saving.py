@@ -44,9 +44,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from numpy.typing import NDArray
 
+from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_index
 from commonwealth.sums import LANES, group_dots, group_lane_stops, lanes_totals, next_lane
@@ -91,13 +92,13 @@ def cash_and_liquid(labour_income: NDArray, capital_income: NDArray, transfers: 
                             bonds, age, float(retirement_age), employed)
 
 
-@njit(cache=True)
+@record_kernel
 def _cash_and_liquid(labour, capital, transfers, taxes, reform_transfers, reform_taxes, equity_index, locked, price,
                      bonds, age, retirement_age, employed):
     n = labour.size
     income, all_taxes, disposable, liquid = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     working = np.empty(n, dtype=np.bool_)
-    for i in range(n):
+    for i in prange(n):
         before = ((labour[i] + capital[i]) + transfers[i]) + reform_transfers[i]
         paid = taxes[i] + reform_taxes[i]
         income[i], all_taxes[i], disposable[i] = before, paid, before - paid
@@ -154,7 +155,7 @@ def saving_profile(age: NDArray, capital_income: NDArray, income: NDArray, rank:
     table, index = _age_profile_table(age, params, year)
     gradient = rank_gradient(rank, params("saving.wealth_rank_gradient", year))
     capital_weight = float(params("saving.capital_income_weight", year))
-    return _income_mix_profile(table, np.asarray(index), np.asarray(capital_income, dtype=np.float64),
+    return _income_mix_profile(np.asarray(index), table, np.asarray(capital_income, dtype=np.float64),
                                np.asarray(income, dtype=np.float64), capital_weight, gradient)
 
 
@@ -164,7 +165,7 @@ def income_mix_profile(age_profile: NDArray, capital_income: NDArray, income: ND
     the relative saving rate of an adult whose income is the share c_i capital income (dimensionless;
     module docstring)."""
     profile = np.asarray(age_profile, dtype=np.float64).reshape(-1)
-    return _income_mix_profile(profile, np.arange(profile.size), np.asarray(capital_income, dtype=np.float64),
+    return _income_mix_profile(np.arange(profile.size), profile, np.asarray(capital_income, dtype=np.float64),
                                np.asarray(income, dtype=np.float64), float(capital_weight),
                                np.broadcast_to(1.0, profile.shape))
 
@@ -175,11 +176,11 @@ def _capital_share(capital_income: float, income: float) -> float:
     return clip(capital_income / income, 0.0, 1.0) if income > 0 else 0.0
 
 
-@njit(cache=True)
-def _income_mix_profile(by_age, age, capital_income, income, capital_weight, gradient):
+@record_kernel
+def _income_mix_profile(age, by_age, capital_income, income, capital_weight, gradient):
     """((1 − c) · p(a) + c · q_k) × gradient, p(a) looked up in ``by_age`` (× 1.0 leaves a value unchanged)."""
     out = np.empty(age.size)
-    for i in range(age.size):
+    for i in prange(age.size):
         share = _capital_share(capital_income[i], income[i])
         out[i] = ((1.0 - share) * by_age[age[i]] + share * capital_weight) * gradient[i]
     return out
@@ -274,7 +275,7 @@ def life_cycle_saving(inputs: SavingInputs, profile: NDArray, level: NDArray, de
                               np.asarray(return_gap, dtype=np.float64), float(max_rate))
 
 
-@njit(cache=True)
+@record_kernel
 def _life_cycle_saving(disposable, wealth, liquid, working, group, profile, level, decumulation, eis, return_gap,
                        max_rate):
     """:func:`life_cycle_saving`'s rule, one record at a time. A worker's and a retiree's base saving are both
@@ -283,7 +284,7 @@ def _life_cycle_saving(disposable, wealth, liquid, working, group, profile, leve
     for 20,000 records); the arithmetic of each alternative is unchanged, so are the bits."""
     n = disposable.size
     out = np.empty(n)
-    for i in range(n):
+    for i in prange(n):
         g = group[i]
         d = disposable[i]
         w_pos = wealth[i] if wealth[i] > 0 else 0.0

@@ -23,9 +23,10 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
+from commonwealth.kernel_threads import record_kernel, use_threads
 from commonwealth.prefetch import PREFETCH_DISTANCE, prefetch_read
 from commonwealth.sums import LANES, lanes_total
 
@@ -437,7 +438,8 @@ def gather_weights(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[
     the status; only the weights are read out of order."""
     values = np.ascontiguousarray(xs, dtype=np.float64)
     upper = np.empty(values.size)
-    ws, total, status = _gather(order, values, np.ascontiguousarray(w, dtype=np.float64), upper, np.empty(0), True)
+    ws, total, status = _gather_in_order(order, values, np.ascontiguousarray(w, dtype=np.float64), upper,
+                                         np.empty(0), True)
     return ws, upper, total, status
 
 
@@ -454,25 +456,82 @@ def gather_cumulative(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArra
     else:
         upper = np.empty(order.size)
     xs = np.empty(order.size)
-    ws, total, status = _gather(order, x, w, upper, xs, False)
+    ws, total, status = _gather_in_order(order, x, w, upper, xs, False)
     return xs, ws, upper, total, status
 
 
+def _gather_in_order(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64],
+                     upper: NDArray[np.float64], xs: NDArray[np.float64], in_order: bool
+                     ) -> tuple[NDArray[np.float64], float, int]:
+    """:func:`_gather`, or on several threads (:mod:`commonwealth.kernel_threads`) its gathers split among
+    them and then its running sums in one serial pass: the same bits."""
+    if not use_threads(order.size):
+        return _gather(order, x, w, upper, xs, in_order)
+    ws = np.empty(order.size)
+    _gather_values(order, x, w, xs, ws, in_order)
+    total, status = _running_sums(x if in_order else xs, ws, upper)
+    return ws, total, status
+
+
+@record_kernel
+def _gather_values(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float64],
+                   xs: NDArray[np.float64], ws: NDArray[np.float64], in_order: bool) -> None:
+    """``ws = w[order]`` and, unless ``in_order``, ``xs = x[order]``: the gathers of :func:`_gather`."""
+    n = order.size
+    ahead = n - PREFETCH_DISTANCE
+    for i in prange(n):
+        if i < ahead:
+            k = order[i + PREFETCH_DISTANCE]
+            prefetch_read(w, k)
+            if not in_order:
+                prefetch_read(x, k)
+        j = order[i]
+        if not in_order:
+            xs[i] = x[j]
+        ws[i] = w[j]
+
+
 @njit(cache=True)
-def _take(values: NDArray[np.float64], index: NDArray[np.intp]) -> tuple[NDArray[np.float64], bool]:
-    """``values[index]`` and whether every index was inside (an index outside reads the nearest end instead:
+def _running_sums(xs: NDArray[np.float64], ws: NDArray[np.float64], upper: NDArray[np.float64]
+                  ) -> tuple[float, int]:
+    """The running sums, Σ ws·xs and the status of :func:`_gather`, from values and weights already in
+    order, added in the same order."""
+    n = ws.size
+    stop = n - n % LANES
+    lanes = np.zeros(LANES)
+    tail = 0.0
+    acc = 0.0
+    finite, negative, positive = True, False, False
+    for i in range(n):
+        v, u = xs[i], ws[i]
+        finite &= np.isfinite(v) & np.isfinite(u)
+        negative |= u < 0.0
+        positive |= u > 0.0
+        acc += u
+        upper[i] = acc
+        if i < stop:
+            lanes[i % LANES] += u * v
+        else:
+            tail += u * v
+    status = 1 if not finite else 2 if negative else 0 if positive else 3
+    return lanes_total(lanes, tail), status
+
+
+@record_kernel
+def _take(index: NDArray[np.intp], values: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
+    """``values[index]`` and how many indices were outside (an index outside reads the nearest end instead:
     the kernel does not check bounds, so it must not read past them)."""
     out = np.empty(index.size)
     last = values.size - 1
-    outside = False
+    outside = 0
     ahead = index.size - PREFETCH_DISTANCE
-    for i in range(index.size):
+    for i in prange(index.size):
         if i < ahead:  # a hint only: an address outside the array is not read
             prefetch_read(values, index[i + PREFETCH_DISTANCE])
         j = index[i]
-        outside |= (j < 0) | (j > last)
+        outside += (j < 0) | (j > last)
         out[i] = values[min(max(j, 0), last)]
-    return out, not outside
+    return out, outside
 
 
 def take(values: ArrayLike, index: NDArray[np.integer]) -> NDArray[np.float64]:
@@ -484,8 +543,8 @@ def take(values: ArrayLike, index: NDArray[np.integer]) -> NDArray[np.float64]:
         raise ValueError(f"take gathers a 1-D float array by 1-D integers, not {x.shape} by {i.shape} {i.dtype}")
     if i.size and not x.size:
         raise ValueError("take: indices into an empty array")
-    out, inside = _take(x, i)
-    if not inside:
+    out, outside = _take(i, x)
+    if outside:
         raise ValueError(f"take: indices run from {int(i.min())} to {int(i.max())}, outside 0 … {x.size - 1}")
     return out
 
