@@ -8,7 +8,7 @@ import numba
 import numpy as np
 import pytest
 
-from commonwealth import kernel_threads
+from commonwealth import kernel_threads, sorting
 from commonwealth.engine import HouseholdEconomy
 from commonwealth.errors import UserError
 from commonwealth.kernel_threads import record_kernel, set_kernel_threads, use_threads, worker_threads
@@ -24,6 +24,7 @@ def threads(monkeypatch):
 
     def configure(n: int, min_records: int = 0) -> None:
         monkeypatch.setattr(kernel_threads, "PARALLEL_MIN_RECORDS", min_records)
+        monkeypatch.setattr(sorting, "_GATHER_THREADS_MIN", min_records)
         set_kernel_threads(n)
 
     return configure
@@ -51,6 +52,22 @@ def test_a_simulation_on_two_threads_has_the_bits_of_one(threads, name) -> None:
     parallel_values, parallel_arrays = _run(name)
     assert _bits(parallel_values) == _bits(serial_values)
     assert parallel_arrays == serial_arrays
+
+
+@two_cores
+def test_a_gather_on_two_threads_has_the_bits_of_the_fused_pass(threads) -> None:
+    """The split gather (values on the threads, then the running sums) against the one-pass kernel: sorted
+    values, weights, running sums, Σ w·x and the status, with and without values already in order."""
+    rng = np.random.default_rng(3)
+    x, w = rng.lognormal(0.0, 2.0, 50_001), rng.random(50_001)
+    order = np.argsort(x, kind="stable")
+    results = []
+    for n in (1, 2):
+        threads(n)
+        results.append((sorting.gather_cumulative(order, x, w), sorting.gather_weights(order, x[order], w)))
+    (one, one_in_order), (two, two_in_order) = results
+    for a, b in ((one, two), (one_in_order, two_in_order)):
+        assert [np.asarray(v).tobytes() for v in a] == [np.asarray(v).tobytes() for v in b]
 
 
 def _double(x):
