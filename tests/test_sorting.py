@@ -11,6 +11,8 @@ from hypothesis.extra.numpy import arrays
 from commonwealth.sorting import (
     RADIX_MIN_SIZE,
     KeptOrder,
+    _layout,
+    _radix_order_threads,
     order_keys,
     order_of_multiples,
     select_quantile,
@@ -33,6 +35,23 @@ def test_radix_order_equals_numpys_stable_argsort(kind):
          "reversed": lambda: np.sort(rng.normal(size=n))[::-1].copy(),
          "constant": lambda: np.full(n, 3.25)}[kind]()
     np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
+
+
+@pytest.mark.parametrize("kind", ["lognormal", "ties", "special", "sorted", "reversed", "constant"])
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
+def test_radix_order_in_parts_on_threads_equals_numpys_stable_argsort(kind, parts):
+    """The threaded radix sort splits the records into consecutive parts, each counted and scattered by one
+    thread: the same order for any number of parts (one that does not divide the records included), with
+    ties, NaN, signed zeros and passes whose digit never varies."""
+    rng = np.random.default_rng(8)
+    n = 3 * RADIX_MIN_SIZE + 1
+    x = {"lognormal": lambda: rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n),
+         "ties": lambda: rng.integers(0, 40, n).astype(float),
+         "special": lambda: rng.choice(SPECIAL, n),
+         "sorted": lambda: np.sort(rng.normal(size=n)),
+         "reversed": lambda: np.sort(rng.normal(size=n))[::-1].copy(),
+         "constant": lambda: np.full(n, 3.25)}[kind]()
+    np.testing.assert_array_equal(_radix_order_threads(x, *_layout(n), parts), np.argsort(x, kind="stable"))
 
 
 @pytest.mark.parametrize("spread", [2.0**-40, 2.0**-30])
