@@ -70,6 +70,21 @@ def test_a_gather_on_two_threads_has_the_bits_of_the_fused_pass(threads) -> None
         assert [np.asarray(v).tobytes() for v in a] == [np.asarray(v).tobytes() for v in b]
 
 
+@two_cores
+def test_counting_breaks_and_taking_on_two_threads_equal_numpy(threads) -> None:
+    rng = np.random.default_rng(4)
+    values = rng.normal(size=40_003)
+    values[::13] = np.nan
+    breaks = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
+    index = rng.integers(0, values.size, values.size)
+    threads(2)
+    np.testing.assert_array_equal(sorting.count_at_or_below(breaks, values),
+                                  np.searchsorted(breaks, values, side="right"))
+    assert sorting.take(values, index).tobytes() == values[index].tobytes()
+    with pytest.raises(ValueError, match="outside"):
+        sorting.take(values, np.append(index, values.size))
+
+
 def _double(x):
     out = np.empty(x.size)
     for i in numba.prange(x.size):

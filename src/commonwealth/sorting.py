@@ -667,19 +667,16 @@ def take(values: ArrayLike, index: NDArray[np.integer]) -> NDArray[np.float64]:
     return out
 
 
-@njit(cache=True)
-def _count_at_or_below(breaks: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[np.int64]:
+@record_kernel
+def _count_at_or_below(values: NDArray[np.float64], breaks: NDArray[np.float64]) -> NDArray[np.int64]:
     k = breaks.size
     out = np.empty(values.size, dtype=np.int64)
-    for i in range(values.size):
+    for i in prange(values.size):
         v = values[i]
-        if v != v:  # NaN sorts after every break
-            out[i] = k
-            continue
         c = 0
         for j in range(k):
             c += breaks[j] <= v
-        out[i] = c
+        out[i] = k if v != v else c  # NaN sorts after every break
     return out
 
 
@@ -697,7 +694,7 @@ def count_at_or_below(breaks: ArrayLike, values: ArrayLike) -> NDArray[np.int64]
     values, side="right")`` exactly, by a branch-free scan of a few breaks (a decile's nine, a wealth
     group's three) instead of a binary search per value — about nine times faster at a million values."""
     b = sorted_breaks(breaks)
-    return _count_at_or_below(b, np.ascontiguousarray(values, dtype=np.float64).reshape(-1)).reshape(np.shape(values))
+    return _count_at_or_below(np.ascontiguousarray(values, dtype=np.float64).reshape(-1), b).reshape(np.shape(values))
 
 
 @njit(cache=True, inline="always")
