@@ -37,11 +37,17 @@ scenario = scenario.model_copy(update={"years": years})
 with threadpool_limits(limits=1, user_api="blas"):
     t0 = time.perf_counter()
     sim = HouseholdEconomy(scenario)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     values = [sim.step().values for _ in range(years + 1)]
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
+try:  # the kernels' threads (commonwealth.kernel_threads), where the code has them
+    from commonwealth.kernel_threads import kernel_threads, use_threads
+    threads = kernel_threads() if use_threads(size) else 1
+except ImportError:
+    threads = 1
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-json.dump({"build": t1 - t0, "simulate": t2 - t1, "peak_bytes": peak, "values": values}, sys.stdout)
+json.dump({"build": t1 - t0, "simulate": t2 - t1, "simulate_cpu": c2 - c1, "threads": threads, "peak_bytes": peak,
+           "values": values}, sys.stdout)
 """
 
 
@@ -126,7 +132,9 @@ def render(results: list[dict]) -> str:
         f"alternating fresh processes on the same scenario ({first['scenario']}) and seed, {first['years'] + 1} "
         "years, and compared every metric of every year. Both sides run in the numeric profile (numpy's x86-64-v3 "
         "loops, OpenBLAS Haswell kernels, one BLAS thread), so a difference is the code's. Every ratio below is "
-        "between measurements of the same run.",
+        "between measurements of the same run. *Threads*: the threads of each side's per-record kernels "
+        "(commonwealth.kernel_threads; the start commit has none), and *CPU s* the CPU time of all of them while "
+        "simulating.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']:.0f} GiB; copy bandwidth "
         f"{m['copy_bandwidth_gb_s']:.1f} GB/s (bytes read + written, numpy copy of 100 MB). Persistent state: "
@@ -136,9 +144,10 @@ def render(results: list[dict]) -> str:
         "```", *(r.get("command") or f"python benchmarks/bench_speed.py --base {r['base']} --sizes "
                   f"{','.join(str(k) for k in r['sizes'])} --years {r['years']}" for r in results), "```",
         "",
-        "| records | run (UTC) | load average after | base s | new s | base hh-yr/s | new hh-yr/s | new ns/hh-yr | "
-        "ratio | one-pass bound / new | peak GiB base / new | metrics differing |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| records | run (UTC) | load average after | base s | new s | threads base / new | new CPU s | "
+        "base hh-yr/s | new hh-yr/s | new ns/hh-yr | ratio | one-pass bound / new | peak GiB base / new | "
+        "metrics differing |",
+        "|---:|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     notes = []
     for r in results:
@@ -168,11 +177,16 @@ def render(results: list[dict]) -> str:
             load = ", ".join(f"{x:.2f}" for x in r.get("load_average_end", []))
             lines.append(
                 f"| {int(size):,} | {r.get('date', '')} | {load} | {row['base']['simulate_s']:.1f} | "
-                f"{row['new']['simulate_s']:.1f} | {row['base']['household_years_per_s'] / 1e6:.2f}M | "
+                f"{row['new']['simulate_s']:.1f} | {row['base'].get('threads', 1)} / {row['new'].get('threads', 1)} | "
+                f"{_seconds(row['new'].get('simulate_cpu_s'))} | {row['base']['household_years_per_s'] / 1e6:.2f}M | "
                 f"{row['new']['household_years_per_s'] / 1e6:.2f}M | {new_ns:.0f} | ×{row['speedup']:.2f} | "
                 f"{bound_ns / new_ns:.1%} | {row['base']['peak_gib']:.2f} / {row['new']['peak_gib']:.2f} | "
                 f"{differing} |")
     return "\n".join([*lines, "", *notes]) + "\n"
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
 
 
 def write_doc(doc: Path, text: str) -> None:
@@ -223,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             hy = size * (args.years + 1)
             worst, listed = compare(runs["base"]["values"], runs["new"]["values"])
             row = {label: {"build_s": r["build"], "simulate_s": r["simulate"],
+                           "simulate_cpu_s": r.get("simulate_cpu"), "threads": r.get("threads", 1),
                            "household_years_per_s": hy / r["simulate"],
                            "ns_per_household_year": 1e9 * r["simulate"] / hy,
                            "peak_gib": r["peak_bytes"] / 2**30} for label, r in runs.items()}
@@ -235,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"({row['base']['household_years_per_s'] / 1e6:.2f}M hh-yr/s), new {row['new']['simulate_s']:.2f} s "
                   f"({row['new']['household_years_per_s'] / 1e6:.2f}M hh-yr/s): ×{row['speedup']:.2f}; largest "
                   f"relative difference {worst:.1e}, {len(row['differences_above_tolerance'])} above "
-                  f"{args.tolerance:g}; peak {row['base']['peak_gib']:.2f} / {row['new']['peak_gib']:.2f} GiB",
+                  f"{args.tolerance:g}; peak {row['base']['peak_gib']:.2f} / {row['new']['peak_gib']:.2f} GiB; "
+                  f"threads {row['base']['threads']} / {row['new']['threads']}, new CPU "
+                  f"{_seconds(row['new']['simulate_cpu_s'])} s",
                   flush=True)
     results["load_average_end"] = os.getloadavg()
     results["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

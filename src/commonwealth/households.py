@@ -356,7 +356,9 @@ def _broadcast_number(value: float, n: int) -> NDArray[np.float64]:
 # replace (so the results are the same to the last bit), compiled by Numba. Tax-Calculator compiles its
 # per-record functions the same way. Numba caches the machine code in __pycache__ and recompiles when
 # this file changes, but not when a compiled helper they call from another module does
-# (taxes.maximum, taxes.status_quo_transfer): after editing one, run `make clean-cache`.
+# (taxes.maximum, taxes.status_quo_transfer): after editing one, run `make clean-cache`. The maps among them
+# (`@record_kernel`: each record's outputs from its own inputs, no sum across records) also run on the
+# kernels' threads for large populations (commonwealth.kernel_threads), with the same bits.
 
 @njit(cache=True, inline="always")
 def _net_worth_of(i, equity_index, equity_concentrated, stake_firm, housing_land, other_land, housing_structure,
