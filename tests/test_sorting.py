@@ -24,16 +24,18 @@ from commonwealth.sorting import (
 SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 5e-324, -5e-324, 1.7976931348623157e308])
 
 
+def _values(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    return {"lognormal": lambda: rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n),
+            "ties": lambda: rng.integers(0, 40, n).astype(float),
+            "special": lambda: rng.choice(SPECIAL, n),
+            "sorted": lambda: np.sort(rng.normal(size=n)),
+            "reversed": lambda: np.sort(rng.normal(size=n))[::-1].copy(),
+            "constant": lambda: np.full(n, 3.25)}[kind]()
+
+
 @pytest.mark.parametrize("kind", ["lognormal", "ties", "special", "sorted", "reversed", "constant"])
 def test_radix_order_equals_numpys_stable_argsort(kind):
-    rng = np.random.default_rng(7)
-    n = 3 * RADIX_MIN_SIZE
-    x = {"lognormal": lambda: rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n),
-         "ties": lambda: rng.integers(0, 40, n).astype(float),
-         "special": lambda: rng.choice(SPECIAL, n),
-         "sorted": lambda: np.sort(rng.normal(size=n)),
-         "reversed": lambda: np.sort(rng.normal(size=n))[::-1].copy(),
-         "constant": lambda: np.full(n, 3.25)}[kind]()
+    x = _values(kind, 3 * RADIX_MIN_SIZE, np.random.default_rng(7))
     np.testing.assert_array_equal(stable_argsort(x), np.argsort(x, kind="stable"))
 
 
@@ -43,14 +45,8 @@ def test_radix_order_in_parts_on_threads_equals_numpys_stable_argsort(kind, part
     """The threaded radix sort splits the records into consecutive parts, each counted and scattered by one
     thread: the same order for any number of parts (one that does not divide the records included), with
     ties, NaN, signed zeros and passes whose digit never varies."""
-    rng = np.random.default_rng(8)
     n = 3 * RADIX_MIN_SIZE + 1
-    x = {"lognormal": lambda: rng.lognormal(10.0, 2.0, n) * rng.choice([-1.0, 1.0], n),
-         "ties": lambda: rng.integers(0, 40, n).astype(float),
-         "special": lambda: rng.choice(SPECIAL, n),
-         "sorted": lambda: np.sort(rng.normal(size=n)),
-         "reversed": lambda: np.sort(rng.normal(size=n))[::-1].copy(),
-         "constant": lambda: np.full(n, 3.25)}[kind]()
+    x = _values(kind, n, np.random.default_rng(8))
     np.testing.assert_array_equal(_radix_order_threads(x, *_layout(n), parts), np.argsort(x, kind="stable"))
 
 

@@ -529,17 +529,33 @@ def _gather(order: NDArray[np.intp], x: NDArray[np.float64], w: NDArray[np.float
         if not in_order:
             xs[i] = v
         ws[i] = u
-        finite &= np.isfinite(v) & np.isfinite(u)
-        negative |= u < 0.0
-        positive |= u > 0.0
-        acc += u
-        upper[i] = acc
-        if i < stop:
-            lanes[i % LANES] += u * v
-        else:
-            tail += u * v
-    status = 1 if not finite else 2 if negative else 0 if positive else 3
-    return ws, lanes_total(lanes, tail), status
+        acc, tail, finite, negative, positive = _add_record(i, v, u, stop, lanes, upper, acc, tail, finite, negative,
+                                                            positive)
+    return ws, lanes_total(lanes, tail), _status(finite, negative, positive)
+
+
+@njit(cache=True, inline="always")
+def _add_record(i: int, v: float, u: float, stop: int, lanes: NDArray[np.float64], upper: NDArray[np.float64],
+                acc: float, tail: float, finite: bool, negative: bool, positive: bool
+                ) -> tuple[float, float, bool, bool, bool]:
+    """Record ``i`` (value ``v``, weight ``u``, in order) added to the running sum (stored in ``upper``), to
+    Σ w·x in :func:`commonwealth.sums.dot`'s lanes and order, and to the status flags."""
+    finite &= np.isfinite(v) & np.isfinite(u)
+    negative |= u < 0.0
+    positive |= u > 0.0
+    acc += u
+    upper[i] = acc
+    if i < stop:
+        lanes[i % LANES] += u * v
+    else:
+        tail += u * v
+    return acc, tail, finite, negative, positive
+
+
+@njit(cache=True, inline="always")
+def _status(finite: bool, negative: bool, positive: bool) -> int:
+    """1 a value or weight not finite, 2 a negative weight, 3 every weight zero, 0 none of these."""
+    return 1 if not finite else 2 if negative else 0 if positive else 3
 
 
 def gather_weights(order: NDArray[np.intp], xs: NDArray[np.float64], w: NDArray[np.float64]
@@ -621,18 +637,9 @@ def _running_sums(xs: NDArray[np.float64], ws: NDArray[np.float64], upper: NDArr
     acc = 0.0
     finite, negative, positive = True, False, False
     for i in range(n):
-        v, u = xs[i], ws[i]
-        finite &= np.isfinite(v) & np.isfinite(u)
-        negative |= u < 0.0
-        positive |= u > 0.0
-        acc += u
-        upper[i] = acc
-        if i < stop:
-            lanes[i % LANES] += u * v
-        else:
-            tail += u * v
-    status = 1 if not finite else 2 if negative else 0 if positive else 3
-    return lanes_total(lanes, tail), status
+        acc, tail, finite, negative, positive = _add_record(i, xs[i], ws[i], stop, lanes, upper, acc, tail, finite,
+                                                            negative, positive)
+    return lanes_total(lanes, tail), _status(finite, negative, positive)
 
 
 @record_kernel
