@@ -17,8 +17,9 @@ so that draws in parallel processes do not also compete for threads inside each.
 
 Measured on this machine (Intel Xeon, 2 cores, OpenMP layer), a map reading six float64 arrays and writing
 four: ×1.74 at 20,000 records, ×1.90 at 100,000, ×2.32 at 1M (the arrays in the two cores' second-level
-caches), ×1.89 at 10M; one core does not saturate the memory bandwidth here. A radix sort's scatter
-gained nothing at 10M records (each bucket's writes are the bound), so sorting stays serial.
+caches), ×1.89 at 10M; one core does not saturate the memory bandwidth here. The radix sort
+(:mod:`commonwealth.sorting`) splits its records into consecutive parts on the threads in its own
+kernels, not through :func:`record_kernel`: a stable order is unique, so the parts give the serial order.
 """
 
 from __future__ import annotations
