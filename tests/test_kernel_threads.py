@@ -144,6 +144,15 @@ def test_the_environment_sets_the_threads_and_a_run_checks_it_before_any_work(mo
         workers_for([load_scenario("status-quo")])
 
 
+def test_a_sweep_checks_the_threads_in_the_environment_before_any_work(monkeypatch) -> None:
+    from commonwealth.sweep import check_execution
+
+    monkeypatch.setattr(kernel_threads, "_threads", None)
+    monkeypatch.setenv(kernel_threads.ENV, "-2")
+    with pytest.raises(UserError, match="COMMONWEALTH_KERNEL_THREADS has value -2"):
+        check_execution("local", 2, None)
+
+
 def test_set_kernel_threads_refuses_what_numba_cannot_run(threads) -> None:
     with pytest.raises(UserError, match="allowed: a whole number of threads from 1"):
         set_kernel_threads(0)

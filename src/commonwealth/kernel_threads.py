@@ -36,8 +36,8 @@ from numba import njit
 
 from commonwealth.errors import UserError
 
-__all__ = ["ENV", "PARALLEL_MIN_RECORDS", "RecordKernel", "kernel_threads", "record_kernel", "set_kernel_threads",
-           "use_threads", "worker_threads"]
+__all__ = ["ENV", "PARALLEL_MIN_RECORDS", "RecordKernel", "enter_threads", "kernel_threads", "record_kernel",
+           "set_kernel_threads", "use_threads", "worker_threads"]
 
 #: The environment variable that sets :func:`kernel_threads` (a whole number, 1 … the cores Numba sees).
 ENV = "COMMONWEALTH_KERNEL_THREADS"
@@ -100,6 +100,14 @@ def use_threads(records: int, min_records: int | None = None) -> bool:
             and threading.current_thread() is threading.main_thread())
 
 
+def enter_threads() -> int:
+    """Set Numba's threads for this thread's next parallel kernels to :func:`kernel_threads`; returns them
+    (for a kernel that splits its records into that many parts itself)."""
+    n = kernel_threads()
+    numba.set_num_threads(n)
+    return n
+
+
 class RecordKernel:
     """One per-record loop compiled serial (:attr:`serial`) and parallel (:attr:`parallel`); calling it runs
     the parallel build when :func:`use_threads` says so for the length of its first argument (the records).
@@ -119,7 +127,7 @@ class RecordKernel:
 
     def __call__(self, *args: Any) -> Any:
         if use_threads(np.shape(args[0])[0]):
-            numba.set_num_threads(kernel_threads())
+            enter_threads()
             return self.parallel(*args)
         return self.serial(*args)
 

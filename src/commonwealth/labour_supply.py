@@ -50,7 +50,7 @@ from commonwealth.distribution import Distribution
 from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
 from commonwealth.ranking import band_rates, band_rates_by_rank
-from commonwealth.sorting import count_at_or_below, sorted_breaks
+from commonwealth.sorting import count_at_or_below, count_of, sorted_breaks
 from commonwealth.sums import lanes_totals
 from commonwealth.taxes import maximum
 
@@ -206,17 +206,6 @@ def _margins(response, extensive_share):
     return participation, hours
 
 
-@njit(cache=True, inline="always")
-def _decile_of(efficiency, breaks):
-    """:func:`capacity_decile` of one value: the breaks at or below it (every break for NaN)."""
-    if efficiency != efficiency:
-        return breaks.size
-    c = 0
-    for j in range(breaks.size):
-        c += breaks[j] <= efficiency
-    return c
-
-
 @record_kernel
 def _respond(efficiency, breaks, unit_size, age, primary, secondary, threshold, multiplier, income,
              mtr_status_quo, mtr_reform, net_cash, net_income, wage_gap, bound, extensive_share):
@@ -226,7 +215,7 @@ def _respond(efficiency, breaks, unit_size, age, primary, secondary, threshold, 
     substitution, participation, hours = np.empty(n), np.empty(n), np.empty(n)
     g = _clip(wage_gap, bound)
     for i in prange(n):
-        eps_sub = _substitution_of(_decile_of(efficiency[i], breaks), unit_size[i], age[i], primary, secondary,
+        eps_sub = _substitution_of(count_of(efficiency[i], breaks), unit_size[i], age[i], primary, secondary,
                                    threshold, multiplier)
         substitution[i] = eps_sub
         eps_inc = income * _age_factor(age[i], threshold, multiplier)

@@ -40,6 +40,8 @@ import pandas as pd
 
 from commonwealth import numeric_profile
 from commonwealth.errors import UserError
+from commonwealth.kernel_threads import ENV as KERNEL_THREADS_ENV
+from commonwealth.kernel_threads import kernel_threads, set_kernel_threads, worker_threads
 from commonwealth.scenario import Scenario
 from commonwealth.uncertainty import UncertainParameter, select, values
 
@@ -237,8 +239,9 @@ def _execute(plan: SweepPlan, todo: Sequence[Point], backend: str, workers: int,
     if backend == "ray":
         _execute_ray(scenarios, todo, workers, address, done)
     elif workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+        processes = min(workers, len(todo))
+        with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=set_kernel_threads, initargs=(worker_threads(processes),)) as pool:
             futures = {pool.submit(run_point, scenarios, p): p for p in todo}
             for future in as_completed(futures):
                 done(futures[future], future.result())
@@ -254,6 +257,7 @@ def _execute_ray(scenarios: Sequence[Scenario], todo: Sequence[Point], workers: 
     except ImportError:
         raise UserError("--backend ray needs Ray: pip install 'ray>=2.9' (or use --backend local).") from None
     profile = {k: os.environ[k] for k in (*numeric_profile.USER_VARIABLES, numeric_profile.MARKER) if k in os.environ}
+    profile[KERNEL_THREADS_ENV] = "1"  # a task holds one of Ray's CPUs (num_cpus=1): one thread in its kernels
     started = not ray.is_initialized()
     if started:
         options = {"address": address, "include_dashboard": False, "log_to_driver": False,
@@ -367,6 +371,7 @@ def check_execution(backend: str, workers: int | None, address: str | None) -> i
         raise UserError(f"--backend {backend!r}; allowed: {', '.join(BACKENDS)}.")
     if address is not None and backend != "ray":
         raise UserError("--address names a Ray cluster; allowed only with --backend ray.")
+    kernel_threads()  # refuses a bad COMMONWEALTH_KERNEL_THREADS before any work
     workers = (os.cpu_count() or 1) if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise UserError(f"--workers has value {workers!r}; allowed: a whole number of at least 1.")
