@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 
 from commonwealth import allocator
@@ -48,24 +49,20 @@ def test_large_arrays_are_allocated_in_the_main_thread_and_in_others_with_no_blo
     assert sums == [2e7] * 4
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
-def test_free_pages_inside_the_heap_are_handed_back():
-    """A 160 MB array freed below a live one leaves a hole the heap keeps resident; releasing the free pages
-    gives it back (resident memory falls by most of it) and the heap still serves the next array."""
-    import numpy as np
+def test_keep_in_place_writes_the_new_values_into_the_kept_array_and_returns_it():
+    kept = np.zeros(5)
+    new = np.arange(5.0)
+    got = allocator.keep_in_place(kept, new)
+    assert got is kept
+    np.testing.assert_array_equal(kept, new)
+    new[0] = 9.0  # a copy, not a view of the temporary
+    assert kept[0] == 0.0
+    assert allocator.keep_in_place(kept, kept) is kept
 
-    if not allocator.retain_freed_memory():
-        pytest.skip("glibc did not take the setting")
 
-    def resident() -> int:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * 4096
-
-    hole = np.ones(20_000_000)
-    above = np.ones(1_000_000)  # keeps the hole off the top of the heap
-    del hole
-    before = resident()
-    assert allocator.release_free_pages() is True
-    assert before - resident() > 100e6
-    again = np.ones(20_000_000)
-    assert float(again.sum()) == 2e7 and float(above.sum()) == 1e6
+@pytest.mark.parametrize("kept", [None, np.zeros(4), np.zeros(5, dtype=np.float32),
+                                  np.broadcast_to(np.zeros(1), (5,))],
+                         ids=["nothing kept", "another shape", "another dtype", "read-only broadcast"])
+def test_keep_in_place_hands_back_the_new_array_where_it_cannot_write(kept):
+    new = np.arange(5.0)
+    assert allocator.keep_in_place(kept, new) is new

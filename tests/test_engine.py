@@ -162,22 +162,29 @@ def test_one_draws_metrics_are_that_draw_as_the_median_over_draws_gives_them():
     pd.testing.assert_frame_equal(got, median[["scenario", "year", "metric", "value", "unit"]])
 
 
-def test_the_heap_is_handed_back_twice_a_year_only_from_the_fragmenting_size(monkeypatch):
-    """At the start of every year after the first and before consumption and saving, from
-    allocator.FRAGMENTING_RECORDS records (lowered here); never below it. The results do not change."""
-    import commonwealth.engine as engine
+def test_the_arrays_kept_from_year_to_year_stay_where_they_were_first_placed():
+    """Hours, participation, employment, the US adults, last year's rates and cash, the saving rule's dilution,
+    the shares sold and the kept earnings order are written into the arrays of the year before
+    (allocator.keep_in_place), not replaced: a replaced one is a long-lived block wherever its temporary was,
+    and the heap grows around such blocks from year to year."""
+    scenario = load_scenario("american-equity-fund").with_population(3_000)
+    sim = HouseholdEconomy(scenario)
 
-    scenario = load_scenario("status-quo").with_population(2_000)
-    calls = []
-    monkeypatch.setattr(engine, "release_free_pages", lambda: calls.append(1) or True)
-    below = HouseholdEconomy(scenario)
-    plain = [below.step().values for _ in range(3)]
-    assert calls == []
-    monkeypatch.setattr(engine, "FRAGMENTING_RECORDS", 1_000)
-    above = HouseholdEconomy(scenario)
-    released = [above.step().values for _ in range(3)]
-    assert len(calls) == 2 * 3 - 1  # no release at the start of the first year
-    np.testing.assert_equal(released, plain)  # NaN where a metric is undefined: equal to itself here
+    def kept() -> dict[str, int]:
+        arrays = {"hours": sim.hours, "participation": sim.labour.participation, "employed": sim.pop.employed,
+                  "resident": sim.resident, "mtr_status_quo": sim.labour_supply.mtr_status_quo,
+                  "net_cash": sim.labour_supply.net_cash, "net_income": sim.labour_supply.net_income,
+                  "dilution": sim.saving_rule.dilution, "sold": sim.shares_received.sold,
+                  "earnings_order": sim.earnings_order._order, "earnings_sorted": sim.earnings_order._sorted}
+        assert all(isinstance(a, np.ndarray) and a.size == 3_000 for a in arrays.values()), arrays
+        return {name: a.__array_interface__["data"][0] for name, a in arrays.items()}
+
+    sim.step()
+    sim.step()
+    placed = kept()
+    for _ in range(3):
+        sim.step()
+    assert kept() == placed
 
 
 def test_blas_runs_on_one_thread_inside_a_simulation_and_its_limits_are_restored_after():

@@ -9,15 +9,18 @@ about 0.2 ms in page faults, several times the arithmetic done on it; at 10M rec
 per-record array (80 MB) is above glibc's largest threshold and so always mapped afresh, a year took
 about 14 s instead of 7.6 s (docs/performance.md). So no block is mapped on its own
 (``M_MMAP_MAX`` = 0: every block comes from the heap, which glibc still extends by ``mmap`` when it
-cannot grow it in place) and the heap is trimmed only above 512 MiB of free memory at its top: each year
-reuses the previous year's memory. Allocations from other threads that their own arena cannot hold fall
-back to the main heap (glibc's retry), as they do when an arena is full.
+cannot grow it in place) and the heap is trimmed only above 2 GiB of free memory at its top (the largest
+threshold ``mallopt`` takes; a year's temporaries at 10M records are about 2.5 GB): each year reuses the
+previous year's memory. Allocations from other threads that their own arena cannot hold fall back to the
+main heap (glibc's retry), as they do when an arena is full.
 
-The cost: the process keeps up to 512 MiB of freed heap instead of returning it, and a heap fragments
-where separate mappings would not, so its peak resident memory is higher (about +0.3 GiB at 10M
-records when ``M_MMAP_MAX`` was set; see docs/performance.md for current figures), and a long-lived host
-(a notebook, a server) keeps that memory until it exits. At 4.2M records and more the engine hands the
-free pages back twice a year (:func:`release_free_pages`), which bounds what fragmentation keeps.
+The cost: the process keeps up to 2 GiB of freed heap instead of returning it, and a long-lived host (a
+notebook, a server) keeps that memory until it exits. A heap also fragments where separate mappings would
+not: an array kept from one year to the next but replaced by a fresh one each year is a long-lived block
+wherever that temporary was placed, and the heap grew year after year around such blocks (at 10M records,
+4.8 to 5.5 GiB resident in eight years). The engine writes those arrays into the ones it first made
+(:func:`keep_in_place`), so the year's temporaries are all freed by its end and the heap stops growing
+(4.76 GiB at 10M records over 31 years; docs/performance.md).
 The setting applies to the whole process, once, when the first engine is built
 (:class:`commonwealth.engine.HouseholdEconomy`). It is skipped off Linux,
 when the C library has no ``mallopt`` (the call is then refused or ignored), when the user already tunes
@@ -33,6 +36,9 @@ import functools
 import os
 import sys
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 #: ``mallopt`` parameter numbers (glibc ``malloc.h``).
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
@@ -40,13 +46,11 @@ M_MMAP_MAX = -4
 #: The threshold above which blocks would be mapped on their own (bytes; glibc's maximum dynamic threshold),
 #: fixed so that it stops moving; with :data:`MMAP_MAX` 0 no block is mapped on its own.
 MMAP_THRESHOLD = 32 * 1024**2
-#: Records from which a per-record float64 array (8 bytes a record) is above :data:`MMAP_THRESHOLD`: from
-#: there on, with no block mapped on its own, the year's largest arrays fragment the heap (4,194,304).
-FRAGMENTING_RECORDS = MMAP_THRESHOLD // 8
 #: Blocks mapped on their own at once, at most (0: none; glibc's default is 65,536).
 MMAP_MAX = 0
-#: Free memory at the top of the heap kept before any is returned to the system (bytes).
-TRIM_THRESHOLD = 512 * 1024**2
+#: Free memory at the top of the heap kept before any is returned to the system (bytes): the largest value
+#: ``mallopt`` takes (a C int), above a year's temporaries at 10M records (≈ 2.5 GB less what stays in use).
+TRIM_THRESHOLD = 2**31 - 1
 
 @functools.cache
 def retain_freed_memory() -> bool:
@@ -54,25 +58,9 @@ def retain_freed_memory() -> bool:
     return _apply()
 
 
-def release_free_pages() -> bool:
-    """Hand the pages of the heap's free blocks back to the system (glibc ``malloc_trim(0)``, which also
-    releases whole free pages inside the heap, not only at its top); True if any were released.
-
-    The engine calls it twice a year (at the year's start and before consumption and saving) from
-    :data:`FRAGMENTING_RECORDS` records, where the heap fragments: a year's temporaries that do not fit the
-    holes the previous year left extend the heap, and the holes stay resident. Released pages are faulted in
-    again when reused, twice a year instead of at every array. Does nothing unless
-    :func:`retain_freed_memory` applied its setting."""
-    trim = getattr(_libc(), "malloc_trim", None) if retain_freed_memory() else None
-    return bool(trim(0)) if trim is not None else False
-
-
 @functools.cache
 def _libc() -> ctypes.CDLL:
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    if hasattr(libc, "malloc_trim"):
-        libc.malloc_trim.argtypes, libc.malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return libc
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 
 
 def _apply() -> bool:
@@ -89,3 +77,25 @@ def _apply() -> bool:
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return (bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
             and bool(mallopt(M_MMAP_MAX, MMAP_MAX)))
+
+
+def keep_in_place(kept: NDArray | None, new: ArrayLike) -> NDArray:
+    """``new``'s values written into ``kept`` (the array that held last year's), which is returned; ``new``
+    itself when there is nothing to write into (``None``, another shape or dtype, a read-only array such as a
+    broadcast).
+
+    For the per-record arrays the engine keeps from one year to the next (hours, employment, last year's
+    marginal rates, a kept order …). Each year's new values are made in fresh temporaries; keeping them by
+    replacing the old array would leave a long-lived block wherever in the heap the temporary happened to
+    be, splitting the room the next year's temporaries need, so the heap grew from year to year at 10M
+    records (or, handing free pages back each year to stop it, faulted them in again: 1.3–2 s a year more;
+    docs/performance.md). Written into the array placed when the engine was built, every long-lived block
+    stays where it was and the year's temporaries are all freed by its end: the heap stops growing after
+    the first year. One copy a year per array (80 MB at 10M records, ≈ 10 ms). ``kept`` must be owned by its
+    holder alone: whoever else holds it sees the new values."""
+    if (isinstance(kept, np.ndarray) and kept.flags.writeable and isinstance(new, np.ndarray)
+            and new.shape == kept.shape and new.dtype == kept.dtype):
+        if new is not kept:
+            np.copyto(kept, new)
+        return kept
+    return new if isinstance(new, np.ndarray) else np.asarray(new)

@@ -45,7 +45,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from commonwealth import identities
-from commonwealth.allocator import FRAGMENTING_RECORDS, release_free_pages, retain_freed_memory
+from commonwealth.allocator import keep_in_place, retain_freed_memory
 from commonwealth.assets import land_by_owner
 from commonwealth.base_year import cached_base_year
 from commonwealth.budget import BudgetRule, household_adjustment, marginal_tax_rate, safe_rate
@@ -517,8 +517,6 @@ class HouseholdEconomy:
         """Simulate the year ``start_year + t``, block by block in model order, and advance."""
         t = self.t
         year = self.scenario.start_year + t
-        if t:  # last year's arrays are freed: hand their pages back
-            self._release_heap()
         audit: Audit = {}
         phi = self._technology(t, year)
         production = self._production(t, year)
@@ -528,14 +526,13 @@ class HouseholdEconomy:
         markets = self._markets(opening, production, audit)
         flows, ctx = self._primary_incomes(opening, production, markets, audit)
         reforms = self._reforms_cash(ctx, flows)
-        self._release_heap()  # the markets' sorting buffers are freed: before the year's largest block
         flows = self._consumption_and_saving(ctx, flows, markets, reforms)
         escapable = reforms.escapable  # for tax flight; the taxes and transfers are settled: not kept to the peak
         del reforms
         foreign_saving = self._investment(markets, flows, year)
         corporate = self._corporate_actions(ctx, markets, audit)
         if self.behaviour.saving:  # the share levy's dilution lowers next year's after-tax return
-            self.saving_rule.dilution = np.minimum(corporate.in_kind, 0.0)
+            self.saving_rule.dilution = keep_in_place(self.saving_rule.dilution, np.minimum(corporate.in_kind, 0.0))
         politics = self._politics(ctx, escapable, markets)
         del escapable
         self._policies_own_books(ctx)
@@ -557,21 +554,14 @@ class HouseholdEconomy:
                     ageing.wealth_end, ageing.estate_tax, foreign_saving, audit, in_kind=corporate.in_kind,
                     ledger=ctx.ledger, wealth_start=markets.wealth_start)
 
-    def _release_heap(self) -> None:
-        """From :data:`~commonwealth.allocator.FRAGMENTING_RECORDS` records, where the heap fragments, hand the
-        free pages back (twice a year: at its start and before consumption and saving; measured at 10M
-        records × 31 years, the second release took the peak from 4.90 to 4.83 GiB at no cost in time, a
-        third and fourth before politics and the report to 4.72 GiB at 13 % more time)."""
-        if self.pop.size >= FRAGMENTING_RECORDS:
-            release_free_pages()
-
     def _technology(self, t: int, year: int) -> float:
         """Technology: this year's automation share Φ_t; the newly automated tasks displace workers."""
         phi = float(self.economy.automation.share(float(t)))
         displace(self.pop, self.labour, self.phi_prev, phi, self.rng, self.params, year)
         if self.labour_supply is not None:  # work and leisure respond to last year's taxes, cash and wage
-            self.labour.participation, self.hours = self.labour_supply.respond(self.pop.efficiency,
-                                                                               self.pop.unit_size, self.pop.age)
+            participation, hours = self.labour_supply.respond(self.pop.efficiency, self.pop.unit_size, self.pop.age)
+            self.labour.participation = keep_in_place(self.labour.participation, participation)
+            self.hours = keep_in_place(self.hours, hours)
             if not self.behaviour.taxable_income:  # no taxable-income response reads ε_sub this year
                 self.labour_supply.substitution = None
         self.labour.update_employment(self.pop)
@@ -681,7 +671,8 @@ class HouseholdEconomy:
         previous = self.previous or prices
         # last year's end holdings, at last year's prices (carried) and at this year's (start)
         wealth_carried, wealth_start = net_worths(pop, previous, prices)
-        resident = self.resident = ~self.expatriated  # expatriates are out of US adults and distributions
+        # expatriates are out of US adults and distributions (written into last year's: allocator.keep_in_place)
+        resident = self.resident = np.logical_not(self.expatriated, out=self.resident)
         wealth_dist = Distribution(wealth_start, w * resident)
         # Households (a single adult or a married couple) ranked by household wealth, as the DFA and Saez &
         # Zucman's saving rates rank them; each adult takes the rank of their household.

@@ -47,6 +47,7 @@ from numba import njit, prange
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
+from commonwealth.allocator import keep_in_place
 from commonwealth.distribution import Distribution, running_ranks
 from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
@@ -124,12 +125,13 @@ class Labour:
         if age.size and np.issubdtype(age.dtype, np.integer) and age.min() >= 0:  # whole years: one pass
             rate_of_age = employment_rate(np.arange(int(age.max()) + 1))
             participation = np.empty(0) if self.participation is None else self.participation
-            pop.employed = _now_employed(self.latent, age, rate_of_age, participation, self.displaced)
+            pop.employed = keep_in_place(pop.employed, _now_employed(self.latent, age, rate_of_age, participation,
+                                                                     self.displaced))
             return
         rate = employment_rate(age)
         if self.participation is not None:
             rate = rate * self.participation
-        pop.employed = (self.latent < rate) & ~self.displaced
+        pop.employed = keep_in_place(pop.employed, (self.latent < rate) & ~self.displaced)
 
 
 @dataclass(frozen=True)

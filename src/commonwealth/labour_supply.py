@@ -46,6 +46,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
+from commonwealth.allocator import keep_in_place
 from commonwealth.distribution import Distribution
 from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
@@ -274,11 +275,14 @@ class LabourSupply:
                  net_income: NDArray) -> None:
         """This year's marginal rates and the reforms' net cash, for next year's response."""
         n = self.net_cash.size
-        self.mtr_status_quo = np.asarray(mtr_status_quo, dtype=float)
-        # a number (the usual case: no reform sets a per-adult rate) is kept as a read-only broadcast, not n copies
-        self.mtr_reform = np.broadcast_to(np.asarray(mtr_reform, dtype=float), (n,))
-        self.net_cash = np.asarray(net_cash, dtype=float)
-        self.net_income = np.asarray(net_income, dtype=float)
+        # written into last year's arrays (allocator.keep_in_place); a number for the reforms' rate (the usual
+        # case: no reform sets a per-adult rate) is kept as a read-only broadcast, not n copies
+        self.mtr_status_quo = keep_in_place(self.mtr_status_quo, np.asarray(mtr_status_quo, dtype=float))
+        mtr_reform = np.asarray(mtr_reform, dtype=float)
+        self.mtr_reform = (keep_in_place(self.mtr_reform, mtr_reform) if mtr_reform.ndim
+                           else np.broadcast_to(mtr_reform, (n,)))
+        self.net_cash = keep_in_place(self.net_cash, np.asarray(net_cash, dtype=float))
+        self.net_income = keep_in_place(self.net_income, np.asarray(net_income, dtype=float))
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
+from commonwealth.allocator import keep_in_place
 from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
 from commonwealth.sums import dot, weighted_total
@@ -92,8 +93,8 @@ def sell_received(state: SharesReceived, equity_index: NDArray[np.float64], lock
     """This year's sales of received units (USD per adult, see the module docstring); updates ``state``
     and ``equity_index`` (units sold leave the holding)."""
     locked_units = np.broadcast_to(np.asarray(locked, dtype=np.float64), equity_index.shape)
-    state.sold = _sell(state.unsellable, state.held, equity_index, locked_units, price, params.windfall_mpc,
-                       params.stock_mpc)
+    state.sold = keep_in_place(state.sold, _sell(state.unsellable, state.held, equity_index, locked_units, price,
+                                                 params.windfall_mpc, params.stock_mpc))
     return state.sold
 
 

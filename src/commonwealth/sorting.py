@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
+from commonwealth.allocator import keep_in_place
 from commonwealth.kernel_threads import enter_threads, record_kernel, use_threads
 from commonwealth.prefetch import PREFETCH_DISTANCE, prefetch_read
 from commonwealth.sums import LANES, lanes_total
@@ -855,12 +856,13 @@ class KeptOrder:
             changed, count = _changed_since(self._order, self._sorted, x)
             afresh = count > self.MERGE_SHARE * x.size
         if afresh:
-            self._order = stable_argsort(x)
-            self._sorted = x[self._order]
+            order = stable_argsort(x)
+            self._order, self._sorted = keep_in_place(self._order, order), keep_in_place(self._sorted, x[order])
         elif count:
             moved = np.flatnonzero(changed)
             moved = moved[stable_argsort(x[moved])].astype(np.intp, copy=False)
-            self._order, self._sorted = _merge_changed(self._order, self._sorted, changed, moved, x[moved])
+            order, values = _merge_changed(self._order, self._sorted, changed, moved, x[moved])
+            self._order, self._sorted = keep_in_place(self._order, order), keep_in_place(self._sorted, values)
         return self._order
 
     @property
