@@ -43,7 +43,7 @@ def test_ubi_lowers_hours_by_the_amount_the_elasticities_imply():
     income = np.array([30_000.0, 200_000.0, 40_000.0])
     mtr = np.array([0.20, 0.30, 0.20])
     taxes = mtr * income
-    supply.remember(mtr, 0.11, 12_000 - 0.11 * income, income - taxes)
+    supply.remember(mtr, 0.11, (12_000, 0.11 * income), (income, taxes))
     participation, hours = supply.respond(np.array([0.5, 9.5, 4.5]), np.array([1, 2, 1]), np.array([30, 40, 70]))
     # adult 1: ε_sub 0.31; s = 0.69/0.8 − 1 = −0.1375; n = (12000 − 3300)/24000 = 0.3625
     d1 = 0.31 * -0.1375 - 0.05 * 0.3625
@@ -73,7 +73,7 @@ def test_status_quo_on_trend_leaves_hours_at_one_and_a_wage_above_trend_raises_t
 def test_relative_changes_are_capped_at_the_bound():
     """A transfer larger than status-quo net income counts as +100 % (PolicyEngine's bound), not more."""
     supply = _supply(np.array([0.5]))
-    supply.remember(np.zeros(1), 0.0, np.array([50_000.0]), np.array([10_000.0]))
+    supply.remember(np.zeros(1), 0.0, (np.array([50_000.0]), 0.0), (np.array([10_000.0]), 0.0))
     participation, hours = supply.respond(np.array([0.5]), np.array([1]), np.array([30]))
     assert participation[0] * hours[0] == pytest.approx(1 - 0.05 * 1.0, rel=1e-12)
 

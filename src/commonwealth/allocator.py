@@ -99,3 +99,13 @@ def keep_in_place(kept: NDArray | None, new: ArrayLike) -> NDArray:
             np.copyto(kept, new)
         return kept
     return new if isinstance(new, np.ndarray) else np.asarray(new)
+
+
+def writable(kept: NDArray | None, shape: tuple[int, ...] | int, dtype: type | np.dtype = np.float64) -> NDArray:
+    """``kept`` when a kernel can write this year's values straight into it (a writable array of that shape
+    and dtype: the one kept from last year), else a new empty array: :func:`keep_in_place` without the copy."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if (isinstance(kept, np.ndarray) and kept.flags.writeable and kept.flags.c_contiguous
+            and kept.shape == shape and kept.dtype == np.dtype(dtype)):
+        return kept
+    return np.empty(shape, dtype=dtype)

@@ -45,7 +45,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from commonwealth import identities
-from commonwealth.allocator import keep_in_place, retain_freed_memory
+from commonwealth.allocator import retain_freed_memory, writable
 from commonwealth.assets import land_by_owner
 from commonwealth.base_year import cached_base_year
 from commonwealth.budget import BudgetRule, household_adjustment, marginal_tax_rate, safe_rate
@@ -532,7 +532,8 @@ class HouseholdEconomy:
         foreign_saving = self._investment(markets, flows, year)
         corporate = self._corporate_actions(ctx, markets, audit)
         if self.behaviour.saving:  # the share levy's dilution lowers next year's after-tax return
-            self.saving_rule.dilution = keep_in_place(self.saving_rule.dilution, np.minimum(corporate.in_kind, 0.0))
+            in_kind = corporate.in_kind
+            self.saving_rule.dilution = np.minimum(in_kind, 0.0, out=writable(self.saving_rule.dilution, in_kind.shape))
         politics = self._politics(ctx, escapable, markets)
         del escapable
         self._policies_own_books(ctx)
@@ -559,9 +560,8 @@ class HouseholdEconomy:
         phi = float(self.economy.automation.share(float(t)))
         displace(self.pop, self.labour, self.phi_prev, phi, self.rng, self.params, year)
         if self.labour_supply is not None:  # work and leisure respond to last year's taxes, cash and wage
-            participation, hours = self.labour_supply.respond(self.pop.efficiency, self.pop.unit_size, self.pop.age)
-            self.labour.participation = keep_in_place(self.labour.participation, participation)
-            self.hours = keep_in_place(self.hours, hours)
+            self.labour.participation, self.hours = self.labour_supply.respond(  # into last year's arrays
+                self.pop.efficiency, self.pop.unit_size, self.pop.age, into=(self.labour.participation, self.hours))
             if not self.behaviour.taxable_income:  # no taxable-income response reads ε_sub this year
                 self.labour_supply.substitution = None
         self.labour.update_employment(self.pop)
@@ -797,7 +797,7 @@ class HouseholdEconomy:
         reform = sum((m for m in rates if m is not None), marginal_tax_rate(rule_kind, rule_value))
         status_quo = (self.status_quo.marginal_rates(ctx.income, w, flows.income_band) if ctx.taxable_income is None
                       else ctx.taxable_income.mtr)  # the same rates, found once
-        self.labour_supply.remember(status_quo, reform, cash.transfers - cash.taxes, ctx.income - flows.taxes)
+        self.labour_supply.remember(status_quo, reform, (cash.transfers, cash.taxes), (ctx.income, flows.taxes))
 
     def _reforms_cash(self, ctx: YearContext, flows: Flows) -> ReformCash:
         """Reforms' cash: every policy's taxes, then every policy's transfers, per adult; then the budget

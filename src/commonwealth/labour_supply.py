@@ -44,9 +44,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit, prange
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from commonwealth.allocator import keep_in_place
+from commonwealth.allocator import keep_in_place, writable
 from commonwealth.distribution import Distribution
 from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
@@ -209,11 +209,12 @@ def _margins(response, extensive_share):
 
 @record_kernel
 def _respond(efficiency, breaks, unit_size, age, primary, secondary, threshold, multiplier, income,
-             mtr_status_quo, mtr_reform, net_cash, net_income, wage_gap, bound, extensive_share):
-    """:meth:`LabourSupply.respond` in one pass: ε_sub (kept), then participation and hours; the decile,
-    ε_inc and Δe/e of each adult found on the way, not stored."""
+             mtr_status_quo, mtr_reform, net_cash, net_income, wage_gap, bound, extensive_share, participation,
+             hours):
+    """:meth:`LabourSupply.respond` in one pass: ε_sub (returned), then participation and hours (written into
+    the two arrays given); the decile, ε_inc and Δe/e of each adult found on the way, not stored."""
     n = efficiency.size
-    substitution, participation, hours = np.empty(n), np.empty(n), np.empty(n)
+    substitution = np.empty(n)
     g = _clip(wage_gap, bound)
     for i in prange(n):
         eps_sub = _substitution_of(count_of(efficiency[i], breaks), unit_size[i], age[i], primary, secondary,
@@ -223,7 +224,7 @@ def _respond(efficiency, breaks, unit_size, age, primary, secondary, threshold, 
         response = _response_of(eps_sub, eps_inc, mtr_status_quo[i], mtr_reform[i], net_cash[i], net_income[i], g,
                                 bound)
         participation[i], hours[i] = _margins_of(response, extensive_share)
-    return substitution, participation, hours
+    return substitution
 
 
 @dataclass
@@ -251,17 +252,21 @@ class LabourSupply:
         return cls(params=params, breaks=capacity_breaks(efficiency, weight), trend_growth=trend_growth,
                    mtr_status_quo=np.zeros(n), mtr_reform=np.zeros(n), net_cash=np.zeros(n), net_income=np.ones(n))
 
-    def respond(self, efficiency: NDArray, unit_size: NDArray, age: NDArray) -> tuple[NDArray, NDArray]:
-        """This year's (participation factor, hours factor) per adult, from last year's inputs."""
+    def respond(self, efficiency: NDArray, unit_size: NDArray, age: NDArray,
+                into: tuple[NDArray | None, NDArray | None] = (None, None)) -> tuple[NDArray, NDArray]:
+        """This year's (participation factor, hours factor) per adult, from last year's inputs. ``into``: last
+        year's two arrays, written over when they fit (:func:`commonwealth.allocator.writable`)."""
         p = self.params
         breaks = sorted_breaks(self.breaks)
+        x = np.ascontiguousarray(efficiency, dtype=np.float64).reshape(-1)
+        participation, hours = writable(into[0], x.size), writable(into[1], x.size)
         # ε_sub by decile, ε_inc, Δe/e and the margins (substitution_elasticity, income_elasticity,
         # earnings_response, margins) of each adult in one pass, bit for bit
-        self.substitution, participation, hours = _respond(
-            np.ascontiguousarray(efficiency, dtype=np.float64).reshape(-1), breaks, np.asarray(unit_size),
-            np.asarray(age), np.asarray(p.substitution_primary, dtype=np.float64), p.substitution_secondary,
-            p.age_threshold, p.age_multiplier, p.income, self.mtr_status_quo, self.mtr_reform, self.net_cash,
-            self.net_income, self.wage_gap, p.bound, float(p.extensive_share))
+        self.substitution = _respond(
+            x, breaks, np.asarray(unit_size), np.asarray(age), np.asarray(p.substitution_primary, dtype=np.float64),
+            p.substitution_secondary, p.age_threshold, p.age_multiplier, p.income, self.mtr_status_quo,
+            self.mtr_reform, self.net_cash, self.net_income, self.wage_gap, p.bound, float(p.extensive_share),
+            participation, hours)
         return participation, hours
 
     def observe_wage(self, t: int, wage: float) -> None:
@@ -271,9 +276,11 @@ class LabourSupply:
         trend = self.wage0 * float(np.exp(self.trend_growth * t))
         self.wage_gap = wage / trend - 1.0 if trend > 0 else 0.0
 
-    def remember(self, mtr_status_quo: NDArray, mtr_reform: NDArray | float, net_cash: NDArray,
-                 net_income: NDArray) -> None:
-        """This year's marginal rates and the reforms' net cash, for next year's response."""
+    def remember(self, mtr_status_quo: NDArray, mtr_reform: NDArray | float, cash: tuple[ArrayLike, ArrayLike],
+                 income: tuple[NDArray, NDArray]) -> None:
+        """This year's marginal rates, the reforms' net cash (transfers − taxes, ``cash``) and status-quo
+        disposable income (income − taxes, ``income``), for next year's response; the differences are
+        written into last year's arrays."""
         n = self.net_cash.size
         # written into last year's arrays (allocator.keep_in_place); a number for the reforms' rate (the usual
         # case: no reform sets a per-adult rate) is kept as a read-only broadcast, not n copies
@@ -281,8 +288,8 @@ class LabourSupply:
         mtr_reform = np.asarray(mtr_reform, dtype=float)
         self.mtr_reform = (keep_in_place(self.mtr_reform, mtr_reform) if mtr_reform.ndim
                            else np.broadcast_to(mtr_reform, (n,)))
-        self.net_cash = keep_in_place(self.net_cash, np.asarray(net_cash, dtype=float))
-        self.net_income = keep_in_place(self.net_income, np.asarray(net_income, dtype=float))
+        self.net_cash = np.subtract(*cash, out=writable(self.net_cash, n))
+        self.net_income = np.subtract(*income, out=writable(self.net_income, n))
 
 
 @dataclass(frozen=True)

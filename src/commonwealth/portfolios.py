@@ -43,7 +43,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
-from commonwealth.allocator import keep_in_place
+from commonwealth.allocator import writable
 from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
 from commonwealth.sums import dot, weighted_total
@@ -93,16 +93,16 @@ def sell_received(state: SharesReceived, equity_index: NDArray[np.float64], lock
     """This year's sales of received units (USD per adult, see the module docstring); updates ``state``
     and ``equity_index`` (units sold leave the holding)."""
     locked_units = np.broadcast_to(np.asarray(locked, dtype=np.float64), equity_index.shape)
-    state.sold = keep_in_place(state.sold, _sell(state.unsellable, state.held, equity_index, locked_units, price,
-                                                 params.windfall_mpc, params.stock_mpc))
+    sold = writable(state.sold, equity_index.shape)  # last year's, written over
+    _sell(state.unsellable, state.held, equity_index, locked_units, price, params.windfall_mpc, params.stock_mpc, sold)
+    state.sold = sold
     return state.sold
 
 
 @record_kernel
-def _sell(unsellable, held, equity_index, locked, price, windfall_mpc, stock_mpc):
-    """sale = p·min(m₁·max(U − ℓ, 0) + m_s·H, max(E − ℓ, 0)); U, H and E updated in place."""
+def _sell(unsellable, held, equity_index, locked, price, windfall_mpc, stock_mpc, sold):
+    """sale = p·min(m₁·max(U − ℓ, 0) + m_s·H, max(E − ℓ, 0)), into ``sold``; U, H and E updated in place."""
     n = equity_index.size
-    sold = np.empty(n)
     for i in prange(n):
         newly = unsellable[i] - locked[i]
         if newly < 0.0:
@@ -120,7 +120,6 @@ def _sell(unsellable, held, equity_index, locked, price, windfall_mpc, stock_mpc
         unsellable[i] -= newly
         equity_index[i] -= units
         sold[i] = units * price
-    return sold
 
 
 def received_metrics(state: SharesReceived, weight: NDArray[np.float64], wealth_rank: NDArray[np.float64],
