@@ -66,3 +66,18 @@ def test_keep_in_place_writes_the_new_values_into_the_kept_array_and_returns_it(
 def test_keep_in_place_hands_back_the_new_array_where_it_cannot_write(kept):
     new = np.arange(5.0)
     assert allocator.keep_in_place(kept, new) is new
+
+
+def test_writable_hands_back_the_kept_array_when_a_kernel_can_write_into_it():
+    kept = np.zeros(5)
+    assert allocator.writable(kept, 5) is kept
+    flags = np.zeros(5, dtype=bool)
+    assert allocator.writable(flags, (5,), np.bool_) is flags
+
+
+@pytest.mark.parametrize("kept", [None, np.zeros(4), np.zeros(5, dtype=np.float32), np.zeros(10)[::2],
+                                  np.broadcast_to(np.zeros(1), (5,))],
+                         ids=["nothing kept", "another shape", "another dtype", "not contiguous", "read-only"])
+def test_writable_makes_a_new_array_where_a_kernel_cannot_write(kept):
+    got = allocator.writable(kept, 5)
+    assert got is not kept and got.shape == (5,) and got.dtype == np.float64 and got.flags.writeable

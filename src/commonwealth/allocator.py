@@ -10,7 +10,8 @@ per-record array (80 MB) is above glibc's largest threshold and so always mapped
 about 14 s instead of 7.6 s (docs/performance.md). So no block is mapped on its own
 (``M_MMAP_MAX`` = 0: every block comes from the heap, which glibc still extends by ``mmap`` when it
 cannot grow it in place) and the heap is trimmed only above 2 GiB of free memory at its top (the largest
-threshold ``mallopt`` takes; a year's temporaries at 10M records are about 2.5 GB): each year reuses the
+threshold ``mallopt`` takes; at 10M records about 2.35 GB of the heap is free at each year's end, glibc's
+``mallinfo2``, so a lower threshold hands much of it back every year to be faulted in again): each year reuses the
 previous year's memory. Allocations from other threads that their own arena cannot hold fall back to the
 main heap (glibc's retry), as they do when an arena is full.
 
@@ -18,9 +19,9 @@ The cost: the process keeps up to 2 GiB of freed heap instead of returning it, a
 notebook, a server) keeps that memory until it exits. A heap also fragments where separate mappings would
 not: an array kept from one year to the next but replaced by a fresh one each year is a long-lived block
 wherever that temporary was placed, and the heap grew year after year around such blocks (at 10M records,
-4.8 to 5.5 GiB resident in eight years). The engine writes those arrays into the ones it first made
-(:func:`keep_in_place`), so the year's temporaries are all freed by its end and the heap stops growing
-(4.76 GiB at 10M records over 31 years; docs/performance.md).
+a peak of 4.52 GiB after the first year and 4.91 after the fifth). The engine writes those arrays into
+the ones it first made (:func:`keep_in_place`, :func:`writable`), so the year's temporaries are all freed
+by its end and the heap stops growing (4.76 GiB at 10M records over 31 years; docs/performance.md).
 The setting applies to the whole process, once, when the first engine is built
 (:class:`commonwealth.engine.HouseholdEconomy`). It is skipped off Linux,
 when the C library has no ``mallopt`` (the call is then refused or ignored), when the user already tunes
@@ -49,7 +50,8 @@ MMAP_THRESHOLD = 32 * 1024**2
 #: Blocks mapped on their own at once, at most (0: none; glibc's default is 65,536).
 MMAP_MAX = 0
 #: Free memory at the top of the heap kept before any is returned to the system (bytes): the largest value
-#: ``mallopt`` takes (a C int), above a year's temporaries at 10M records (≈ 2.5 GB less what stays in use).
+#: ``mallopt`` takes (a C int). At 10M records × 31 years, 512 MiB meant 4.61M page faults and 150.2 s of
+#: simulation, this 0.46M and 142.2 s, at the same peak (docs/performance.md).
 TRIM_THRESHOLD = 2**31 - 1
 
 @functools.cache

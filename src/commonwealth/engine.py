@@ -671,7 +671,7 @@ class HouseholdEconomy:
         previous = self.previous or prices
         # last year's end holdings, at last year's prices (carried) and at this year's (start)
         wealth_carried, wealth_start = net_worths(pop, previous, prices)
-        # expatriates are out of US adults and distributions (written into last year's: allocator.keep_in_place)
+        # expatriates are out of US adults and distributions (into last year's array: see allocator.keep_in_place)
         resident = self.resident = np.logical_not(self.expatriated, out=self.resident)
         wealth_dist = Distribution(wealth_start, w * resident)
         # Households (a single adult or a married couple) ranked by household wealth, as the DFA and Saez &
