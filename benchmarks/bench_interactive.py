@@ -7,7 +7,10 @@ Builds an :class:`~commonwealth.Explorer` (the baseline simulated once), warms i
 kernels load, the base year is cached), then times ``calls`` calls of ``run`` (the reform's simulation) and
 of ``compare`` (simulation and comparison with the cached baseline), cycling through ``--reforms``.
 Prints p50 and p95 in milliseconds, the share of a call spent simulating and the machine's load meanwhile.
-No figure is asserted (docs/performance.md quotes the output).
+With ``--fixed-size`` (default 1,000 records, the smallest population a scenario allows) it then times the
+same calls on an Explorer of that size, in the same run: what a call costs whatever its records (Python's
+work per simulated year, the comparison, the results' frames), and so what share of the call at ``--size``
+per-record work is. No figure is asserted (docs/performance.md quotes the output).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import Any
 
 import commonwealth
 from commonwealth import Explorer
@@ -36,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--years", type=int, default=30)
     ap.add_argument("--calls", type=int, default=20)
     ap.add_argument("--reforms", default=",".join(REFORMS), help="built-in reforms, comma-separated, cycled")
+    ap.add_argument("--fixed-size", type=int, default=1000,
+                    help="records of a second Explorer timed for the size-independent cost (0: not timed)")
     args = ap.parse_args(argv)
+    if not 0 <= args.fixed_size < args.size:
+        ap.error(f"--fixed-size has value {args.fixed_size}; allowed: 0 (not timed) or fewer records than --size "
+                 f"({args.size})")
     import numpy as np  # after commonwealth: its numeric profile is chosen before numpy loads
 
     reforms = args.reforms.split(",")
@@ -44,18 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     explorer = Explorer("status-quo", size=args.size, years=args.years)
     baseline_seconds = time.perf_counter() - t0
-    explorer.compare(reforms[0])  # warm: kernels loaded, base year cached
-
-    runs, compares = [], []
-    for i in range(args.calls):
-        reform = reforms[i % len(reforms)]
-        t = time.perf_counter()
-        explorer.run(reform)
-        runs.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        explorer.compare(reform)
-        compares.append(time.perf_counter() - t)
-    runs_ms, compares_ms = np.array(runs) * 1e3, np.array(compares) * 1e3
+    runs_ms, compares_ms = _timed(explorer, reforms, args.calls)
 
     print(f"Explorer: {args.size:,} records × {args.years} years; baseline built in {baseline_seconds:.2f} s; "
           f"{args.calls} calls cycling {', '.join(reforms)}; numeric profile {commonwealth.numeric_profile.status()}")
@@ -65,7 +63,34 @@ def main(argv: list[str] | None = None) -> int:
     per_year = np.percentile(runs_ms, 50) / (args.years + 1)
     print(f"simulation share of a compare call: {np.median(runs_ms) / np.median(compares_ms):.0%}; "
           f"{per_year:.1f} ms per simulated year; other processes' load meanwhile ≈ {_busy_cores():.2f} cores")
+    if args.fixed_size:
+        small = Explorer("status-quo", size=args.fixed_size, years=args.years)
+        _, fixed_ms = _timed(small, reforms, args.calls)
+        fixed, whole = float(np.median(fixed_ms)), float(np.median(compares_ms))
+        print(f"at {args.fixed_size:,} records, compare p50 {fixed:.0f} ms ({fixed / (args.years + 1):.1f} ms a "
+              f"simulated year): about {fixed / whole:.0%} of a call at {args.size:,} records costs the same "
+              f"whatever its records, {1 - fixed / whole:.0%} is per-record work "
+              f"({(whole - fixed) / (args.years + 1) / (args.size - args.fixed_size) * 1e6:.0f} ns a "
+              "household-year, the difference of the two sizes)")
     return 0
+
+
+def _timed(explorer: Explorer, reforms: list[str], calls: int) -> tuple[Any, Any]:
+    """Milliseconds (numpy arrays) of ``calls`` calls of ``run`` and of ``compare``, cycling ``reforms``, after
+    one warming call (Numba's kernels loaded, the base year cached)."""
+    import numpy as np
+
+    explorer.compare(reforms[0])
+    runs, compares = [], []
+    for i in range(calls):
+        reform = reforms[i % len(reforms)]
+        t = time.perf_counter()
+        explorer.run(reform)
+        runs.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        explorer.compare(reform)
+        compares.append(time.perf_counter() - t)
+    return np.array(runs) * 1e3, np.array(compares) * 1e3
 
 
 if __name__ == "__main__":

@@ -45,6 +45,15 @@ def test_the_interactive_benchmark_reports_p50_and_p95_of_run_and_compare(capsys
     out = capsys.readouterr().out
     assert "p50 ms" in out and "p95 ms" in out
     assert {line.split()[0] for line in out.splitlines()[2:4]} == {"run", "compare"}
+    assert "at 1,000 records, compare p50" in out and "per-record work" in out  # the size-independent split
+
+
+def test_the_interactive_benchmark_refuses_a_fixed_size_not_below_the_size(capsys):
+    bench_interactive = pytest.importorskip("bench_interactive")
+    with pytest.raises(SystemExit) as exit_:
+        bench_interactive.main(["--size", "2000", "--fixed-size", "2000"])
+    assert exit_.value.code == 2
+    assert "--fixed-size has value 2000" in capsys.readouterr().err
 
 
 def test_the_api_load_test_counts_requests_and_reports_p50_p95(tmp_path):

@@ -294,7 +294,7 @@ def channels(reform: str | Path | Scenario | dict[str, Any], baseline: str | Pat
                            run=lambda s: run_all([s], snapshot_years=[], progress=progress)[0])
 
 
-#: Records an :class:`Explorer` simulates by default: a recompute at this size takes about 0.7 s on this
+#: Records an :class:`Explorer` simulates by default: a recompute at this size takes about 0.3 s on this
 #: project's 2-core machine (benchmarks/bench_interactive.py), and its sampling noise is two to three times
 #: the default size's (docs/uncertainty.md, "Sampling error").
 INTERACTIVE_SIZE = 20_000
