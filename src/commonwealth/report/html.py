@@ -829,12 +829,13 @@ def _chart_html(chart: Chart, *, static_dir: str | None) -> str:
 
 def render_report(results: Iterable[Any], comparison: Any, *, command: str, python_snippet: str | None = None,
                   charts: Sequence[Chart] | None = None, static_dir: str | None = None, sweep: Any = None,
-                  sensitivity: Sequence[Chart] | None = None) -> str:
-    """The report as one HTML string (see :func:`write_report`)."""
+                  sensitivity: Sequence[Chart] | None = None, data: ReportData | None = None) -> str:
+    """The report as one HTML string (see :func:`write_report`). ``data``: the results' :class:`ReportData`,
+    if already built (``write_report`` builds it once for the charts and the page)."""
     from commonwealth.version import __version__
 
     items = list(getattr(results, "results", results))
-    data = ReportData.build(items, comparison, sweep)
+    data = ReportData.build(items, comparison, sweep) if data is None else data
     charts = list(charts) if charts is not None else build_charts(data)
     scenarios = {r.scenario.name: r.scenario for r in items}
     ordered = [scenarios[s] for s in data.scenarios if s in scenarios]
@@ -950,7 +951,7 @@ def write_report(results: Iterable[Any], comparison: Any, out_dir: str | Path, *
         spent["static_charts"] = time.perf_counter() - clock
     clock = time.perf_counter()
     page = render_report(items, comparison, command=command, python_snippet=python_snippet, charts=charts, sweep=sweep,
-                         static_dir="charts" if static_charts else None, sensitivity=sensitivity)
+                         static_dir="charts" if static_charts else None, sensitivity=sensitivity, data=data)
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     spent["page"] = time.perf_counter() - clock
