@@ -191,6 +191,24 @@ def test_a_distribution_without_ranks_answers_the_same_and_refuses_ranks(size, h
         lean.mid_rank()
 
 
+@pytest.mark.parametrize("size", [50, 5_000])
+def test_values_already_in_a_hints_order_give_the_hinted_distribution_to_the_bit(size) -> None:
+    """Distribution.nearly_sorted(x[h], w[h]) is Distribution(x, w, hint=h, ranks=False) without x, w and h
+    held meanwhile: the same sorted values, weights, running weights, Gini, shares and quantiles."""
+    rng = np.random.default_rng(size + 1)
+    x, w = rng.lognormal(10.0, 1.5, size), rng.uniform(0.0, 2.0, size)
+    hint = np.argsort(x + rng.normal(0.0, x.std() * 0.01, size))
+    hinted, taken = Distribution(x, w, hint=hint, ranks=False), Distribution.nearly_sorted(x[hint], w[hint])
+    for name in ("xs", "ws", "upper"):
+        np.testing.assert_array_equal(getattr(taken, name), getattr(hinted, name))
+    assert (taken.gini(), taken.top_share(0.01), taken.quantile(0.5), taken.total) == (
+        hinted.gini(), hinted.top_share(0.01), hinted.quantile(0.5), hinted.total)
+    with pytest.raises(ValueError, match="ranks=False"):
+        taken.mid_rank()
+    with pytest.raises(ValueError, match="empty"):
+        Distribution.nearly_sorted([], [])
+
+
 @pytest.mark.parametrize("kind", ["lognormal", "net worth", "integer weights", "zero weights"])
 def test_a_lorenz_curve_in_one_pass_equals_its_points_one_by_one(kind) -> None:
     """bottom_shares walks the records once for all the points; each point is bottom_share's to the bit

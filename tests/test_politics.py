@@ -242,3 +242,27 @@ def test_politics_kernels_equal_the_numpy_expressions_to_the_last_bit(n):
                             Distribution(per_adult[voting], weight[voting], hint=hint).gini())
     np.testing.assert_equal(got["influence_share_top1"], float(influence[rank >= 0.99].sum()))
     np.testing.assert_equal(got["influence_share_bottom50"], float(influence[rank < 0.5].sum()))
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_the_voters_influence_is_taken_in_the_wealth_order_without_their_positions(threads, monkeypatch):
+    """_voters_in_order lists the voters (influence > 0) in the order given, with influence per adult (0 at a
+    weight that is not positive) and weight: what the record-order values gathered by the hint gave, bit for
+    bit, on one thread or several."""
+    from commonwealth import kernel_threads, politics
+
+    if threads:
+        monkeypatch.setattr(kernel_threads, "_threads", None)  # every core Numba sees
+        monkeypatch.setattr(kernel_threads, "PARALLEL_MIN_RECORDS", 1)
+    rng = np.random.default_rng(7)
+    n = 3_000
+    weight = rng.uniform(0.0, 2.0, n)
+    weight[:10] = 0.0
+    influence = np.where(rng.random(n) < 0.8, rng.lognormal(0.0, 1.0, n), 0.0)
+    influence[5] = np.nan  # not a voter: NaN > 0 is false
+    order = rng.permutation(n)
+    per_adult, voter_weight = politics._voters_in_order(influence, weight, order)
+    voter = influence[order] > 0.0
+    want = np.divide(influence, weight, out=np.zeros(n), where=weight > 0.0)[order][voter]
+    np.testing.assert_array_equal(per_adult, want)
+    np.testing.assert_array_equal(voter_weight, weight[order][voter])

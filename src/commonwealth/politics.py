@@ -45,10 +45,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from commonwealth.distribution import Distribution
 from commonwealth.indexation import real_value, statutory_indexation
+from commonwealth.kernel_threads import record_kernel
 from commonwealth.parameters import ParameterSet
 from commonwealth.policy.base import NEVER_ENACTED, Policy, YearContext
 from commonwealth.prefetch import PREFETCH_DISTANCE, prefetch_read
@@ -215,8 +216,8 @@ class Politics:
         # voters, is a nearly sorted start for their sort.
         if influence.size >= 2**31:
             raise ValueError(f"political metrics rank fewer than 2**31 records, not {influence.size}")
-        per_adult, weight, hint = _voters_influence(influence, ctx.pop.weight, wealth_order)
-        concentration = Distribution(per_adult, weight, hint=hint, ranks=False).gini()
+        per_adult, weight = _voters_in_order(influence, ctx.pop.weight, wealth_order)
+        concentration = Distribution.nearly_sorted(per_adult, weight).gini()
         top, bottom = _by_rank(influence, wealth_rank)
         values = {
             "influence_share_top1": float(top.sum()),
@@ -338,39 +339,51 @@ def _leavers(candidates, wealth, attachment, kept, exit_tax_on, gain_share, excl
     return leaves, left, tax
 
 
+def _voters_in_order(influence, weight, order):
+    """Over voters (influence > 0), taken in ``order`` (a permutation of the records): influence per adult (0
+    where the weight is not positive) and weight. No array of them in record order nor of their positions is
+    made (at 10M records, three arrays fewer at the year's peak of memory): the voters' records are listed in
+    ``order`` (one random read a record), then their values gathered on the kernels' threads."""
+    records = _voter_records(influence, order)
+    return _voter_values(records, influence, weight)
+
+
 @njit(cache=True)
-def _voters_influence(influence, weight, order):
-    """Over voters (influence > 0), in record order: influence per adult (0 where the weight is not positive)
-    and weight; and the voters' positions in that subset taken in ``order``. (The loops write every record's
-    value at the next free place and advance past voters only: no branch to mispredict.) Each record's
-    position is −1 for a non-voter, so the walk in ``order`` reads one 4-byte entry per record at random
-    instead of a position and an influence (at 10M records, where every such read misses the caches, the
-    walk took most of the political metrics' time)."""
+def _voter_records(influence, order):
+    """The records of ``order`` with influence > 0, in that order. The loop writes every record at the next
+    free place and advances past voters only, so no branch mispredicts; the read PREFETCH_DISTANCE records
+    ahead is prefetched (:mod:`commonwealth.prefetch`)."""
     n = influence.size
     voters = 0
     for i in range(n):
         voters += influence[i] > 0.0
-    per_adult, voter_weight = np.empty(voters), np.empty(voters)
-    position = np.empty(n, dtype=np.int32)  # records < 2**31 (metrics checks)
-    k = 0
-    for i in range(n):
-        voter = influence[i] > 0.0
-        position[i] = k if voter else -1
-        if k < voters:
-            per_adult[k] = influence[i] / weight[i] if weight[i] > 0.0 else 0.0
-            voter_weight[k] = weight[i]
-        k += voter
-    hint = np.empty(voters, dtype=np.int64)
+    records = np.empty(voters, dtype=np.int64)
     m = 0
     ahead = n - PREFETCH_DISTANCE
     for i in range(n):
-        if i < ahead:  # the position read PREFETCH_DISTANCE records from now (commonwealth.prefetch)
-            prefetch_read(position, order[i + PREFETCH_DISTANCE])
-        p = position[order[i]]
+        if i < ahead:
+            prefetch_read(influence, order[i + PREFETCH_DISTANCE])
+        r = order[i]
         if m < voters:
-            hint[m] = p
-        m += p >= 0
-    return per_adult, voter_weight, hint
+            records[m] = r
+        m += influence[r] > 0.0
+    return records
+
+
+@record_kernel
+def _voter_values(records, influence, weight):
+    """Per listed record: influence per adult (0 where the weight is not positive) and weight."""
+    per_adult, voter_weight = np.empty(records.size), np.empty(records.size)
+    ahead = records.size - PREFETCH_DISTANCE
+    for m in prange(records.size):
+        if m < ahead:
+            k = records[m + PREFETCH_DISTANCE]
+            prefetch_read(influence, k)
+            prefetch_read(weight, k)
+        r = records[m]
+        per_adult[m] = influence[r] / weight[r] if weight[r] > 0.0 else 0.0
+        voter_weight[m] = weight[r]
+    return per_adult, voter_weight
 
 
 @njit(cache=True)
