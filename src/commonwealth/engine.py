@@ -817,6 +817,7 @@ class HouseholdEconomy:
                           escapable=sum(escapable, np.zeros_like(w)))
         self._remember_labour_inputs(ctx, flows, cash, kind, value)
         flows.income_band = None  # read for the last time: its byte a record is not held through the year
+        ctx.taxable_income = None  # likewise its three arrays (24 bytes a record, at the year's peak of memory)
         return cash
 
     def _consumption_and_saving(self, ctx: YearContext, flows: Flows, markets: Markets,
@@ -829,20 +830,23 @@ class HouseholdEconomy:
         returns = after_tax_returns(inputs, self.saving_rule.dilution)
         reinvested = self._reinvested_payouts(markets.prices)
         if self.behaviour.saving:
-            amounts = self._life_cycle_saving(ctx, inputs, returns)
-            flows = settle(pop, flows, markets.prices, amounts, policy_taxes=reforms.taxes,
-                           policy_transfers=reforms.transfers, locked_units=locked, amounts=True,
-                           reinvested=reinvested)
+            flows = settle(pop, flows, markets.prices, self._life_cycle_saving(ctx, inputs, returns),
+                           policy_taxes=reforms.taxes, policy_transfers=reforms.transfers, locked_units=locked,
+                           amounts=True, reinvested=reinvested)
         else:
             # Saving rates by household wealth band (Saez & Zucman rank tax units): household wealth, unit weights.
             rates = saving_rates(pop.unit_wealth(markets.wealth_start), pop.unit_weight, self.params, ctx.year)
             flows = settle(pop, flows, markets.prices, rates, policy_taxes=reforms.taxes,
                            policy_transfers=reforms.transfers, locked_units=locked, reinvested=reinvested)
+        # What the saving metrics read; the rule's other inputs (liquid assets, gross income, taxes: 24 bytes a
+        # record) are let go before the share sales, at the year's peak of memory.
+        disposable, group, working = inputs.disposable, inputs.group, inputs.working
+        del inputs
         if self.behaviour.portfolios:
             self._sell_received_shares(flows, markets.prices, locked, ctx.year)
         self.saving_rule.metrics = {
-            **group_rates(flows.saving, inputs.disposable, inputs.group, w),
-            "retiree_decumulation": retiree_decumulation_rate(flows.saving, inputs.wealth, inputs.working, w),
+            **group_rates(flows.saving, disposable, group, w),
+            "retiree_decumulation": retiree_decumulation_rate(flows.saving, markets.wealth_start, working, w),
             **{f"after_tax_return_{g}": float(r) for g, r in zip(GROUPS, returns, strict=True)}}
         consumption_total = float(dot(w, flows.consumption))
         vat_share = sum(p.vat_share(ctx, consumption_total) for p in self.policies)

@@ -125,6 +125,8 @@ class YearContext(YearOpening):
     dividends: list[float] = field(default_factory=list)
     #: The taxable-income response (commonwealth.labour_supply.TaxableIncome) that income-tax reforms
     #: apply to their base with ``labour_supply.reported_income``; None: off (``behaviour.taxable_income``).
+    #: Set for the reforms' cash (``household_taxes``, ``household_transfers``, ``marginal_tax_rate``), and
+    #: None in the hooks after it: its three per-adult arrays are not held through the rest of the year.
     taxable_income: TaxableIncome | None = None
 
     def __post_init__(self) -> None:
