@@ -21,7 +21,7 @@ not: an array kept from one year to the next but replaced by a fresh one each ye
 wherever that temporary was placed, and the heap grew year after year around such blocks (at 10M records,
 a peak of 4.52 GiB after the first year and 4.91 after the fifth). The engine writes those arrays into
 the ones it first made (:func:`keep_in_place`, :func:`writable`), so the year's temporaries are all freed
-by its end and the heap stops growing (4.76 GiB at 10M records over 31 years; docs/performance.md).
+by its end and the heap stops growing (4.47 GiB at 10M records over 31 years; docs/performance.md).
 The setting applies to the whole process, once, when the first engine is built
 (:class:`commonwealth.engine.HouseholdEconomy`). It is skipped off Linux,
 when the C library has no ``mallopt`` (the call is then refused or ignored), when the user already tunes
