@@ -248,3 +248,12 @@ def test_report_refuses_a_folder_that_is_not_a_sweep(tmp_path, capsys):
 def test_params_uncertain_with_no_match_is_a_clear_error(capsys):
     assert main(["params", "zzz", "--uncertain"]) == 2
     assert "no uncertain parameter matches 'zzz'" in capsys.readouterr().err
+
+
+def test_the_command_lines_parser_lists_the_sweeps_choices_without_importing_the_sweep():
+    """Every command builds the whole parser first; the sweep's designs and backends come from
+    commonwealth.sweep_choices, so a light command does not pay for pandas, SciPy and SALib."""
+    code = ("import sys; import commonwealth.cli as cli; cli.build_parser(); "
+            "print('commonwealth.sweep' in sys.modules, 'scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]

@@ -703,7 +703,7 @@ def _signed(value: float, unit: str) -> str:
 
 
 def _sweep_parser(sub) -> None:
-    from commonwealth.sweep import BACKENDS, METHODS
+    from commonwealth.sweep_choices import BACKENDS, METHODS
 
     swp = sub.add_parser("sweep", help="reforms against a baseline over draws of the uncertain parameters: bands "
                                        "and sensitivity")

@@ -43,10 +43,9 @@ from commonwealth.errors import UserError
 from commonwealth.kernel_threads import ENV as KERNEL_THREADS_ENV
 from commonwealth.kernel_threads import kernel_threads, set_kernel_threads, worker_threads
 from commonwealth.scenario import Scenario
+from commonwealth.sweep_choices import BACKENDS, METHODS
 from commonwealth.uncertainty import UncertainParameter, select, values
 
-METHODS = ("monte-carlo", "sobol", "morris")
-BACKENDS = ("local", "ray")
 #: The effects whose sensitivity is analysed and which the terminal summary shows.
 HEADLINES = ("median_disposable_income_real", "median_income_real", "median_consumption_real", "gdp",
              "public_debt", "wealth_share_top1",

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from commonwealth.scenario import MAX_POPULATION, MIN_POPULATION, Preset
-from commonwealth.sweep import METHODS
+from commonwealth.sweep_choices import METHODS
 
 MAX_SEED = 2**63 - 1
 
