@@ -250,10 +250,11 @@ def test_params_uncertain_with_no_match_is_a_clear_error(capsys):
     assert "no uncertain parameter matches 'zzz'" in capsys.readouterr().err
 
 
-def test_the_command_lines_parser_lists_the_sweeps_choices_without_importing_the_sweep():
-    """Every command builds the whole parser first; the sweep's designs and backends come from
-    commonwealth.sweep_choices, so a light command does not pay for pandas, SciPy and SALib."""
+def test_the_command_lines_parser_is_built_without_importing_the_sweep_or_the_engine():
+    """Every command builds the whole parser first; the sweep's choices (commonwealth.sweep_choices) and the
+    interactive size (commonwealth.interactive) come from modules of their own, so a light command (--help,
+    runs) does not pay for pandas, SciPy and Numba."""
     code = ("import sys; import commonwealth.cli as cli; cli.build_parser(); "
-            "print('commonwealth.sweep' in sys.modules, 'scipy.stats' in sys.modules)")
+            "print(*(m in sys.modules for m in ('commonwealth.sweep', 'commonwealth.engine', 'scipy', 'pandas')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["False", "False"]
+    assert out == ["False", "False", "False", "False"]

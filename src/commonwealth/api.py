@@ -22,6 +22,7 @@ from commonwealth.comparison import Comparison
 from commonwealth.comparison import compare as compare_results
 from commonwealth.engine import ScenarioResult, run_scenario
 from commonwealth.errors import ModelError, UserError
+from commonwealth.interactive import INTERACTIVE_SIZE
 from commonwealth.kernel_threads import kernel_threads, set_kernel_threads, worker_threads
 from commonwealth.output import combined_metrics, write_outputs
 from commonwealth.preflight import check_base_year
@@ -293,11 +294,6 @@ def channels(reform: str | Path | Scenario | dict[str, Any], baseline: str | Pat
     return channel_effects(chosen[0], chosen[1], metrics, years,
                            run=lambda s: run_all([s], snapshot_years=[], progress=progress)[0])
 
-
-#: Records an :class:`Explorer` simulates by default: a recompute at this size takes about 0.3 s on this
-#: project's 2-core machine (benchmarks/bench_interactive.py), and its sampling noise is two to three times
-#: the default size's (docs/uncertainty.md, "Sampling error").
-INTERACTIVE_SIZE = 20_000
 
 
 class Explorer:

@@ -770,7 +770,7 @@ def _check_port(host: str, port: int) -> None:
 
 
 def _serve_parser(sub) -> None:
-    from commonwealth.api import INTERACTIVE_SIZE
+    from commonwealth.interactive import INTERACTIVE_SIZE
 
     srv = sub.add_parser("serve", help="the dashboard and the HTTP API (http://127.0.0.1:8000/)")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine "

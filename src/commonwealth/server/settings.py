@@ -7,8 +7,8 @@ import math
 import secrets
 from dataclasses import dataclass, field
 
-from commonwealth.api import INTERACTIVE_SIZE
 from commonwealth.errors import UserError
+from commonwealth.interactive import INTERACTIVE_SIZE
 
 #: Hosts a loopback server answers to (the Host header): refusing others stops DNS-rebinding pages.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
