@@ -22,6 +22,8 @@ from typing import Any
 
 import commonwealth
 from commonwealth import Explorer
+from commonwealth.errors import UserError
+from commonwealth.scenario import MIN_POPULATION
 
 REFORMS = ("american-equity-fund", "ubi-income-tax", "wealth-tax", "land-value-tax")
 
@@ -43,9 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fixed-size", type=int, default=1000,
                     help="records of a second Explorer timed for the size-independent cost (0: not timed)")
     args = ap.parse_args(argv)
-    if not 0 <= args.fixed_size < args.size:
-        ap.error(f"--fixed-size has value {args.fixed_size}; allowed: 0 (not timed) or fewer records than --size "
-                 f"({args.size})")
+    if args.fixed_size and not MIN_POPULATION <= args.fixed_size < args.size:
+        ap.error(f"--fixed-size has value {args.fixed_size}; allowed: 0 (not timed) or from {MIN_POPULATION} "
+                 f"records (a scenario's least) to fewer than --size ({args.size})")
+    if args.calls < 1:
+        ap.error(f"--calls has value {args.calls}; allowed: a whole number of calls, at least 1")
+    try:
+        return _measure(args)
+    except UserError as exc:  # a size, horizon or reform the scenarios refuse: their message, no traceback
+        ap.error(str(exc))
+
+
+def _measure(args: argparse.Namespace) -> int:
     import numpy as np  # after commonwealth: its numeric profile is chosen before numpy loads
 
     reforms = args.reforms.split(",")

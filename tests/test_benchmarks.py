@@ -56,6 +56,19 @@ def test_the_interactive_benchmark_refuses_a_fixed_size_not_below_the_size(capsy
     assert "--fixed-size has value 2000" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--size", "2000", "--fixed-size", "500"], "--fixed-size has value 500"),  # below a scenario's least
+    (["--size", "2000", "--calls", "0"], "--calls has value 0"),
+    (["--size", "500", "--fixed-size", "0"], "'population.size' has value 500"),  # the scenario's own refusal
+])
+def test_the_interactive_benchmark_refuses_bad_input_with_a_message_not_a_traceback(capsys, args, message):
+    bench_interactive = pytest.importorskip("bench_interactive")
+    with pytest.raises(SystemExit) as exit_:
+        bench_interactive.main(args)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
 def test_the_api_load_test_counts_requests_and_reports_p50_p95(tmp_path):
     import json
     import os

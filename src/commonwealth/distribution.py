@@ -435,9 +435,7 @@ class Distribution:
         peak of memory)."""
         x, w = as_records(values, weights)
         self = cls.__new__(cls)
-        total, status = self._sort_nearly_sorted(x, w, None)
-        self.order = None
-        self._totals(total, status)
+        self._totals(*self._sort_nearly_sorted(x, w, None))  # no hint: no order kept
         return self
 
     def _sort_nearly_sorted(self, x: NDArray[np.float64], w: NDArray[np.float64], hint: NDArray[np.intp] | None

@@ -214,8 +214,6 @@ class Politics:
         (a :class:`~commonwealth.distribution.Distribution`'s ``order`` and ``mid_rank()``)."""
         # Influence per adult rises with wealth (influence_weights), so the wealth order, restricted to
         # voters, is a nearly sorted start for their sort.
-        if influence.size >= 2**31:
-            raise ValueError(f"political metrics rank fewer than 2**31 records, not {influence.size}")
         per_adult, weight = _voters_in_order(influence, ctx.pop.weight, wealth_order)
         concentration = Distribution.nearly_sorted(per_adult, weight).gini()
         top, bottom = _by_rank(influence, wealth_rank)
